@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every test: installs what the tests need (idempotently), builds, runs each test project and each
+# conformance suite, and ends with one line "N passed, M failed" summing all of them.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+shared="$root/../shared"
+
+# --- System packages the tests need (installed once; re-runs are no-ops). ---
+apt_packages=(wabt libonnx-testdata clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 nodejs)
+missing=()
+for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q >/dev/null 2>&1 || true
+  $sudo_cmd apt-get install -y -q "${missing[@]}" >/dev/null || { echo "apt-get install failed"; }
+fi
+
+dotnet build WasmNN.slnx -c Release -v q -nologo || { echo "0 passed, 1 failed"; exit 1; }
+
+passed=0; failed=0
+add() { passed=$((passed + $1)); failed=$((failed + $2)); }
+
+# --- Unit and integration tests (xunit). ---
+for proj in tests/*/*.Tests.csproj; do
+  out=$(dotnet test "$proj" -c Release --no-build -nologo 2>&1)
+  echo "$out" | grep -E "error|Failed |Passed!|Failed!" | head -50
+  line=$(echo "$out" | grep -E "(Passed|Failed)! +- +Failed:" | tail -1)
+  if [ -z "$line" ]; then
+    # No summary: the test host crashed or the project has no tests.
+    if echo "$out" | grep -q "No test is available"; then continue; fi
+    echo "$proj: no test summary"; add 0 1; continue
+  fi
+  f=$(echo "$line" | sed -E 's/.*Failed: *([0-9]+).*/\1/'); p=$(echo "$line" | sed -E 's/.*Passed: *([0-9]+).*/\1/')
+  add "$p" "$f"
+done
+
+# --- Conformance suites run through the CLI; each prints "N passed, M failed[, K ...]" last. ---
+wasmnn() { dotnet src/WasmNN.Cli/bin/Release/net10.0/wasmnn.dll "$@"; }
+suite() {
+  local name=$1; shift
+  local out; out=$(wasmnn "$@" 2>&1); local rc=$?
+  local last; last=$(echo "$out" | grep -E "^[0-9]+ passed, [0-9]+ failed" | tail -1)
+  echo "$name: ${last:-no result (exit $rc)}"
+  if [ -z "$last" ]; then add 0 1; return; fi
+  add "$(echo "$last" | sed -E 's/^([0-9]+) passed.*/\1/')" "$(echo "$last" | sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/')"
+}
+if wasmnn --help 2>/dev/null | grep -q spectest; then
+  suite "spec core" spectest "$shared/wasm-spec/core"
+fi
+
+echo "$passed passed, $failed failed"

@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace WasmNN.Cli;
+
+/// <summary>The <c>wasmnn</c> command line: wiring only, each verb calls into a library.</summary>
+public static class Program
+{
+    /// <summary>Entry point.</summary>
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("wasmnn: deep-learning models as standalone WebAssembly");
+        return root.Parse(args).Invoke();
+    }
+}

@@ -1,0 +1,83 @@
+using System.Collections.Frozen;
+using System.Reflection;
+
+namespace WasmNN.Wasm.Instructions;
+
+/// <summary>The facts of one instruction, read from its <see cref="OpAttribute"/>.</summary>
+/// <param name="Opcode">The instruction.</param>
+/// <param name="Mnemonic">Text-format name.</param>
+/// <param name="Immediates">Immediates after the opcode.</param>
+/// <param name="Feature">Proposal it belongs to.</param>
+/// <param name="Parameters">Operand types for fixed-signature instructions, else null.</param>
+/// <param name="Results">Result types for fixed-signature instructions, else null.</param>
+/// <param name="NaturalAlignment">Natural alignment in bytes for memory accesses, else 0.</param>
+public sealed record OpcodeInfo(Opcode Opcode, string Mnemonic, Immediates Immediates, Feature Feature,
+    ValueType[]? Parameters, ValueType[]? Results, int NaturalAlignment)
+{
+    /// <summary>0, 0xFC or 0xFD.</summary>
+    public byte Prefix => (byte)((uint)Opcode >> 16);
+
+    /// <summary>The opcode byte (prefix 0) or the LEB128-encoded sub-opcode after the prefix.</summary>
+    public uint Code => (uint)Opcode & 0xFFFF;
+
+    /// <summary>True when the validator can type the instruction from <see cref="Parameters"/> and <see cref="Results"/>.</summary>
+    public bool HasFixedSignature => Parameters is not null;
+}
+
+/// <summary>
+/// The opcode table, built once from the <see cref="OpAttribute"/> on each <see cref="Opcode"/> member.
+/// Everything that needs an instruction's facts asks here.
+/// </summary>
+public static class OpcodeTable
+{
+    private static readonly FrozenDictionary<Opcode, OpcodeInfo> s_byOpcode = Build();
+    private static readonly FrozenDictionary<string, OpcodeInfo> s_byMnemonic =
+        s_byOpcode.Values.ToFrozenDictionary(i => i.Mnemonic, StringComparer.Ordinal);
+
+    /// <summary>Every instruction, in opcode order.</summary>
+    public static IReadOnlyList<OpcodeInfo> All { get; } = [.. s_byOpcode.Values.OrderBy(i => (uint)i.Opcode)];
+
+    /// <summary>Looks up an opcode.</summary>
+    public static bool TryGet(Opcode opcode, out OpcodeInfo info) => s_byOpcode.TryGetValue(opcode, out info!);
+
+    /// <summary>The facts of <paramref name="opcode"/>.</summary>
+    public static OpcodeInfo Get(Opcode opcode) => s_byOpcode[opcode];
+
+    /// <summary>Looks up an instruction by its text-format name.</summary>
+    public static bool TryGetByMnemonic(string mnemonic, out OpcodeInfo info) => s_byMnemonic.TryGetValue(mnemonic, out info!);
+
+    private static FrozenDictionary<Opcode, OpcodeInfo> Build()
+    {
+        var table = new Dictionary<Opcode, OpcodeInfo>();
+        foreach (var field in typeof(Opcode).GetFields(BindingFlags.Public | BindingFlags.Static))
+        {
+            var op = field.GetCustomAttribute<OpAttribute>()
+                ?? throw new InvalidOperationException($"Opcode.{field.Name} has no [Op] row");
+            var opcode = (Opcode)field.GetValue(null)!;
+            var (parameters, results) = ParseSignature(op.Signature, field.Name);
+            table.Add(opcode, new OpcodeInfo(opcode, op.Mnemonic, op.Immediates, op.Feature, parameters, results, op.NaturalAlignment));
+        }
+        return table.ToFrozenDictionary();
+    }
+
+    private static (ValueType[]?, ValueType[]?) ParseSignature(string? signature, string name)
+    {
+        if (signature is null) return (null, null);
+        var parts = signature.Split("->");
+        if (parts.Length != 2) throw new InvalidOperationException($"Opcode.{name}: bad signature '{signature}'");
+        return (ParseTypes(parts[0], name), ParseTypes(parts[1], name));
+    }
+
+    private static ValueType[] ParseTypes(string text, string name) =>
+        [.. text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(t => t switch
+        {
+            "i32" => ValueType.I32,
+            "i64" => ValueType.I64,
+            "f32" => ValueType.F32,
+            "f64" => ValueType.F64,
+            "v128" => ValueType.V128,
+            "funcref" => ValueType.FuncRef,
+            "externref" => ValueType.ExternRef,
+            _ => throw new InvalidOperationException($"Opcode.{name}: unknown type '{t}'"),
+        })];
+}
