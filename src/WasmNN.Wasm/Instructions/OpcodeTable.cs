@@ -32,7 +32,8 @@ public static class OpcodeTable
 {
     private static readonly FrozenDictionary<Opcode, OpcodeInfo> s_byOpcode = Build();
     private static readonly FrozenDictionary<string, OpcodeInfo> s_byMnemonic =
-        s_byOpcode.Values.ToFrozenDictionary(i => i.Mnemonic, StringComparer.Ordinal);
+        s_byOpcode.Values.OrderBy(i => (uint)i.Opcode).DistinctBy(i => i.Mnemonic)
+            .ToFrozenDictionary(i => i.Mnemonic, StringComparer.Ordinal);
 
     /// <summary>Every instruction, in opcode order.</summary>
     public static IReadOnlyList<OpcodeInfo> All { get; } = [.. s_byOpcode.Values.OrderBy(i => (uint)i.Opcode)];
@@ -43,7 +44,7 @@ public static class OpcodeTable
     /// <summary>The facts of <paramref name="opcode"/>.</summary>
     public static OpcodeInfo Get(Opcode opcode) => s_byOpcode[opcode];
 
-    /// <summary>Looks up an instruction by its text-format name.</summary>
+    /// <summary>Looks up an instruction by its text-format name (<c>select</c> gives the untyped 0x1B form).</summary>
     public static bool TryGetByMnemonic(string mnemonic, out OpcodeInfo info) => s_byMnemonic.TryGetValue(mnemonic, out info!);
 
     private static FrozenDictionary<Opcode, OpcodeInfo> Build()
