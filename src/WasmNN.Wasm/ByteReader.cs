@@ -24,6 +24,18 @@ public ref struct ByteReader
     /// <summary>The section name used in error messages.</summary>
     public string? Section { get; set; }
 
+    /// <summary>
+    /// The problem reported when the bytes run out: the spec says "unexpected end" between sections and
+    /// "unexpected end of section or function" inside one.
+    /// </summary>
+    public string EndProblem { get; set; } = "unexpected end";
+
+    /// <summary>
+    /// Position (within the span) beyond which a length-prefixed name may not reach: the end of the current section.
+    /// A name longer than that is "length out of bounds".
+    /// </summary>
+    public int LengthLimit { get; set; } = int.MaxValue;
+
     /// <summary>Position within the span.</summary>
     public int Position { readonly get => _position; set => _position = value; }
 
@@ -42,21 +54,21 @@ public ref struct ByteReader
     /// <summary>Reads one byte.</summary>
     public byte ReadByte()
     {
-        if (_position >= _bytes.Length) throw Error("unexpected end");
+        if (_position >= _bytes.Length) throw Error(EndProblem);
         return _bytes[_position++];
     }
 
     /// <summary>Peeks at the next byte without consuming it.</summary>
     public readonly byte PeekByte()
     {
-        if (_position >= _bytes.Length) throw Error("unexpected end");
+        if (_position >= _bytes.Length) throw Error(EndProblem);
         return _bytes[_position];
     }
 
     /// <summary>Reads <paramref name="count"/> raw bytes.</summary>
     public ReadOnlySpan<byte> ReadBytes(int count)
     {
-        if (count < 0 || count > Remaining) throw Error("unexpected end");
+        if (count < 0 || count > Remaining) throw Error(EndProblem);
         var span = _bytes.Slice(_position, count);
         _position += count;
         return span;
@@ -164,8 +176,12 @@ public ref struct ByteReader
     /// <summary>Reads a length-prefixed UTF-8 name, rejecting invalid UTF-8.</summary>
     public string ReadName()
     {
+        int start = Offset;
         uint length = ReadVarU32();
-        if (length > Remaining) throw Error("unexpected end");
+        if (length > Remaining || length > (long)LengthLimit - _position)
+        {
+            throw new WasmFormatException(WasmErrorKind.Malformed, "length out of bounds", start, Section);
+        }
         var bytes = ReadBytes((int)length);
         try
         {

@@ -12,9 +12,21 @@ public ref struct InstructionReader
 
     /// <summary>Reads <paramref name="code"/>, whose first byte is at file offset <paramref name="baseOffset"/>.</summary>
     public InstructionReader(ReadOnlySpan<byte> code, int baseOffset)
+        : this(code, baseOffset, "code")
     {
-        _reader = new ByteReader(code, baseOffset) { Section = "code" };
     }
+
+    /// <summary>Reads <paramref name="code"/> found in section <paramref name="section"/> (named in errors).</summary>
+    public InstructionReader(ReadOnlySpan<byte> code, int baseOffset, string section)
+    {
+        _reader = new ByteReader(code, baseOffset) { Section = section };
+    }
+
+    /// <summary>The problem reported when the bytes run out (see <see cref="ByteReader.EndProblem"/>).</summary>
+    public string EndProblem { readonly get => _reader.EndProblem; set => _reader.EndProblem = value; }
+
+    /// <summary>Bytes consumed so far.</summary>
+    public readonly int Position => _reader.Position;
 
     /// <summary>File offset of the next instruction.</summary>
     public readonly int Offset => _reader.Offset;
@@ -65,7 +77,7 @@ public ref struct InstructionReader
             case Immediates.BrTable:
             {
                 uint count = _reader.ReadVarU32();
-                if (count > _reader.Remaining) throw _reader.Error("unexpected end");
+                if (count > _reader.Remaining) throw _reader.Error(_reader.EndProblem);
                 var targets = new uint[count];
                 for (int i = 0; i < targets.Length; i++) targets[i] = _reader.ReadVarU32();
                 ins.Targets = targets;
@@ -128,7 +140,7 @@ public ref struct InstructionReader
             case Immediates.SelectTypes:
             {
                 uint count = _reader.ReadVarU32();
-                if (count > _reader.Remaining) throw _reader.Error("unexpected end");
+                if (count > _reader.Remaining) throw _reader.Error(_reader.EndProblem);
                 var types = new ValueType[count];
                 for (int i = 0; i < types.Length; i++) types[i] = ReadValueType();
                 ins.SelectTypes = types;
@@ -150,6 +162,8 @@ public ref struct InstructionReader
     private MemArg ReadMemArg()
     {
         uint align = _reader.ReadVarU32();
+        // Bit 6 would select a memory index (multi-memory, not enabled); no alignment of 2^32 or more exists.
+        if (align >= 32) throw _reader.Error("malformed memop flags");
         uint offset = _reader.ReadVarU32();
         return new MemArg(align, offset, 0);
     }
