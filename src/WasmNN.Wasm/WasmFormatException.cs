@@ -25,6 +25,20 @@ public sealed class WasmFormatException : Exception
         Section = section;
     }
 
+    /// <summary>Creates the exception for a problem inside function <paramref name="functionIndex"/> (whole index space).</summary>
+    public WasmFormatException(WasmErrorKind kind, string problem, int offset, string? section, int functionIndex)
+        : base(Format(kind, problem, offset, section) + $" (function {functionIndex})")
+    {
+        Kind = kind;
+        Problem = problem;
+        Offset = offset;
+        Section = section;
+        FunctionIndex = functionIndex;
+    }
+
+    /// <summary>The function (in the whole index space, imports first) whose body has the problem, if any.</summary>
+    public int? FunctionIndex { get; }
+
     /// <summary>Malformed or invalid.</summary>
     public WasmErrorKind Kind { get; }
 

@@ -5,8 +5,10 @@ namespace WasmNN.Wasm.Reading;
 /// <summary>Section 10: function bodies. Each body's instructions are decoded once here so malformed code is caught.</summary>
 internal static class CodeSectionReader
 {
-    public static void Read(ref ByteReader r, SectionContext context)
+    /// <summary>Reads the bodies; returns the offset of the first that uses a data index (-1 if none).</summary>
+    public static int Read(ref ByteReader r, SectionContext context)
     {
+        int firstDataUse = -1;
         var module = context.Module;
         // The count is compared with the function section's once every section is read (a misplaced section is
         // reported first, as the spec does).
@@ -22,12 +24,10 @@ internal static class CodeSectionReader
             int codeStart = r.Position;
             BinaryDecoding.ReadInstructionsToEnd(ref r, context.File.Span, out bool usesDataIndex);
             if (r.Position != bodyEnd) throw new WasmFormatException(WasmErrorKind.Malformed, "section size mismatch", bodyStart, r.Section);
-            if (usesDataIndex && module.DataCount is null)
-            {
-                throw new WasmFormatException(WasmErrorKind.Malformed, "data count section required", codeStart, r.Section);
-            }
+            if (usesDataIndex && firstDataUse < 0) firstDataUse = codeStart;
             module.Codes.Add(new FunctionBody(locals, context.File[codeStart..bodyEnd], codeStart, bodyStart));
         }
+        return firstDataUse;
     }
 
     private static ImmutableArray<LocalGroup> ReadLocals(ref ByteReader r)

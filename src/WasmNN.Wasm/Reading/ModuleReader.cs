@@ -28,7 +28,8 @@ public static class ModuleReader
         ReadHeader(ref r);
         int lastRank = 0;
         byte lastKnownId = 0;
-        int codeSectionOffset = -1;
+        int codeSectionOffset = -1, firstDataUse = -1;
+        bool sawData = false;
         while (!r.AtEnd)
         {
             r.Section = null;
@@ -65,8 +66,8 @@ public static class ModuleReader
                 case 7: ExportSectionReader.Read(ref r, context); break;
                 case 8: module.Start = r.ReadVarU32(); break;
                 case 9: ElementSectionReader.Read(ref r, context); break;
-                case 10: codeSectionOffset = idOffset; CodeSectionReader.Read(ref r, context); break;
-                case 11: DataSectionReader.Read(ref r, context); break;
+                case 10: codeSectionOffset = idOffset; firstDataUse = CodeSectionReader.Read(ref r, context); break;
+                case 11: DataSectionReader.Read(ref r, context); sawData = true; break;
                 case 12: module.DataCount = r.ReadVarU32(); break;
             }
             if (r.Position != end) throw new WasmFormatException(WasmErrorKind.Malformed, "section size mismatch", start, r.Section);
@@ -76,6 +77,12 @@ public static class ModuleReader
         {
             throw new WasmFormatException(WasmErrorKind.Malformed, "function and code section have inconsistent lengths",
                 codeSectionOffset >= 0 ? codeSectionOffset : r.Offset, "code");
+        }
+        // memory.init and data.drop need the data count section when there is a data section (without one, an index
+        // is simply unknown, which validation reports).
+        if (firstDataUse >= 0 && sawData && module.DataCount is null)
+        {
+            throw new WasmFormatException(WasmErrorKind.Malformed, "data count section required", firstDataUse, "code");
         }
         if (module.DataCount is { } declared && declared != module.Data.Count)
         {
