@@ -1,0 +1,318 @@
+using System.Reflection.Emit;
+using WasmNN.Engine.Runtime;
+using WasmNN.Wasm;
+using WasmNN.Wasm.Instructions;
+using ValueType = WasmNN.Wasm.ValueType;
+
+namespace WasmNN.Engine.Compilation;
+
+/// <summary>Control flow: blocks, branches, calls, and the parametric drop/select.</summary>
+internal sealed partial class FunctionCompiler
+{
+    private bool TryCompileControl(in Instruction ins)
+    {
+        switch (ins.Opcode)
+        {
+            case Opcode.Nop:
+                return true;
+            case Opcode.Unreachable:
+                EmitTrap(TrapKind.Unreachable);
+                Current.Unreachable = true;
+                return true;
+            case Opcode.Block:
+            case Opcode.Loop:
+                OpenFrame(ins.Opcode == Opcode.Block ? FrameKind.Block : FrameKind.Loop, ins.BlockType);
+                return true;
+            case Opcode.If:
+            {
+                Pop();
+                var frame = OpenFrame(FrameKind.If, ins.BlockType);
+                frame.ElseLabel = _il.DefineLabel();
+                _il.Emit(OpCodes.Brfalse, frame.ElseLabel);
+                return true;
+            }
+            case Opcode.Else:
+                CompileElse();
+                return true;
+            case Opcode.End:
+                CompileEnd();
+                return true;
+            case Opcode.Br:
+                EmitBranch(Frame((int)ins.Index));
+                Current.Unreachable = true;
+                return true;
+            case Opcode.BrIf:
+                Pop();
+                CompileBrIf(Frame((int)ins.Index));
+                return true;
+            case Opcode.BrTable:
+                Pop();
+                CompileBrTable(ins.Targets!, ins.Index);
+                return true;
+            case Opcode.Return:
+                EmitBranch(_frames[0]);
+                Current.Unreachable = true;
+                return true;
+            case Opcode.Call:
+                CompileCall((int)ins.Index);
+                return true;
+            case Opcode.CallIndirect:
+                CompileCallIndirect(ins.Index, (int)ins.Index2);
+                return true;
+            case Opcode.Drop:
+                Pop();
+                _il.Emit(OpCodes.Pop);
+                return true;
+            case Opcode.Select:
+            case Opcode.SelectTyped:
+                CompileSelect();
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private ControlFrame Frame(int depth) => _frames[_frames.Count - 1 - depth];
+
+    private ControlFrame OpenFrame(FrameKind kind, BlockType blockType)
+    {
+        var type = blockType.Resolve(_module.Module);
+        var frame = new ControlFrame(kind, _il.DefineLabel(), type, _stack.Count - type.Parameters.Length);
+        if (kind == FrameKind.Loop) _il.MarkLabel(frame.Label);
+        _frames.Add(frame);
+        return frame;
+    }
+
+    private void CompileElse()
+    {
+        var frame = Current;
+        if (!frame.Unreachable)
+        {
+            _il.Emit(OpCodes.Br, frame.Label);
+            frame.EndReachable = true;
+        }
+        _il.MarkLabel(frame.ElseLabel);
+        frame.HasElse = true;
+        frame.Unreachable = false;
+        ResetStack(frame, frame.Type.Parameters);
+    }
+
+    private void CompileEnd()
+    {
+        var frame = Current;
+        if (!frame.Unreachable) frame.EndReachable = true;
+        if (frame.Kind == FrameKind.If && !frame.HasElse)
+        {
+            // No else: the false path carries the parameters (== results) straight to the end.
+            _il.MarkLabel(frame.ElseLabel);
+            frame.EndReachable = true;
+        }
+        _frames.RemoveAt(_frames.Count - 1);
+        if (frame.Kind == FrameKind.Function)
+        {
+            _il.MarkLabel(frame.Label);
+            ResetStack(frame, frame.Type.Results);
+            if (frame.EndReachable) EmitEpilogue();
+            return;
+        }
+        if (frame.Kind != FrameKind.Loop) _il.MarkLabel(frame.Label);
+        ResetStack(frame, frame.Type.Results);
+        if (!frame.EndReachable) Current.Unreachable = true;
+    }
+
+    private void ResetStack(ControlFrame frame, System.Collections.Immutable.ImmutableArray<ValueType> top)
+    {
+        _stack.RemoveRange(frame.Height, _stack.Count - frame.Height);
+        _stack.AddRange(top);
+    }
+
+    /// <summary>Branches to <paramref name="target"/>, first dropping values between its height and the branch values.</summary>
+    private void EmitBranch(ControlFrame target)
+    {
+        EmitBranchFixup(target);
+        _il.Emit(OpCodes.Br, target.Label);
+        if (target.Kind != FrameKind.Loop) target.EndReachable = true;
+    }
+
+    /// <summary>
+    /// Wasm branches discard operands below the branch values; IL cannot, so the branch values are parked in
+    /// temporaries, the extras popped and the values reloaded. Leaves the tracked stack untouched.
+    /// </summary>
+    private void EmitBranchFixup(ControlFrame target)
+    {
+        var types = target.BranchTypes;
+        int extra = _stack.Count - types.Length - target.Height;
+        if (extra <= 0) return;
+        var parked = new LocalBuilder[types.Length];
+        for (int i = types.Length - 1; i >= 0; i--)
+        {
+            parked[i] = RentTemp(types[i]);
+            _il.Emit(OpCodes.Stloc, parked[i]);
+        }
+        for (int i = 0; i < extra; i++) _il.Emit(OpCodes.Pop);
+        foreach (var local in parked)
+        {
+            _il.Emit(OpCodes.Ldloc, local);
+            ReturnTemp(local);
+        }
+    }
+
+    private bool NeedsFixup(ControlFrame target) => _stack.Count - target.BranchTypes.Length - target.Height > 0;
+
+    private void CompileBrIf(ControlFrame target)
+    {
+        if (!NeedsFixup(target))
+        {
+            _il.Emit(OpCodes.Brtrue, target.Label);
+            if (target.Kind != FrameKind.Loop) target.EndReachable = true;
+            return;
+        }
+        var skip = _il.DefineLabel();
+        _il.Emit(OpCodes.Brfalse, skip);
+        EmitBranch(target);
+        _il.MarkLabel(skip);
+    }
+
+    private void CompileBrTable(uint[] targets, uint defaultTarget)
+    {
+        var trampolines = new Dictionary<int, Label>();
+        Label LabelFor(uint depth)
+        {
+            var frame = Frame((int)depth);
+            if (!NeedsFixup(frame))
+            {
+                if (frame.Kind != FrameKind.Loop) frame.EndReachable = true;
+                return frame.Label;
+            }
+            if (!trampolines.TryGetValue((int)depth, out var label)) trampolines[(int)depth] = label = _il.DefineLabel();
+            return label;
+        }
+        var labels = new Label[targets.Length];
+        for (int i = 0; i < targets.Length; i++) labels[i] = LabelFor(targets[i]);
+        if (labels.Length > 0) _il.Emit(OpCodes.Switch, labels);
+        else _il.Emit(OpCodes.Pop);
+        EmitBranch(Frame((int)defaultTarget));
+        foreach (var (depth, label) in trampolines)
+        {
+            _il.MarkLabel(label);
+            EmitBranch(Frame(depth));
+        }
+        Current.Unreachable = true;
+    }
+
+    private void CompileSelect()
+    {
+        Pop();
+        var type = Pop();
+        Pop();
+        var condition = RentTemp(typeof(int));
+        var second = RentTemp(type);
+        var first = RentTemp(type);
+        _il.Emit(OpCodes.Stloc, condition);
+        _il.Emit(OpCodes.Stloc, second);
+        _il.Emit(OpCodes.Stloc, first);
+        var pickFirst = _il.DefineLabel();
+        var done = _il.DefineLabel();
+        _il.Emit(OpCodes.Ldloc, condition);
+        _il.Emit(OpCodes.Brtrue, pickFirst);
+        _il.Emit(OpCodes.Ldloc, second);
+        _il.Emit(OpCodes.Br, done);
+        _il.MarkLabel(pickFirst);
+        _il.Emit(OpCodes.Ldloc, first);
+        _il.MarkLabel(done);
+        ReturnTemp(condition);
+        ReturnTemp(second);
+        ReturnTemp(first);
+        Push(type);
+    }
+
+    private void CompileCall(int functionIndex)
+    {
+        var type = _module.FunctionTypes[functionIndex];
+        if (functionIndex < _module.ImportedFunctionCount)
+        {
+            var function = RentTemp(typeof(WasmFunction));
+            _il.Emit(OpCodes.Ldarg, _contextArgument);
+            _il.Emit(OpCodes.Ldfld, Field(typeof(InstanceContext), nameof(InstanceContext.Functions)));
+            _il.Emit(OpCodes.Ldc_I4, functionIndex);
+            _il.Emit(OpCodes.Ldelem_Ref);
+            _il.Emit(OpCodes.Stloc, function);
+            EmitCallThrough(function, type);
+            ReturnTemp(function);
+            return;
+        }
+        var outs = EmitResultAddresses(type);
+        _il.Emit(OpCodes.Ldarg, _contextArgument);
+        _il.Emit(OpCodes.Call, _module.Methods[functionIndex - _module.ImportedFunctionCount]);
+        FinishCall(type, outs);
+    }
+
+    private void CompileCallIndirect(uint typeIndex, int tableIndex)
+    {
+        var type = _module.Module.Types[(int)typeIndex];
+        Pop();
+        var index = RentTemp(typeof(int));
+        var elements = RentTemp(typeof(object[]));
+        var function = RentTemp(typeof(WasmFunction));
+        _il.Emit(OpCodes.Stloc, index);
+        EmitLoadTable(tableIndex);
+        _il.Emit(OpCodes.Ldfld, Field(typeof(WasmTable), nameof(WasmTable.Elements)));
+        _il.Emit(OpCodes.Stloc, elements);
+        _il.Emit(OpCodes.Ldloc, index);
+        _il.Emit(OpCodes.Ldloc, elements);
+        _il.Emit(OpCodes.Ldlen);
+        _il.Emit(OpCodes.Conv_I4);
+        EmitTrapUnless(OpCodes.Blt_Un, TrapKind.UndefinedElement);
+        _il.Emit(OpCodes.Ldloc, elements);
+        _il.Emit(OpCodes.Ldloc, index);
+        _il.Emit(OpCodes.Ldelem_Ref);
+        _il.Emit(OpCodes.Castclass, typeof(WasmFunction));
+        _il.Emit(OpCodes.Dup);
+        _il.Emit(OpCodes.Stloc, function);
+        EmitTrapUnless(OpCodes.Brtrue, TrapKind.IndirectCallToNull);
+        _il.Emit(OpCodes.Ldloc, function);
+        _il.Emit(OpCodes.Ldfld, Field(typeof(WasmFunction), nameof(WasmFunction.TypeId)));
+        _il.Emit(OpCodes.Ldc_I4, _module.Engine.GetTypeId(type));
+        EmitTrapUnless(OpCodes.Beq, TrapKind.IndirectCallTypeMismatch);
+        EmitCallThrough(function, type);
+        ReturnTemp(index);
+        ReturnTemp(elements);
+        ReturnTemp(function);
+    }
+
+    /// <summary>Calls the function object in <paramref name="function"/> through its code pointer.</summary>
+    private void EmitCallThrough(LocalBuilder function, FuncType type)
+    {
+        var outs = EmitResultAddresses(type);
+        _il.Emit(OpCodes.Ldloc, function);
+        _il.Emit(OpCodes.Ldfld, Field(typeof(WasmFunction), nameof(WasmFunction.Context)));
+        _il.Emit(OpCodes.Ldloc, function);
+        _il.Emit(OpCodes.Ldfld, Field(typeof(WasmFunction), nameof(WasmFunction.CodePointer)));
+        ClrTypes.EmitCalli(_il, type);
+        FinishCall(type, outs);
+    }
+
+    private LocalBuilder[] EmitResultAddresses(FuncType type)
+    {
+        var outs = new LocalBuilder[Math.Max(0, type.Results.Length - 1)];
+        for (int r = 1; r < type.Results.Length; r++)
+        {
+            outs[r - 1] = RentTemp(type.Results[r]);
+            _il.Emit(OpCodes.Ldloca, outs[r - 1]);
+        }
+        return outs;
+    }
+
+    private void FinishCall(FuncType type, LocalBuilder[] outs)
+    {
+        Pop(type.Parameters.Length);
+        foreach (var local in outs)
+        {
+            _il.Emit(OpCodes.Ldloc, local);
+            ReturnTemp(local);
+        }
+        foreach (var r in type.Results) Push(r);
+        // The callee may have grown (and so moved) the memory.
+        ReloadMemory();
+    }
+}

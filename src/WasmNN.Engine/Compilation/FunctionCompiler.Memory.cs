@@ -1,0 +1,127 @@
+using System.Reflection.Emit;
+using WasmNN.Engine.Runtime;
+using WasmNN.Wasm.Instructions;
+using ValueType = WasmNN.Wasm.ValueType;
+
+namespace WasmNN.Engine.Compilation;
+
+/// <summary>Loads, stores and the memory instructions. Every access is bounds-checked explicitly.</summary>
+internal sealed partial class FunctionCompiler
+{
+    private bool TryCompileMemory(in Instruction ins)
+    {
+        switch (ins.Opcode)
+        {
+            case Opcode.I32Load: EmitLoad(ins, 4, OpCodes.Ldind_I4, ValueType.I32); return true;
+            case Opcode.I64Load: EmitLoad(ins, 8, OpCodes.Ldind_I8, ValueType.I64); return true;
+            case Opcode.F32Load: EmitLoad(ins, 4, OpCodes.Ldind_R4, ValueType.F32); return true;
+            case Opcode.F64Load: EmitLoad(ins, 8, OpCodes.Ldind_R8, ValueType.F64); return true;
+            case Opcode.I32Load8S: EmitLoad(ins, 1, OpCodes.Ldind_I1, ValueType.I32); return true;
+            case Opcode.I32Load8U: EmitLoad(ins, 1, OpCodes.Ldind_U1, ValueType.I32); return true;
+            case Opcode.I32Load16S: EmitLoad(ins, 2, OpCodes.Ldind_I2, ValueType.I32); return true;
+            case Opcode.I32Load16U: EmitLoad(ins, 2, OpCodes.Ldind_U2, ValueType.I32); return true;
+            case Opcode.I64Load8S: EmitLoad(ins, 1, OpCodes.Ldind_I1, ValueType.I64, OpCodes.Conv_I8); return true;
+            case Opcode.I64Load8U: EmitLoad(ins, 1, OpCodes.Ldind_U1, ValueType.I64, OpCodes.Conv_U8); return true;
+            case Opcode.I64Load16S: EmitLoad(ins, 2, OpCodes.Ldind_I2, ValueType.I64, OpCodes.Conv_I8); return true;
+            case Opcode.I64Load16U: EmitLoad(ins, 2, OpCodes.Ldind_U2, ValueType.I64, OpCodes.Conv_U8); return true;
+            case Opcode.I64Load32S: EmitLoad(ins, 4, OpCodes.Ldind_I4, ValueType.I64, OpCodes.Conv_I8); return true;
+            case Opcode.I64Load32U: EmitLoad(ins, 4, OpCodes.Ldind_U4, ValueType.I64, OpCodes.Conv_U8); return true;
+            case Opcode.I32Store: EmitStore(ins, 4, OpCodes.Stind_I4); return true;
+            case Opcode.I64Store: EmitStore(ins, 8, OpCodes.Stind_I8); return true;
+            case Opcode.F32Store: EmitStore(ins, 4, OpCodes.Stind_R4); return true;
+            case Opcode.F64Store: EmitStore(ins, 8, OpCodes.Stind_R8); return true;
+            case Opcode.I32Store8: EmitStore(ins, 1, OpCodes.Stind_I1); return true;
+            case Opcode.I32Store16: EmitStore(ins, 2, OpCodes.Stind_I2); return true;
+            case Opcode.I64Store8: EmitStore(ins, 1, OpCodes.Stind_I1, OpCodes.Conv_I4); return true;
+            case Opcode.I64Store16: EmitStore(ins, 2, OpCodes.Stind_I2, OpCodes.Conv_I4); return true;
+            case Opcode.I64Store32: EmitStore(ins, 4, OpCodes.Stind_I4, OpCodes.Conv_I4); return true;
+            case Opcode.MemorySize:
+                _il.Emit(OpCodes.Ldloc, _memorySize!);
+                _il.Emit(OpCodes.Ldc_I4, 16);
+                _il.Emit(OpCodes.Shr_Un);
+                _il.Emit(OpCodes.Conv_I4);
+                Push(ValueType.I32);
+                return true;
+            case Opcode.MemoryGrow:
+                _il.Emit(OpCodes.Ldarg, _contextArgument);
+                _il.Emit(OpCodes.Call, Method(typeof(BulkOperations), nameof(BulkOperations.MemoryGrow)));
+                ReloadMemory();
+                return true;
+            case Opcode.MemoryFill:
+                EmitBulkMemory(nameof(BulkOperations.MemoryFill), null);
+                return true;
+            case Opcode.MemoryCopy:
+                EmitBulkMemory(nameof(BulkOperations.MemoryCopy), null);
+                return true;
+            case Opcode.MemoryInit:
+                EmitBulkMemory(nameof(BulkOperations.MemoryInit), (int)ins.Index);
+                return true;
+            case Opcode.DataDrop:
+                _il.Emit(OpCodes.Ldarg, _contextArgument);
+                _il.Emit(OpCodes.Ldc_I4, (int)ins.Index);
+                _il.Emit(OpCodes.Call, Method(typeof(BulkOperations), nameof(BulkOperations.DataDrop)));
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void EmitBulkMemory(string helper, int? segment)
+    {
+        Pop(3);
+        _il.Emit(OpCodes.Ldarg, _contextArgument);
+        if (segment is int s) _il.Emit(OpCodes.Ldc_I4, s);
+        _il.Emit(OpCodes.Call, Method(typeof(BulkOperations), helper));
+        EmitTrapUnless(OpCodes.Brtrue, TrapKind.MemoryOutOfBounds);
+    }
+
+    /// <summary>
+    /// Turns the i32 address on the stack into a checked native pointer: traps unless
+    /// address + offset + size &lt;= memory size, computed in 64 bits so nothing wraps.
+    /// </summary>
+    private void EmitEffectiveAddress(in Instruction ins, int size)
+    {
+        var address = RentTemp(typeof(long));
+        _il.Emit(OpCodes.Conv_U8);
+        if (ins.MemArg.Offset != 0)
+        {
+            _il.Emit(OpCodes.Ldc_I8, (long)ins.MemArg.Offset);
+            _il.Emit(OpCodes.Add);
+        }
+        _il.Emit(OpCodes.Stloc, address);
+        _il.Emit(OpCodes.Ldloc, address);
+        _il.Emit(OpCodes.Ldc_I8, (long)size);
+        _il.Emit(OpCodes.Add);
+        _il.Emit(OpCodes.Ldloc, _memorySize!);
+        EmitTrapUnless(OpCodes.Ble_Un, TrapKind.MemoryOutOfBounds);
+        _il.Emit(OpCodes.Ldloc, _memoryBase!);
+        _il.Emit(OpCodes.Ldloc, address);
+        _il.Emit(OpCodes.Conv_U);
+        _il.Emit(OpCodes.Add);
+        ReturnTemp(address);
+    }
+
+    private void EmitLoad(in Instruction ins, int size, OpCode load, ValueType result, OpCode? widen = null)
+    {
+        Pop();
+        EmitEffectiveAddress(ins, size);
+        if (size > 1) _il.Emit(OpCodes.Unaligned, (byte)1);
+        _il.Emit(load);
+        if (widen is { } w) _il.Emit(w);
+        Push(result);
+    }
+
+    private void EmitStore(in Instruction ins, int size, OpCode store, OpCode? narrow = null)
+    {
+        var valueType = Pop();
+        Pop();
+        var value = RentTemp(valueType);
+        _il.Emit(OpCodes.Stloc, value);
+        EmitEffectiveAddress(ins, size);
+        _il.Emit(OpCodes.Ldloc, value);
+        if (narrow is { } n) _il.Emit(n);
+        if (size > 1) _il.Emit(OpCodes.Unaligned, (byte)1);
+        _il.Emit(store);
+        ReturnTemp(value);
+    }
+}

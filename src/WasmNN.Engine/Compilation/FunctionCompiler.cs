@@ -1,0 +1,266 @@
+using System.Reflection;
+using System.Reflection.Emit;
+using WasmNN.Engine.Runtime;
+using WasmNN.Wasm;
+using WasmNN.Wasm.Instructions;
+using ValueType = WasmNN.Wasm.ValueType;
+
+namespace WasmNN.Engine.Compilation;
+
+/// <summary>
+/// Translates one function body to IL in a single pass, keeping a value stack that mirrors the IL evaluation stack
+/// and a control stack of labels (after wasmtime's code_translator). Values stay on the IL stack, wasm locals are
+/// IL locals, block results flow through branches on the IL stack, and every trap site jumps with <c>leave</c> to
+/// one shared cold throw block per function. Instructions are lowered by concern in the partial files.
+/// </summary>
+internal sealed partial class FunctionCompiler
+{
+    private readonly ModuleCompilation _module;
+    private readonly int _functionIndex;
+    private readonly FuncType _type;
+    private readonly FunctionBody _body;
+    private readonly ILGenerator _il;
+    private readonly int _contextArgument;
+    private readonly List<ValueType> _stack = [];
+    private readonly List<ControlFrame> _frames = [];
+    private readonly List<LocalBuilder> _locals = [];
+    private readonly List<ValueType> _localTypes = [];
+    private readonly Dictionary<Type, Stack<LocalBuilder>> _temps = [];
+    private LocalBuilder? _memoryBase;
+    private LocalBuilder? _memorySize;
+    private LocalBuilder? _trapSite;
+    private Label _throwLabel;
+    private int _deadDepth;
+    private int _offset;
+
+    private FunctionCompiler(ModuleCompilation module, int functionIndex, MethodBuilder method)
+    {
+        _module = module;
+        _functionIndex = functionIndex;
+        _type = module.FunctionTypes[functionIndex];
+        _body = module.Module.Codes[functionIndex - module.ImportedFunctionCount];
+        _il = method.GetILGenerator(Math.Max(64, _body.Code.Length * 4));
+        _contextArgument = ClrTypes.ContextArgument(_type);
+    }
+
+    /// <summary>Emits the IL of function <paramref name="functionIndex"/> into <paramref name="method"/>.</summary>
+    public static void Compile(ModuleCompilation module, int functionIndex, MethodBuilder method) =>
+        new FunctionCompiler(module, functionIndex, method).Compile();
+
+    private void Compile()
+    {
+        _throwLabel = _il.DefineLabel();
+        DeclareLocals();
+        EmitPrologue();
+        _frames.Add(new ControlFrame(FrameKind.Function, _il.DefineLabel(), new FuncType([], _type.Results), 0));
+        var reader = new InstructionReader(_body.Code.Span, _body.CodeOffset);
+        while (_frames.Count > 0)
+        {
+            var ins = reader.Read();
+            _offset = ins.Offset;
+            if (Current.Unreachable && !SkipDeadInstruction(ins)) continue;
+            if (!(TryCompileControl(ins) || TryCompileVariable(ins) || TryCompileMemory(ins) || TryCompileNumeric(ins)
+                  || TryCompileReference(ins) || TryCompileSimd(ins)))
+            {
+                throw new NotSupportedException($"instruction {OpcodeTable.Get(ins.Opcode).Mnemonic} at byte offset 0x{ins.Offset:x} is not supported by the engine");
+            }
+        }
+        if (_trapSite is not null)
+        {
+            _il.MarkLabel(_throwLabel);
+            _il.Emit(OpCodes.Ldloc, _trapSite);
+            _il.Emit(OpCodes.Ldc_I4, _functionIndex);
+            _il.Emit(OpCodes.Ldarg, _contextArgument);
+            _il.Emit(OpCodes.Call, Method(typeof(InstanceContext), nameof(InstanceContext.Trap)));
+            _il.Emit(OpCodes.Throw);
+        }
+    }
+
+    /// <summary>
+    /// In dead code (after br, return, unreachable) nothing is emitted until the frame's else or end; nested
+    /// blocks are counted so the right end is found. Returns true when the instruction must still be compiled.
+    /// </summary>
+    private bool SkipDeadInstruction(in Instruction ins)
+    {
+        switch (ins.Opcode)
+        {
+            case Opcode.Block or Opcode.Loop or Opcode.If:
+                _deadDepth++;
+                return false;
+            case Opcode.Else:
+                return _deadDepth == 0;
+            case Opcode.End:
+                if (_deadDepth == 0) return true;
+                _deadDepth--;
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private void DeclareLocals()
+    {
+        foreach (var p in _type.Parameters) _localTypes.Add(p);
+        foreach (var group in _body.Locals)
+        {
+            for (uint i = 0; i < group.Count; i++)
+            {
+                _localTypes.Add(group.Type);
+                _locals.Add(_il.DeclareLocal(ClrTypes.Of(group.Type)));
+            }
+        }
+        if (_module.HasMemory)
+        {
+            _memoryBase = _il.DeclareLocal(typeof(byte*));
+            _memorySize = _il.DeclareLocal(typeof(long));
+        }
+    }
+
+    private void EmitPrologue()
+    {
+        // Count this call in; trap before the .NET stack can overflow (StackOverflowException kills the process).
+        var ok = _il.DefineLabel();
+        var exhausted = _il.DefineLabel();
+        var depth = typeof(CallStack).GetField(nameof(CallStack.Depth), BindingFlags.Static | BindingFlags.NonPublic)!;
+        _il.Emit(OpCodes.Ldsfld, depth);
+        _il.Emit(OpCodes.Ldc_I4_1);
+        _il.Emit(OpCodes.Add);
+        _il.Emit(OpCodes.Dup);
+        _il.Emit(OpCodes.Stsfld, depth);
+        _il.Emit(OpCodes.Ldc_I4, _module.Engine.Options.MaxCallDepth);
+        _il.Emit(OpCodes.Bgt, exhausted);
+        _il.Emit(OpCodes.Call, typeof(System.Runtime.CompilerServices.RuntimeHelpers).GetMethod(nameof(System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack))!);
+        _il.Emit(OpCodes.Brtrue, ok);
+        _il.MarkLabel(exhausted);
+        EmitTrap(TrapKind.CallStackExhausted, _body.BodyOffset);
+        _il.MarkLabel(ok);
+        ReloadMemory();
+    }
+
+    private void EmitEpilogue()
+    {
+        // Results beyond the first go out through the by-ref arguments, last result on top of the stack.
+        for (int r = _type.Results.Length - 1; r >= 1; r--)
+        {
+            var clr = ClrTypes.Of(_type.Results[r]);
+            var temp = RentTemp(clr);
+            _il.Emit(OpCodes.Stloc, temp);
+            _il.Emit(OpCodes.Ldarg, _type.Parameters.Length + r - 1);
+            _il.Emit(OpCodes.Ldloc, temp);
+            _il.Emit(OpCodes.Stobj, clr);
+            ReturnTemp(temp);
+        }
+        var depth = typeof(CallStack).GetField(nameof(CallStack.Depth), BindingFlags.Static | BindingFlags.NonPublic)!;
+        _il.Emit(OpCodes.Ldsfld, depth);
+        _il.Emit(OpCodes.Ldc_I4_1);
+        _il.Emit(OpCodes.Sub);
+        _il.Emit(OpCodes.Stsfld, depth);
+        _il.Emit(OpCodes.Ret);
+    }
+
+    /// <summary>Loads the memory base and size into their locals (at entry, and after anything that may grow memory).</summary>
+    private void ReloadMemory()
+    {
+        if (_memoryBase is null) return;
+        _il.Emit(OpCodes.Ldarg, _contextArgument);
+        _il.Emit(OpCodes.Ldfld, Field(typeof(InstanceContext), nameof(InstanceContext.Memory)));
+        _il.Emit(OpCodes.Dup);
+        _il.Emit(OpCodes.Ldfld, Field(typeof(WasmMemory), nameof(WasmMemory.Base)));
+        _il.Emit(OpCodes.Stloc, _memoryBase);
+        _il.Emit(OpCodes.Ldfld, Field(typeof(WasmMemory), nameof(WasmMemory.Size)));
+        _il.Emit(OpCodes.Stloc, _memorySize!);
+    }
+
+    // ---- Traps ----
+
+    /// <summary>Jumps to the shared throw block with this site's kind and offset; empties the IL stack.</summary>
+    private void EmitTrap(TrapKind kind, int offset)
+    {
+        _trapSite ??= _il.DeclareLocal(typeof(long));
+        _il.Emit(OpCodes.Ldc_I8, InstanceContext.PackTrapSite(kind, offset));
+        _il.Emit(OpCodes.Stloc, _trapSite);
+        _il.Emit(OpCodes.Leave, _throwLabel);
+    }
+
+    private void EmitTrap(TrapKind kind) => EmitTrap(kind, _offset);
+
+    /// <summary>Emits <paramref name="branchIfOk"/> over a trap: the trap happens when the branch is not taken.</summary>
+    private void EmitTrapUnless(OpCode branchIfOk, TrapKind kind)
+    {
+        var ok = _il.DefineLabel();
+        _il.Emit(branchIfOk, ok);
+        EmitTrap(kind);
+        _il.MarkLabel(ok);
+    }
+
+    // ---- Value stack and temporaries ----
+
+    private ControlFrame Current => _frames[^1];
+
+    private void Push(ValueType type) => _stack.Add(type);
+
+    private ValueType Pop()
+    {
+        var type = _stack[^1];
+        _stack.RemoveAt(_stack.Count - 1);
+        return type;
+    }
+
+    private void Pop(int count) => _stack.RemoveRange(_stack.Count - count, count);
+
+    private LocalBuilder RentTemp(Type type)
+    {
+        if (_temps.TryGetValue(type, out var pool) && pool.Count > 0) return pool.Pop();
+        return _il.DeclareLocal(type);
+    }
+
+    private LocalBuilder RentTemp(ValueType type) => RentTemp(ClrTypes.Of(type));
+
+    private void ReturnTemp(LocalBuilder local)
+    {
+        if (!_temps.TryGetValue(local.LocalType, out var pool)) _temps[local.LocalType] = pool = new Stack<LocalBuilder>();
+        pool.Push(local);
+    }
+
+    private static FieldInfo Field(Type type, string name) =>
+        type.GetField(name, BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)
+        ?? throw new MissingFieldException(type.Name, name);
+
+    private static MethodInfo Method(Type type, string name, params Type[] parameters) =>
+        (parameters.Length == 0
+            ? type.GetMethod(name, BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)
+            : type.GetMethod(name, BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic, parameters))
+        ?? throw new MissingMethodException(type.Name, name);
+}
+
+/// <summary>What opened a control frame.</summary>
+internal enum FrameKind
+{
+    Function,
+    Block,
+    Loop,
+    If,
+}
+
+/// <summary>
+/// One entry of the control stack. <see cref="Label"/> is where branches go (a loop's start, else the end);
+/// the IL stack at it is the values below <see cref="Height"/> plus the branch values.
+/// </summary>
+internal sealed class ControlFrame(FrameKind kind, Label label, FuncType type, int height)
+{
+    public FrameKind Kind { get; } = kind;
+    public Label Label { get; } = label;
+    public FuncType Type { get; } = type;
+    public int Height { get; } = height;
+    public Label ElseLabel { get; set; }
+    public bool HasElse { get; set; }
+
+    /// <summary>True once the code at the current position cannot run (after br, return, unreachable...).</summary>
+    public bool Unreachable { get; set; }
+
+    /// <summary>True when some branch or fall-through reaches the end label.</summary>
+    public bool EndReachable { get; set; }
+
+    /// <summary>Types a branch to this frame carries: a loop's parameters, otherwise the results.</summary>
+    public System.Collections.Immutable.ImmutableArray<ValueType> BranchTypes => Kind == FrameKind.Loop ? Type.Parameters : Type.Results;
+}

@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Reflection.Emit;
+using System.Runtime.CompilerServices;
+using WasmNN.Engine.Runtime;
+using WasmNN.Wasm;
+
+namespace WasmNN.Engine.Compilation;
+
+/// <summary>
+/// Wraps host delegates as wasm functions. Each gets a stub with the compiled-code calling convention whose
+/// context's <see cref="InstanceContext.HostTarget"/> is the delegate; stubs are generated once per delegate
+/// type (typed) or per signature (untyped) and live in the engine's own dynamic assembly.
+/// </summary>
+internal sealed class HostStubs(Engine engine)
+{
+    private readonly ConcurrentDictionary<Type, (FuncType Type, nint Entry)> _typed = new();
+    private readonly ConcurrentDictionary<FuncType, nint> _untyped = new();
+    private readonly Lock _lock = new();
+    private ModuleBuilder? _module;
+    private readonly List<Type> _keepAlive = [];
+
+    public WasmFunction Create(Delegate function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        var (type, entry) = _typed.GetOrAdd(function.GetType(), BuildTyped);
+        return new WasmFunction(engine, type, entry, new InstanceContext { HostTarget = function }, function.Method.Name);
+    }
+
+    public WasmFunction Create(FuncType type, HostCallback callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        var entry = _untyped.GetOrAdd(type, BuildUntyped);
+        return new WasmFunction(engine, type, entry, new InstanceContext { HostTarget = callback }, callback.Method.Name);
+    }
+
+    private (FuncType, nint) BuildTyped(Type delegateType)
+    {
+        var invoke = delegateType.GetMethod("Invoke")!;
+        var parameters = invoke.GetParameters().Select(p => p.ParameterType).ToArray();
+        var paramTypes = parameters.Select(p => Invokers.WasmTypeOf(p)
+            ?? throw new ArgumentException($"host function parameter type {p.Name} has no wasm equivalent")).ToArray();
+        var returnTypes = ResultTypes(invoke.ReturnType);
+        var type = new FuncType([.. paramTypes], [.. returnTypes]);
+        var entry = Emit(type, il =>
+        {
+            int context = ClrTypes.ContextArgument(type);
+            il.Emit(OpCodes.Ldarg, context);
+            il.Emit(OpCodes.Ldfld, typeof(InstanceContext).GetField(nameof(InstanceContext.HostTarget), BindingFlags.Instance | BindingFlags.NonPublic)!);
+            il.Emit(OpCodes.Castclass, delegateType);
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                il.Emit(OpCodes.Ldarg, i);
+                if (parameters[i] == typeof(WasmFunction)) il.Emit(OpCodes.Castclass, typeof(WasmFunction));
+            }
+            il.Emit(OpCodes.Callvirt, invoke);
+            if (returnTypes.Length > 1)
+            {
+                // A ValueTuple return: the first item is returned, the rest go out through the by-ref arguments.
+                var tuple = il.DeclareLocal(invoke.ReturnType);
+                il.Emit(OpCodes.Stloc, tuple);
+                for (int r = 1; r < returnTypes.Length; r++)
+                {
+                    il.Emit(OpCodes.Ldarg, type.Parameters.Length + r - 1);
+                    il.Emit(OpCodes.Ldloc, tuple);
+                    il.Emit(OpCodes.Ldfld, invoke.ReturnType.GetField($"Item{r + 1}")!);
+                    il.Emit(OpCodes.Stobj, ClrTypes.Of(returnTypes[r]));
+                }
+                il.Emit(OpCodes.Ldloc, tuple);
+                il.Emit(OpCodes.Ldfld, invoke.ReturnType.GetField("Item1")!);
+            }
+            il.Emit(OpCodes.Ret);
+        });
+        return (type, entry);
+    }
+
+    private static Wasm.ValueType[] ResultTypes(Type returnType)
+    {
+        if (returnType == typeof(void)) return [];
+        if (returnType.IsGenericType && returnType.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal))
+        {
+            return [.. returnType.GetGenericArguments().Select(t => Invokers.WasmTypeOf(t)
+                ?? throw new ArgumentException($"host function result type {t.Name} has no wasm equivalent"))];
+        }
+        return [Invokers.WasmTypeOf(returnType) ?? throw new ArgumentException($"host function result type {returnType.Name} has no wasm equivalent")];
+    }
+
+    private nint BuildUntyped(FuncType type) => Emit(type, il =>
+    {
+        var arguments = il.DeclareLocal(typeof(WasmValue[]));
+        var results = il.DeclareLocal(typeof(WasmValue[]));
+        il.Emit(OpCodes.Ldc_I4, type.Parameters.Length);
+        il.Emit(OpCodes.Newarr, typeof(WasmValue));
+        il.Emit(OpCodes.Stloc, arguments);
+        for (int i = 0; i < type.Parameters.Length; i++)
+        {
+            il.Emit(OpCodes.Ldloc, arguments);
+            il.Emit(OpCodes.Ldc_I4, i);
+            il.Emit(OpCodes.Ldarg, i);
+            ClrTypes.EmitBoxValue(il, type.Parameters[i]);
+            il.Emit(OpCodes.Stelem, typeof(WasmValue));
+        }
+        il.Emit(OpCodes.Ldc_I4, type.Results.Length);
+        il.Emit(OpCodes.Newarr, typeof(WasmValue));
+        il.Emit(OpCodes.Stloc, results);
+        il.Emit(OpCodes.Ldarg, ClrTypes.ContextArgument(type));
+        il.Emit(OpCodes.Ldloc, arguments);
+        il.Emit(OpCodes.Ldloc, results);
+        il.Emit(OpCodes.Call, typeof(HostCalls).GetMethod(nameof(HostCalls.InvokeCallback), BindingFlags.Static | BindingFlags.NonPublic)!);
+        for (int r = 1; r < type.Results.Length; r++)
+        {
+            il.Emit(OpCodes.Ldarg, type.Parameters.Length + r - 1);
+            il.Emit(OpCodes.Ldloc, results);
+            il.Emit(OpCodes.Ldc_I4, r);
+            il.Emit(OpCodes.Ldelema, typeof(WasmValue));
+            ClrTypes.EmitUnboxValue(il, type.Results[r]);
+            il.Emit(OpCodes.Stobj, ClrTypes.Of(type.Results[r]));
+        }
+        if (type.Results.Length > 0)
+        {
+            il.Emit(OpCodes.Ldloc, results);
+            il.Emit(OpCodes.Ldc_I4_0);
+            il.Emit(OpCodes.Ldelema, typeof(WasmValue));
+            ClrTypes.EmitUnboxValue(il, type.Results[0]);
+        }
+        il.Emit(OpCodes.Ret);
+    });
+
+    private nint Emit(FuncType type, Action<ILGenerator> body)
+    {
+        lock (_lock)
+        {
+            _module ??= DynamicAssemblies.Create("WasmHostStubs");
+            var builder = _module.DefineType($"HostStub{_keepAlive.Count}", TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract);
+            var method = builder.DefineMethod("Stub", MethodAttributes.Public | MethodAttributes.Static, ClrTypes.ReturnType(type), ClrTypes.ParameterTypes(type));
+            body(method.GetILGenerator());
+            var created = builder.CreateType();
+            _keepAlive.Add(created);
+            return created.GetMethod("Stub")!.MethodHandle.GetFunctionPointer();
+        }
+    }
+}
+
+/// <summary>Runs untyped host callbacks for the stubs.</summary>
+internal static class HostCalls
+{
+    internal static void InvokeCallback(InstanceContext context, WasmValue[] arguments, WasmValue[] results)
+    {
+        var callback = (HostCallback)context.HostTarget!;
+        callback(arguments, results);
+    }
+}

@@ -1,0 +1,43 @@
+using System.Reflection.Emit;
+using WasmNN.Wasm;
+using ValueType = WasmNN.Wasm.ValueType;
+
+namespace WasmNN.Engine.Compilation;
+
+/// <summary>What every function compiler of one module needs to know about the module.</summary>
+internal sealed class ModuleCompilation
+{
+    public ModuleCompilation(WasmModule module, Engine engine, MethodBuilder[] methods)
+    {
+        Module = module;
+        Engine = engine;
+        Methods = methods;
+        ImportedFunctionCount = module.ImportedFunctionCount;
+        foreach (var import in module.Imports)
+        {
+            switch (import.Kind)
+            {
+                case ExternalKind.Function: FunctionTypes.Add(module.Types[(int)import.TypeIndex]); break;
+                case ExternalKind.Global: GlobalTypes.Add(import.Global); break;
+                case ExternalKind.Table: TableTypes.Add(import.Table.ElementType); break;
+                case ExternalKind.Memory: HasMemory = true; break;
+            }
+        }
+        foreach (uint typeIndex in module.Functions) FunctionTypes.Add(module.Types[(int)typeIndex]);
+        foreach (var global in module.Globals) GlobalTypes.Add(global.Type);
+        foreach (var table in module.Tables) TableTypes.Add(table.ElementType);
+        HasMemory |= module.Memories.Count > 0;
+    }
+
+    public WasmModule Module { get; }
+    public Engine Engine { get; }
+
+    /// <summary>One method per module-defined function.</summary>
+    public MethodBuilder[] Methods { get; }
+
+    public int ImportedFunctionCount { get; }
+    public List<FuncType> FunctionTypes { get; } = [];
+    public List<GlobalType> GlobalTypes { get; } = [];
+    public List<ValueType> TableTypes { get; } = [];
+    public bool HasMemory { get; }
+}

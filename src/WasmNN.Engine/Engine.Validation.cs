@@ -1,0 +1,13 @@
+using WasmNN.Wasm;
+
+namespace WasmNN.Engine;
+
+/// <summary>Hook to the format library's validator.</summary>
+public sealed partial class Engine
+{
+    private static partial void ValidateModule(WasmModule module)
+    {
+        // ModuleValidator.Validate(module) is wired in here once the format library provides it.
+        _ = module;
+    }
+}

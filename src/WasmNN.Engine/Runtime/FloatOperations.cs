@@ -1,0 +1,43 @@
+using System.Runtime.CompilerServices;
+
+namespace WasmNN.Engine.Runtime;
+
+/// <summary>Float operations whose wasm semantics differ from the plain .NET ones (NaN propagation, rounding).</summary>
+internal static class FloatOperations
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float Min(float a, float b) => float.IsNaN(a) || float.IsNaN(b) ? a + b : MathF.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float Max(float a, float b) => float.IsNaN(a) || float.IsNaN(b) ? a + b : MathF.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Min(double a, double b) => double.IsNaN(a) || double.IsNaN(b) ? a + b : Math.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Max(double a, double b) => double.IsNaN(a) || double.IsNaN(b) ? a + b : Math.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float CopySign(float magnitude, float sign) => BitConverter.Int32BitsToSingle(
+        (BitConverter.SingleToInt32Bits(magnitude) & int.MaxValue) | (BitConverter.SingleToInt32Bits(sign) & int.MinValue));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double CopySign(double magnitude, double sign) => BitConverter.Int64BitsToDouble(
+        (BitConverter.DoubleToInt64Bits(magnitude) & long.MaxValue) | (BitConverter.DoubleToInt64Bits(sign) & long.MinValue));
+
+    /// <summary>u64 -> f32 with one rounding (going through double would round twice).</summary>
+    internal static float ConvertUInt64ToSingle(ulong value)
+    {
+        if ((long)value >= 0) return (long)value;
+        // Halve with the lost bit kept sticky so the final rounding is still correct, then double.
+        float half = (long)((value >> 1) | (value & 1));
+        return half + half;
+    }
+
+    internal static double ConvertUInt64ToDouble(ulong value)
+    {
+        if ((long)value >= 0) return (long)value;
+        double half = (long)((value >> 1) | (value & 1));
+        return half + half;
+    }
+}

@@ -1,0 +1,143 @@
+using System.Runtime.InteropServices;
+using WasmNN.Wasm;
+
+namespace WasmNN.Engine;
+
+/// <summary>
+/// A linear memory. Its bytes live in native memory reserved up front (the smaller of its maximum and the
+/// engine's <see cref="EngineOptions.MemoryReservePages"/>) so the base address does not move when it grows;
+/// growing past the reservation reallocates. Compiled code keeps the base and size in locals and reloads them
+/// after calls and <c>memory.grow</c>.
+/// </summary>
+/// <remarks>
+/// Not thread-safe. A <see cref="Span"/> taken before <see cref="Grow"/> may be stale afterwards.
+/// </remarks>
+public sealed unsafe class WasmMemory : IDisposable
+{
+    // Read by generated code: keep these fields (names are part of the compiler's contract).
+    internal byte* Base;
+    internal long Size;
+
+    private long _reservedBytes;
+    private readonly uint _pageLimit;
+
+    /// <summary>Creates a memory of <paramref name="minimumPages"/> 64 KiB pages.</summary>
+    /// <param name="minimumPages">Initial size in pages.</param>
+    /// <param name="maximumPages">Largest size in pages, or null for the engine limit.</param>
+    /// <param name="options">Reservation and size limits; defaults when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The initial size exceeds the limits.</exception>
+    public WasmMemory(uint minimumPages, uint? maximumPages = null, EngineOptions? options = null)
+    {
+        options ??= EngineOptions.Default;
+        _pageLimit = Math.Min(maximumPages ?? MemoryType.MaxPages, options.MaxMemoryPages);
+        if (minimumPages > _pageLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(minimumPages), $"memory of {minimumPages} pages exceeds the limit of {_pageLimit} pages");
+        }
+        MaximumPages = maximumPages;
+        long reservePages = Math.Max(minimumPages, Math.Min(_pageLimit, options.MemoryReservePages));
+        Reserve(reservePages * MemoryType.PageSize);
+        Size = (long)minimumPages * MemoryType.PageSize;
+    }
+
+    /// <summary>The declared maximum in pages, or null.</summary>
+    public uint? MaximumPages { get; }
+
+    /// <summary>Current size in 64 KiB pages.</summary>
+    public uint Pages => (uint)(Size / MemoryType.PageSize);
+
+    /// <summary>Current size in bytes.</summary>
+    public long Length => Size;
+
+    /// <summary>The whole memory as a span (memories over 2 GiB: use <see cref="GetSpan"/>).</summary>
+    public Span<byte> Span => new(Base, (int)Math.Min(Size, int.MaxValue));
+
+    /// <summary>A window of the memory.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The window is outside the memory.</exception>
+    public Span<byte> GetSpan(long offset, int length)
+    {
+        if (offset < 0 || length < 0 || offset + length > Size) throw new ArgumentOutOfRangeException(nameof(offset), "window outside linear memory");
+        return new Span<byte>(Base + offset, length);
+    }
+
+    /// <summary>Grows by <paramref name="deltaPages"/> pages, zero-filled.</summary>
+    /// <returns>The old size in pages, or -1 if the memory cannot grow that far (as <c>memory.grow</c>).</returns>
+    public int Grow(uint deltaPages)
+    {
+        long oldPages = Size / MemoryType.PageSize;
+        long newPages = oldPages + deltaPages;
+        if (newPages > _pageLimit) return -1;
+        long newSize = newPages * MemoryType.PageSize;
+        if (newSize > _reservedBytes)
+        {
+            // Past the reservation: move to a bigger block (doubling so repeated growth stays linear).
+            long target = Math.Min(Math.Max(newSize, _reservedBytes * 2), (long)_pageLimit * MemoryType.PageSize);
+            byte* old = Base;
+            long oldSize = Size;
+            try
+            {
+                Reserve(target);
+            }
+            catch (OutOfMemoryException)
+            {
+                return -1;
+            }
+            Buffer.MemoryCopy(old, Base, oldSize, oldSize);
+            NativeMemory.Free(old);
+        }
+        Size = newSize;
+        return (int)oldPages;
+    }
+
+    private void Reserve(long bytes)
+    {
+        // calloc of a large block maps fresh zero pages lazily: untouched reserve costs address space, not RAM.
+        // One extra byte keeps Base non-null for empty memories.
+        Base = (byte*)NativeMemory.AllocZeroed((nuint)bytes + 1);
+        _reservedBytes = bytes;
+    }
+
+    /// <summary>Frees the native memory. Using the memory afterwards is an error.</summary>
+    public void Dispose()
+    {
+        Free();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Frees the native memory if <see cref="Dispose"/> was not called.</summary>
+    ~WasmMemory() => Free();
+
+    private void Free()
+    {
+        if (Base != null)
+        {
+            NativeMemory.Free(Base);
+            Base = null;
+            Size = 0;
+            _reservedBytes = 0;
+        }
+    }
+
+    // ---- Bulk operations called by generated code: false means out of bounds (the caller traps). ----
+
+    internal bool Fill(int destination, int value, int count)
+    {
+        if ((ulong)(uint)destination + (uint)count > (ulong)Size) return false;
+        new Span<byte>(Base + (uint)destination, count).Fill((byte)value);
+        return true;
+    }
+
+    internal bool Copy(int destination, int source, int count)
+    {
+        if ((ulong)(uint)destination + (uint)count > (ulong)Size || (ulong)(uint)source + (uint)count > (ulong)Size) return false;
+        Buffer.MemoryCopy(Base + (uint)source, Base + (uint)destination, (uint)count, (uint)count);
+        return true;
+    }
+
+    internal bool Init(ReadOnlySpan<byte> segment, int destination, int source, int count)
+    {
+        if ((ulong)(uint)destination + (uint)count > (ulong)Size || (ulong)(uint)source + (uint)count > (ulong)segment.Length) return false;
+        segment.Slice((int)(uint)source, (int)(uint)count).CopyTo(new Span<byte>(Base + (uint)destination, count));
+        return true;
+    }
+}
