@@ -1,0 +1,39 @@
+namespace WasmNN.Compiler.IR;
+
+/// <summary>
+/// A named SSA value: a graph input, a constant (initializer), or the output of exactly one node.
+/// </summary>
+public sealed class Value
+{
+    /// <summary>Creates a value with its type and (possibly partial) static shape.</summary>
+    public Value(string name, DataType elementType, int[]? shape)
+    {
+        Name = name;
+        ElementType = elementType;
+        Shape = shape;
+    }
+
+    /// <summary>Creates a constant value holding <paramref name="constant"/>.</summary>
+    public Value(string name, Tensor constant) : this(name, constant.DataType, constant.Shape) => Constant = constant;
+
+    /// <summary>Unique name within the graph (the ONNX tensor name).</summary>
+    public string Name { get; set; }
+
+    /// <summary>Element type.</summary>
+    public DataType ElementType { get; set; }
+
+    /// <summary>Static shape; null when the rank is unknown, -1 for unknown dimensions.</summary>
+    public int[]? Shape { get; set; }
+
+    /// <summary>The constant contents when this value is an initializer or a folded constant.</summary>
+    public Tensor? Constant { get; set; }
+
+    /// <summary>True when the value is a compile-time constant.</summary>
+    public bool IsConstant => Constant is not null;
+
+    /// <summary>The node that defines this value, or null for graph inputs and constants.</summary>
+    public Node? Producer { get; internal set; }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"%{Name}: {ElementType}[{Shapes.Format(Shape)}]";
+}

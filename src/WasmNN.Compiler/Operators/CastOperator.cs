@@ -1,0 +1,51 @@
+using WasmNN.Compiler.IR;
+
+namespace WasmNN.Compiler.Operators;
+
+/// <summary>Attributes of Cast.</summary>
+/// <param name="To">Target element type.</param>
+public sealed record CastAttributes(DataType To) : OperatorAttributes;
+
+/// <summary>ONNX Cast: convert elements to another type (float to integer truncates toward zero).</summary>
+public sealed class CastOperator : OnnxOperator
+{
+    /// <inheritdoc/>
+    public override string OpType => "Cast";
+
+    /// <inheritdoc/>
+    public override int MinOpset => 6;
+
+    /// <inheritdoc/>
+    public override OpPatternKind PatternKind => OpPatternKind.Elementwise;
+
+    /// <inheritdoc/>
+    public override OperatorAttributes ParseAttributes(AttributeBag attributes, int opset)
+    {
+        var to = attributes.GetInt("to", -1);
+        return new CastAttributes(OnnxDataTypes.FromOnnx((int)to) ?? throw new UnsupportedOperatorException($"Cast to ONNX data type {to} is not supported"));
+    }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<TensorType> InferTypes(OperatorAttributes attributes, IReadOnlyList<Value?> inputs) =>
+        [new TensorType(As<CastAttributes>(attributes).To, Required(inputs, 0, "input").Shape)];
+
+    /// <inheritdoc/>
+    public override Tensor[] Evaluate(OperatorAttributes attributes, IReadOnlyList<Tensor?> inputs)
+    {
+        var to = As<CastAttributes>(attributes).To;
+        var x = Required(inputs, 0, "input");
+        var y = Tensor.Zeros(to, x.Shape);
+        for (var i = 0; i < x.Length; i++)
+        {
+            if (x.DataType.IsFloat())
+            {
+                y.SetDouble(i, x.GetDouble(i));
+            }
+            else
+            {
+                y.SetInt64(i, x.GetInt64(i));
+            }
+        }
+        return [y];
+    }
+}

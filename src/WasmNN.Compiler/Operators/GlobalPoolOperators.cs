@@ -1,0 +1,75 @@
+using WasmNN.Compiler.IR;
+
+namespace WasmNN.Compiler.Operators;
+
+/// <summary>Shared inference and evaluation of GlobalAveragePool and GlobalMaxPool: reduce every spatial dimension to 1.</summary>
+public abstract class GlobalPoolOperator : OnnxOperator
+{
+    /// <inheritdoc/>
+    public override OpPatternKind PatternKind => OpPatternKind.Reduction;
+
+    /// <summary>Combines one plane's values.</summary>
+    protected abstract double Reduce(ReadOnlySpan<double> plane);
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<TensorType> InferTypes(OperatorAttributes attributes, IReadOnlyList<Value?> inputs)
+    {
+        var x = Required(inputs, 0, "X");
+        if (x.Shape is { Length: < 2 })
+        {
+            throw new OperatorException($"input {Shapes.Format(x.Shape)} must be N x C x spatial");
+        }
+        return [new TensorType(x.ElementType, x.Shape is null ? null : [x.Shape[0], x.Shape[1], .. Enumerable.Repeat(1, x.Shape.Length - 2)])];
+    }
+
+    /// <inheritdoc/>
+    public override Tensor[] Evaluate(OperatorAttributes attributes, IReadOnlyList<Tensor?> inputs)
+    {
+        var x = Required(inputs, 0, "X");
+        var planes = x.Shape[0] * x.Shape[1];
+        var size = planes == 0 ? 0 : x.Length / planes;
+        var values = x.ToDoubleArray();
+        var result = new double[planes];
+        for (var p = 0; p < planes; p++)
+        {
+            result[p] = Reduce(values.AsSpan(p * size, size));
+        }
+        return [Tensor.FromDoubles(x.DataType, [x.Shape[0], x.Shape[1], .. Enumerable.Repeat(1, x.Rank - 2)], result)];
+    }
+}
+
+/// <summary>ONNX GlobalAveragePool: mean over all spatial positions of each channel.</summary>
+public sealed class GlobalAveragePoolOperator : GlobalPoolOperator
+{
+    /// <inheritdoc/>
+    public override string OpType => "GlobalAveragePool";
+
+    /// <inheritdoc/>
+    protected override double Reduce(ReadOnlySpan<double> plane)
+    {
+        var sum = 0.0;
+        foreach (var v in plane)
+        {
+            sum += v;
+        }
+        return sum / plane.Length;
+    }
+}
+
+/// <summary>ONNX GlobalMaxPool: maximum over all spatial positions of each channel.</summary>
+public sealed class GlobalMaxPoolOperator : GlobalPoolOperator
+{
+    /// <inheritdoc/>
+    public override string OpType => "GlobalMaxPool";
+
+    /// <inheritdoc/>
+    protected override double Reduce(ReadOnlySpan<double> plane)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var v in plane)
+        {
+            max = Math.Max(max, v);
+        }
+        return max;
+    }
+}

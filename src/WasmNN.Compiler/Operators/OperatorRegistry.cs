@@ -1,0 +1,60 @@
+using System.Collections.Frozen;
+using WasmNN.Compiler.IR;
+
+namespace WasmNN.Compiler.Operators;
+
+/// <summary>
+/// Maps an ai.onnx op_type and opset version to its operator. The table is built once from the operator classes
+/// and never changes.
+/// </summary>
+public static class OperatorRegistry
+{
+    private static readonly FrozenDictionary<string, OnnxOperator> s_operators = new OnnxOperator[]
+    {
+        // Elementwise, one input.
+        new AbsOperator(), new CeilOperator(), new CeluOperator(), new CosOperator(), new EluOperator(), new ErfOperator(),
+        new ExpOperator(), new FloorOperator(), new HardSigmoidOperator(), new HardSwishOperator(), new LeakyReluOperator(),
+        new LogOperator(), new NegOperator(), new ReciprocalOperator(), new ReluOperator(), new RoundOperator(),
+        new SeluOperator(), new SigmoidOperator(), new SignOperator(), new SinOperator(), new SoftplusOperator(),
+        new SoftsignOperator(), new SqrtOperator(), new TanhOperator(), new ThresholdedReluOperator(),
+        new ClipOperator(), new CastOperator(),
+        // Broadcasting.
+        new AddOperator(), new SubOperator(), new MulOperator(), new DivOperator(), new PowOperator(),
+        new EqualOperator(), new LessOperator(), new GreaterOperator(), new LessOrEqualOperator(), new GreaterOrEqualOperator(),
+        new SumOperator(), new MaxOperator(), new MinOperator(), new MeanOperator(), new WhereOperator(), new ExpandOperator(),
+        new BatchNormalizationOperator(),
+        // Compute-heavy anchors.
+        new ConvOperator(), new GemmOperator(), new MatMulOperator(), new MaxPoolOperator(), new AveragePoolOperator(),
+        // Reductions and normalisations.
+        new GlobalAveragePoolOperator(), new GlobalMaxPoolOperator(), new SoftmaxOperator(), new LogSoftmaxOperator(),
+        new ReduceMeanOperator(), new ReduceSumOperator(), new ReduceMaxOperator(), new ReduceMinOperator(),
+        new ReduceProdOperator(), new ReduceSumSquareOperator(), new ReduceL1Operator(), new ReduceL2Operator(),
+        new ReduceLogSumExpOperator(), new ReduceLogSumOperator(),
+        // Data movement and shape computation.
+        new IdentityOperator(), new DropoutOperator(), new FlattenOperator(), new ReshapeOperator(), new ConcatOperator(),
+        new ShapeOperator(), new SizeOperator(), new GatherOperator(), new UnsqueezeOperator(), new SqueezeOperator(),
+        new TransposeOperator(), new SliceOperator(), new SplitOperator(), new TileOperator(), new PadOperator(),
+        new ConstantOfShapeOperator(), new RangeOperator(), new ConstantOperator(),
+    }.ToFrozenDictionary(op => op.OpType);
+
+    /// <summary>Every registered operator.</summary>
+    public static IEnumerable<OnnxOperator> All => s_operators.Values;
+
+    /// <summary>The operator for <paramref name="opType"/> at <paramref name="opset"/>, or null when unsupported.</summary>
+    public static OnnxOperator? Find(string opType, int opset) =>
+        s_operators.TryGetValue(opType, out var op) && opset >= op.MinOpset && opset <= op.MaxOpset ? op : null;
+
+    /// <summary>The operator, or an error naming the node, op_type and opset.</summary>
+    /// <exception cref="UnsupportedOperatorException">No operator covers this op_type at this opset.</exception>
+    public static OnnxOperator Resolve(string opType, int opset, string nodeName)
+    {
+        if (Find(opType, opset) is { } op)
+        {
+            return op;
+        }
+        var detail = s_operators.TryGetValue(opType, out var known)
+            ? $"supported for opsets {known.MinOpset} to {(known.MaxOpset == int.MaxValue ? "latest" : known.MaxOpset.ToString())}"
+            : "not implemented";
+        throw new UnsupportedOperatorException($"node '{nodeName}': operator {opType} (opset {opset}) is {detail}");
+    }
+}
