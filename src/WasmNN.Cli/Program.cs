@@ -9,6 +9,7 @@ public static class Program
     public static int Main(string[] args)
     {
         var root = new RootCommand("wasmnn: deep-learning models as standalone WebAssembly");
+        root.Add(Commands.SpecTestCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -103,7 +103,11 @@ internal sealed partial class FunctionCompiler
             case Opcode.F64ConvertI64S: Unary(I64, F64, OpCodes.Conv_R8); return true;
             case Opcode.F64ConvertI64U: Call(I64, F64, typeof(FloatOperations), nameof(FloatOperations.ConvertUInt64ToDouble), typeof(ulong)); return true;
             case Opcode.F32DemoteF64: Unary(F64, F32, OpCodes.Conv_R4); return true;
-            case Opcode.F64PromoteF32: Unary(F32, F64, OpCodes.Conv_R8); return true;
+            case Opcode.F64PromoteF32:
+                Unary(F32, F64, OpCodes.Conv_R8);
+                // demote(promote(x)) would be folded to x, skipping the NaN quieting wasm requires.
+                if (_nextOpcode == Opcode.F32DemoteF64) _il.Emit(OpCodes.Call, Method(typeof(FloatOperations), nameof(FloatOperations.Opaque), typeof(double)));
+                return true;
             case Opcode.I32ReinterpretF32: Call(F32, I32, typeof(BitConverter), nameof(BitConverter.SingleToInt32Bits), typeof(float)); return true;
             case Opcode.I64ReinterpretF64: Call(F64, I64, typeof(BitConverter), nameof(BitConverter.DoubleToInt64Bits), typeof(double)); return true;
             case Opcode.F32ReinterpretI32: Call(I32, F32, typeof(BitConverter), nameof(BitConverter.Int32BitsToSingle), typeof(int)); return true;
@@ -129,13 +133,17 @@ internal sealed partial class FunctionCompiler
         float value = BitConverter.UInt32BitsToSingle(bits);
         if (float.IsNaN(value))
         {
-            // The JIT keeps float constants as doubles, which would quiet a signalling NaN: build it from its bits.
+            // The JIT keeps float constants as doubles, which quiets a signalling NaN: build it from its bits, out of line.
             _il.Emit(OpCodes.Ldc_I4, (int)bits);
-            _il.Emit(OpCodes.Call, Method(typeof(BitConverter), nameof(BitConverter.Int32BitsToSingle), typeof(int)));
+            _il.Emit(OpCodes.Call, Method(typeof(FloatOperations), nameof(FloatOperations.SingleFromBits)));
         }
         else
         {
             _il.Emit(OpCodes.Ldc_R4, value);
+            if (IsFoldableIdentity(value) && _nextOpcode is Opcode.F32Add or Opcode.F32Sub or Opcode.F32Mul or Opcode.F32Div)
+            {
+                _il.Emit(OpCodes.Call, Method(typeof(FloatOperations), nameof(FloatOperations.Opaque), typeof(float)));
+            }
         }
         Push(F32);
     }
@@ -151,9 +159,19 @@ internal sealed partial class FunctionCompiler
         else
         {
             _il.Emit(OpCodes.Ldc_R8, value);
+            if (IsFoldableIdentity(value) && _nextOpcode is Opcode.F64Add or Opcode.F64Sub or Opcode.F64Mul or Opcode.F64Div)
+            {
+                _il.Emit(OpCodes.Call, Method(typeof(FloatOperations), nameof(FloatOperations.Opaque), typeof(double)));
+            }
         }
         Push(F64);
     }
+
+    /// <summary>
+    /// RyuJIT folds x-0, x*1 and x/1 to x, which lets a signalling NaN through unquieted; wasm requires the
+    /// arithmetic to happen. Such constants in front of arithmetic are hidden behind an opaque call.
+    /// </summary>
+    private static bool IsFoldableIdentity(double value) => value is 0.0 or 1.0 or -1.0;
 
     private void Unary(ValueType operand, ValueType result, params OpCode[] ops) => Unary(operand, result, ops, keepPopped: false);
 

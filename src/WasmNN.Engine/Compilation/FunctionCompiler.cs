@@ -32,6 +32,7 @@ internal sealed partial class FunctionCompiler
     private Label _throwLabel;
     private int _deadDepth;
     private int _offset;
+    private Opcode? _nextOpcode;
 
     private FunctionCompiler(ModuleCompilation module, int functionIndex, MethodBuilder method)
     {
@@ -54,9 +55,12 @@ internal sealed partial class FunctionCompiler
         EmitPrologue();
         _frames.Add(new ControlFrame(FrameKind.Function, _il.DefineLabel(), new FuncType([], _type.Results), 0));
         var reader = new InstructionReader(_body.Code.Span, _body.CodeOffset);
-        while (_frames.Count > 0)
+        // Decoding one instruction ahead lets a few lowerings look at their successor (see _nextOpcode).
+        Instruction? next = reader.Read();
+        while (_frames.Count > 0 && next is Instruction ins)
         {
-            var ins = reader.Read();
+            next = reader.AtEnd ? null : reader.Read();
+            _nextOpcode = next?.Opcode;
             _offset = ins.Offset;
             if (Current.Unreachable && !SkipDeadInstruction(ins)) continue;
             if (!(TryCompileControl(ins) || TryCompileVariable(ins) || TryCompileMemory(ins) || TryCompileNumeric(ins)

@@ -25,6 +25,18 @@ internal static class FloatOperations
     internal static double CopySign(double magnitude, double sign) => BitConverter.Int64BitsToDouble(
         (BitConverter.DoubleToInt64Bits(magnitude) & long.MaxValue) | (BitConverter.DoubleToInt64Bits(sign) & long.MinValue));
 
+    /// <summary>An f32 from its bits, kept out of line so the JIT cannot turn it into a (quieted) constant.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static float SingleFromBits(int bits) => BitConverter.Int32BitsToSingle(bits);
+
+    /// <summary>Returns its argument; out of line so the JIT cannot fold arithmetic with a constant identity.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static float Opaque(float value) => value;
+
+    /// <summary>Returns its argument; out of line so the JIT cannot fold arithmetic with a constant identity.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static double Opaque(double value) => value;
+
     /// <summary>u64 -> f32 with one rounding (going through double would round twice).</summary>
     internal static float ConvertUInt64ToSingle(ulong value)
     {
