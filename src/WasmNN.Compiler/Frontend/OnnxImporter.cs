@@ -1,0 +1,160 @@
+using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Operators;
+using WasmNN.Onnx;
+using WasmNN.Onnx.Protos;
+
+namespace WasmNN.Compiler.Frontend;
+
+/// <summary>
+/// Builds the IR <see cref="Graph"/> from an ONNX model: initializers and Constant nodes become constant values,
+/// every other node binds to its operator for the model's ai.onnx opset, and output types are inferred as nodes
+/// are added. Errors name the file, node, op_type and opset.
+/// </summary>
+public static class OnnxImporter
+{
+    /// <summary>Loads and imports a model file (external data relative to its directory).</summary>
+    /// <exception cref="OnnxFormatException">The file is unreadable, corrupt or truncated.</exception>
+    /// <exception cref="UnsupportedOperatorException">An operator, opset or data type is not supported.</exception>
+    /// <exception cref="GraphException">The graph is malformed.</exception>
+    public static Graph Import(string path) => Import(OnnxModelLoader.LoadModel(path), Path.GetFileName(path));
+
+    /// <summary>Loads and imports a model from a stream.</summary>
+    public static Graph Import(Stream stream, string sourceName, string? baseDirectory = null) =>
+        Import(OnnxModelLoader.LoadModel(stream, sourceName, baseDirectory), sourceName);
+
+    /// <summary>Imports a parsed model.</summary>
+    /// <param name="model">The model (external data already inlined).</param>
+    /// <param name="sourceName">Used in error messages.</param>
+    public static Graph Import(ModelProto model, string sourceName)
+    {
+        var opset = model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => (int)o.Version).DefaultIfEmpty(-1).Max();
+        if (opset < 0)
+        {
+            var domains = string.Join(", ", model.OpsetImport.Select(o => $"'{o.Domain}' v{o.Version}"));
+            throw new UnsupportedOperatorException($"{sourceName}: model imports no ai.onnx opset (only {domains})");
+        }
+        var proto = model.Graph ?? throw new GraphException($"{sourceName}: model has no graph");
+        var graph = new Graph(string.IsNullOrEmpty(proto.Name) ? Path.GetFileNameWithoutExtension(sourceName) : proto.Name, opset);
+        var values = new Dictionary<string, Value>();
+
+        void Define(Value value, string what)
+        {
+            if (!values.TryAdd(value.Name, value))
+            {
+                throw new GraphException($"{sourceName}: {what} '{value.Name}' is defined twice (ONNX graphs are SSA)");
+            }
+        }
+
+        foreach (var initializer in proto.Initializer)
+        {
+            var value = new Value(initializer.Name, OnnxTensors.ToTensor(initializer, sourceName));
+            Define(value, "initializer");
+            graph.Initializers.Add(value);
+        }
+        if (proto.SparseInitializer.Count > 0)
+        {
+            throw new UnsupportedOperatorException($"{sourceName}: sparse initializers are not supported");
+        }
+        foreach (var input in proto.Input)
+        {
+            if (values.ContainsKey(input.Name))
+            {
+                continue; // IR < 4 lists initializers among the inputs too.
+            }
+            var (type, shape) = ReadType(input, sourceName);
+            var value = new Value(input.Name, type, shape);
+            Define(value, "graph input");
+            graph.Inputs.Add(value);
+        }
+        var declared = proto.ValueInfo.Concat(proto.Output).Where(v => v.Type?.TensorType is not null)
+            .GroupBy(v => v.Name).ToDictionary(g => g.Key, g => g.First());
+
+        for (var index = 0; index < proto.Node.Count; index++)
+        {
+            var nodeProto = proto.Node[index];
+            var name = string.IsNullOrEmpty(nodeProto.Name) ? $"{nodeProto.OpType}_{index}" : nodeProto.Name;
+            var where = $"{sourceName}: node '{name}' ({nodeProto.OpType}, opset {opset})";
+            if (nodeProto.Domain is not ("" or "ai.onnx"))
+            {
+                throw new UnsupportedOperatorException($"{where}: operator domain '{nodeProto.Domain}' is not supported");
+            }
+            var attributes = new AttributeBag(nodeProto.Attribute.Select(a => KeyValuePair.Create(a.Name, ReadAttribute(a, where))))
+            {
+                OutputCount = nodeProto.Output.Count,
+            };
+            if (nodeProto.OpType == "Constant")
+            {
+                var constant = ((ConstantAttributes)new ConstantOperator().ParseAttributes(attributes, opset)).Value;
+                var value = new Value(nodeProto.Output[0], constant);
+                Define(value, "value");
+                graph.Initializers.Add(value);
+                continue;
+            }
+            var op = OperatorRegistry.Resolve(nodeProto.OpType, opset, $"{sourceName}: {name}");
+            var inputs = nodeProto.Input.Select(n => string.IsNullOrEmpty(n) ? null
+                : values.GetValueOrDefault(n) ?? throw new GraphException($"{where}: input '{n}' is not a graph input, initializer or output of an earlier node")).ToList();
+            var outputs = nodeProto.Output.Select(n => string.IsNullOrEmpty(n) ? null : new Value(n, DataType.Float32, null)).ToList();
+            OperatorAttributes typed;
+            try
+            {
+                typed = op.ParseAttributes(attributes, opset);
+            }
+            catch (OperatorException e)
+            {
+                throw new GraphException($"{where}: {e.Message}", e);
+            }
+            catch (UnsupportedOperatorException e)
+            {
+                throw new UnsupportedOperatorException($"{where}: {e.Message}", e);
+            }
+            var node = new Node(name, op, opset, typed, inputs, outputs);
+            try
+            {
+                Graph.InferNodeTypes(node);
+            }
+            catch (UnsupportedOperatorException e)
+            {
+                throw new UnsupportedOperatorException($"{where}: {e.Message}", e);
+            }
+            foreach (var output in outputs.OfType<Value>())
+            {
+                // Keep a declared shape where inference could not tell (data-dependent shapes).
+                if (output.Shape is null && declared.TryGetValue(output.Name, out var info))
+                {
+                    output.Shape = ReadType(info, sourceName).Shape;
+                }
+                Define(output, "value");
+            }
+            graph.Nodes.Add(node);
+        }
+        foreach (var output in proto.Output)
+        {
+            graph.Outputs.Add(values.GetValueOrDefault(output.Name)
+                ?? throw new GraphException($"{sourceName}: graph output '{output.Name}' is not produced by any node, input or initializer"));
+        }
+        return graph;
+    }
+
+    private static (DataType Type, int[]? Shape) ReadType(ValueInfoProto info, string sourceName)
+    {
+        var tensorType = info.Type?.TensorType
+            ?? throw new UnsupportedOperatorException($"{sourceName}: value '{info.Name}' is not a tensor (sequences, maps and optionals are not supported)");
+        var type = OnnxDataTypes.FromOnnx(tensorType.ElemType)
+            ?? throw new UnsupportedOperatorException($"{sourceName}: value '{info.Name}' has unsupported element type {OnnxDataTypes.Name(tensorType.ElemType)}");
+        int[]? shape = tensorType.Shape is null ? null
+            : [.. tensorType.Shape.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? (int)d.DimValue : -1)];
+        return (type, shape);
+    }
+
+    private static object ReadAttribute(AttributeProto a, string where) => a.Type switch
+    {
+        AttributeProto.Types.AttributeType.Float => a.F,
+        AttributeProto.Types.AttributeType.Int => a.I,
+        AttributeProto.Types.AttributeType.String => a.S.ToStringUtf8(),
+        AttributeProto.Types.AttributeType.Tensor => OnnxTensors.ToTensor(a.T, where),
+        AttributeProto.Types.AttributeType.Floats => a.Floats.ToArray(),
+        AttributeProto.Types.AttributeType.Ints => a.Ints.ToArray(),
+        AttributeProto.Types.AttributeType.Strings => a.Strings.Select(s => s.ToStringUtf8()).ToArray(),
+        _ => throw new UnsupportedOperatorException($"{where}: attribute '{a.Name}' of type {a.Type} is not supported"),
+    };
+}

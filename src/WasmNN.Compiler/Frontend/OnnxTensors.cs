@@ -1,0 +1,105 @@
+using System.Runtime.InteropServices;
+using Google.Protobuf;
+using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Operators;
+using WasmNN.Onnx.Protos;
+
+namespace WasmNN.Compiler.Frontend;
+
+/// <summary>Conversion between ONNX <see cref="TensorProto"/> and the IR's dense <see cref="Tensor"/>.</summary>
+public static class OnnxTensors
+{
+    /// <summary>Decodes a tensor from raw_data or the typed fields.</summary>
+    /// <param name="proto">The tensor (external data must already be inlined by the loader).</param>
+    /// <param name="where">Context for error messages (file, node).</param>
+    /// <exception cref="GraphException">Unsupported type, segments, or an element count that does not match dims.</exception>
+    public static Tensor ToTensor(TensorProto proto, string where)
+    {
+        var label = $"{where}: tensor '{proto.Name}'";
+        var type = OnnxDataTypes.FromOnnx(proto.DataType)
+            ?? throw new UnsupportedOperatorException($"{label} has unsupported data type {OnnxDataTypes.Name(proto.DataType)}");
+        if (proto.Segment is not null)
+        {
+            throw new GraphException($"{label} is segmented, which is not supported");
+        }
+        if (proto.DataLocation == TensorProto.Types.DataLocation.External)
+        {
+            throw new GraphException($"{label} has external data that was not resolved (load the model from a file)");
+        }
+        if (proto.Dims.Any(d => d < 0 || d > int.MaxValue))
+        {
+            throw new GraphException($"{label} has invalid dims [{string.Join(", ", proto.Dims)}]");
+        }
+        int[] shape = [.. proto.Dims.Select(d => (int)d)];
+        long count = 1;
+        foreach (var d in shape)
+        {
+            count *= d;
+        }
+        if (count > int.MaxValue)
+        {
+            throw new GraphException($"{label} is too large ({count} elements)");
+        }
+        var tensor = Tensor.Zeros(type, shape);
+        if (proto.HasRawData)
+        {
+            var raw = proto.RawData.Span;
+            if (raw.Length != count * type.ByteSize())
+            {
+                throw new GraphException($"{label} has {raw.Length} bytes of raw_data, expected {count * type.ByteSize()} for {type} {Shapes.Format(shape)}");
+            }
+            // raw_data is little-endian fixed-width; bool is one byte per element.
+            if (type == DataType.Bool)
+            {
+                var flags = (bool[])tensor.Data;
+                for (var i = 0; i < raw.Length; i++)
+                {
+                    flags[i] = raw[i] != 0;
+                }
+            }
+            else
+            {
+                raw.CopyTo(MemoryMarshal.AsBytes(AsSpan(tensor)));
+            }
+            return tensor;
+        }
+        var (fieldCount, read) = type switch
+        {
+            DataType.Float32 => (proto.FloatData.Count, (Action<int>)(i => tensor.SetDouble(i, proto.FloatData[i]))),
+            DataType.Float64 => (proto.DoubleData.Count, i => tensor.SetDouble(i, proto.DoubleData[i])),
+            DataType.Int64 => (proto.Int64Data.Count, i => tensor.SetInt64(i, proto.Int64Data[i])),
+            _ => (proto.Int32Data.Count, (Action<int>)(i => tensor.SetInt64(i, proto.Int32Data[i]))),
+        };
+        if (fieldCount != count)
+        {
+            throw new GraphException($"{label} holds {fieldCount} elements, expected {count} for {type} {Shapes.Format(shape)}");
+        }
+        for (var i = 0; i < count; i++)
+        {
+            read(i);
+        }
+        return tensor;
+    }
+
+    /// <summary>Encodes a tensor as a TensorProto with raw_data.</summary>
+    public static TensorProto ToProto(Tensor tensor, string name)
+    {
+        var proto = new TensorProto { Name = name, DataType = OnnxDataTypes.ToOnnx(tensor.DataType) };
+        proto.Dims.AddRange(tensor.Shape.Select(d => (long)d));
+        proto.RawData = tensor.DataType == DataType.Bool
+            ? ByteString.CopyFrom([.. ((bool[])tensor.Data).Select(b => b ? (byte)1 : (byte)0)])
+            : ByteString.CopyFrom(MemoryMarshal.AsBytes(AsSpan(tensor)));
+        return proto;
+    }
+
+    private static Span<byte> AsSpan(Tensor tensor) => tensor.Data switch
+    {
+        float[] f => MemoryMarshal.AsBytes(f.AsSpan()),
+        double[] d => MemoryMarshal.AsBytes(d.AsSpan()),
+        long[] l => MemoryMarshal.AsBytes(l.AsSpan()),
+        int[] i => MemoryMarshal.AsBytes(i.AsSpan()),
+        sbyte[] s => MemoryMarshal.AsBytes(s.AsSpan()),
+        byte[] b => b.AsSpan(),
+        _ => throw new InvalidOperationException($"no byte view for {tensor.DataType}"),
+    };
+}

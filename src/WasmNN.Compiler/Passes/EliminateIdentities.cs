@@ -1,0 +1,36 @@
+using WasmNN.Compiler.IR;
+
+namespace WasmNN.Compiler.Passes;
+
+/// <summary>
+/// Removes Identity nodes and inference-mode Dropout (whose mask nobody reads) by pointing their readers at the
+/// input. A graph output keeps its name; the one case kept is a graph output that would alias a graph input or
+/// another output, which needs a real copy.
+/// </summary>
+public sealed class EliminateIdentities : IGraphPass
+{
+    /// <inheritdoc/>
+    public bool Run(Graph graph)
+    {
+        var changed = false;
+        var uses = graph.BuildUses();
+        foreach (var node in graph.Nodes.ToList())
+        {
+            var maskUnused = node.Outputs.Count < 2 || node.Outputs[1] is not { } mask || (!uses.ContainsKey(mask) && !graph.IsOutput(mask));
+            var isNoOp = node.OpType == "Identity" || (node.OpType == "Dropout" && maskUnused);
+            if (!isNoOp || node.Epilogue.Count > 0 || node.Inputs[0] is not { } source || node.Outputs[0] is not { } result)
+            {
+                continue;
+            }
+            if (graph.IsOutput(result) && (graph.Inputs.Contains(source) || graph.IsOutput(source) || source.IsConstant))
+            {
+                continue;
+            }
+            graph.Nodes.Remove(node);
+            graph.ReplaceAllUses(result, source);
+            uses = graph.BuildUses();
+            changed = true;
+        }
+        return changed;
+    }
+}

@@ -1,0 +1,66 @@
+using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Operators;
+
+namespace WasmNN.Compiler.Passes;
+
+/// <summary>
+/// Evaluates, with the operators' reference implementations, every node whose inputs are all constants, and every
+/// node whose outputs follow from static shapes alone (Shape, Size). Their outputs become constants and the nodes
+/// disappear, which collapses exporter shape chains (Shape -> Gather -> Unsqueeze -> Concat -> Reshape) into a
+/// Reshape with a constant target shape.
+/// </summary>
+public sealed class FoldConstants : IGraphPass
+{
+    /// <summary>Outputs larger than this many elements are left to run time rather than stored in the module.</summary>
+    public const int MaxFoldedElements = 1 << 22;
+
+    /// <inheritdoc/>
+    public bool Run(Graph graph)
+    {
+        var changed = false;
+        foreach (var node in graph.Nodes.ToList())
+        {
+            if (node.Epilogue.Count > 0 || !WouldStaySmall(node))
+            {
+                continue;
+            }
+            Tensor[]? results;
+            try
+            {
+                results = node.Inputs.All(v => v is null || v.IsConstant)
+                    ? node.Operator.Evaluate(node.Attributes, [.. node.Inputs.Select(v => v?.Constant)])
+                    : node.Operator.TryEvaluateFromShapes(node.Attributes, node.Inputs);
+            }
+            catch (OperatorException e)
+            {
+                throw GraphException.ForNode(node, "constant folding", e);
+            }
+            if (results is null)
+            {
+                continue;
+            }
+            graph.Nodes.Remove(node);
+            for (var i = 0; i < node.Outputs.Count; i++)
+            {
+                if (node.Outputs[i] is { } output)
+                {
+                    output.Constant = results[i];
+                    output.ElementType = results[i].DataType;
+                    output.Shape = results[i].Shape;
+                    output.Producer = null;
+                    graph.Initializers.Add(output);
+                }
+            }
+            changed = true;
+        }
+        if (changed)
+        {
+            // Shapes downstream may now be known (e.g. Reshape with a folded target).
+            new InferShapes().Run(graph);
+        }
+        return changed;
+    }
+
+    private static bool WouldStaySmall(Node node) =>
+        node.Outputs.OfType<Value>().All(o => o.Shape is { } s && Shapes.ElementCount(s) is >= 0 and <= MaxFoldedElements);
+}
