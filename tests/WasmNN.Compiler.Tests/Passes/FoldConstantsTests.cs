@@ -1,0 +1,67 @@
+using WasmNN.Compiler.Execution;
+using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Operators;
+using WasmNN.Compiler.Passes;
+
+namespace WasmNN.Compiler.Tests.Passes;
+
+public sealed class FoldConstantsTests
+{
+    [Fact]
+    public void Run_ExporterShapeChain_CollapsesToReshapeWithConstantTarget()
+    {
+        // Before: y = Reshape(x, Concat(Unsqueeze(Gather(Shape(x), 0), [0]), [-1]))   (PyTorch's x.view(x.size(0), -1))
+        var g = new Graph("chain", 13);
+        var x = new Value("x", DataType.Float32, [2, 3, 4]);
+        g.Inputs.Add(x);
+        var shape = g.AddNode("Shape", [x], ["s"]).Outputs[0];
+        var batch = g.AddNode("Gather", [shape, g.AddConstant("zero", Tensor.FromInt64s([], [0]))], ["n"]).Outputs[0];
+        var unsqueezed = g.AddNode("Unsqueeze", [batch, g.AddConstant("axes", Tensor.FromInt64s([1], [0]))], ["n1"]).Outputs[0];
+        var target = g.AddNode("Concat", [unsqueezed, g.AddConstant("minus1", Tensor.FromInt64s([1], [-1]))], ["t"], new AttributeBag(("axis", 0L))).Outputs[0];
+        var y = g.AddNode("Reshape", [x, target], ["y"]).Outputs[0]!;
+        g.Outputs.Add(y);
+        Assert.Equal([-1, -1], y.Shape!);
+
+        new FoldConstants().Run(g);
+        new EliminateDeadNodes().Run(g);
+        Verifier.Verify(g);
+
+        var reshape = Assert.Single(g.Nodes);
+        Assert.Equal("Reshape", reshape.OpType);
+        Assert.Equal([2L, -1L], reshape.Inputs[1]!.Constant!.ToInt64Array());
+        Assert.Equal([2, 12], y.Shape!);
+        Assert.Equal(["t"], g.Initializers.Select(v => v.Name));
+    }
+
+    [Fact]
+    public void Run_AllConstantArithmetic_ReplacedByItsValue()
+    {
+        var g = new Graph("arith", 13);
+        var a = g.AddConstant("a", Tensor.FromFloats([2], [1f, 2f]));
+        var b = g.AddConstant("b", Tensor.FromFloats([2], [3f, 5f]));
+        var sum = g.AddNode("Add", [a, b], ["sum"]).Outputs[0]!;
+        var x = new Value("x", DataType.Float32, [2]);
+        g.Inputs.Add(x);
+        g.Outputs.Add(g.AddNode("Mul", [x, sum], ["y"]).Outputs[0]!);
+
+        var changed = new FoldConstants().Run(g);
+
+        Assert.True(changed);
+        Assert.Equal("Mul", Assert.Single(g.Nodes).OpType);
+        Assert.Equal([4f, 7f], sum.Constant!.AsFloat32());
+        var result = new ReferenceExecutor().Execute(g, [Tensor.FromFloats([2], [2f, 3f])])[0];
+        Assert.Equal([8f, 21f], result.AsFloat32());
+    }
+
+    [Fact]
+    public void Run_NodeWithRuntimeInput_Untouched()
+    {
+        var g = new Graph("runtime", 13);
+        var x = new Value("x", DataType.Float32, [3]);
+        g.Inputs.Add(x);
+        g.Outputs.Add(g.AddNode("Relu", [x], ["y"]).Outputs[0]!);
+
+        Assert.False(new FoldConstants().Run(g));
+        Assert.Single(g.Nodes);
+    }
+}
