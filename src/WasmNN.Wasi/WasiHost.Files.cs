@@ -222,8 +222,8 @@ public sealed partial class WasiHost
     }
 
     /// <summary>
-    /// Absolute targets are refused (<see cref="Errno.Notcapable"/>): they name host locations and would be
-    /// useless inside the sandbox anyway. Relative targets are stored as given and checked when followed.
+    /// Absolute targets are refused with <see cref="Errno.Perm"/> (as Node does): they name host locations.
+    /// Relative targets are stored as given and checked when followed.
     /// </summary>
     internal Errno PathSymlink(GuestMemory memory, uint targetPtr, uint targetLength, int dirFd, uint pathPtr, uint pathLength)
     {
@@ -231,7 +231,7 @@ public sealed partial class WasiHost
         var status = ResolveGuestPath(memory, dirFd, pathPtr, pathLength, follow: false, out var path, out _);
         if (status != Errno.Success) return status;
         if (target.Length == 0 || target.Contains('\0')) return Errno.Noent;
-        if (target[0] == '/') return Errno.Notcapable;
+        if (target[0] == '/') return Errno.Perm;
         if (path.IsRoot || Probe(path.HostPath) != Entry.Missing) return Errno.Exist;
         File.CreateSymbolicLink(path.HostPath, target);
         return Errno.Success;

@@ -1,15 +1,16 @@
-// Unbounded recursion: must end in a "call stack exhausted" trap, not a crashed host.
+// Unbounded recursion: must end in a "call stack exhausted" trap, not a crashed host. The call goes through
+// a volatile function pointer so the compiler can neither turn it into a loop nor keep frames in linear
+// memory (which would end in an out-of-bounds access instead).
 #include <stdio.h>
-#include <stdlib.h>
 
-__attribute__((noinline)) static int depth(volatile int n) {
-    volatile char pad[16];
-    pad[n & 15] = (char)n;
-    return depth(n + 1) + pad[0];
-}
+static unsigned depth(unsigned n);
+static unsigned (*volatile self)(unsigned) = depth;
+
+static unsigned depth(unsigned n) { return self(n + 1) * 3 + n; }
 
 int main(int argc, char **argv) {
+    (void)argv;
     printf("recursing\n");
     fflush(stdout);
-    return depth(argc);
+    return (int)self((unsigned)argc);
 }
