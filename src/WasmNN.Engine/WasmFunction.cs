@@ -58,6 +58,8 @@ public sealed class WasmFunction
         try
         {
             invoker(CodePointer, Context, arguments, results);
+            // Compiled code holds the memory's base pointer, not the memory: keep the instance alive until it returns.
+            GC.KeepAlive(this);
         }
         finally
         {

@@ -91,6 +91,10 @@ internal static class Invokers
             if (invoke.ReturnType != ClrTypes.Of(type.Results[0])) il.Emit(OpCodes.Castclass, invoke.ReturnType);
             il.Emit(OpCodes.Stloc, result);
         }
+        // Compiled code keeps only the memory's base pointer in a local: the function (and so its instance and
+        // memory) must stay reachable until the call returns, or a GC could free the memory under it.
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Call, typeof(GC).GetMethod(nameof(GC.KeepAlive))!);
         il.BeginFinallyBlock();
         il.Emit(OpCodes.Ldloc, saved);
         il.Emit(OpCodes.Stsfld, depthField);
