@@ -37,39 +37,3 @@ public abstract class GlobalPoolOperator : OnnxOperator
         return [Tensor.FromDoubles(x.DataType, [x.Shape[0], x.Shape[1], .. Enumerable.Repeat(1, x.Rank - 2)], result)];
     }
 }
-
-/// <summary>ONNX GlobalAveragePool: mean over all spatial positions of each channel.</summary>
-public sealed class GlobalAveragePoolOperator : GlobalPoolOperator
-{
-    /// <inheritdoc/>
-    public override string OpType => "GlobalAveragePool";
-
-    /// <inheritdoc/>
-    protected override double Reduce(ReadOnlySpan<double> plane)
-    {
-        var sum = 0.0;
-        foreach (var v in plane)
-        {
-            sum += v;
-        }
-        return sum / plane.Length;
-    }
-}
-
-/// <summary>ONNX GlobalMaxPool: maximum over all spatial positions of each channel.</summary>
-public sealed class GlobalMaxPoolOperator : GlobalPoolOperator
-{
-    /// <inheritdoc/>
-    public override string OpType => "GlobalMaxPool";
-
-    /// <inheritdoc/>
-    protected override double Reduce(ReadOnlySpan<double> plane)
-    {
-        var max = double.NegativeInfinity;
-        foreach (var v in plane)
-        {
-            max = Math.Max(max, v);
-        }
-        return max;
-    }
-}

@@ -1,0 +1,310 @@
+using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Operators;
+using WasmNN.Wasm.Instructions;
+using ValueType = WasmNN.Wasm.ValueType;
+
+namespace WasmNN.Compiler.Lowering.Kernels;
+
+/// <summary>
+/// Conv (1-D and 2-D) as GEMM: Y[g](Mg x OH*OW) = W[g](Mg x Cg*kh*kw) . col, where col is X itself for a 1x1,
+/// stride-1, unpadded conv and an im2col copy in scratch otherwise. Depthwise convs (one input channel per group)
+/// take a direct kernel over a zero-padded plane instead. The bias and fused epilogue are applied in the tile.
+/// </summary>
+internal sealed class ConvKernel : IKernelLowering
+{
+    /// <summary>Slack after scratch for vector loads that run one vector past a padded row.</summary>
+    private const int Slack = 64;
+
+    private sealed record Layout(int Batch, int C, int H, int W, int M, int Group, int Kh, int Kw, int Sh, int Sw, int Dh, int Dw,
+        int Pt, int Pl, int Pb, int Pr, int Oh, int Ow)
+    {
+        public int Cg => C / Group;
+
+        public int Mg => M / Group;
+
+        public int K => Cg * Kh * Kw;
+
+        public bool IsDepthwise => Cg == 1 && Mg == 1 && Group > 1;
+
+        public bool IsPointwise => Kh == 1 && Kw == 1 && Sh == 1 && Sw == 1 && Pt == 0 && Pl == 0 && Pb == 0 && Pr == 0;
+    }
+
+    public IEnumerable<string> OpTypes => ["Conv"];
+
+    public string? Unsupported(Node node)
+    {
+        var x = node.Inputs[0]!;
+        if (x.ElementType != DataType.Float32)
+        {
+            return $"input is {x.ElementType}; kernels handle float32";
+        }
+        if (x.Shape is not { Length: 3 or 4 })
+        {
+            return "only 1-D and 2-D convolutions are lowered";
+        }
+        return ElementwiseChain.Unsupported(ChainStep.Epilogue(node));
+    }
+
+    public long ScratchBytes(Node node, LoweringOptions options)
+    {
+        var l = LayoutOf(node);
+        if (l.IsDepthwise)
+        {
+            return (long)(l.H + l.Pt + l.Pb) * (l.W + l.Pl + l.Pr) * 4 + Slack;
+        }
+        return l.IsPointwise ? 0 : (long)l.K * l.Oh * l.Ow * 4;
+    }
+
+    public void Emit(Node node, LoweringContext context, KernelWriter w)
+    {
+        var l = LayoutOf(node);
+        var inTile = ElementwiseChain.FitsTile(node);
+        GemmEmitter.Epilogue? epilogue = inTile && node.Epilogue.Count > 0
+            ? (kw, lanes, acc, address) => ElementwiseChain.ApplyEpilogueInTile(context, kw, node, lanes, acc, address)
+            : null;
+        if (l.IsDepthwise)
+        {
+            EmitDepthwise(node, context, w, l, epilogue);
+        }
+        else
+        {
+            EmitGemm(node, context, w, l, epilogue);
+        }
+        if (!inTile)
+        {
+            ElementwiseKernel.EmitLoop(context, w, node.Outputs[0]!, ChainStep.Epilogue(node), accumulatorFromOutput: true);
+        }
+    }
+
+    private static Layout LayoutOf(Node node)
+    {
+        var a = node.GetAttributes<ConvAttributes>();
+        var x = node.Inputs[0]!.Shape!;
+        var wShape = node.Inputs[1]!.Shape!;
+        var g = ConvOperator.Geometry(a, x, wShape);
+        // 1-D is 2-D over a height of 1.
+        int Dim(int[] values, int index2D, int fill) => values.Length == 2 ? values[index2D] : index2D == 0 ? fill : values[0];
+        return new Layout(x[0], x[1], x.Length == 4 ? x[2] : 1, x[^1], wShape[0], a.Group,
+            Dim(g.Kernel, 0, 1), Dim(g.Kernel, 1, 1), Dim(g.Strides, 0, 1), Dim(g.Strides, 1, 1), Dim(g.Dilations, 0, 1), Dim(g.Dilations, 1, 1),
+            Dim(g.PadBegin, 0, 0), Dim(g.PadBegin, 1, 0), Dim(g.PadEnd, 0, 0), Dim(g.PadEnd, 1, 0), Dim(g.Output, 0, 1), Dim(g.Output, 1, 1));
+    }
+
+    private static void EmitGemm(Node node, LoweringContext context, KernelWriter w, Layout l, GemmEmitter.Epilogue? epilogue)
+    {
+        var xAddress = context.Address(node.Inputs[0]!);
+        var wAddress = context.Address(node.Inputs[1]!);
+        var yAddress = context.Address(node.Outputs[0]!);
+        var bias = node.Inputs.ElementAtOrDefault(2);
+        var n = l.Oh * l.Ow;
+        var shape = new GemmShape(l.Mg, n, l.K, l.K, l.IsPointwise ? l.H * l.W : n, n)
+        {
+            Bias = bias is null ? BiasKind.None : BiasKind.Row,
+            BiasAddress = bias is null ? 0 : context.Address(bias),
+        };
+        var a = w.Local(ValueType.I32);
+        var b = w.Local(ValueType.I32);
+        var c = w.Local(ValueType.I32);
+        var batch = w.Local(ValueType.I32);
+        var group = w.Local(ValueType.I32);
+        var biasOffset = w.Local(ValueType.I32);
+        w.For(batch, 0, l.Batch, 1, () => w.For(group, 0, l.Group, 1, () =>
+        {
+            // Input slice of this batch and group.
+            w.I32(xAddress).Get(batch).I32(l.C * l.H * l.W * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add)
+                .Get(group).I32(l.Cg * l.H * l.W * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(b);
+            if (!l.IsPointwise)
+            {
+                EmitIm2Col(context, w, l, b);
+                w.I32(context.ScratchAddress).Set(b);
+            }
+            w.I32(wAddress).Get(group).I32(l.Mg * l.K * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(a);
+            w.I32(yAddress).Get(batch).I32(l.M * n * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add)
+                .Get(group).I32(l.Mg * n * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(c);
+            // Row bias of this group's first output channel.
+            w.Get(group).I32(l.Mg * 4).Op(Opcode.I32Mul).Set(biasOffset);
+            GemmEmitter.Emit(w, context.Width, shape, a, b, c, epilogue, biasOffset);
+        }));
+    }
+
+    /// <summary>col[(c*kh + i)*kw + j, oh*OW + ow] = X[c, oh*sh - pt + i*dh, ow*sw - pl + j*dw] or 0 in the padding.</summary>
+    private static void EmitIm2Col(LoweringContext context, KernelWriter w, Layout l, uint source)
+    {
+        var channel = w.Local(ValueType.I32);
+        var oh = w.Local(ValueType.I32);
+        var ow = w.Local(ValueType.I32);
+        var src = w.Local(ValueType.I32);
+        var dst = w.Local(ValueType.I32);
+        var rowBytes = l.Ow * 4;
+        var planeBytes = l.Oh * rowBytes;
+        w.For(channel, 0, l.Cg, 1, () =>
+        {
+            for (var i = 0; i < l.Kh; i++)
+            {
+                for (var j = 0; j < l.Kw; j++)
+                {
+                    var tap = i * l.Kw + j;
+                    // Valid output ranges for this tap, known at compile time.
+                    var (ohLo, ohHi) = ValidRange(l.Oh, l.Sh, l.Pt - i * l.Dh, l.H);
+                    var (owLo, owHi) = ValidRange(l.Ow, l.Sw, l.Pl - j * l.Dw, l.W);
+                    // dst = scratch + (channel*kh*kw + tap) * planeBytes.
+                    w.Get(channel).I32(l.Kh * l.Kw * planeBytes).Op(Opcode.I32Mul).I32(context.ScratchAddress + tap * planeBytes).Op(Opcode.I32Add).Set(dst);
+                    if (ohLo >= ohHi || owLo >= owHi)
+                    {
+                        w.Zero(() => w.Get(dst), planeBytes);
+                        continue;
+                    }
+                    w.Zero(() => w.Get(dst), ohLo * rowBytes);
+                    w.Zero(() => w.GetPlus(dst, ohHi * rowBytes), (l.Oh - ohHi) * rowBytes);
+                    w.For(oh, ohLo, ohHi, 1, () =>
+                    {
+                        var rowDst = w.Local(ValueType.I32);
+                        w.Get(dst).Get(oh).I32(rowBytes).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(rowDst);
+                        w.Zero(() => w.Get(rowDst), owLo * 4);
+                        w.Zero(() => w.GetPlus(rowDst, owHi * 4), (l.Ow - owHi) * 4);
+                        // src = X[channel, oh*sh - pt + i*dh, owLo*sw - pl + j*dw].
+                        w.Get(source).Get(channel).I32(l.H * l.W * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add)
+                            .Get(oh).I32(l.Sh * l.W * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add)
+                            .I32(((i * l.Dh - l.Pt) * l.W + owLo * l.Sw - l.Pl + j * l.Dw) * 4).Op(Opcode.I32Add).Set(src);
+                        if (l.Sw == 1)
+                        {
+                            w.Copy(() => w.GetPlus(rowDst, owLo * 4), () => w.Get(src), (owHi - owLo) * 4);
+                        }
+                        else
+                        {
+                            w.GetPlus(rowDst, owLo * 4).Set(rowDst);
+                            w.For(ow, owLo, owHi, 1, () =>
+                            {
+                                w.Get(rowDst).Get(src).Load(1).Store(1);
+                                w.Increment(rowDst, 4).Increment(src, l.Sw * 4);
+                            });
+                        }
+                    });
+                }
+            }
+        });
+    }
+
+    /// <summary>Output positions o in [lo, hi) whose input o*stride - shift lies in [0, size).</summary>
+    private static (int Lo, int Hi) ValidRange(int outputs, int stride, int shift, int size)
+    {
+        var lo = 0;
+        while (lo < outputs && lo * stride - shift < 0)
+        {
+            lo++;
+        }
+        var hi = lo;
+        while (hi < outputs && hi * stride - shift < size)
+        {
+            hi++;
+        }
+        return (lo, hi);
+    }
+
+    /// <summary>
+    /// Depthwise: per channel, copy the plane into a zero-bordered scratch plane, then each output vector is the sum
+    /// over taps of a splatted weight times four neighbouring (stride 1) or every-other (stride 2, one shuffle) inputs.
+    /// </summary>
+    private static void EmitDepthwise(Node node, LoweringContext context, KernelWriter w, Layout l, GemmEmitter.Epilogue? epilogue)
+    {
+        var xAddress = context.Address(node.Inputs[0]!);
+        var wAddress = context.Address(node.Inputs[1]!);
+        var yAddress = context.Address(node.Outputs[0]!);
+        var bias = node.Inputs.ElementAtOrDefault(2);
+        var hp = l.H + l.Pt + l.Pb;
+        var wp = l.W + l.Pl + l.Pr;
+        var scratch = context.ScratchAddress;
+        var plane = w.Local(ValueType.I32);
+        var row = w.Local(ValueType.I32);
+        var oh = w.Local(ValueType.I32);
+        var ow = w.Local(ValueType.I32);
+        var src = w.Local(ValueType.I32);
+        var dst = w.Local(ValueType.I32);
+        var inRow = w.Local(ValueType.I32);
+        var width = context.Width;
+        var vectorizable = width == 4 && l.Sw is 1 or 2;
+        var taps = l.Kh * l.Kw;
+        w.For(plane, 0, l.Batch * l.C, 1, () =>
+        {
+            // Padded copy of this plane.
+            w.Zero(() => w.I32(scratch), hp * wp * 4);
+            w.I32(xAddress).Get(plane).I32(l.H * l.W * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(src);
+            w.For(row, 0, l.H, 1, () =>
+            {
+                w.Copy(() => w.Get(row).I32(wp * 4).Op(Opcode.I32Mul).I32(scratch + (l.Pt * wp + l.Pl) * 4).Op(Opcode.I32Add), () => w.Get(src), l.W * 4);
+                w.Increment(src, l.W * 4);
+            });
+            // channel = plane % C: weights and bias address.
+            var channelOffset = w.Local(ValueType.I32);
+            w.Get(plane).I32(l.C).Op(Opcode.I32RemU).I32(4).Op(Opcode.I32Mul).Set(channelOffset);
+            var tapLocals = new uint[taps];
+            var tapLanes = vectorizable ? 4 : 1;
+            for (var t = 0; t < taps; t++)
+            {
+                tapLocals[t] = w.VectorLocal(tapLanes);
+                w.Get(channelOffset).I32(taps).Op(Opcode.I32Mul).LoadSplat(tapLanes, (uint)(wAddress + t * 4)).Set(tapLocals[t]);
+            }
+            var biasLocal = w.VectorLocal(tapLanes);
+            if (bias is null)
+            {
+                w.Constant(tapLanes, 0).Set(biasLocal);
+            }
+            else
+            {
+                w.Get(channelOffset).LoadSplat(tapLanes, (uint)context.Address(bias)).Set(biasLocal);
+            }
+            w.I32(yAddress).Get(plane).I32(l.Oh * l.Ow * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(dst);
+            w.For(oh, 0, l.Oh, 1, () =>
+            {
+                // inRow = scratch + oh*sh*wp*4.
+                w.Get(oh).I32(l.Sh * wp * 4).Op(Opcode.I32Mul).I32(scratch).Op(Opcode.I32Add).Set(inRow);
+                var vectorEnd = vectorizable ? l.Ow / 4 * 4 : 0;
+                w.For(ow, 0, vectorEnd, 4, () => Output(4));
+                w.For(ow, vectorEnd, l.Ow, 1, () => Output(1));
+            });
+
+            void Output(int lanes)
+            {
+                var acc = w.VectorLocal(lanes);
+                var address = w.Local(ValueType.I32);
+                w.Get(biasLocal);
+                if (lanes == 1 && tapLanes == 4)
+                {
+                    w.Code.Emit(Opcode.F32x4ExtractLane, 0);
+                }
+                w.Set(acc);
+                // address = inRow + ow*sw*4.
+                w.Get(inRow).Get(ow).I32(l.Sw * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(address);
+                for (var i = 0; i < l.Kh; i++)
+                {
+                    for (var j = 0; j < l.Kw; j++)
+                    {
+                        var offset = (uint)((i * l.Dh * wp + j * l.Dw) * 4);
+                        w.Get(acc).Get(tapLocals[i * l.Kw + j]);
+                        if (lanes == 1 && tapLanes == 4)
+                        {
+                            w.Code.Emit(Opcode.F32x4ExtractLane, 0);
+                        }
+                        if (lanes == 4 && l.Sw == 2)
+                        {
+                            w.Get(address).Load(4, offset).Get(address).Load(4, offset + 16);
+                            w.Code.I8x16Shuffle([0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27]);
+                        }
+                        else
+                        {
+                            w.Get(address).Load(lanes, offset);
+                        }
+                        w.Mul(lanes).Add(lanes).Set(acc);
+                    }
+                }
+                var result = acc;
+                var outAddress = w.Local(ValueType.I32);
+                w.Get(dst).Get(oh).I32(l.Ow * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Get(ow).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(outAddress);
+                if (epilogue is not null)
+                {
+                    result = epilogue(w, lanes, acc, outAddress);
+                }
+                w.Get(outAddress).Get(result).Store(lanes);
+            }
+        });
+    }
+}

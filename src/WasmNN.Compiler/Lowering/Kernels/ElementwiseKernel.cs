@@ -1,0 +1,156 @@
+using WasmNN.Compiler.IR;
+using WasmNN.Wasm.Instructions;
+using ValueType = WasmNN.Wasm.ValueType;
+
+namespace WasmNN.Compiler.Lowering.Kernels;
+
+/// <summary>
+/// Elementwise and broadcasting operators (with their fused epilogue) as one loop nest over the output: dimensions
+/// that are contiguous in every operand are merged, the innermost runs f32x4 when every operand is contiguous or
+/// broadcast along it, scalar otherwise, with a scalar tail.
+/// </summary>
+internal sealed class ElementwiseKernel : IKernelLowering
+{
+    public IEnumerable<string> OpTypes => ElementwiseOps.OpTypes;
+
+    public string? Unsupported(Node node)
+    {
+        if (node.Outputs.Skip(1).Any(o => o is not null))
+        {
+            return "a second output (mask) is not supported";
+        }
+        if (node.Outputs[0]!.ElementType != DataType.Float32)
+        {
+            return $"output is {node.Outputs[0]!.ElementType}; kernels handle float32";
+        }
+        return ElementwiseChain.Unsupported(Steps(node));
+    }
+
+    public IEnumerable<Value> InPlaceInputs(Node node) =>
+        node.AllInputs.Where(v => !v.IsConstant && Shapes.AreEqual(v.Shape, node.Outputs[0]!.Shape));
+
+    public void Emit(Node node, LoweringContext context, KernelWriter w) =>
+        EmitLoop(context, w, node.Outputs[0]!, Steps(node), accumulatorFromOutput: false);
+
+    private static List<ChainStep> Steps(Node node) =>
+        [new ChainStep(node.OpType, node.Attributes, node.Inputs, -1), .. ChainStep.Epilogue(node)];
+
+    /// <summary>
+    /// Emits <c>output = steps(...)</c> over the output's shape with numpy broadcasting of every operand. With
+    /// <paramref name="accumulatorFromOutput"/> the chain starts from the output's current contents (an epilogue
+    /// applied after its anchor kernel).
+    /// </summary>
+    public static void EmitLoop(LoweringContext context, KernelWriter w, Value output, IReadOnlyList<ChainStep> steps, bool accumulatorFromOutput)
+    {
+        var shape = output.Shape!.Length == 0 ? [1] : output.Shape!;
+        var sources = new List<Value> { output };
+        sources.AddRange(steps.SelectMany(s => s.Operands.OfType<Value>()).Where(v => !ElementwiseChain.IsScalarConstant(v, out _)).Distinct().Where(v => v != output));
+        var (dims, strides) = Collapse(shape, [.. sources.Select(s => BroadcastStrides(s.Shape!, shape))]);
+        var rank = dims.Length;
+        var inner = dims[^1];
+        var vectorizable = strides.All(s => s[^1] is 0 or 1);
+        var width = vectorizable ? context.Width : 1;
+        var counters = Enumerable.Range(0, rank - 1).Select(_ => w.Local(ValueType.I32)).ToArray();
+        var rowBases = sources.Select(_ => w.Local(ValueType.I32)).ToArray();
+        var offset = w.Local(ValueType.I32);
+
+        void Element(int n)
+        {
+            var accumulator = (uint?)null;
+            if (accumulatorFromOutput)
+            {
+                accumulator = w.VectorLocal(n);
+                w.Get(rowBases[0]).Get(offset).Op(Opcode.I32Add).Load(n).Set(accumulator.Value);
+            }
+            var result = ElementwiseChain.Apply(w, n, steps, accumulator, operand =>
+            {
+                var s = sources.IndexOf(operand);
+                if (strides[s][^1] == 0)
+                {
+                    w.Get(rowBases[s]).LoadSplat(n);
+                }
+                else if (n == 1 || strides[s][^1] == 1)
+                {
+                    w.Get(rowBases[s]).Get(offset).I32(strides[s][^1]).Op(Opcode.I32Mul).Op(Opcode.I32Add).Load(n);
+                }
+            });
+            w.Get(rowBases[0]).Get(offset).Op(Opcode.I32Add).Get(result).Store(n);
+        }
+
+        void Level(int d)
+        {
+            if (d == rank - 1)
+            {
+                for (var s = 0; s < sources.Count; s++)
+                {
+                    w.I32(context.Address(sources[s]));
+                    for (var k = 0; k < rank - 1; k++)
+                    {
+                        if (strides[s][k] != 0)
+                        {
+                            w.Get(counters[k]).I32(strides[s][k] * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add);
+                        }
+                    }
+                    w.Set(rowBases[s]);
+                }
+                var vectorEnd = inner / width * width;
+                w.For(offset, 0, vectorEnd * 4, width * 4, () => Element(width));
+                w.For(offset, vectorEnd * 4, inner * 4, 4, () => Element(1));
+                return;
+            }
+            w.For(counters[d], 0, dims[d], 1, () => Level(d + 1));
+        }
+
+        Level(0);
+    }
+
+    /// <summary>Element strides of an operand of <paramref name="shape"/> broadcast to <paramref name="target"/> (0 where repeated).</summary>
+    public static int[] BroadcastStrides(int[] shape, int[] target)
+    {
+        var strides = new int[target.Length];
+        var stride = 1;
+        for (var d = 1; d <= target.Length; d++)
+        {
+            var dim = d <= shape.Length ? shape[^d] : 1;
+            strides[^d] = dim == 1 ? 0 : stride;
+            stride *= dim;
+        }
+        return strides;
+    }
+
+    /// <summary>Merges adjacent dimensions that are contiguous (or broadcast) in every operand; drops size-1 dimensions.</summary>
+    public static (int[] Dims, int[][] Strides) Collapse(int[] shape, int[][] strides)
+    {
+        var dims = new List<int>();
+        var merged = strides.Select(_ => new List<int>()).ToArray();
+        for (var d = 0; d < shape.Length; d++)
+        {
+            if (shape[d] == 1)
+            {
+                continue;
+            }
+            var canMerge = dims.Count > 0 && strides.Select((s, i) => merged[i][^1] == s[d] * shape[d]).All(b => b);
+            if (canMerge)
+            {
+                dims[^1] *= shape[d];
+                for (var i = 0; i < strides.Length; i++)
+                {
+                    merged[i][^1] = strides[i][d];
+                }
+            }
+            else
+            {
+                dims.Add(shape[d]);
+                for (var i = 0; i < strides.Length; i++)
+                {
+                    merged[i].Add(strides[i][d]);
+                }
+            }
+        }
+        if (dims.Count == 0)
+        {
+            return ([1], [.. strides.Select(_ => new[] { 0 })]);
+        }
+        return ([.. dims], [.. merged.Select(m => m.ToArray())]);
+    }
+}

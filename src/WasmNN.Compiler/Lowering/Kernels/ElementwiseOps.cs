@@ -1,0 +1,156 @@
+using WasmNN.Compiler.Operators;
+using WasmNN.Wasm.Instructions;
+using WasmNN.Wasm.Writing;
+
+namespace WasmNN.Compiler.Lowering.Kernels;
+
+/// <summary>
+/// The float32 elementwise operators as wasm: one emitter per op, written once over a lane width (f32x4 or f32),
+/// so the SIMD loop and the scalar tail share it. Operands arrive in locals (null for an absent optional input);
+/// the result is left on the stack.
+/// </summary>
+internal static class ElementwiseOps
+{
+    private delegate void Emitter(KernelWriter w, int width, OperatorAttributes attributes, uint?[] x);
+
+    private static readonly Dictionary<string, Emitter> s_emitters = new()
+    {
+        ["Relu"] = (w, n, _, x) => w.Get(x[0]!.Value).Constant(n, 0).Max(n),
+        ["Neg"] = (w, n, _, x) => w.Get(x[0]!.Value).Op(n == 4 ? Opcode.F32x4Neg : Opcode.F32Neg),
+        ["Abs"] = (w, n, _, x) => w.Get(x[0]!.Value).Op(n == 4 ? Opcode.F32x4Abs : Opcode.F32Abs),
+        ["Sqrt"] = (w, n, _, x) => w.Get(x[0]!.Value).Op(n == 4 ? Opcode.F32x4Sqrt : Opcode.F32Sqrt),
+        ["Floor"] = (w, n, _, x) => w.Get(x[0]!.Value).Op(n == 4 ? Opcode.F32x4Floor : Opcode.F32Floor),
+        ["Ceil"] = (w, n, _, x) => w.Get(x[0]!.Value).Op(n == 4 ? Opcode.F32x4Ceil : Opcode.F32Ceil),
+        ["Round"] = (w, n, _, x) => w.Get(x[0]!.Value).Op(n == 4 ? Opcode.F32x4Nearest : Opcode.F32Nearest),
+        ["Reciprocal"] = (w, n, _, x) => w.Constant(n, 1).Get(x[0]!.Value).Div(n),
+        ["Softsign"] = (w, n, _, x) => w.Get(x[0]!.Value).Constant(n, 1).Get(x[0]!.Value).Op(n == 4 ? Opcode.F32x4Abs : Opcode.F32Abs).Add(n).Div(n),
+        ["LeakyRelu"] = (w, n, a, x) => Select(w, n, x[0]!.Value, () => w.Get(x[0]!.Value).Constant(n, ((LeakyReluAttributes)a).Alpha).Mul(n),
+            () => w.Get(x[0]!.Value).Constant(n, 0).Op(n == 4 ? Opcode.F32x4Ge : Opcode.F32Ge)),
+        ["ThresholdedRelu"] = (w, n, a, x) => Select(w, n, x[0]!.Value, () => w.Constant(n, 0),
+            () => w.Get(x[0]!.Value).Constant(n, ((ThresholdedReluAttributes)a).Alpha).Op(n == 4 ? Opcode.F32x4Gt : Opcode.F32Gt)),
+        ["HardSigmoid"] = (w, n, a, x) => w.Get(x[0]!.Value).Constant(n, ((HardSigmoidAttributes)a).Alpha).Mul(n)
+            .Constant(n, ((HardSigmoidAttributes)a).Beta).Add(n).Constant(n, 1).Min(n).Constant(n, 0).Max(n),
+        ["HardSwish"] = (w, n, _, x) => w.Get(x[0]!.Value).Get(x[0]!.Value).Constant(n, 1f / 6).Mul(n).Constant(n, 0.5f).Add(n)
+            .Constant(n, 1).Min(n).Constant(n, 0).Max(n).Mul(n),
+        ["Clip"] = EmitClip,
+        ["Exp"] = (w, n, _, x) => { w.Get(x[0]!.Value); MathFunctions.Exp(w, n); },
+        ["Sigmoid"] = (w, n, _, x) =>
+        {
+            w.Constant(n, 1).Get(x[0]!.Value).Op(n == 4 ? Opcode.F32x4Neg : Opcode.F32Neg);
+            MathFunctions.Exp(w, n);
+            w.Constant(n, 1).Add(n).Div(n);
+        },
+        ["Tanh"] = (w, n, _, x) =>
+        {
+            // tanh x = sign(x) (1 - 2 / (e^{2|x|} + 1)): no overflow, exact limits.
+            var abs = n == 4 ? Opcode.F32x4Abs : Opcode.F32Abs;
+            w.Constant(n, 1).Constant(n, 2).Get(x[0]!.Value).Op(abs).Constant(n, 2).Mul(n);
+            MathFunctions.Exp(w, n);
+            w.Constant(n, 1).Add(n).Div(n).Sub(n);
+            MathFunctions.CopySign(w, n, x[0]!.Value);
+        },
+        ["Elu"] = (w, n, a, x) => Select(w, n, x[0]!.Value, () =>
+        {
+            w.Get(x[0]!.Value);
+            MathFunctions.Exp(w, n);
+            w.Constant(n, 1).Sub(n).Constant(n, ((EluAttributes)a).Alpha).Mul(n);
+        }, () => w.Get(x[0]!.Value).Constant(n, 0).Op(n == 4 ? Opcode.F32x4Gt : Opcode.F32Gt)),
+        ["Selu"] = (w, n, a, x) =>
+        {
+            var s = (SeluAttributes)a;
+            Select(w, n, x[0]!.Value, () =>
+            {
+                w.Get(x[0]!.Value);
+                MathFunctions.Exp(w, n);
+                w.Constant(n, s.Alpha).Mul(n).Constant(n, s.Alpha).Sub(n);
+            }, () => w.Get(x[0]!.Value).Constant(n, 0).Op(n == 4 ? Opcode.F32x4Gt : Opcode.F32Gt));
+            w.Constant(n, s.Gamma).Mul(n);
+        },
+        ["Celu"] = (w, n, a, x) =>
+        {
+            var alpha = ((CeluAttributes)a).Alpha;
+            w.Get(x[0]!.Value).Constant(n, 0).Max(n);
+            w.Get(x[0]!.Value).Constant(n, alpha).Div(n);
+            MathFunctions.Exp(w, n);
+            w.Constant(n, 1).Sub(n).Constant(n, alpha).Mul(n).Constant(n, 0).Min(n).Add(n);
+        },
+        ["Add"] = (w, n, _, x) => w.Get(x[0]!.Value).Get(x[1]!.Value).Add(n),
+        ["Sub"] = (w, n, _, x) => w.Get(x[0]!.Value).Get(x[1]!.Value).Sub(n),
+        ["Mul"] = (w, n, _, x) => w.Get(x[0]!.Value).Get(x[1]!.Value).Mul(n),
+        ["Div"] = (w, n, _, x) => w.Get(x[0]!.Value).Get(x[1]!.Value).Div(n),
+        ["Sum"] = (w, n, _, x) => Fold(w, x, () => w.Add(n)),
+        ["Max"] = (w, n, _, x) => Fold(w, x, () => w.Max(n)),
+        ["Min"] = (w, n, _, x) => Fold(w, x, () => w.Min(n)),
+        ["Mean"] = (w, n, _, x) =>
+        {
+            Fold(w, x, () => w.Add(n));
+            w.Constant(n, x.Count(v => v is not null)).Div(n);
+        },
+    };
+
+    /// <summary>The op types this table lowers.</summary>
+    public static IEnumerable<string> OpTypes => s_emitters.Keys;
+
+    /// <summary>True when <paramref name="opType"/> has an emitter.</summary>
+    public static bool Supports(string opType) => s_emitters.ContainsKey(opType);
+
+    /// <summary>Pushes <c>op(x...)</c> at <paramref name="width"/> lanes; operands are locals of that width.</summary>
+    public static void Emit(KernelWriter w, int width, string opType, OperatorAttributes attributes, uint?[] operands) =>
+        s_emitters[opType](w, width, attributes, operands);
+
+    private static void Fold(KernelWriter w, uint?[] x, Action combine)
+    {
+        var first = true;
+        foreach (var operand in x.OfType<uint>())
+        {
+            w.Get(operand);
+            if (!first)
+            {
+                combine();
+            }
+            first = false;
+        }
+    }
+
+    private static void EmitClip(KernelWriter w, int n, OperatorAttributes attributes, uint?[] x)
+    {
+        var a = (ClipAttributes)attributes;
+        w.Get(x[0]!.Value);
+        if (x.ElementAtOrDefault(1) is { } min)
+        {
+            w.Get(min).Max(n);
+        }
+        else if (a.Min is { } minAttribute)
+        {
+            w.Constant(n, minAttribute).Max(n);
+        }
+        if (x.ElementAtOrDefault(2) is { } max)
+        {
+            w.Get(max).Min(n);
+        }
+        else if (a.Max is { } maxAttribute)
+        {
+            w.Constant(n, maxAttribute).Min(n);
+        }
+    }
+
+    /// <summary>Pushes <c>condition ? x : alternative</c> lane by lane (LeakyRelu, Elu...).</summary>
+    private static void Select(KernelWriter w, int n, uint x, Action alternative, Action condition)
+    {
+        if (n == 4)
+        {
+            // v128.bitselect(a, b, mask) = mask ? a : b.
+            w.Get(x);
+            alternative();
+            condition();
+            w.Op(Opcode.V128Bitselect);
+        }
+        else
+        {
+            w.Get(x);
+            alternative();
+            condition();
+            w.Op(Opcode.Select);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using WasmNN.Wasm.Instructions;
+using ValueType = WasmNN.Wasm.ValueType;
+
+namespace WasmNN.Compiler.Lowering.Kernels;
+
+/// <summary>How a bias term is broadcast over C[M, N].</summary>
+internal enum BiasKind
+{
+    /// <summary>No bias.</summary>
+    None,
+    /// <summary>One value per row m (a convolution's output channel).</summary>
+    Row,
+    /// <summary>One value per column n (a fully connected layer's output).</summary>
+    Column,
+    /// <summary>A full M x N matrix.</summary>
+    Full,
+    /// <summary>One value for everything.</summary>
+    Scalar,
+}
+
+/// <summary>The shape of one GEMM: C[M, N] = alpha A[M, K] B[K, N] + beta bias, all row-major with the given leading dimensions.</summary>
+internal sealed record GemmShape(int M, int N, int K, int Lda, int Ldb, int Ldc)
+{
+    public float Alpha { get; init; } = 1;
+
+    public float Beta { get; init; } = 1;
+
+    public BiasKind Bias { get; init; } = BiasKind.None;
+
+    /// <summary>Byte address of the bias data (Row/Column/Full/Scalar).</summary>
+    public int BiasAddress { get; init; }
+}
+
+/// <summary>
+/// A register-blocked GEMM: the output is walked in column panels of 8 (two f32x4), then 4, then single columns;
+/// inside each panel rows go in blocks of 4 with a 4 x 8 tile of accumulators held in locals over the whole K
+/// loop (B's row loaded once per k, A broadcast per row), then single rows. The bias and a fused epilogue are
+/// applied to the accumulators before the one store of each output vector.
+/// </summary>
+internal static class GemmEmitter
+{
+    /// <summary>Applies an epilogue to the accumulator local for the output lanes whose address is in a local; returns the result local.</summary>
+    public delegate uint Epilogue(KernelWriter w, int width, uint accumulator, uint outputAddress);
+
+    /// <summary>
+    /// Emits the GEMM with A, B and C base addresses read from locals <paramref name="a"/>, <paramref name="b"/>,
+    /// <paramref name="c"/> (so callers can loop over groups and batches).
+    /// </summary>
+    public static void Emit(KernelWriter w, int width, GemmShape g, uint a, uint b, uint c, Epilogue? epilogue, uint? rowBiasOffset = null)
+    {
+        var n0 = w.Local(ValueType.I32);
+        var m0 = w.Local(ValueType.I32);
+        var k = w.Local(ValueType.I32);
+        var aPtr = w.Local(ValueType.I32);
+        var bPtr = w.Local(ValueType.I32);
+        var cPtr = w.Local(ValueType.I32);
+        var address = w.Local(ValueType.I32);
+        // Column panels: (columns per tile, lanes per vector).
+        List<(int Columns, int Lanes)> panels = width == 4 ? [(8, 4), (4, 4), (1, 1)] : [(4, 1), (1, 1)];
+        var start = 0;
+        foreach (var (columns, lanes) in panels)
+        {
+            var end = start + (g.N - start) / columns * columns;
+            w.For(n0, start, end, columns, () =>
+            {
+                var rowEnd = g.M / 4 * 4;
+                w.For(m0, 0, rowEnd, 4, () => Tile(4, columns, lanes));
+                w.For(m0, rowEnd, g.M, 1, () => Tile(1, columns, lanes));
+            });
+            start = end;
+        }
+
+        void Tile(int rows, int columns, int lanes)
+        {
+            var vectors = columns / lanes;
+            var acc = new uint[rows, vectors];
+            for (var r = 0; r < rows; r++)
+            {
+                for (var v = 0; v < vectors; v++)
+                {
+                    acc[r, v] = w.VectorLocal(lanes);
+                    w.Constant(lanes, 0).Set(acc[r, v]);
+                }
+            }
+            var bRow = Enumerable.Range(0, vectors).Select(_ => w.VectorLocal(lanes)).ToArray();
+            var aValue = w.VectorLocal(lanes);
+            // aPtr = a + m0 * lda * 4; bPtr = b + n0 * 4.
+            w.Get(a).Get(m0).I32(g.Lda * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(aPtr);
+            w.Get(b).Get(n0).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(bPtr);
+            w.For(k, 0, g.K, 1, () =>
+            {
+                for (var v = 0; v < vectors; v++)
+                {
+                    w.Get(bPtr).Load(lanes, (uint)(v * lanes * 4)).Set(bRow[v]);
+                }
+                for (var r = 0; r < rows; r++)
+                {
+                    w.Get(aPtr).LoadSplat(lanes, (uint)(r * g.Lda * 4)).Set(aValue);
+                    for (var v = 0; v < vectors; v++)
+                    {
+                        w.Get(acc[r, v]).Get(aValue).Get(bRow[v]).Mul(lanes).Add(lanes).Set(acc[r, v]);
+                    }
+                }
+                w.Increment(aPtr, 4).Increment(bPtr, g.Ldb * 4);
+            });
+            // cPtr = c + (m0 * ldc + n0) * 4.
+            w.Get(c).Get(m0).I32(g.Ldc).Op(Opcode.I32Mul).Get(n0).Op(Opcode.I32Add).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(cPtr);
+            for (var r = 0; r < rows; r++)
+            {
+                for (var v = 0; v < vectors; v++)
+                {
+                    var value = acc[r, v];
+                    var offset = (r * g.Ldc + v * lanes) * 4;
+                    if (g.Alpha != 1)
+                    {
+                        w.Get(value).Constant(lanes, g.Alpha).Mul(lanes).Set(value);
+                    }
+                    if (g.Bias != BiasKind.None)
+                    {
+                        w.Get(value);
+                        PushBias(r, v * lanes, lanes);
+                        if (g.Beta != 1)
+                        {
+                            w.Constant(lanes, g.Beta).Mul(lanes);
+                        }
+                        w.Add(lanes).Set(value);
+                    }
+                    if (epilogue is not null)
+                    {
+                        w.GetPlus(cPtr, offset).Set(address);
+                        value = epilogue(w, lanes, value, address);
+                    }
+                    w.Get(cPtr).Get(value).Store(lanes, (uint)offset);
+                }
+            }
+        }
+
+        void PushBias(int row, int column, int lanes)
+        {
+            switch (g.Bias)
+            {
+                case BiasKind.Row:
+                    w.Get(m0).I32(4).Op(Opcode.I32Mul);
+                    if (rowBiasOffset is { } extra)
+                    {
+                        w.Get(extra).Op(Opcode.I32Add);
+                    }
+                    w.LoadSplat(lanes, (uint)(g.BiasAddress + row * 4));
+                    break;
+                case BiasKind.Column:
+                    w.Get(n0).I32(4).Op(Opcode.I32Mul).Load(lanes, (uint)(g.BiasAddress + column * 4));
+                    break;
+                case BiasKind.Full:
+                    // Same flat position as C when C is dense M x N.
+                    w.Get(m0).I32(g.N).Op(Opcode.I32Mul).Get(n0).Op(Opcode.I32Add).I32(4).Op(Opcode.I32Mul)
+                        .Load(lanes, (uint)(g.BiasAddress + (row * g.N + column) * 4));
+                    break;
+                case BiasKind.Scalar:
+                    w.I32(g.BiasAddress).LoadSplat(lanes);
+                    break;
+            }
+        }
+    }
+}

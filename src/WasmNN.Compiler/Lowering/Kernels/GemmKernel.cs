@@ -1,0 +1,167 @@
+using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Operators;
+using WasmNN.Wasm;
+using WasmNN.Wasm.Instructions;
+using ValueType = WasmNN.Wasm.ValueType;
+
+namespace WasmNN.Compiler.Lowering.Kernels;
+
+/// <summary>
+/// Gemm and MatMul on the blocked GEMM. Constant matrices that ONNX stores transposed (a Linear layer's weights,
+/// transB = 1) are transposed once at compile time so the inner loop reads B row-contiguous; runtime operands that
+/// need it are transposed into scratch. MatMul's batch dimensions (with broadcasting) unroll into calls of one
+/// GEMM function per node.
+/// </summary>
+internal sealed class GemmKernel : IKernelLowering
+{
+    public IEnumerable<string> OpTypes => ["Gemm", "MatMul"];
+
+    public string? Unsupported(Node node)
+    {
+        if (node.Inputs.OfType<Value>().FirstOrDefault(v => v.ElementType != DataType.Float32) is { } other)
+        {
+            return $"input '{other.Name}' is {other.ElementType}; kernels handle float32";
+        }
+        return ElementwiseChain.Unsupported(ChainStep.Epilogue(node));
+    }
+
+    public long ScratchBytes(Node node, LoweringOptions options)
+    {
+        if (node.OpType != "Gemm")
+        {
+            return 0;
+        }
+        var a = node.GetAttributes<GemmAttributes>();
+        long bytes = 0;
+        if (a.TransA && !node.Inputs[0]!.IsConstant)
+        {
+            bytes += PlanBytes(node.Inputs[0]!);
+        }
+        if (a.TransB && !node.Inputs[1]!.IsConstant)
+        {
+            bytes += PlanBytes(node.Inputs[1]!);
+        }
+        return bytes;
+    }
+
+    private static long PlanBytes(Value v) => Passes.PlanMemory.AlignUp(Passes.PlanMemory.ByteSize(v));
+
+    public void Emit(Node node, LoweringContext context, KernelWriter w)
+    {
+        var inTile = ElementwiseChain.FitsTile(node);
+        GemmEmitter.Epilogue? epilogue = inTile && node.Epilogue.Count > 0
+            ? (kw, lanes, acc, address) => ElementwiseChain.ApplyEpilogueInTile(context, kw, node, lanes, acc, address)
+            : null;
+        if (node.OpType == "Gemm")
+        {
+            EmitGemm(node, context, w, epilogue);
+        }
+        else
+        {
+            EmitMatMul(node, context, w, epilogue);
+        }
+        if (!inTile)
+        {
+            ElementwiseKernel.EmitLoop(context, w, node.Outputs[0]!, ChainStep.Epilogue(node), accumulatorFromOutput: true);
+        }
+    }
+
+    private static void EmitGemm(Node node, LoweringContext context, KernelWriter w, GemmEmitter.Epilogue? epilogue)
+    {
+        var attributes = node.GetAttributes<GemmAttributes>();
+        var aValue = node.Inputs[0]!;
+        var bValue = node.Inputs[1]!;
+        var y = node.Outputs[0]!.Shape!;
+        int m = y[0], n = y[1];
+        var k = attributes.TransA ? aValue.Shape![0] : aValue.Shape![1];
+        var scratch = context.ScratchAddress;
+        var aAddress = Operand(context, w, aValue, attributes.TransA, ref scratch);
+        var bAddress = Operand(context, w, bValue, attributes.TransB, ref scratch);
+        var shape = new GemmShape(m, n, k, k, n, n) { Alpha = attributes.Alpha, Beta = attributes.Beta };
+        if (node.Inputs.ElementAtOrDefault(2) is { } c && attributes.Beta != 0)
+        {
+            var cShape = c.Shape!;
+            var kind = Shapes.ElementCount(cShape) == 1 ? BiasKind.Scalar
+                : cShape.Length == 2 && cShape[0] == m && cShape[1] == n ? BiasKind.Full
+                : cShape[^1] == n && Shapes.ElementCount(cShape) == n ? BiasKind.Column
+                : BiasKind.Row;
+            shape = shape with { Bias = kind, BiasAddress = context.Address(c) };
+        }
+        var (a, b, cOut) = (w.Local(ValueType.I32), w.Local(ValueType.I32), w.Local(ValueType.I32));
+        w.I32(aAddress).Set(a).I32(bAddress).Set(b).I32(context.Address(node.Outputs[0]!)).Set(cOut);
+        GemmEmitter.Emit(w, context.Width, shape, a, b, cOut, epilogue);
+    }
+
+    /// <summary>The address of a Gemm operand in row-major (untransposed) form.</summary>
+    private static int Operand(LoweringContext context, KernelWriter w, Value value, bool transposed, ref int scratch)
+    {
+        if (!transposed)
+        {
+            return context.Address(value);
+        }
+        int rows = value.Shape![0], columns = value.Shape[1];
+        if (value.Constant is { } constant)
+        {
+            var source = constant.AsFloat32();
+            var result = new float[source.Length];
+            for (var i = 0; i < rows; i++)
+            {
+                for (var j = 0; j < columns; j++)
+                {
+                    result[j * rows + i] = source[i * columns + j];
+                }
+            }
+            return context.AddWeights(value.Name + "^T", result);
+        }
+        var destination = scratch;
+        scratch += checked((int)PlanBytes(value));
+        EmitTranspose(w, context.Address(value), destination, rows, columns);
+        return destination;
+    }
+
+    /// <summary>dst[j, i] = src[i, j] for a rows x columns matrix.</summary>
+    private static void EmitTranspose(KernelWriter w, int source, int destination, int rows, int columns)
+    {
+        var i = w.Local(ValueType.I32);
+        var j = w.Local(ValueType.I32);
+        w.For(i, 0, rows, 1, () => w.For(j, 0, columns, 1, () =>
+        {
+            w.Get(j).I32(rows * 4).Op(Opcode.I32Mul).Get(i).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).I32(destination).Op(Opcode.I32Add);
+            w.Get(i).I32(columns * 4).Op(Opcode.I32Mul).Get(j).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).I32(source).Op(Opcode.I32Add);
+            w.Load(1).Store(1);
+        }));
+    }
+
+    private static void EmitMatMul(Node node, LoweringContext context, KernelWriter w, GemmEmitter.Epilogue? epilogue)
+    {
+        var aShape = node.Inputs[0]!.Shape!;
+        var bShape = node.Inputs[1]!.Shape!;
+        var yShape = node.Outputs[0]!.Shape!;
+        // 1-D operands: A becomes a row, B a column.
+        var a2 = aShape.Length == 1 ? [1, aShape[0]] : aShape;
+        var b2 = bShape.Length == 1 ? [bShape[0], 1] : bShape;
+        int m = a2[^2], k = a2[^1], n = b2[^1];
+        var batchShape = Shapes.Broadcast(a2[..^2], b2[..^2]);
+        var batches = Shapes.ElementCount(batchShape);
+        var aStrides = ElementwiseKernel.BroadcastStrides(a2[..^2], batchShape);
+        var bStrides = ElementwiseKernel.BroadcastStrides(b2[..^2], batchShape);
+        var shape = new GemmShape(m, n, k, k, n, n);
+        var gemm = context.Helper($"gemm_{node.Name}_{m}x{n}x{k}", new FuncType([ValueType.I32, ValueType.I32, ValueType.I32], []), () =>
+        {
+            var hw = new KernelWriter(parameterCount: 3);
+            GemmEmitter.Emit(hw, context.Width, shape, 0, 1, 2, epilogue is null ? null
+                : (kw, lanes, acc, address) => epilogue(kw, lanes, acc, address));
+            return hw;
+        });
+        int aBase = context.Address(node.Inputs[0]!), bBase = context.Address(node.Inputs[1]!), yBase = context.Address(node.Outputs[0]!);
+        var index = new int[batchShape.Length];
+        for (var batch = 0; batch < batches; batch++)
+        {
+            ReferenceMath.Unravel(batch, batchShape, index);
+            var aOffset = index.Select((x, d) => x * aStrides[d]).Sum() * m * k;
+            var bOffset = index.Select((x, d) => x * bStrides[d]).Sum() * k * n;
+            w.I32(aBase + aOffset * 4).I32(bBase + bOffset * 4).I32(yBase + batch * m * n * 4).Code.Emit(Opcode.Call, gemm);
+        }
+        _ = yShape;
+    }
+}

@@ -1,0 +1,114 @@
+using Google.Protobuf;
+using WasmNN.Onnx.Protos;
+
+namespace WasmNN.Onnx.Tests;
+
+public sealed class OnnxModelLoaderTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("wasmnn-onnx-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static string SharedModel(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "WasmNN.slnx")))
+            {
+                return Path.Combine(dir.FullName, "..", "shared", "models", name);
+            }
+        }
+        throw new InvalidOperationException("WasmNN.slnx not found");
+    }
+
+    [Fact]
+    public void LoadModel_PyTorchExport_ReadsOpsetGraphAndWeights()
+    {
+        var model = OnnxModelLoader.LoadModel(SharedModel("lenet5.onnx"));
+
+        Assert.Equal(13, Assert.Single(model.OpsetImport).Version);
+        Assert.Equal(["Conv", "Relu", "MaxPool", "Conv", "Relu", "MaxPool", "Flatten", "Gemm", "Relu", "Gemm", "Relu", "Gemm"],
+            model.Graph.Node.Select(n => n.OpType));
+        var conv1 = model.Graph.Initializer.Single(t => t.Dims.SequenceEqual([6L, 1, 5, 5]));
+        Assert.Equal((int)TensorProto.Types.DataType.Float, conv1.DataType);
+        Assert.Equal(6 * 25 * 4, conv1.RawData.Length);
+        var input = Assert.Single(model.Graph.Input, i => i.Name == "input");
+        Assert.Equal([1L, 1, 28, 28], input.Type.TensorType.Shape.Dim.Select(d => d.DimValue));
+    }
+
+    [Fact]
+    public void LoadModel_TruncatedFile_ErrorNamesFile()
+    {
+        var bytes = File.ReadAllBytes(SharedModel("lenet5.onnx"));
+        var path = Path.Combine(_directory, "truncated.onnx");
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+
+        var error = Assert.Throws<OnnxFormatException>(() => OnnxModelLoader.LoadModel(path));
+
+        Assert.Contains("truncated.onnx", error.Message);
+        Assert.Contains("corrupt or truncated", error.Message);
+    }
+
+    [Fact]
+    public void LoadModel_MissingFile_ErrorNamesFile()
+    {
+        var path = Path.Combine(_directory, "absent.onnx");
+
+        var error = Assert.Throws<OnnxFormatException>(() => OnnxModelLoader.LoadModel(path));
+
+        Assert.Contains("absent.onnx", error.Message);
+    }
+
+    [Fact]
+    public void LoadModel_ExternalDataWithOffsetAndLength_InlinedIntoRawData()
+    {
+        float[] values = [1.5f, -2f, 3.25f];
+        var payload = new byte[16 + values.Length * 4 + 8];
+        Buffer.BlockCopy(values, 0, payload, 16, values.Length * 4);
+        File.WriteAllBytes(Path.Combine(_directory, "weights.bin"), payload);
+        var tensor = new TensorProto { Name = "w", DataType = (int)TensorProto.Types.DataType.Float, DataLocation = TensorProto.Types.DataLocation.External };
+        tensor.Dims.Add(3);
+        tensor.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = "weights.bin" });
+        tensor.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = "16" });
+        tensor.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = "12" });
+        var model = new ModelProto { IrVersion = 8, Graph = new GraphProto { Name = "g" } };
+        model.Graph.Initializer.Add(tensor);
+        var path = Path.Combine(_directory, "external.onnx");
+        File.WriteAllBytes(path, model.ToByteArray());
+
+        var loaded = OnnxModelLoader.LoadModel(path).Graph.Initializer[0];
+
+        Assert.Equal(TensorProto.Types.DataLocation.Default, loaded.DataLocation);
+        var floats = new float[3];
+        Buffer.BlockCopy(loaded.RawData.ToByteArray(), 0, floats, 0, 12);
+        Assert.Equal(values, floats);
+    }
+
+    [Fact]
+    public void LoadModel_ExternalDataEscapingDirectory_Rejected()
+    {
+        var tensor = new TensorProto { Name = "w", DataType = 1, DataLocation = TensorProto.Types.DataLocation.External };
+        tensor.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = "../secret.bin" });
+        var model = new ModelProto { Graph = new GraphProto() };
+        model.Graph.Initializer.Add(tensor);
+        var path = Path.Combine(_directory, "escape.onnx");
+        File.WriteAllBytes(path, model.ToByteArray());
+
+        var error = Assert.Throws<OnnxFormatException>(() => OnnxModelLoader.LoadModel(path));
+
+        Assert.Contains("'w'", error.Message);
+        Assert.Contains("relative path inside", error.Message);
+    }
+
+    [Fact]
+    public void LoadTensor_NodeTestInput_ParsesDimsAndData()
+    {
+        var path = "/usr/share/libonnx-testdata/data/node/test_relu/test_data_set_0/input_0.pb";
+        Assert.True(File.Exists(path), "install libonnx-testdata");
+
+        var tensor = OnnxModelLoader.LoadTensor(path);
+
+        Assert.Equal([3L, 4, 5], tensor.Dims);
+        Assert.Equal(60 * 4, tensor.RawData.Length);
+    }
+}
