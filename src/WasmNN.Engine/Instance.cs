@@ -104,7 +104,8 @@ public sealed class Instance
         }
         context.Globals = [.. globals];
         context.ElementSegments = [.. module.Elements.Select(e => EvaluateElements(e, context))];
-        context.DataSegments = [.. module.Data.Select(d => d.Bytes.ToArray())];
+        // Only passive segments are kept: active ones are copied straight from the module below, then dropped.
+        context.DataSegments = [.. module.Data.Select(d => d.Mode == SegmentMode.Passive ? d.Bytes.ToArray() : [])];
         Initialise(module, context);
         var instance = new Instance(compiled, context);
         if (module.Start is uint start) context.Functions[start].Call();
@@ -136,9 +137,8 @@ public sealed class Instance
             var segment = module.Data[i];
             if (segment.Mode != SegmentMode.Active) continue;
             int offset = ConstantEvaluator.Evaluate(segment.Offset!, context).AsInt32();
-            var bytes = context.DataSegments[i];
+            var bytes = segment.Bytes.Span;
             if (context.Memory is null || !context.Memory.Init(bytes, offset, 0, bytes.Length)) throw new WasmTrapException(TrapKind.MemoryOutOfBounds);
-            context.DataSegments[i] = [];
         }
     }
 }

@@ -123,7 +123,7 @@ public sealed unsafe class WasmMemory : IDisposable
     internal bool Fill(int destination, int value, int count)
     {
         if ((ulong)(uint)destination + (uint)count > (ulong)Size) return false;
-        new Span<byte>(Base + (uint)destination, count).Fill((byte)value);
+        NativeMemory.Fill(Base + (uint)destination, (uint)count, (byte)value);
         return true;
     }
 
