@@ -10,6 +10,7 @@ public static class Program
     {
         var root = new RootCommand("wasmnn: deep-learning models as standalone WebAssembly");
         root.Add(Commands.SpecTestCommand.Create());
+        root.Add(Commands.RunCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

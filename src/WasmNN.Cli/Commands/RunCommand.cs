@@ -1,0 +1,176 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Text;
+using WasmNN.Wasi;
+
+namespace WasmNN.Cli.Commands;
+
+/// <summary>
+/// <c>wasmnn run [options] PROGRAM.wasm [ARGS...]</c>: runs a module. The module's kind is detected first,
+/// then a handler per kind runs it: today WASI commands; compiled models (a <c>wasmnn.meta</c> custom
+/// section) get their own handler later.
+/// </summary>
+internal static class RunCommand
+{
+    /// <summary>The custom section that marks a module as a compiled model.</summary>
+    internal const string ModelMetaSection = "wasmnn.meta";
+
+    /// <summary>Status when the command line itself is wrong (missing file, bad option value).</summary>
+    private const int UsageExitCode = 2;
+
+    /// <summary>What <c>run</c> found in the file.</summary>
+    internal enum ModuleKind { WasiProgram, Model }
+
+    public static Command Create()
+    {
+        var program = new Argument<string>("program") { Description = "The .wasm file to run" };
+        var arguments = new Argument<string[]>("args")
+        {
+            Description = "Arguments for the program (everything after PROGRAM is passed through)",
+            Arity = ArgumentArity.ZeroOrMore,
+            CaptureRemainingTokens = true,
+        };
+        var dirs = new Option<string[]>("--dir")
+        {
+            Description = "Preopen host directory HOST, seen by the program as GUEST (default: HOST itself); repeatable",
+            HelpName = "HOST[::GUEST]",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var env = new Option<string[]>("--env")
+        {
+            Description = "Set an environment variable for the program (the host's environment is not passed); repeatable",
+            HelpName = "NAME=VALUE",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var timeout = new Option<double?>("--timeout")
+        {
+            Description = "Stop the program after this many seconds of wall-clock time",
+            HelpName = "SECONDS",
+        };
+        var maxMemory = new Option<long?>("--max-memory")
+        {
+            Description = "Cap the program's linear memory (bytes; K, M, G suffixes allowed)",
+            HelpName = "BYTES",
+            CustomParser = ParseByteSize,
+        };
+        var command = new Command("run", "Run a WebAssembly module: a WASI command (stdin/stdout/stderr and exit code are ours)")
+        {
+            program, arguments, dirs, env, timeout, maxMemory,
+        };
+        command.Validators.Add(result =>
+        {
+            foreach (var variable in result.GetValue(env) ?? [])
+                if (variable.IndexOf('=', StringComparison.Ordinal) <= 0) result.AddError($"--env expects NAME=VALUE, got '{variable}'");
+            if (result.GetValue(timeout) is <= 0) result.AddError("--timeout must be positive");
+        });
+        command.SetAction(result => Run(new RunRequest(
+            result.GetValue(program)!,
+            result.GetValue(arguments) ?? [],
+            result.GetValue(dirs) ?? [],
+            result.GetValue(env) ?? [],
+            result.GetValue(timeout),
+            result.GetValue(maxMemory))));
+        return command;
+    }
+
+    /// <summary>Everything the command line said, before the module's kind is known.</summary>
+    internal sealed record RunRequest(string Program, string[] Arguments, string[] Dirs, string[] Environment,
+        double? TimeoutSeconds, long? MaxMemoryBytes);
+
+    internal static int Run(RunRequest request)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(request.Program);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"wasmnn: cannot read {request.Program}: {e.Message}");
+            return UsageExitCode;
+        }
+        return Detect(bytes) switch
+        {
+            ModuleKind.Model => RunModel(request),
+            _ => RunWasiProgram(request, bytes),
+        };
+    }
+
+    private static int RunModel(RunRequest request)
+    {
+        Console.Error.WriteLine($"wasmnn: {request.Program} is a compiled model ('{ModelMetaSection}' section); running models is not supported yet");
+        return UsageExitCode;
+    }
+
+    private static int RunWasiProgram(RunRequest request, byte[] bytes)
+    {
+        var options = new WasiOptions
+        {
+            Arguments = [request.Program, .. request.Arguments],
+            Environment = request.Environment,
+            Preopens = [.. request.Dirs.Select(Preopen.Parse)],
+            Stdin = new WasiStream(Console.OpenStandardInput(), !Console.IsInputRedirected),
+            Stdout = new WasiStream(Console.OpenStandardOutput(), !Console.IsOutputRedirected),
+            Stderr = new WasiStream(Console.OpenStandardError(), !Console.IsErrorRedirected),
+        };
+        var limits = new WasiRunLimits
+        {
+            Timeout = request.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            MaxMemoryBytes = request.MaxMemoryBytes,
+        };
+        var result = WasiRunner.Run(bytes, options, limits);
+        if (result.Message is { } message) Console.Error.WriteLine($"wasmnn: {message}");
+        return result.ExitCode;
+    }
+
+    /// <summary>
+    /// Walks the section headers looking for the model marker. Anything unexpected means "not a model": the
+    /// WASI path then reports the real decoding error.
+    /// </summary>
+    internal static ModuleKind Detect(ReadOnlySpan<byte> module)
+    {
+        if (module.Length < 8 || !module[..4].SequenceEqual("\0asm"u8)) return ModuleKind.WasiProgram;
+        var position = 8;
+        while (position < module.Length)
+        {
+            var id = module[position++];
+            if (!TryReadU32(module, ref position, out var size) || size > module.Length - position) break;
+            var section = module.Slice(position, (int)size);
+            position += (int)size;
+            if (id != 0) continue;
+            var namePosition = 0;
+            if (TryReadU32(section, ref namePosition, out var nameLength) && nameLength <= section.Length - namePosition
+                && section.Slice(namePosition, (int)nameLength).SequenceEqual(Encoding.UTF8.GetBytes(ModelMetaSection)))
+                return ModuleKind.Model;
+        }
+        return ModuleKind.WasiProgram;
+    }
+
+    private static bool TryReadU32(ReadOnlySpan<byte> bytes, ref int position, out uint value)
+    {
+        value = 0;
+        for (var shift = 0; shift < 35 && position < bytes.Length; shift += 7)
+        {
+            var b = bytes[position++];
+            value |= (uint)(b & 0x7F) << shift;
+            if ((b & 0x80) == 0) return true;
+        }
+        return false;
+    }
+
+    private static long? ParseByteSize(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value.Trim() : "";
+        long multiplier = 1;
+        if (text.Length > 0 && char.ToUpperInvariant(text[^1]) is 'K' or 'M' or 'G' && text.Length > 1)
+        {
+            multiplier = char.ToUpperInvariant(text[^1]) switch { 'K' => 1L << 10, 'M' => 1L << 20, _ => 1L << 30 };
+            text = text[..^1];
+        }
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= long.MaxValue / multiplier)
+            return value * multiplier;
+        result.AddError($"--max-memory expects a byte count such as 67108864 or 64M, got '{string.Join(' ', result.Tokens.Select(t => t.Value))}'");
+        return null;
+    }
+}
