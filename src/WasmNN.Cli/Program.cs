@@ -11,6 +11,8 @@ public static class Program
         var root = new RootCommand("wasmnn: deep-learning models as standalone WebAssembly");
         root.Add(Commands.SpecTestCommand.Create());
         root.Add(Commands.RunCommand.Create());
+        root.Add(Commands.ValidateCommand.CreateValidate());
+        root.Add(Commands.ValidateCommand.CreatePrint());
         return root.Parse(args).Invoke();
     }
 }
