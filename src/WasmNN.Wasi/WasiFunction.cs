@@ -38,7 +38,8 @@ public sealed class WasiFunction
     /// Runs the function for <paramref name="host"/>'s guest. Bad guest input (pointers outside
     /// <paramref name="memory"/>, unknown descriptors, host I/O errors) comes back as an errno, never an
     /// exception. Only two exceptions escape: <see cref="WasiExitException"/> from <c>proc_exit</c> and
-    /// <see cref="OperationCanceledException"/> when <see cref="WasiOptions.Cancellation"/> fires during a wait.
+    /// <see cref="OperationCanceledException"/> once <see cref="WasiOptions.Cancellation"/> has fired (checked on
+    /// entry and during waits).
     /// </summary>
     /// <param name="host">The guest's WASI state.</param>
     /// <param name="memory">The guest's linear memory (export <c>memory</c>) as it is at this call.</param>
@@ -49,6 +50,9 @@ public sealed class WasiFunction
         ArgumentNullException.ThrowIfNull(host);
         if (args.Length != Type.Parameters.Length)
             throw new ArgumentException($"{Name} takes {Type.Parameters.Length} arguments, got {args.Length}", nameof(args));
+        // Every call is a safe point: a guest that makes any WASI call stops here once its run is cancelled,
+        // even on an engine that cannot interrupt compiled loops.
+        host.Options.Cancellation.ThrowIfCancellationRequested();
         try
         {
             return (int)_body(host, new GuestMemory(memory), args);

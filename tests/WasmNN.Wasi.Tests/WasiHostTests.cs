@@ -185,6 +185,16 @@ public sealed class WasiHostTests : IDisposable
     }
 
     [Fact]
+    public void Invoke_AfterCancellation_ThrowsCancelledSoLoopsWithCallsStop()
+    {
+        using var cancellation = new CancellationTokenSource();
+        using var bed = new WasiHostTestBed(options: new WasiOptions { Cancellation = cancellation.Token });
+        Assert.Equal(Errno.Success, bed.Call("sched_yield"));
+        cancellation.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => bed.Call("sched_yield"));
+    }
+
+    [Fact]
     public void Functions_SignaturesMatchWasiLibcHeader()
     {
         // Every function <wasi/api.h> declares, imported with the header's signature, must be in the table
