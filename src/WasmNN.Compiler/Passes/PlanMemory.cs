@@ -123,7 +123,8 @@ public sealed class PlanMemory
                 }
             }
         }
-        foreach (var output in graph.Outputs.Where(o => !o.IsConstant && !bufferOf.ContainsKey(o)))
+        // Outputs no node writes (constants, after folding) still get a buffer; the run function fills it.
+        foreach (var output in graph.Outputs.Where(o => !bufferOf.ContainsKey(o)))
         {
             NewBuffer(output, -1, Forever);
         }

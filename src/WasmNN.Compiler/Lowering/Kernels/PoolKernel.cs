@@ -77,7 +77,7 @@ internal sealed class PoolKernel : IKernelLowering
                         w.Get(acc).Get(src).Get(iy).I32(width).Op(Opcode.I32Mul).Get(ix).Op(Opcode.I32Add).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Load(1);
                         if (isMax)
                         {
-                            EmitMaxIgnoringPadding(w, acc);
+                            w.Max(1);
                         }
                         else
                         {
@@ -115,13 +115,6 @@ internal sealed class PoolKernel : IKernelLowering
         {
             ElementwiseKernel.EmitLoop(context, w, node.Outputs[0]!, ChainStep.Epilogue(node), accumulatorFromOutput: true);
         }
-    }
-
-    /// <summary>acc, x on the stack -> the larger; NaN in x wins as in the reference (x &gt; best or first).</summary>
-    private static void EmitMaxIgnoringPadding(KernelWriter w, uint acc)
-    {
-        _ = acc;
-        w.Max(1);
     }
 
     /// <summary>Pushes the window length along one dimension clipped to [start, size + padEnd): (end - start + d - 1) / d.</summary>

@@ -1,0 +1,26 @@
+namespace WasmNN.Compiler.Abi;
+
+/// <summary>The names a compiled-model module exports and carries (docs/ABI.md).</summary>
+public static class ModelAbi
+{
+    /// <summary>The exported linear memory.</summary>
+    public const string Memory = "memory";
+
+    /// <summary><c>(i32 index) -> i32</c>: byte offset of input <c>index</c>, or -1.</summary>
+    public const string InputPointer = "wasmnn_input_ptr";
+
+    /// <summary><c>(i32 index) -> i32</c>: byte offset of output <c>index</c>, or -1.</summary>
+    public const string OutputPointer = "wasmnn_output_ptr";
+
+    /// <summary><c>() -> i32</c>: runs the graph; 0 on success.</summary>
+    public const string Run = "wasmnn_run";
+
+    /// <summary>The custom section holding <see cref="ModelMetadata"/> as UTF-8 JSON.</summary>
+    public const string MetadataSection = "wasmnn.meta";
+
+    /// <summary>The WASI build's entry point.</summary>
+    public const string Start = "_start";
+
+    /// <summary>The compiler's name and version written into the metadata.</summary>
+    public const string CompilerVersion = "wasmnn 0.1.0";
+}

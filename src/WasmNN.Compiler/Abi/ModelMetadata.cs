@@ -1,0 +1,102 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using WasmNN.Compiler.IR;
+
+namespace WasmNN.Compiler.Abi;
+
+/// <summary>One input or output of a compiled model.</summary>
+/// <param name="Name">The ONNX value name.</param>
+/// <param name="DType">Element type as numpy spells it ("float32").</param>
+/// <param name="Shape">Static dimensions.</param>
+public sealed record TensorInfo(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("dtype")] string DType,
+    [property: JsonPropertyName("shape")] int[] Shape)
+{
+    /// <summary>Number of elements.</summary>
+    [JsonIgnore]
+    public int ElementCount => Shapes.ElementCount(Shape);
+
+    /// <summary>Bytes of the dense buffer.</summary>
+    [JsonIgnore]
+    public int ByteCount => ElementCount * DataTypeOf(DType).ByteSize();
+
+    /// <summary>The IR data type for a numpy dtype name.</summary>
+    /// <exception cref="FormatException">Unknown name.</exception>
+    public static DataType DataTypeOf(string dtype) => dtype switch
+    {
+        "float32" => DataType.Float32,
+        "float64" => DataType.Float64,
+        "int64" => DataType.Int64,
+        "int32" => DataType.Int32,
+        "int8" => DataType.Int8,
+        "uint8" => DataType.UInt8,
+        "bool" => DataType.Bool,
+        _ => throw new FormatException($"unknown dtype '{dtype}'"),
+    };
+
+    /// <summary>The numpy dtype name of <paramref name="type"/>.</summary>
+    public static string DTypeName(DataType type) => type switch
+    {
+        DataType.Float32 => "float32",
+        DataType.Float64 => "float64",
+        DataType.Int64 => "int64",
+        DataType.Int32 => "int32",
+        DataType.Int8 => "int8",
+        DataType.UInt8 => "uint8",
+        _ => "bool",
+    };
+}
+
+/// <summary>The <c>wasmnn.meta</c> custom section: what a host needs to name and shape the buffers.</summary>
+/// <param name="Format">Metadata format version (1).</param>
+/// <param name="Model">Model (graph) name.</param>
+/// <param name="Compiler">Compiler name and version.</param>
+/// <param name="Inputs">Inputs in ABI index order.</param>
+/// <param name="Outputs">Outputs in ABI index order.</param>
+/// <param name="Operators">Distinct ONNX operators in the compiled graph (fused ones included), sorted.</param>
+public sealed record ModelMetadata(
+    [property: JsonPropertyName("format")] int Format,
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("compiler")] string Compiler,
+    [property: JsonPropertyName("inputs")] IReadOnlyList<TensorInfo> Inputs,
+    [property: JsonPropertyName("outputs")] IReadOnlyList<TensorInfo> Outputs,
+    [property: JsonPropertyName("operators")] IReadOnlyList<string> Operators)
+{
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = false };
+
+    /// <summary>UTF-8 JSON bytes.</summary>
+    public byte[] ToUtf8() => JsonSerializer.SerializeToUtf8Bytes(this, s_json);
+
+    /// <summary>Parses the section's content.</summary>
+    /// <exception cref="FormatException">Not valid metadata (the message says what is wrong).</exception>
+    public static ModelMetadata Parse(ReadOnlySpan<byte> utf8)
+    {
+        ModelMetadata? metadata;
+        try
+        {
+            metadata = JsonSerializer.Deserialize<ModelMetadata>(utf8, s_json);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"the {ModelAbi.MetadataSection} section is not valid JSON: {e.Message}", e);
+        }
+        if (metadata is null || metadata.Inputs is null || metadata.Outputs is null)
+        {
+            throw new FormatException($"the {ModelAbi.MetadataSection} section lacks inputs or outputs");
+        }
+        foreach (var t in metadata.Inputs.Concat(metadata.Outputs))
+        {
+            if (t.Name is null || t.Shape is null || Array.Exists(t.Shape, d => d < 0))
+            {
+                throw new FormatException($"the {ModelAbi.MetadataSection} section has a tensor without a name or static shape");
+            }
+            _ = TensorInfo.DataTypeOf(t.DType);
+        }
+        return metadata;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Encoding.UTF8.GetString(ToUtf8());
+}

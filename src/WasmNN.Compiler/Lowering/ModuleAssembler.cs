@@ -1,0 +1,129 @@
+using WasmNN.Compiler.Abi;
+using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Passes;
+using WasmNN.Wasm;
+using WasmNN.Wasm.Instructions;
+using WasmNN.Wasm.Writing;
+using ValueType = WasmNN.Wasm.ValueType;
+
+namespace WasmNN.Compiler.Lowering;
+
+/// <summary>Sizes of an assembled module.</summary>
+/// <param name="Kernels">Kernel functions (one per node after fusion).</param>
+/// <param name="FusedGroups">Kernels that carry a fused elementwise epilogue.</param>
+/// <param name="ParameterBytes">Bytes of weights in data segments.</param>
+/// <param name="CodeBytes">Bytes of function bodies.</param>
+/// <param name="PeakActivationBytes">Planned activation area (inputs, outputs, intermediates) plus scratch.</param>
+/// <param name="UnsharedActivationBytes">What the activations would take with one buffer each.</param>
+/// <param name="MemoryPages">Linear memory size in 64 KiB pages.</param>
+internal sealed record AssemblyStatistics(int Kernels, int FusedGroups, long ParameterBytes, long CodeBytes, long PeakActivationBytes,
+    long UnsharedActivationBytes, uint MemoryPages);
+
+/// <summary>
+/// Turns an optimised graph into one module (docs/ABI.md): plans memory, emits one kernel function per node, the
+/// <c>wasmnn_run</c> driver calling them in order, the buffer-pointer exports, the weights as data segments and
+/// the <c>wasmnn.meta</c> section; with WASI, also the <c>_start</c> command.
+/// </summary>
+internal static class ModuleAssembler
+{
+    public static (byte[] Bytes, ModelMetadata Metadata, AssemblyStatistics Statistics) Assemble(Graph graph, LoweringOptions options, bool wasi, string modelName)
+    {
+        foreach (var value in graph.Inputs.Concat(graph.Outputs))
+        {
+            if (!Shapes.IsStatic(value.Shape))
+            {
+                throw new GraphException($"{(graph.Inputs.Contains(value) ? "input" : "output")} '{value.Name}' has no static shape ({Shapes.Format(value.Shape)}); the compiler needs static shapes");
+            }
+        }
+        var kernels = graph.Nodes.ToDictionary(n => n, KernelRegistry.Resolve);
+        var plan = PlanMemory.Run(graph, new MemoryPlanOptions(
+            n => kernels[n].ViewSource(n),
+            n => kernels[n].InPlaceInputs(n),
+            n => kernels[n].ScratchBytes(n, options)));
+        var builder = new ModuleBuilder();
+        var metadata = new ModelMetadata(1, modelName, ModelAbi.CompilerVersion,
+            [.. graph.Inputs.Select(Describe)], [.. graph.Outputs.Select(Describe)],
+            [.. graph.Nodes.SelectMany(n => n.Epilogue.Select(s => s.Operator.OpType).Prepend(n.OpType)).Distinct().Order(StringComparer.Ordinal)]);
+        var wasiImports = wasi ? WasiCommand.ImportFunctions(builder) : null;
+        var context = new LoweringContext(graph, plan, options, builder);
+        var functions = new List<uint>();
+        foreach (var node in graph.Nodes)
+        {
+            var w = new KernelWriter();
+            try
+            {
+                kernels[node].Emit(node, context, w);
+            }
+            catch (OperatorException e)
+            {
+                throw new GraphException($"node '{node.Name}' ({node.OpType}): lowering failed: {e.Message}", e);
+            }
+            w.Finish();
+            functions.Add(builder.AddFunction(FuncType.Empty, [.. w.Locals], w.Code, node.Name));
+        }
+        var inputAddresses = plan.InputOffsets.Select(o => checked((int)(LoweringContext.ActivationBase + o))).ToArray();
+        var outputAddresses = plan.OutputOffsets.Select(o => checked((int)(LoweringContext.ActivationBase + o))).ToArray();
+
+        // wasmnn_run: constant outputs first, then every kernel in order.
+        var run = new KernelWriter();
+        for (var i = 0; i < graph.Outputs.Count; i++)
+        {
+            if (graph.Outputs[i].IsConstant)
+            {
+                var source = context.Address(graph.Outputs[i]);
+                var destination = outputAddresses[i];
+                run.Copy(() => run.I32(destination), () => run.I32(source), checked((int)PlanMemory.ByteSize(graph.Outputs[i])));
+            }
+        }
+        foreach (var f in functions)
+        {
+            run.Code.Emit(Opcode.Call, f);
+        }
+        run.I32(0);
+        run.Finish();
+        var runType = new FuncType([], [ValueType.I32]);
+        var runIndex = builder.AddFunction(runType, [.. run.Locals], run.Code, ModelAbi.Run);
+        var pointerType = new FuncType([ValueType.I32], [ValueType.I32]);
+        var inputPointer = builder.AddFunction(pointerType, [], PointerTable(inputAddresses).Code, ModelAbi.InputPointer);
+        var outputPointer = builder.AddFunction(pointerType, [], PointerTable(outputAddresses).Code, ModelAbi.OutputPointer);
+        builder.Export(ModelAbi.Run, ExternalKind.Function, runIndex);
+        builder.Export(ModelAbi.InputPointer, ExternalKind.Function, inputPointer);
+        builder.Export(ModelAbi.OutputPointer, ExternalKind.Function, outputPointer);
+
+        if (wasiImports is not null)
+        {
+            WasiCommand.Emit(builder, context, wasiImports, metadata, inputAddresses, outputAddresses, runIndex);
+        }
+
+        var end = (long)context.WeightsEnd;
+        var pages = (uint)Math.Max(1, (end + MemoryType.PageSize - 1) / MemoryType.PageSize);
+        builder.AddMemory(pages, pages);
+        builder.Export(ModelAbi.Memory, ExternalKind.Memory, 0);
+        foreach (var (address, bytes) in context.Weights)
+        {
+            builder.AddData((uint)address, bytes);
+        }
+        builder.AddCustomSection(ModelAbi.MetadataSection, metadata.ToUtf8());
+        var codeBytes = builder.Module.Codes.Sum(c => (long)c.Code.Length);
+        var statistics = new AssemblyStatistics(graph.Nodes.Count, graph.Nodes.Count(n => n.Epilogue.Count > 0), context.ParameterBytes, codeBytes,
+            plan.TotalBytes, plan.UnsharedBytes, pages);
+        return (builder.ToBytes(), metadata, statistics);
+    }
+
+    private static TensorInfo Describe(Value value) => new(value.Name, TensorInfo.DTypeName(value.ElementType), value.Shape!);
+
+    /// <summary><c>(i32 index) -> i32</c>: the address for an index in range, else -1.</summary>
+    private static KernelWriter PointerTable(int[] addresses)
+    {
+        var w = new KernelWriter(parameterCount: 1);
+        for (var i = 0; i < addresses.Length; i++)
+        {
+            w.Get(0).I32(i).Op(Opcode.I32Eq).Code.If(BlockType.Empty);
+            w.I32(addresses[i]).Op(Opcode.Return);
+            w.Code.End();
+        }
+        w.I32(-1);
+        w.Finish();
+        return w;
+    }
+}

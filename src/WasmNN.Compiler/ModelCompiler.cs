@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using WasmNN.Compiler.Abi;
+using WasmNN.Compiler.Frontend;
+using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Lowering;
+using WasmNN.Compiler.Passes;
+
+namespace WasmNN.Compiler;
+
+/// <summary>Options for <see cref="ModelCompiler"/>.</summary>
+public sealed record CompileOptions
+{
+    /// <summary>Default options: the raw-buffer build with SIMD128.</summary>
+    public static CompileOptions Default { get; } = new();
+
+    /// <summary>Build a WASI command (reads .npy inputs, writes .npy outputs) instead of the import-free reactor.</summary>
+    public bool Wasi { get; init; }
+
+    /// <summary>Emit SIMD128 kernels (default). False gives scalar kernels for hosts without SIMD.</summary>
+    public bool Simd { get; init; } = true;
+
+    /// <summary>The model name written into the metadata; defaults to the ONNX file name without extension.</summary>
+    public string? ModelName { get; init; }
+
+    /// <summary>Verify the graph after every optimisation pass (slower; for debugging the compiler).</summary>
+    public bool VerifyPasses { get; init; }
+
+    /// <summary>Receives the name of each stage as it starts ("import", "optimize", "lower", "encode").</summary>
+    public IProgress<string>? Progress { get; init; }
+}
+
+/// <summary>What a compilation produced and measured.</summary>
+/// <param name="Nodes">ONNX nodes imported.</param>
+/// <param name="Kernels">Kernels emitted (nodes after folding and fusion).</param>
+/// <param name="FusedGroups">Kernels with a fused elementwise epilogue (Conv + Relu, Conv + Add + Relu...).</param>
+/// <param name="ParameterBytes">Bytes of weights stored in data segments.</param>
+/// <param name="CodeBytes">Bytes of wasm function bodies.</param>
+/// <param name="PeakActivationBytes">Planned activation memory (inputs, outputs, intermediates, scratch).</param>
+/// <param name="UnsharedActivationBytes">Activation memory without buffer reuse, for comparison.</param>
+/// <param name="ModuleBytes">Size of the .wasm file.</param>
+/// <param name="Elapsed">Wall time of the compilation.</param>
+public sealed record CompileStatistics(int Nodes, int Kernels, int FusedGroups, long ParameterBytes, long CodeBytes, long PeakActivationBytes,
+    long UnsharedActivationBytes, long ModuleBytes, TimeSpan Elapsed);
+
+/// <summary>A compiled model: the module bytes, its metadata and statistics.</summary>
+/// <param name="Wasm">The WebAssembly module.</param>
+/// <param name="Metadata">The contents of its <c>wasmnn.meta</c> section.</param>
+/// <param name="Statistics">Sizes and timing.</param>
+public sealed record CompilationResult(byte[] Wasm, ModelMetadata Metadata, CompileStatistics Statistics)
+{
+    /// <summary>Writes the module to <paramref name="path"/> atomically (temporary file, then rename).</summary>
+    public void WriteTo(string path) => AtomicFile.Write(path, Wasm);
+}
+
+/// <summary>
+/// Compiles an ONNX model to one standalone WebAssembly module (docs/ABI.md): import, optimisation passes,
+/// memory planning, lowering of each node to a SIMD128 kernel, module assembly.
+/// </summary>
+/// <example>
+/// <code>
+/// var result = ModelCompiler.Compile("lenet5.onnx");
+/// result.WriteTo("lenet5.wasm");
+/// </code>
+/// </example>
+public static class ModelCompiler
+{
+    /// <summary>Compiles the ONNX file at <paramref name="onnxPath"/>.</summary>
+    /// <exception cref="Onnx.OnnxFormatException">The file is missing, corrupt or truncated.</exception>
+    /// <exception cref="UnsupportedOperatorException">A node uses an operator or variant without a kernel (the message names it).</exception>
+    /// <exception cref="GraphException">The graph is invalid (the message names the node or value).</exception>
+    public static CompilationResult Compile(string onnxPath, CompileOptions? options = null)
+    {
+        options ??= CompileOptions.Default;
+        options.Progress?.Report("import");
+        var stopwatch = Stopwatch.StartNew();
+        var graph = OnnxImporter.Import(onnxPath);
+        return Compile(graph, options with { ModelName = options.ModelName ?? Path.GetFileNameWithoutExtension(onnxPath) }, stopwatch);
+    }
+
+    /// <summary>Compiles an ONNX model read from <paramref name="onnx"/>.</summary>
+    /// <param name="onnx">The serialized ModelProto.</param>
+    /// <param name="options">Options; <see cref="CompileOptions.ModelName"/> names the model (default "model").</param>
+    public static CompilationResult Compile(Stream onnx, CompileOptions? options = null)
+    {
+        options ??= CompileOptions.Default;
+        options.Progress?.Report("import");
+        var stopwatch = Stopwatch.StartNew();
+        var name = options.ModelName ?? "model";
+        var graph = OnnxImporter.Import(onnx, name);
+        return Compile(graph, options with { ModelName = name }, stopwatch);
+    }
+
+    /// <summary>Compiles <paramref name="onnxPath"/> and writes the module to <paramref name="wasmPath"/> (atomically: no partial file on failure).</summary>
+    public static CompileStatistics CompileToFile(string onnxPath, string wasmPath, CompileOptions? options = null)
+    {
+        var result = Compile(onnxPath, options);
+        result.WriteTo(wasmPath);
+        return result.Statistics;
+    }
+
+    /// <summary>Compiles an imported graph (optimised in place).</summary>
+    public static CompilationResult Compile(Graph graph, CompileOptions? options = null) =>
+        Compile(graph, options ?? CompileOptions.Default, Stopwatch.StartNew());
+
+    private static CompilationResult Compile(Graph graph, CompileOptions options, Stopwatch stopwatch)
+    {
+        var nodes = graph.Nodes.Count;
+        options.Progress?.Report("optimize");
+        PassPipeline.Run(graph, new PassOptions(Verify: options.VerifyPasses));
+        options.Progress?.Report("lower");
+        var (bytes, metadata, s) = ModuleAssembler.Assemble(graph, new LoweringOptions(options.Simd), options.Wasi, options.ModelName ?? graph.Name);
+        options.Progress?.Report("encode");
+        var statistics = new CompileStatistics(nodes, s.Kernels, s.FusedGroups, s.ParameterBytes, s.CodeBytes, s.PeakActivationBytes,
+            s.UnsharedActivationBytes, bytes.Length, stopwatch.Elapsed);
+        return new CompilationResult(bytes, metadata, statistics);
+    }
+}
+
+/// <summary>Writes files so that a failure never leaves a partial file behind.</summary>
+internal static class AtomicFile
+{
+    /// <summary>Writes <paramref name="bytes"/> to a temporary file beside <paramref name="path"/>, then renames it.</summary>
+    public static void Write(string path, ReadOnlySpan<byte> bytes)
+    {
+        var full = Path.GetFullPath(path);
+        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(bytes);
+            }
+            File.Move(temporary, full, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+}
