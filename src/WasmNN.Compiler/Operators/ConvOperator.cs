@@ -89,38 +89,44 @@ public sealed class ConvOperator : OnnxOperator
         var wd = w.ToDoubleArray();
         var bd = b?.ToDoubleArray();
         var y = new double[batch * outChannels * outH * outW];
+        // Accumulate one weight at a time over a whole output row: the same sum, in a cache-friendly order.
         for (var n = 0; n < batch; n++)
         {
             for (var m = 0; m < outChannels; m++)
             {
                 var g = m / outPerGroup;
-                for (var oh = 0; oh < outH; oh++)
+                var yPlane = (n * outChannels + m) * outH * outW;
+                if (bd is not null)
                 {
-                    for (var ow = 0; ow < outW; ow++)
+                    Array.Fill(y, bd[m], yPlane, outH * outW);
+                }
+                for (var c = 0; c < inPerGroup; c++)
+                {
+                    var xPlane = (n * channels + g * inPerGroup + c) * inH * inW;
+                    for (var i = 0; i < kH; i++)
                     {
-                        var sum = bd?[m] ?? 0.0;
-                        for (var c = 0; c < inPerGroup; c++)
+                        for (var j = 0; j < kW; j++)
                         {
-                            var xBase = (n * channels + g * inPerGroup + c) * inH * inW;
-                            var wBase = (m * inPerGroup + c) * kH * kW;
-                            for (var i = 0; i < kH; i++)
+                            var weight = wd[((m * inPerGroup + c) * kH + i) * kW + j];
+                            // Output columns whose input column ow*sW - pL + j*dW lies inside [0, inW).
+                            var offset = j * dW - pL;
+                            var owFirst = Math.Max(0, (-offset + sW - 1) / sW);
+                            var owEnd = Math.Min(outW, (inW - offset + sW - 1) / sW);
+                            for (var oh = 0; oh < outH; oh++)
                             {
                                 var ih = oh * sH - pT + i * dH;
                                 if (ih < 0 || ih >= inH)
                                 {
                                     continue;
                                 }
-                                for (var j = 0; j < kW; j++)
+                                var xRow = xPlane + ih * inW + offset;
+                                var yRow = yPlane + oh * outW;
+                                for (var ow = owFirst; ow < owEnd; ow++)
                                 {
-                                    var iw = ow * sW - pL + j * dW;
-                                    if (iw >= 0 && iw < inW)
-                                    {
-                                        sum += xd[xBase + ih * inW + iw] * wd[wBase + i * kW + j];
-                                    }
+                                    y[yRow + ow] += weight * xd[xRow + ow * sW];
                                 }
                             }
                         }
-                        y[((n * outChannels + m) * outH + oh) * outW + ow] = sum;
                     }
                 }
             }
