@@ -40,4 +40,7 @@ internal sealed class ModuleCompilation
     public List<GlobalType> GlobalTypes { get; } = [];
     public List<ValueType> TableTypes { get; } = [];
     public bool HasMemory { get; }
+
+    /// <summary>The SIMD lowering's method lookups, shared by every function of the module.</summary>
+    public SimdMethods Simd { get; } = new();
 }
