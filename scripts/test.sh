@@ -48,6 +48,8 @@ suite() {
 }
 if wasmnn --help 2>/dev/null | grep -q spectest; then
   suite "spec core" spectest "$shared/wasm-spec/core"
+  suite "spec simd" spectest "$shared/wasm-spec/simd"
+  suite "spec relaxed-simd" spectest "$shared/wasm-spec/relaxed-simd"
 fi
 
 echo "$passed passed, $failed failed"
