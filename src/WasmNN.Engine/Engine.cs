@@ -68,11 +68,15 @@ public sealed partial class Engine
 
     /// <summary>Wraps a .NET delegate (e.g. <c>Func&lt;int, int, int&gt;</c>) as a wasm function.</summary>
     /// <remarks>Parameter and return types map int→i32, long→i64, float→f32, double→f64,
-    /// Vector128&lt;byte&gt;→v128, WasmFunction→funcref, object→externref; a ValueTuple return gives several results.</remarks>
+    /// Vector128&lt;byte&gt;→v128, WasmFunction→funcref, object→externref; a ValueTuple return gives several results.
+    /// A first parameter of type <see cref="Caller"/> is no wasm parameter: it receives the calling instance.</remarks>
     public WasmFunction CreateFunction(Delegate function) => _hostStubs.Create(function);
 
     /// <summary>Wraps an untyped callback with signature <paramref name="type"/> as a wasm function.</summary>
     public WasmFunction CreateFunction(FuncType type, HostCallback callback) => _hostStubs.Create(type, callback);
+
+    /// <summary>Wraps an untyped callback that reaches its caller's memory (see <see cref="Caller"/>) as a wasm function.</summary>
+    public WasmFunction CreateFunction(FuncType type, HostCallbackWithCaller callback) => _hostStubs.Create(type, callback);
 
     /// <summary>A small integer naming <paramref name="type"/>, equal for structurally equal types.</summary>
     internal int GetTypeId(FuncType type)

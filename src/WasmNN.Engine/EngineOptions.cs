@@ -23,4 +23,16 @@ public sealed record EngineOptions
 
     /// <summary>Validate modules before compiling (turn off only for modules already validated).</summary>
     public bool Validate { get; init; } = true;
+
+    /// <summary>
+    /// Check for <see cref="Engine.Interrupt"/> at every function entry and loop header (one load and a branch),
+    /// so the host can stop a guest that never returns. Turn off only for trusted code that must not pay even that.
+    /// </summary>
+    public bool Interruptible { get; init; } = true;
+
+    /// <summary>
+    /// Receives compile-time warnings, e.g. a function too large for the JIT to optimise (over ~60 KB of IL or
+    /// 2,000 locals it is compiled without optimisation, several times slower). Null: warnings are dropped.
+    /// </summary>
+    public Action<string>? Diagnostics { get; init; }
 }

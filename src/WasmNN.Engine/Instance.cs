@@ -19,6 +19,7 @@ public sealed class Instance
     {
         Module = module;
         _context = context;
+        context.Instance = this;
         var exports = new List<InstanceExport>();
         foreach (var export in module.Exports)
         {
@@ -69,7 +70,7 @@ public sealed class Instance
     {
         var module = compiled.Module;
         var engine = compiled.Engine;
-        var context = new InstanceContext { Module = compiled };
+        var context = new InstanceContext { Module = compiled, Interrupt = engine.InterruptFlag };
         var functions = new List<WasmFunction>();
         var tables = new List<WasmTable>();
         var globals = new List<WasmGlobal>();
@@ -77,7 +78,7 @@ public sealed class Instance
         {
             switch (item)
             {
-                case WasmFunction f: functions.Add(f); break;
+                case WasmFunction f: functions.Add(f.Context.Caller is null ? f : f.BindCaller(context)); break;
                 case WasmTable t: tables.Add(t); break;
                 case WasmGlobal g: globals.Add(g); break;
                 case WasmMemory m: context.Memory = m; break;
@@ -94,6 +95,11 @@ public sealed class Instance
         context.Tables = [.. tables];
         foreach (var memory in module.Memories)
         {
+            if (memory.Limits.Minimum > engine.Options.MaxMemoryPages)
+            {
+                throw new WasmLinkException($"memory of {memory.Limits.Minimum} pages ({memory.Limits.Minimum / 16.0:0.##} MiB) exceeds the engine's limit " +
+                    $"of {engine.Options.MaxMemoryPages} pages (EngineOptions.MaxMemoryPages)");
+            }
             context.Memory = new WasmMemory(memory.Limits.Minimum, memory.Limits.Maximum, engine.Options);
         }
         // Initialisers may read imported and earlier globals, so the array grows as they are evaluated.

@@ -31,11 +31,21 @@ public sealed class Linker
         return this;
     }
 
-    /// <summary>Defines a host function from a delegate, e.g. <c>(Func&lt;int, int, int&gt;)((a, b) =&gt; a + b)</c>.</summary>
+    /// <summary>
+    /// Defines a host function from a delegate, e.g. <c>(Func&lt;int, int, int&gt;)((a, b) =&gt; a + b)</c>; a first
+    /// parameter of type <see cref="Caller"/> receives the calling instance.
+    /// </summary>
     public Linker DefineFunction(string module, string name, Delegate function) => Define(module, name, Engine.CreateFunction(function));
 
     /// <summary>Defines an untyped host function of signature <paramref name="type"/>.</summary>
     public Linker DefineFunction(string module, string name, FuncType type, HostCallback callback) =>
+        Define(module, name, Engine.CreateFunction(type, callback));
+
+    /// <summary>
+    /// Defines an untyped host function of signature <paramref name="type"/> that receives the calling instance,
+    /// e.g. to read the guest's memory through <see cref="Caller.Memory"/>.
+    /// </summary>
+    public Linker DefineFunction(string module, string name, FuncType type, HostCallbackWithCaller callback) =>
         Define(module, name, Engine.CreateFunction(type, callback));
 
     /// <summary>Makes every export of <paramref name="instance"/> importable under <paramref name="module"/>.</summary>

@@ -89,6 +89,13 @@ public sealed class WasmFunction
         };
     }
 
+    /// <summary>
+    /// For a host function taking a <see cref="Caller"/>: a copy whose caller is <paramref name="caller"/>, made
+    /// when an instance imports it so the call itself costs nothing extra.
+    /// </summary>
+    internal WasmFunction BindCaller(InstanceContext caller) =>
+        new(Engine, Type, CodePointer, new InstanceContext { HostTarget = Context.HostTarget, Interrupt = Context.Interrupt, Caller = new Caller(caller) }, Name);
+
     /// <summary>A typed delegate calling this function directly (no boxing), e.g. <c>Func&lt;int, int, int&gt;</c>.</summary>
     /// <exception cref="ArgumentException">The delegate's signature does not match <see cref="Type"/>.</exception>
     public TDelegate AsDelegate<TDelegate>() where TDelegate : Delegate => (TDelegate)Invokers.CreateTypedDelegate(this, typeof(TDelegate));

@@ -23,6 +23,8 @@ public enum TrapKind
     InvalidConversionToInteger,
     /// <summary>Recursion deeper than the engine's call-depth limit or the thread's stack.</summary>
     CallStackExhausted,
+    /// <summary>The host stopped the guest (<see cref="Engine.Interrupt"/>, e.g. a timeout); <see cref="WasmTrapException.Reason"/> says why.</summary>
+    Interrupted,
 }
 
 /// <summary>
@@ -36,13 +38,15 @@ public sealed class WasmTrapException : Exception
     /// <param name="functionIndex">Index of the trapping function in its module's function space, or -1.</param>
     /// <param name="functionName">The function's name from the name section (or its export name), or null.</param>
     /// <param name="offset">Byte offset of the trapping instruction in the module, or -1.</param>
-    public WasmTrapException(TrapKind kind, int functionIndex = -1, string? functionName = null, int offset = -1)
-        : base(Format(kind, functionIndex, functionName, offset))
+    /// <param name="reason">Detail beyond the kind (an interrupt's reason, e.g. "timeout after 2 s"), or null.</param>
+    public WasmTrapException(TrapKind kind, int functionIndex = -1, string? functionName = null, int offset = -1, string? reason = null)
+        : base(Format(kind, functionIndex, functionName, offset, reason))
     {
         Kind = kind;
         FunctionIndex = functionIndex;
         FunctionName = functionName;
         Offset = offset;
+        Reason = reason;
     }
 
     /// <summary>Why it trapped.</summary>
@@ -56,6 +60,9 @@ public sealed class WasmTrapException : Exception
 
     /// <summary>Byte offset of the trapping instruction in the module binary, or -1.</summary>
     public int Offset { get; }
+
+    /// <summary>Detail beyond <see cref="Kind"/>: for <see cref="TrapKind.Interrupted"/> the host's reason; otherwise usually null.</summary>
+    public string? Reason { get; }
 
     /// <summary>The trap's wording in the WebAssembly spec suite (e.g. "integer divide by zero").</summary>
     public string SpecMessage => Describe(Kind);
@@ -73,14 +80,16 @@ public sealed class WasmTrapException : Exception
         TrapKind.IntegerOverflow => "integer overflow",
         TrapKind.InvalidConversionToInteger => "invalid conversion to integer",
         TrapKind.CallStackExhausted => "call stack exhausted",
+        TrapKind.Interrupted => "execution interrupted",
         _ => kind.ToString(),
     };
 
-    private static string Format(TrapKind kind, int functionIndex, string? functionName, int offset)
+    private static string Format(TrapKind kind, int functionIndex, string? functionName, int offset, string? reason)
     {
+        var why = reason is null ? "" : $": {reason}";
         var where = functionIndex < 0 ? "" : functionName is null ? $" in function {functionIndex}" : $" in function {functionIndex} ({functionName})";
         var at = offset < 0 ? "" : $" at byte offset 0x{offset:x}";
-        return $"wasm trap: {Describe(kind)}{where}{at}";
+        return $"wasm trap: {Describe(kind)}{why}{where}{at}";
     }
 }
 
@@ -90,6 +99,16 @@ public sealed class WasmTrapException : Exception
 /// </summary>
 public sealed class WasmLinkException : Exception
 {
+    /// <summary>Creates the exception for a problem that is not about one import (e.g. a memory over the engine's limit).</summary>
+    /// <param name="problem">What is wrong.</param>
+    public WasmLinkException(string problem)
+        : base($"link error: {problem}")
+    {
+        Problem = problem;
+        ModuleName = "";
+        Name = "";
+    }
+
     /// <summary>Creates the exception.</summary>
     /// <param name="problem">What is wrong, in the spec suite's words (e.g. "unknown import").</param>
     /// <param name="moduleName">The import's module name.</param>
@@ -105,9 +124,9 @@ public sealed class WasmLinkException : Exception
     /// <summary>What is wrong.</summary>
     public string Problem { get; }
 
-    /// <summary>The import's module name.</summary>
+    /// <summary>The import's module name, or empty when the problem is not about an import.</summary>
     public string ModuleName { get; }
 
-    /// <summary>The import's field name.</summary>
+    /// <summary>The import's field name, or empty when the problem is not about an import.</summary>
     public string Name { get; }
 }

@@ -78,7 +78,12 @@ internal sealed partial class FunctionCompiler
     {
         var type = blockType.Resolve(_module.Module);
         var frame = new ControlFrame(kind, _il.DefineLabel(), type, _stack.Count - type.Parameters.Length);
-        if (kind == FrameKind.Loop) _il.MarkLabel(frame.Label);
+        if (kind == FrameKind.Loop)
+        {
+            EmitLoopInterruptSetup();
+            _il.MarkLabel(frame.Label);
+            EmitLoopInterruptCheck();
+        }
         _frames.Add(frame);
         return frame;
     }

@@ -78,6 +78,7 @@ internal sealed partial class FunctionCompiler
             _il.Emit(OpCodes.Call, Method(typeof(InstanceContext), nameof(InstanceContext.Trap)));
             _il.Emit(OpCodes.Throw);
         }
+        WarnIfPastJitLimits();
     }
 
     /// <summary>
@@ -138,6 +139,7 @@ internal sealed partial class FunctionCompiler
         _il.MarkLabel(exhausted);
         EmitTrap(TrapKind.CallStackExhausted, _body.BodyOffset);
         _il.MarkLabel(ok);
+        EmitEntryInterruptCheck();
         ReloadMemory();
     }
 

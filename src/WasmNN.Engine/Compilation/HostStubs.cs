@@ -10,7 +10,8 @@ namespace WasmNN.Engine.Compilation;
 /// <summary>
 /// Wraps host delegates as wasm functions. Each gets a stub with the compiled-code calling convention whose
 /// context's <see cref="InstanceContext.HostTarget"/> is the delegate; stubs are generated once per delegate
-/// type (typed) or per signature (untyped) and live in the engine's own dynamic assembly.
+/// type (typed) or per signature (untyped) and live in the engine's own dynamic assembly. A delegate that takes a
+/// <see cref="Caller"/> gets it from <see cref="InstanceContext.Caller"/>, set per importing instance.
 /// </summary>
 internal sealed class HostStubs(Engine engine)
 {
@@ -24,21 +25,36 @@ internal sealed class HostStubs(Engine engine)
     {
         ArgumentNullException.ThrowIfNull(function);
         var (type, entry) = _typed.GetOrAdd(function.GetType(), BuildTyped);
-        return new WasmFunction(engine, type, entry, new InstanceContext { HostTarget = function }, function.Method.Name);
+        bool takesCaller = function.GetType().GetMethod("Invoke")!.GetParameters() is [{ ParameterType: var first }, ..] && first == typeof(Caller);
+        return CreateFunction(type, entry, function, takesCaller);
     }
 
     public WasmFunction Create(FuncType type, HostCallback callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        var entry = _untyped.GetOrAdd(type, BuildUntyped);
-        return new WasmFunction(engine, type, entry, new InstanceContext { HostTarget = callback }, callback.Method.Name);
+        return CreateFunction(type, _untyped.GetOrAdd(type, BuildUntyped), callback, takesCaller: false);
+    }
+
+    public WasmFunction Create(FuncType type, HostCallbackWithCaller callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return CreateFunction(type, _untyped.GetOrAdd(type, BuildUntyped), callback, takesCaller: true);
+    }
+
+    private WasmFunction CreateFunction(FuncType type, nint entry, Delegate target, bool takesCaller)
+    {
+        // Until an instance imports it (WasmFunction.BindCaller), the function has a caller without an instance.
+        var context = new InstanceContext { HostTarget = target, Interrupt = engine.InterruptFlag, Caller = takesCaller ? new Caller(null) : null };
+        return new WasmFunction(engine, type, entry, context, target.Method.Name);
     }
 
     private (FuncType, nint) BuildTyped(Type delegateType)
     {
         var invoke = delegateType.GetMethod("Invoke")!;
         var parameters = invoke.GetParameters().Select(p => p.ParameterType).ToArray();
-        var paramTypes = parameters.Select(p => Invokers.WasmTypeOf(p)
+        // A leading Caller is supplied by the stub, not by wasm.
+        int first = parameters is [var c, ..] && c == typeof(Caller) ? 1 : 0;
+        var paramTypes = parameters[first..].Select(p => Invokers.WasmTypeOf(p)
             ?? throw new ArgumentException($"host function parameter type {p.Name} has no wasm equivalent")).ToArray();
         var returnTypes = ResultTypes(invoke.ReturnType);
         var type = new FuncType([.. paramTypes], [.. returnTypes]);
@@ -48,9 +64,14 @@ internal sealed class HostStubs(Engine engine)
             il.Emit(OpCodes.Ldarg, context);
             il.Emit(OpCodes.Ldfld, typeof(InstanceContext).GetField(nameof(InstanceContext.HostTarget), BindingFlags.Instance | BindingFlags.NonPublic)!);
             il.Emit(OpCodes.Castclass, delegateType);
-            for (int i = 0; i < parameters.Length; i++)
+            if (first == 1)
             {
-                il.Emit(OpCodes.Ldarg, i);
+                il.Emit(OpCodes.Ldarg, context);
+                il.Emit(OpCodes.Ldfld, typeof(InstanceContext).GetField(nameof(InstanceContext.Caller), BindingFlags.Instance | BindingFlags.NonPublic)!);
+            }
+            for (int i = first; i < parameters.Length; i++)
+            {
+                il.Emit(OpCodes.Ldarg, i - first);
                 if (parameters[i] == typeof(WasmFunction)) il.Emit(OpCodes.Castclass, typeof(WasmFunction));
             }
             il.Emit(OpCodes.Callvirt, invoke);
@@ -146,7 +167,7 @@ internal static class HostCalls
 {
     internal static void InvokeCallback(InstanceContext context, WasmValue[] arguments, WasmValue[] results)
     {
-        var callback = (HostCallback)context.HostTarget!;
-        callback(arguments, results);
+        if (context.HostTarget is HostCallback callback) callback(arguments, results);
+        else ((HostCallbackWithCaller)context.HostTarget!)(context.Caller!, arguments, results);
     }
 }

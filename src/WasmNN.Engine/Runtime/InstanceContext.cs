@@ -17,13 +17,20 @@ internal sealed class InstanceContext
     internal object?[][] ElementSegments = [];
     internal CompiledModule? Module;
     internal Delegate? HostTarget;
+    /// <summary>The engine's interrupt request, checked by compiled code at function entries and loop headers.</summary>
+    internal required InterruptFlag Interrupt;
+    /// <summary>For a host function that takes a <see cref="WasmNN.Engine.Caller"/>: the instance it is bound to (see <see cref="WasmFunction.BindCaller"/>).</summary>
+    internal Caller? Caller;
+    /// <summary>The instance this context belongs to, once constructed (null for host functions).</summary>
+    internal Instance? Instance;
 
     /// <summary>Builds the trap for a trap site: <paramref name="site"/> packs the byte offset and the kind.</summary>
     internal static WasmTrapException Trap(long site, int functionIndex, InstanceContext context)
     {
         var kind = (TrapKind)(site & 0xFF);
         int offset = (int)(site >> 8);
-        return new WasmTrapException(kind, functionIndex, context.Module?.GetFunctionName(functionIndex), offset);
+        var reason = kind == TrapKind.Interrupted ? Volatile.Read(ref context.Interrupt.Reason) : null;
+        return new WasmTrapException(kind, functionIndex, context.Module?.GetFunctionName(functionIndex), offset, reason);
     }
 
     internal static long PackTrapSite(TrapKind kind, int offset) => ((long)offset << 8) | (long)kind;
