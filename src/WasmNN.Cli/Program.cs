@@ -13,6 +13,7 @@ public static class Program
         root.Add(Commands.RunCommand.Create());
         root.Add(Commands.ValidateCommand.CreateValidate());
         root.Add(Commands.ValidateCommand.CreatePrint());
+        root.Add(Commands.ZooCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
