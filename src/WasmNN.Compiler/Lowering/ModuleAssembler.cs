@@ -32,7 +32,7 @@ internal static class ModuleAssembler
         {
             if (!Shapes.IsStatic(value.Shape))
             {
-                throw new GraphException($"{(graph.Inputs.Contains(value) ? "input" : "output")} '{value.Name}' has no static shape ({Shapes.Format(value.Shape)}); the compiler needs static shapes");
+                throw new UnsupportedOperatorException($"{(graph.Inputs.Contains(value) ? "input" : "output")} '{value.Name}' has no static shape ({Shapes.Format(value.Shape)}); the compiler needs static shapes");
             }
         }
         var kernels = graph.Nodes.ToDictionary(n => n, KernelRegistry.Resolve);

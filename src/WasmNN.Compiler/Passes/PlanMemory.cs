@@ -168,7 +168,7 @@ public sealed class PlanMemory
     {
         if (!Shapes.IsStatic(value.Shape))
         {
-            throw new GraphException($"value '{value.Name}' has no static shape ({Shapes.Format(value.Shape)}); the compiler needs static shapes");
+            throw new UnsupportedOperatorException($"value '{value.Name}' has no static shape ({Shapes.Format(value.Shape)}); the compiler needs static shapes");
         }
         return (long)Shapes.ElementCount(value.Shape!) * value.ElementType.ByteSize();
     }

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using Spectre.Console;
+using WasmNN.Compiler;
+using WasmNN.Compiler.IR;
+using WasmNN.Onnx;
+
+namespace WasmNN.Cli.Commands;
+
+/// <summary><c>wasmnn compile MODEL.onnx -o MODEL.wasm [--wasi]</c>: ONNX to one standalone module.</summary>
+internal static class CompileCommand
+{
+    private static readonly string[] s_stages = ["import", "optimize", "lower", "encode"];
+
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "The ONNX model to compile" };
+        var output = new Option<string?>("--output", "-o") { Description = "The .wasm file to write (default: the model's name with .wasm)" };
+        var wasi = new Option<bool>("--wasi") { Description = "Build a WASI command that reads .npy inputs and writes .npy outputs" };
+        var noSimd = new Option<bool>("--no-simd") { Description = "Emit scalar kernels instead of SIMD128" };
+        var command = new Command("compile", "Compile an ONNX model to one standalone WebAssembly module") { model, output, wasi, noSimd };
+        command.SetAction(r => Run(r.GetValue(model)!, r.GetValue(output), new CompileOptions { Wasi = r.GetValue(wasi), Simd = !r.GetValue(noSimd) }));
+        return command;
+    }
+
+    private static int Run(string modelPath, string? outputPath, CompileOptions options)
+    {
+        outputPath ??= Path.ChangeExtension(modelPath, ".wasm");
+        if (!File.Exists(modelPath))
+        {
+            Console.Error.WriteLine($"error: {modelPath}: no such file");
+            return 1;
+        }
+        CompilationResult? result = null;
+        try
+        {
+            AnsiConsole.Progress().AutoClear(true).HideCompleted(false).Start(context =>
+            {
+                var tasks = s_stages.ToDictionary(s => s, s => context.AddTask(s, autoStart: false, maxValue: 1));
+                var progress = new StageProgress(tasks);
+                result = ModelCompiler.Compile(modelPath, options with { Progress = progress });
+                progress.Report("done");
+            });
+            result!.WriteTo(outputPath);
+        }
+        catch (Exception e) when (e is OnnxFormatException or GraphException or UnsupportedOperatorException or OperatorException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: {modelPath}: {e.Message}");
+            return 1;
+        }
+        var s = result!.Statistics;
+        var table = new Table().AddColumn("compiled").AddColumn(new TableColumn("value").RightAligned());
+        table.AddRow("module", Markup.Escape(outputPath));
+        table.AddRow("build", options.Wasi ? "WASI command" : "reactor (raw buffers)");
+        table.AddRow("operators", $"{s.Nodes} nodes -> {s.Kernels} kernels");
+        table.AddRow("fused groups", s.FusedGroups.ToString());
+        table.AddRow("parameter bytes", Bytes(s.ParameterBytes));
+        table.AddRow("code bytes", Bytes(s.CodeBytes));
+        table.AddRow("peak activation bytes", $"{Bytes(s.PeakActivationBytes)} (unshared {Bytes(s.UnsharedActivationBytes)})");
+        table.AddRow("module bytes", Bytes(s.ModuleBytes));
+        table.AddRow("time", $"{s.Elapsed.TotalMilliseconds:F0} ms");
+        AnsiConsole.Write(table);
+        return 0;
+    }
+
+    internal static string Bytes(long bytes) => bytes >= 1 << 20 ? $"{bytes / 1048576.0:F2} MiB" : bytes >= 1 << 10 ? $"{bytes / 1024.0:F1} KiB" : $"{bytes} B";
+
+    /// <summary>Marks each stage done as the next starts.</summary>
+    private sealed class StageProgress(Dictionary<string, ProgressTask> tasks) : IProgress<string>
+    {
+        private ProgressTask? _current;
+
+        public void Report(string value)
+        {
+            if (_current is not null)
+            {
+                _current.Value = 1;
+                _current.StopTask();
+            }
+            _current = tasks.GetValueOrDefault(value);
+            _current?.StartTask();
+        }
+    }
+}
