@@ -60,10 +60,13 @@ public static class WasiRunner
     public const int LoadFailedExitCode = 126;
 
     /// <summary>
-    /// The guest runs on its own thread with this much stack, so deep (but bounded) recursion fits, and the
-    /// engine's call-depth and stack checks trap before the .NET stack overflows.
+    /// The guest runs on its own thread with this much stack (reserved, not committed), so the engine's
+    /// call-depth limit trips before its stack check, and the .NET stack never overflows.
     /// </summary>
     private const int GuestStackBytes = 256 * 1024 * 1024;
+
+    /// <summary>How long an interrupted guest gets to reach its next loop header or call.</summary>
+    private static readonly TimeSpan InterruptGrace = TimeSpan.FromSeconds(5);
 
     /// <summary>Runs <paramref name="wasm"/> with the world described by <paramref name="options"/>.</summary>
     public static WasiRunResult Run(byte[] wasm, WasiOptions options, WasiRunLimits? limits = null)
@@ -72,59 +75,54 @@ public static class WasiRunner
         ArgumentNullException.ThrowIfNull(options);
         limits ??= WasiRunLimits.None;
 
-        using var timeout = new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, options.Cancellation);
-        options = options with { Cancellation = linked.Token };
+        // One cancellation stops both kinds of guest code: compiled loops (the engine's interrupt flag, checked at
+        // loop headers and function entries) and host waits (WASI calls and poll_oneoff sleeps).
+        using var timeLimit = new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(timeLimit.Token, options.Cancellation);
+        options = options with { Cancellation = stop.Token };
+        var reason = limits.Timeout is { } limit ? $"time limit of {limit.TotalSeconds:0.###} s exceeded" : "cancelled by the host";
+        var engine = new Engine.Engine(EngineOptionsFor(limits));
+        using var interrupt = engine.InterruptWhen(reason, stop.Token);
 
         WasiRunResult? result = null;
-        var guest = new Thread(() => result = RunOnThisThread(wasm, options, limits), GuestStackBytes)
+        var guest = new Thread(() => result = RunOnThisThread(engine, wasm, options, reason), GuestStackBytes)
         {
-            IsBackground = true, // a guest the engine cannot interrupt must not keep the process alive
+            IsBackground = true, // should a guest ever ignore the interrupt, it must not keep the process alive
             Name = "wasi guest",
         };
         guest.Start();
-        var finished = limits.Timeout is { } limit ? guest.Join(limit) : guest.Join(Timeout.Infinite);
-        if (!finished)
+        if (limits.Timeout is { } timeout && !guest.Join(timeout))
         {
-            // Wakes a guest blocked in poll_oneoff. A guest spinning in compiled code can only be stopped by an
-            // engine interrupt (see docs/WASI.md); until then it is abandoned on its background thread.
-            timeout.Cancel();
-            guest.Join(TimeSpan.FromMilliseconds(200));
-            return new WasiRunResult(WasiRunOutcome.TimedOut, TimeoutExitCode,
-                $"wasm trap: time limit of {limits.Timeout!.Value.TotalSeconds:0.###} s exceeded");
+            timeLimit.Cancel();
+            if (!guest.Join(InterruptGrace))
+                return new WasiRunResult(WasiRunOutcome.TimedOut, TimeoutExitCode, $"wasm trap: execution interrupted: {reason} (guest did not stop)");
         }
+        guest.Join();
         return result!;
     }
 
-    private static WasiRunResult RunOnThisThread(byte[] wasm, WasiOptions options, WasiRunLimits limits)
+    private static WasiRunResult RunOnThisThread(Engine.Engine engine, byte[] wasm, WasiOptions options, string stopReason)
     {
-        Instance instance;
-        WasmFunction start;
         using var host = CreateHost(options, out var hostError);
         if (host is null) return LoadFailed(hostError!);
+        WasmFunction start;
         try
         {
-            var engine = new Engine.Engine(EngineOptionsFor(limits));
             var module = engine.Compile(wasm);
             var linker = new Linker(engine);
             host.Define(linker);
-            instance = linker.Instantiate(module);
+            var instance = linker.Instantiate(module);
             start = instance.GetFunction("_start") ?? throw new WasmLinkException("not a WASI command (no \"_start\" export)", "", "_start");
             if (start.Type.Parameters.Length != 0 || start.Type.Results.Length != 0)
                 throw new WasmLinkException("\"_start\" must take and return nothing", "", "_start");
-            host.Attach(instance);
-        }
-        catch (WasiExitException exit)
-        {
-            return new WasiRunResult(WasiRunOutcome.Exited, exit.ExitCode, null); // proc_exit from a start function
-        }
-        catch (WasmTrapException trap)
-        {
-            return new WasiRunResult(WasiRunOutcome.Trapped, TrapExitCode, trap.Message);
         }
         catch (Exception e) when (e is WasmFormatException or WasmCompileException or WasmLinkException or ArgumentException or NotSupportedException)
         {
             return LoadFailed(e.Message);
+        }
+        catch (Exception e)
+        {
+            return Ended(e, options, stopReason);
         }
 
         try
@@ -132,24 +130,22 @@ public static class WasiRunner
             start.Call();
             return new WasiRunResult(WasiRunOutcome.Exited, 0, null);
         }
-        catch (WasiExitException exit)
+        catch (Exception e)
         {
-            return new WasiRunResult(WasiRunOutcome.Exited, exit.ExitCode, null);
-        }
-        catch (WasmTrapException trap)
-        {
-            return new WasiRunResult(WasiRunOutcome.Trapped, TrapExitCode, trap.Message);
-        }
-        catch (OperationCanceledException) when (options.Cancellation.IsCancellationRequested)
-        {
-            return new WasiRunResult(WasiRunOutcome.TimedOut, TimeoutExitCode, "wasm trap: run cancelled (time limit)");
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // A bug in the engine or this host must still leave the embedding process running.
-            return new WasiRunResult(WasiRunOutcome.Trapped, TrapExitCode, $"wasm trap: host error: {e.GetType().Name}: {e.Message}");
+            return Ended(e, options, stopReason);
         }
     }
+
+    /// <summary>Classifies how the guest stopped. Never rethrows: the embedding process must keep running.</summary>
+    private static WasiRunResult Ended(Exception e, WasiOptions options, string stopReason) => e switch
+    {
+        WasiExitException exit => new(WasiRunOutcome.Exited, exit.ExitCode, null),
+        WasmTrapException { Kind: TrapKind.Interrupted } trap => new(WasiRunOutcome.TimedOut, TimeoutExitCode, trap.Message),
+        WasmTrapException trap => new(WasiRunOutcome.Trapped, TrapExitCode, trap.Message),
+        OperationCanceledException when options.Cancellation.IsCancellationRequested =>
+            new(WasiRunOutcome.TimedOut, TimeoutExitCode, $"wasm trap: execution interrupted: {stopReason} (in a WASI call)"),
+        _ => new(WasiRunOutcome.Trapped, TrapExitCode, $"wasm trap: host error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}"),
+    };
 
     private static WasiHost? CreateHost(WasiOptions options, out string? error)
     {
