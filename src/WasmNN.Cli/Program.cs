@@ -14,6 +14,10 @@ public static class Program
         root.Add(Commands.ValidateCommand.CreateValidate());
         root.Add(Commands.ValidateCommand.CreatePrint());
         root.Add(Commands.ZooCommand.Create());
+        root.Add(Commands.CompileCommand.Create());
+        root.Add(Commands.InspectCommand.Create());
+        root.Add(Commands.OpsCommand.Create());
+        root.Add(Commands.OnnxTestCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -92,15 +92,9 @@ internal static class RunCommand
         }
         return Detect(bytes) switch
         {
-            ModuleKind.Model => RunModel(request),
+            ModuleKind.Model => ModelRunCommand.Run(request.Program, request.Arguments, bytes) ?? RunWasiProgram(request, bytes),
             _ => RunWasiProgram(request, bytes),
         };
-    }
-
-    private static int RunModel(RunRequest request)
-    {
-        Console.Error.WriteLine($"wasmnn: {request.Program} is a compiled model ('{ModelMetaSection}' section); running models is not supported yet");
-        return UsageExitCode;
     }
 
     private static int RunWasiProgram(RunRequest request, byte[] bytes)
