@@ -51,5 +51,6 @@ if wasmnn --help 2>/dev/null | grep -q spectest; then
   suite "spec simd" spectest "$shared/wasm-spec/simd"
   suite "spec relaxed-simd" spectest "$shared/wasm-spec/relaxed-simd"
 fi
+suite "onnx node tests (wasm)" onnxtest /usr/share/libonnx-testdata/data/node
 
 echo "$passed passed, $failed failed"
