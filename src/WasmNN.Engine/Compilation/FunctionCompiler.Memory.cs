@@ -8,6 +8,9 @@ namespace WasmNN.Engine.Compilation;
 /// <summary>Loads, stores and the memory instructions. Every access is bounds-checked explicitly.</summary>
 internal sealed partial class FunctionCompiler
 {
+    /// <summary>Which accesses share a bounds check; planned on the function's first memory access.</summary>
+    private BoundsCheckPlan? _boundsChecks;
+
     private bool TryCompileMemory(in Instruction ins)
     {
         switch (ins.Opcode)
@@ -77,10 +80,13 @@ internal sealed partial class FunctionCompiler
 
     /// <summary>
     /// Turns the i32 address on the stack into a checked native pointer: traps unless
-    /// address + offset + size &lt;= memory size, computed in 64 bits so nothing wraps.
+    /// address + offset + size &lt;= memory size, computed in 64 bits so nothing wraps. One check may cover a run
+    /// of accesses from the same base (<see cref="BoundsCheckPlan"/>): it then checks more bytes, or none.
     /// </summary>
     private void EmitEffectiveAddress(in Instruction ins, int size)
     {
+        _boundsChecks ??= BoundsCheckPlan.Analyze(_body);
+        long checkedBytes = _boundsChecks.CheckedBytes(ins, size);
         var address = RentTemp(typeof(long));
         _il.Emit(OpCodes.Conv_U8);
         if (ins.MemArg.Offset != 0)
@@ -89,11 +95,14 @@ internal sealed partial class FunctionCompiler
             _il.Emit(OpCodes.Add);
         }
         _il.Emit(OpCodes.Stloc, address);
-        _il.Emit(OpCodes.Ldloc, address);
-        _il.Emit(OpCodes.Ldc_I8, (long)size);
-        _il.Emit(OpCodes.Add);
-        _il.Emit(OpCodes.Ldloc, _memorySize!);
-        EmitTrapUnless(OpCodes.Ble_Un, TrapKind.MemoryOutOfBounds);
+        if (checkedBytes > 0)
+        {
+            _il.Emit(OpCodes.Ldloc, address);
+            _il.Emit(OpCodes.Ldc_I8, checkedBytes);
+            _il.Emit(OpCodes.Add);
+            _il.Emit(OpCodes.Ldloc, _memorySize!);
+            EmitTrapUnless(OpCodes.Ble_Un, TrapKind.MemoryOutOfBounds);
+        }
         _il.Emit(OpCodes.Ldloc, _memoryBase!);
         _il.Emit(OpCodes.Ldloc, address);
         _il.Emit(OpCodes.Conv_U);
