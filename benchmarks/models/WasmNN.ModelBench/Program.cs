@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Text.Json;
+using WasmNN.Compiler;
+using WasmNN.Compiler.IO;
+using WasmNN.Engine;
+
+// Times a compiled model on our engine the way bench.mjs times it on V8: load once, warm up, then per sample write
+// the input, Run(), read the output. Appends { model, engine: "wasmnn", ms: [...] } to --json.
+//
+//   dotnet WasmNN.ModelBench.dll --wasm model.wasm --input input.npy [--name NAME] [--warmup 3] [--runs 10]
+//          [--expected output.npy] [--json results.jsonl] [--no-interrupt]
+var options = ParseArgs(args);
+var wasmPath = Required(options, "wasm");
+var name = options.GetValueOrDefault("name") ?? Path.GetFileNameWithoutExtension(wasmPath);
+var warmup = int.Parse(options.GetValueOrDefault("warmup") ?? "3");
+var runs = int.Parse(options.GetValueOrDefault("runs") ?? "10");
+var input = Npy.Read(Required(options, "input")).AsFloat32();
+var engineOptions = new EngineOptions
+{
+    Interruptible = !options.ContainsKey("no-interrupt"),
+    Diagnostics = message => Console.Error.WriteLine($"{name}: engine: {message}"),
+};
+
+var load = Stopwatch.StartNew();
+using var model = CompiledModel.Load(wasmPath, engineOptions);
+var loadMs = load.Elapsed.TotalMilliseconds;
+var output = new float[model.Outputs[0].ElementCount];
+
+var first = Stopwatch.StartNew();
+RunOnce();
+var firstMs = first.Elapsed.TotalMilliseconds; // includes the JIT of every kernel the graph calls
+for (var i = 1; i < warmup; i++)
+{
+    RunOnce();
+}
+var times = new double[runs];
+for (var i = 0; i < runs; i++)
+{
+    var t = Stopwatch.GetTimestamp();
+    RunOnce();
+    times[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+}
+
+var sorted = times.Order().ToArray();
+var median = runs % 2 == 1 ? sorted[runs / 2] : (sorted[(runs / 2) - 1] + sorted[runs / 2]) / 2;
+Console.WriteLine($"{name,-16} wasmnn   median {median,9:F2} ms  min {sorted[0],9:F2} ms  ({runs} runs; load {loadMs:F0} ms, first run {firstMs:F0} ms)");
+string? check = null;
+if (options.GetValueOrDefault("expected") is { } expectedPath && File.Exists(expectedPath))
+{
+    var expected = Npy.Read(expectedPath).AsFloat32();
+    double abs = 0, scale = 0;
+    for (var i = 0; i < output.Length; i++)
+    {
+        abs = Math.Max(abs, Math.Abs(output[i] - expected[i]));
+        scale = Math.Max(scale, Math.Abs(expected[i]));
+    }
+    var rel = scale == 0 ? abs : abs / scale;
+    check = $"max abs {abs:E2}  max rel {rel:E2}";
+    Console.WriteLine($"{name,-16} {"wasmnn vs " + Path.GetFileName(expectedPath),-22} {check}");
+}
+if (options.GetValueOrDefault("json") is { } jsonPath)
+{
+    var line = JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["model"] = name,
+        ["engine"] = "wasmnn",
+        ["ms"] = times,
+        ["loadMs"] = loadMs,
+        ["firstRunMs"] = firstMs,
+        ["interruptible"] = engineOptions.Interruptible,
+        ["check"] = check,
+    });
+    File.AppendAllText(jsonPath, line + "\n");
+}
+return 0;
+
+void RunOnce()
+{
+    model.SetInput(0, input);
+    model.Run();
+    model.OutputBuffer(0).CopyTo(output);
+}
+
+static Dictionary<string, string?> ParseArgs(string[] args)
+{
+    var result = new Dictionary<string, string?>();
+    for (var i = 0; i < args.Length; i++)
+    {
+        if (!args[i].StartsWith("--", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"unexpected argument '{args[i]}'");
+        }
+        var key = args[i][2..];
+        result[key] = key == "no-interrupt" ? null : args[++i];
+    }
+    return result;
+}
+
+static string Required(Dictionary<string, string?> options, string key) =>
+    options.GetValueOrDefault(key) ?? throw new ArgumentException($"missing --{key}");
