@@ -194,3 +194,21 @@ internal static class KernelWriterBulk
         return w;
     }
 }
+
+/// <summary>Integer memory helpers for the WASI entry point.</summary>
+internal static class KernelWriterIntegers
+{
+    /// <summary><c>i32.load</c> at the address on the stack.</summary>
+    public static KernelWriter Load32(this KernelWriter w)
+    {
+        w.Code.EmitMemArg(Opcode.I32Load, 2, 0);
+        return w;
+    }
+
+    /// <summary><c>i32.store</c> (address, value on the stack).</summary>
+    public static KernelWriter Store32(this KernelWriter w)
+    {
+        w.Code.EmitMemArg(Opcode.I32Store, 2, 0);
+        return w;
+    }
+}

@@ -51,8 +51,8 @@ internal sealed class LoweringContext
     /// <summary>Weight segments placed so far.</summary>
     public IReadOnlyList<(int Address, byte[] Bytes)> Weights => _weights;
 
-    /// <summary>Bytes of weights placed so far.</summary>
-    public long ParameterBytes => _weights.Sum(w => (long)w.Bytes.Length);
+    /// <summary>Bytes of weights placed so far (constant tensors, not strings).</summary>
+    public long ParameterBytes { get; private set; }
 
     /// <summary>The byte address of a value: its planned buffer, or its weights (placed on first use).</summary>
     public int Address(Value value)
@@ -61,7 +61,9 @@ internal sealed class LoweringContext
         {
             if (!_weightAddresses.TryGetValue(constant, out var address))
             {
-                address = Place(ToBytes(constant));
+                var bytes = ToBytes(constant);
+                address = Place(bytes);
+                ParameterBytes += bytes.Length;
                 _weightAddresses[constant] = address;
             }
             return address;
@@ -77,8 +79,28 @@ internal sealed class LoweringContext
         if (!_weightsByKey.TryGetValue(key, out var address))
         {
             address = Place(MemoryMarshal.AsBytes(data.AsSpan()).ToArray());
+            ParameterBytes += data.Length * sizeof(float);
             _weightsByKey[key] = address;
         }
+        return address;
+    }
+
+    /// <summary>Places constant bytes (strings, headers) once per <paramref name="key"/>.</summary>
+    public int AddBytes(string key, byte[] data)
+    {
+        if (!_weightsByKey.TryGetValue(key, out var address))
+        {
+            address = Place(data);
+            _weightsByKey[key] = address;
+        }
+        return address;
+    }
+
+    /// <summary>Reserves zero-initialised bytes after everything placed so far; returns their address.</summary>
+    public int Reserve(long bytes)
+    {
+        var address = WeightsEnd;
+        WeightsEnd = checked((int)PlanMemory.AlignUp(address + bytes));
         return address;
     }
 
