@@ -80,34 +80,38 @@ internal sealed partial class FunctionCompiler
 
     /// <summary>
     /// Turns the i32 address on the stack into a checked native pointer: traps unless
-    /// address + offset + size &lt;= memory size, computed in 64 bits so nothing wraps. One check may cover a run
-    /// of accesses from the same base (<see cref="BoundsCheckPlan"/>): it then checks more bytes, or none.
+    /// address + offset + size &lt;= memory size. One check may cover a run of accesses from the same base
+    /// (<see cref="BoundsCheckPlan"/>): it then checks more bytes, or none.
     /// </summary>
+    /// <remarks>
+    /// The check compares the zero-extended address with <c>memory size - (offset + bytes)</c>, signed (the right
+    /// side may be negative; nothing wraps in 64 bits). That right side is loop-invariant, so the JIT hoists it and
+    /// a check costs one compare-and-branch in the loop; the offset goes into the x86 addressing mode.
+    /// </remarks>
     private void EmitEffectiveAddress(in Instruction ins, int size)
     {
         _boundsChecks ??= BoundsCheckPlan.Analyze(_body);
         long checkedBytes = _boundsChecks.CheckedBytes(ins, size);
-        var address = RentTemp(typeof(long));
+        long offset = (long)ins.MemArg.Offset;
+        // The address stays on the IL stack (no temporary: fewer local references for the JIT's budget).
         _il.Emit(OpCodes.Conv_U8);
-        if (ins.MemArg.Offset != 0)
-        {
-            _il.Emit(OpCodes.Ldc_I8, (long)ins.MemArg.Offset);
-            _il.Emit(OpCodes.Add);
-        }
-        _il.Emit(OpCodes.Stloc, address);
         if (checkedBytes > 0)
         {
-            _il.Emit(OpCodes.Ldloc, address);
-            _il.Emit(OpCodes.Ldc_I8, checkedBytes);
-            _il.Emit(OpCodes.Add);
+            _il.Emit(OpCodes.Dup);
             _il.Emit(OpCodes.Ldloc, _memorySize!);
-            EmitTrapUnless(OpCodes.Ble_Un, TrapKind.MemoryOutOfBounds);
+            _il.Emit(OpCodes.Ldc_I8, offset + checkedBytes);
+            _il.Emit(OpCodes.Sub);
+            EmitTrapUnless(OpCodes.Ble, TrapKind.MemoryOutOfBounds);
         }
-        _il.Emit(OpCodes.Ldloc, _memoryBase!);
-        _il.Emit(OpCodes.Ldloc, address);
         _il.Emit(OpCodes.Conv_U);
+        _il.Emit(OpCodes.Ldloc, _memoryBase!);
         _il.Emit(OpCodes.Add);
-        ReturnTemp(address);
+        if (offset != 0)
+        {
+            _il.Emit(OpCodes.Ldc_I8, offset);
+            _il.Emit(OpCodes.Conv_U);
+            _il.Emit(OpCodes.Add);
+        }
     }
 
     private void EmitLoad(in Instruction ins, int size, OpCode load, ValueType result, OpCode? widen = null)
