@@ -106,7 +106,7 @@ internal static class ModuleAssembler
         builder.AddCustomSection(ModelAbi.MetadataSection, metadata.ToUtf8());
         var codeBytes = builder.Module.Codes.Sum(c => (long)c.Code.Length);
         var statistics = new AssemblyStatistics(graph.Nodes.Count, graph.Nodes.Count(n => n.Epilogue.Count > 0), context.ParameterBytes, codeBytes,
-            plan.TotalBytes, plan.UnsharedBytes, pages);
+            plan.TotalBytes, plan.UnsharedBytes + plan.ScratchBytes, pages);
         return (builder.ToBytes(), metadata, statistics);
     }
 
