@@ -9,8 +9,10 @@ using WasmNN.Wasm.Reading;
 namespace WasmNN.Cli.Commands;
 
 /// <summary>
-/// The compiled-model branch of <c>wasmnn run</c>: <c>run MODEL.wasm --input NAME=FILE.npy ... --output DIR</c>
-/// writes DIR/&lt;output&gt;.npy for each output and prints the top-5 classes of a 1 x 1000 output.
+/// The compiled-model branch of <c>wasmnn run</c>: <c>run MODEL.wasm --input NAME=FILE.npy ... --output DIR [--repeat N]</c>
+/// writes DIR/&lt;output&gt;.npy for each output and prints the top-5 classes of a 1 x 1000 output. The printed time of
+/// one run includes the JIT of every kernel; <c>--repeat N</c> adds N timed steady-state runs after that first
+/// (warm-up) run and prints their median and minimum.
 /// </summary>
 internal static class ModelRunCommand
 {
@@ -30,7 +32,7 @@ internal static class ModelRunCommand
         {
             return null;
         }
-        if (!TryParse(arguments, out var inputs, out var outputDirectory, out var usage))
+        if (!TryParse(arguments, out var inputs, out var outputDirectory, out var repeat, out var usage))
         {
             return Fail(usage!, 2);
         }
@@ -59,6 +61,13 @@ internal static class ModelRunCommand
             var stopwatch = System.Diagnostics.Stopwatch.StartNew();
             model.Run();
             var elapsed = stopwatch.Elapsed;
+            var steadyTimes = new double[repeat];
+            for (var i = 0; i < repeat; i++)
+            {
+                var start = System.Diagnostics.Stopwatch.GetTimestamp();
+                model.Run();
+                steadyTimes[i] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
             Directory.CreateDirectory(outputDirectory);
             for (var i = 0; i < model.Outputs.Count; i++)
             {
@@ -73,7 +82,13 @@ internal static class ModelRunCommand
                     Console.WriteLine("  top-5: " + string.Join(", ", top.Select(p => $"class {p.index} ({p.score:G4})")));
                 }
             }
-            Console.WriteLine($"ran {model.Metadata.Model} in {elapsed.TotalMilliseconds:F1} ms");
+            Console.WriteLine($"ran {model.Metadata.Model} in {elapsed.TotalMilliseconds:F1} ms (first run, including JIT)");
+            if (repeat > 0)
+            {
+                Array.Sort(steadyTimes);
+                var median = repeat % 2 == 1 ? steadyTimes[repeat / 2] : (steadyTimes[(repeat / 2) - 1] + steadyTimes[repeat / 2]) / 2;
+                Console.WriteLine($"steady state over {repeat} runs: median {median:F2} ms, min {steadyTimes[0]:F2} ms");
+            }
             return 0;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or GraphException or OperatorException
@@ -83,10 +98,12 @@ internal static class ModelRunCommand
         }
     }
 
-    private static bool TryParse(IReadOnlyList<string> arguments, out Dictionary<string, string> inputs, out string outputDirectory, out string? usage)
+    private static bool TryParse(IReadOnlyList<string> arguments, out Dictionary<string, string> inputs, out string outputDirectory, out int repeat,
+        out string? usage)
     {
         inputs = [];
         outputDirectory = ".";
+        repeat = 0;
         usage = null;
         for (var i = 0; i < arguments.Count; i++)
         {
@@ -108,9 +125,17 @@ internal static class ModelRunCommand
             {
                 outputDirectory = output;
             }
+            else if (argument.StartsWith("--repeat", StringComparison.Ordinal) && Value("--repeat") is { } count)
+            {
+                if (!int.TryParse(count, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out repeat) || repeat < 1)
+                {
+                    usage = $"--repeat takes a positive run count, not '{count}'";
+                    return false;
+                }
+            }
             else
             {
-                usage = $"unexpected argument '{argument}': a model takes --input NAME=FILE.npy (repeatable) and --output DIR";
+                usage = $"unexpected argument '{argument}': a model takes --input NAME=FILE.npy (repeatable), --output DIR and --repeat N";
                 return false;
             }
         }
