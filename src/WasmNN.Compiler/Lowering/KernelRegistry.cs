@@ -34,6 +34,9 @@ internal static class KernelRegistry
         [
             new ConvKernel(), new GemmKernel(), new PoolKernel(), new GlobalPoolKernel(), new ElementwiseKernel(),
             new ViewKernel(), new ConcatKernel(),
+            new SoftmaxKernel(), new ReduceKernel(), new LayerNormalizationKernel(), new InstanceNormalizationKernel(),
+            new BatchNormalizationKernel(), new CastKernel(), new TransposeKernel(), new SliceKernel(), new SplitKernel(),
+            new TileKernel(), new ExpandKernel(), new PadKernel(), new GatherKernel(),
         ];
         return kernels.SelectMany(k => k.OpTypes.Select(op => (op, k))).ToFrozenDictionary(p => p.op, p => p.k);
     }

@@ -22,14 +22,14 @@ public static class OperatorRegistry
         new AddOperator(), new SubOperator(), new MulOperator(), new DivOperator(), new PowOperator(),
         new EqualOperator(), new LessOperator(), new GreaterOperator(), new LessOrEqualOperator(), new GreaterOrEqualOperator(),
         new SumOperator(), new MaxOperator(), new MinOperator(), new MeanOperator(), new WhereOperator(), new ExpandOperator(),
-        new BatchNormalizationOperator(),
+        new BatchNormalizationOperator(), new PReluOperator(),
         // Compute-heavy anchors.
         new ConvOperator(), new GemmOperator(), new MatMulOperator(), new MaxPoolOperator(), new AveragePoolOperator(),
         // Reductions and normalisations.
         new GlobalAveragePoolOperator(), new GlobalMaxPoolOperator(), new SoftmaxOperator(), new LogSoftmaxOperator(),
         new ReduceMeanOperator(), new ReduceSumOperator(), new ReduceMaxOperator(), new ReduceMinOperator(),
         new ReduceProdOperator(), new ReduceSumSquareOperator(), new ReduceL1Operator(), new ReduceL2Operator(),
-        new ReduceLogSumExpOperator(), new ReduceLogSumOperator(),
+        new ReduceLogSumExpOperator(), new ReduceLogSumOperator(), new LayerNormalizationOperator(), new InstanceNormalizationOperator(),
         // Data movement and shape computation.
         new IdentityOperator(), new DropoutOperator(), new FlattenOperator(), new ReshapeOperator(), new ConcatOperator(),
         new ShapeOperator(), new SizeOperator(), new GatherOperator(), new UnsqueezeOperator(), new SqueezeOperator(),

@@ -51,7 +51,7 @@ public sealed class PadOperator : OnnxOperator
         return full;
     }
 
-    private static long[]? TryPads(PadAttributes a, IReadOnlyList<Value?> inputs, int rank)
+    internal static long[]? TryPads(PadAttributes a, IReadOnlyList<Value?> inputs, int rank)
     {
         if (!a.FromInputs)
         {

@@ -24,7 +24,7 @@ public sealed class SliceOperator : OnnxOperator
         : new SliceAttributes(null, null, null, true);
 
     /// <summary>Per-axis (start, step, count) after clamping, for an input of <paramref name="shape"/>.</summary>
-    private static (int Start, int Step, int Count)[] Plan(int[] shape, long[] starts, long[] ends, long[]? axes, long[]? steps)
+    internal static (int Start, int Step, int Count)[] Plan(int[] shape, long[] starts, long[] ends, long[]? axes, long[]? steps)
     {
         var plan = shape.Select(d => (Start: 0, Step: 1, Count: d)).ToArray();
         if (starts.Length != ends.Length || (axes is not null && axes.Length != starts.Length) || (steps is not null && steps.Length != starts.Length))
@@ -58,7 +58,7 @@ public sealed class SliceOperator : OnnxOperator
         return plan;
     }
 
-    private static bool TryBounds(SliceAttributes a, IReadOnlyList<Value?> inputs, out long[]? starts, out long[]? ends, out long[]? axes, out long[]? steps)
+    internal static bool TryBounds(SliceAttributes a, IReadOnlyList<Value?> inputs, out long[]? starts, out long[]? ends, out long[]? axes, out long[]? steps)
     {
         if (!a.FromInputs)
         {

@@ -1,6 +1,7 @@
 using WasmNN.Compiler.Operators;
 using WasmNN.Wasm.Instructions;
 using WasmNN.Wasm.Writing;
+using WasmValueType = WasmNN.Wasm.ValueType;
 
 namespace WasmNN.Compiler.Lowering.Kernels;
 
@@ -74,6 +75,32 @@ internal static class ElementwiseOps
             MathFunctions.Exp(w, n);
             w.Constant(n, 1).Sub(n).Constant(n, alpha).Mul(n).Constant(n, 0).Min(n).Add(n);
         },
+        ["Log"] = (w, n, _, x) => { w.Get(x[0]!.Value); MathFunctions.Log(w, n); },
+        ["Erf"] = (w, n, _, x) => { w.Get(x[0]!.Value); MathFunctions.Erf(w, n); },
+        ["Softplus"] = (w, n, _, x) =>
+        {
+            // ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|): no overflow for large x.
+            w.Get(x[0]!.Value).Constant(n, 0).Max(n);
+            w.Get(x[0]!.Value).Op(n == 4 ? Opcode.F32x4Abs : Opcode.F32Abs).Op(n == 4 ? Opcode.F32x4Neg : Opcode.F32Neg);
+            MathFunctions.Exp(w, n);
+            w.Constant(n, 1).Add(n);
+            MathFunctions.Log(w, n);
+            w.Add(n);
+        },
+        ["Sign"] = (w, n, _, x) =>
+        {
+            var positive = w.Local(n == 4 ? WasmValueType.V128 : WasmValueType.I32);
+            var negative = w.Local(n == 4 ? WasmValueType.V128 : WasmValueType.I32);
+            w.Get(x[0]!.Value).Constant(n, 0).Op(n == 4 ? Opcode.F32x4Gt : Opcode.F32Gt).Set(positive);
+            w.Get(x[0]!.Value).Constant(n, 0).Op(n == 4 ? Opcode.F32x4Lt : Opcode.F32Lt).Set(negative);
+            MathFunctions.Choose(w, n, () => w.Constant(n, 1),
+                () => MathFunctions.Choose(w, n, () => w.Constant(n, -1), () => w.Get(x[0]!.Value), negative), positive);
+        },
+        ["PRelu"] = (w, n, _, x) => Select(w, n, x[0]!.Value, () => w.Get(x[0]!.Value).Get(x[1]!.Value).Mul(n),
+            () => w.Get(x[0]!.Value).Constant(n, 0).Op(n == 4 ? Opcode.F32x4Ge : Opcode.F32Ge)),
+        ["Pow"] = EmitPow,
+        // Only as a fused epilogue step, where fusion guarantees float32 to float32 (CastKernel lowers the node).
+        ["Cast"] = (w, _, _, x) => w.Get(x[0]!.Value),
         ["Add"] = (w, n, _, x) => w.Get(x[0]!.Value).Get(x[1]!.Value).Add(n),
         ["Sub"] = (w, n, _, x) => w.Get(x[0]!.Value).Get(x[1]!.Value).Sub(n),
         ["Mul"] = (w, n, _, x) => w.Get(x[0]!.Value).Get(x[1]!.Value).Mul(n),
@@ -88,8 +115,8 @@ internal static class ElementwiseOps
         },
     };
 
-    /// <summary>The op types this table lowers.</summary>
-    public static IEnumerable<string> OpTypes => s_emitters.Keys;
+    /// <summary>The op types this table lowers as standalone elementwise kernels (Cast has its own kernel).</summary>
+    public static IEnumerable<string> OpTypes => s_emitters.Keys.Where(op => op != "Cast");
 
     /// <summary>True when <paramref name="opType"/> has an emitter.</summary>
     public static bool Supports(string opType) => s_emitters.ContainsKey(opType);
@@ -132,6 +159,32 @@ internal static class ElementwiseOps
         {
             w.Constant(n, maxAttribute).Min(n);
         }
+    }
+
+    /// <summary>x^y as e^(y ln|x|), with the sign (odd integer y) or NaN (fractional y) of a negative base and x^0 = 1.</summary>
+    private static void EmitPow(KernelWriter w, int n, OperatorAttributes attributes, uint?[] operands)
+    {
+        uint x = operands[0]!.Value, y = operands[1]!.Value;
+        var mask = n == 4 ? WasmValueType.V128 : WasmValueType.I32;
+        var (negative, integral, odd, zeroExponent) = (w.Local(mask), w.Local(mask), w.Local(mask), w.Local(mask));
+        var magnitude = w.VectorLocal(n);
+        var (lt, eq, ne, floor) = n == 4 ? (Opcode.F32x4Lt, Opcode.F32x4Eq, Opcode.F32x4Ne, Opcode.F32x4Floor) : (Opcode.F32Lt, Opcode.F32Eq, Opcode.F32Ne, Opcode.F32Floor);
+        w.Get(x).Constant(n, 0).Op(lt).Set(negative);
+        w.Get(y).Op(floor).Get(y).Op(eq).Set(integral);
+        w.Get(y).Constant(n, 0.5f).Mul(n).Op(floor).Get(y).Constant(n, 0.5f).Mul(n).Op(ne).Set(odd);
+        w.Get(y).Constant(n, 0).Op(eq).Set(zeroExponent);
+        w.Get(x).Op(n == 4 ? Opcode.F32x4Abs : Opcode.F32Abs);
+        MathFunctions.Log(w, n);
+        w.Get(y).Mul(n);
+        MathFunctions.Exp(w, n);
+        w.Set(magnitude);
+        MathFunctions.Choose(w, n, () => w.Constant(n, 1), () =>
+            MathFunctions.Choose(w, n, () =>
+                MathFunctions.Choose(w, n, () =>
+                    MathFunctions.Choose(w, n, () => w.Get(magnitude).Op(n == 4 ? Opcode.F32x4Neg : Opcode.F32Neg), () => w.Get(magnitude), odd),
+                    () => w.Constant(n, float.NaN), integral),
+                () => w.Get(magnitude), negative),
+            zeroExponent);
     }
 
     /// <summary>Pushes <c>condition ? x : alternative</c> lane by lane (LeakyRelu, Elu...).</summary>
