@@ -18,6 +18,16 @@ public static class Program
         root.Add(Commands.InspectCommand.Create());
         root.Add(Commands.OpsCommand.Create());
         root.Add(Commands.OnnxTestCommand.Create());
-        return root.Parse(args).Invoke();
+        try
+        {
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e)
+        {
+            // Every expected failure is reported by its verb; this is the safety net for a bug: one line, no
+            // stack trace on the user's screen, a distinct exit code.
+            Console.Error.WriteLine($"wasmnn: internal error ({e.GetType().Name}): {e.Message}");
+            return 70;
+        }
     }
 }

@@ -44,7 +44,7 @@ internal static class CompileCommand
         }
         catch (Exception e) when (e is OnnxFormatException or GraphException or UnsupportedOperatorException or OperatorException or IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"error: {modelPath}: {e.Message}");
+            Console.Error.WriteLine(e.Message.StartsWith(modelPath, StringComparison.Ordinal) ? $"error: {e.Message}" : $"error: {modelPath}: {e.Message}");
             return 1;
         }
         var s = result!.Statistics;
