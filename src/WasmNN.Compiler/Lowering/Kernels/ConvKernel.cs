@@ -7,8 +7,10 @@ namespace WasmNN.Compiler.Lowering.Kernels;
 
 /// <summary>
 /// Conv (1-D and 2-D) as GEMM: Y[g](Mg x OH*OW) = W[g](Mg x Cg*kh*kw) . col, where col is X itself for a 1x1,
-/// stride-1, unpadded conv and an im2col copy in scratch otherwise. Depthwise convs (one input channel per group)
-/// take a direct kernel over a zero-padded plane instead. The bias and fused epilogue are applied in the tile.
+/// stride-1, unpadded conv and an im2col copy in scratch otherwise. The weights are packed at compile time and col
+/// at run time (<see cref="GemmPacking"/>) so the micro-kernel reads both contiguously. Depthwise convs (one input
+/// channel per group) take a direct kernel over a zero-padded plane instead. The bias and fused epilogue are
+/// applied in the tile.
 /// </summary>
 internal sealed class ConvKernel : IKernelLowering
 {
@@ -52,7 +54,9 @@ internal sealed class ConvKernel : IKernelLowering
         {
             return (long)(l.H + l.Pt + l.Pb) * (l.W + l.Pl + l.Pr) * 4 + Slack;
         }
-        return l.IsPointwise ? 0 : (long)l.K * l.Oh * l.Ow * 4;
+        // The packed B, after the im2col matrix when there is one.
+        var matrix = Passes.PlanMemory.AlignUp((long)l.K * l.Oh * l.Ow * 4);
+        return l.IsPointwise ? matrix : 2 * matrix;
     }
 
     public void Emit(Node node, LoweringContext context, KernelWriter w)
@@ -92,14 +96,21 @@ internal sealed class ConvKernel : IKernelLowering
     private static void EmitGemm(Node node, LoweringContext context, KernelWriter w, Layout l, GemmEmitter.Epilogue? epilogue)
     {
         var xAddress = context.Address(node.Inputs[0]!);
-        var wAddress = context.Address(node.Inputs[1]!);
+        var weights = node.Inputs[1]!;
+        var wAddress = weights.Constant is { } constant
+            ? context.AddWeights(weights.Name + "#rowpanels", GemmPacking.PackRowPanels(constant.AsFloat32(), l.Group, l.Mg, l.K))
+            : context.Address(weights);
         var yAddress = context.Address(node.Outputs[0]!);
         var bias = node.Inputs.ElementAtOrDefault(2);
         var n = l.Oh * l.Ow;
-        var shape = new GemmShape(l.Mg, n, l.K, l.K, l.IsPointwise ? l.H * l.W : n, n)
+        var ldb = l.IsPointwise ? l.H * l.W : n;
+        var packedB = context.ScratchAddress + (l.IsPointwise ? 0 : checked((int)Passes.PlanMemory.AlignUp((long)l.K * n * 4)));
+        var shape = new GemmShape(l.Mg, n, l.K, l.K, n, n)
         {
             Bias = bias is null ? BiasKind.None : BiasKind.Row,
             BiasAddress = bias is null ? 0 : context.Address(bias),
+            PackedA = weights.IsConstant,
+            PackedB = true,
         };
         var a = w.Local(ValueType.I32);
         var b = w.Local(ValueType.I32);
@@ -117,6 +128,8 @@ internal sealed class ConvKernel : IKernelLowering
                 EmitIm2Col(context, w, l, b);
                 w.I32(context.ScratchAddress).Set(b);
             }
+            GemmPacking.EmitPackColumnPanels(w, context.Width, b, packedB, l.K, n, ldb);
+            w.I32(packedB).Set(b);
             w.I32(wAddress).Get(group).I32(l.Mg * l.K * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(a);
             w.I32(yAddress).Get(batch).I32(l.M * n * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add)
                 .Get(group).I32(l.Mg * n * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(c);

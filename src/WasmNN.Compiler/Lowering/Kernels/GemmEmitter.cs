@@ -29,13 +29,29 @@ internal sealed record GemmShape(int M, int N, int K, int Lda, int Ldb, int Ldc)
 
     /// <summary>Byte address of the bias data (Row/Column/Full/Scalar).</summary>
     public int BiasAddress { get; init; }
+
+    /// <summary>
+    /// A is packed by <see cref="GemmPacking.PackRowPanels"/>: each block of four rows stored k-major
+    /// ([K][4]), the last M mod 4 rows row-major; requires Lda = K.
+    /// </summary>
+    public bool PackedA { get; init; }
+
+    /// <summary>
+    /// B is packed by <see cref="GemmPacking.EmitPackColumnPanels"/>: each column panel of the emitter stored
+    /// k-major ([K][columns]) one after another, so the panel starting at column n0 begins at element n0 * K.
+    /// </summary>
+    public bool PackedB { get; init; }
 }
 
 /// <summary>
-/// A register-blocked GEMM: the output is walked in column panels of 8 (two f32x4), then 4, then single columns;
-/// inside each panel rows go in blocks of 4 with a 4 x 8 tile of accumulators held in locals over the whole K
-/// loop (B's row loaded once per k, A broadcast per row), then single rows. The bias and a fused epilogue are
-/// applied to the accumulators before the one store of each output vector.
+/// A register-blocked GEMM: the output is walked in column panels of 8 (two f32x4), then 4, then single columns,
+/// and in blocks of 4 rows, then single rows; each tile (4 x 8 at most) holds its accumulators in locals over the
+/// whole K loop (B's row loaded once per k, A broadcast per row). The bias and a fused epilogue are applied to the
+/// accumulators before the one store of each output vector. The larger operand is walked once: when A (M x K) is
+/// bigger than B (K x N) the row blocks are the outer loop, so a block of A stays in cache while B is swept, and
+/// the other way round otherwise. With packed operands (see <see cref="GemmShape.PackedA"/>,
+/// <see cref="GemmShape.PackedB"/>) every load of the K loop is at a constant offset from a pointer that steps
+/// through contiguous memory.
 /// </summary>
 internal static class GemmEmitter
 {
@@ -48,6 +64,10 @@ internal static class GemmEmitter
     /// </summary>
     public static void Emit(KernelWriter w, int width, GemmShape g, uint a, uint b, uint c, Epilogue? epilogue, uint? rowBiasOffset = null)
     {
+        if (g.PackedA && g.Lda != g.K)
+        {
+            throw new ArgumentException("a packed A needs lda = K", nameof(g));
+        }
         var n0 = w.Local(ValueType.I32);
         var m0 = w.Local(ValueType.I32);
         var k = w.Local(ValueType.I32);
@@ -55,19 +75,37 @@ internal static class GemmEmitter
         var bPtr = w.Local(ValueType.I32);
         var cPtr = w.Local(ValueType.I32);
         var address = w.Local(ValueType.I32);
-        // Column panels: (columns per tile, lanes per vector).
-        List<(int Columns, int Lanes)> panels = width == 4 ? [(8, 4), (4, 4), (1, 1)] : [(4, 1), (1, 1)];
-        var start = 0;
-        foreach (var (columns, lanes) in panels)
+        var panels = Panels(width);
+        var rowEnd = g.M / 4 * 4;
+        if ((long)g.M * g.K > (long)g.K * g.N)
         {
-            var end = start + (g.N - start) / columns * columns;
-            w.For(n0, start, end, columns, () =>
+            w.For(m0, 0, rowEnd, 4, () => ColumnPanels(4));
+            w.For(m0, rowEnd, g.M, 1, () => ColumnPanels(1));
+        }
+        else
+        {
+            var start = 0;
+            foreach (var (columns, lanes) in panels)
             {
-                var rowEnd = g.M / 4 * 4;
-                w.For(m0, 0, rowEnd, 4, () => Tile(4, columns, lanes));
-                w.For(m0, rowEnd, g.M, 1, () => Tile(1, columns, lanes));
-            });
-            start = end;
+                var end = start + (g.N - start) / columns * columns;
+                w.For(n0, start, end, columns, () =>
+                {
+                    w.For(m0, 0, rowEnd, 4, () => Tile(4, columns, lanes));
+                    w.For(m0, rowEnd, g.M, 1, () => Tile(1, columns, lanes));
+                });
+                start = end;
+            }
+        }
+
+        void ColumnPanels(int rows)
+        {
+            var start = 0;
+            foreach (var (columns, lanes) in panels)
+            {
+                var end = start + (g.N - start) / columns * columns;
+                w.For(n0, start, end, columns, () => Tile(rows, columns, lanes));
+                start = end;
+            }
         }
 
         void Tile(int rows, int columns, int lanes)
@@ -84,9 +122,11 @@ internal static class GemmEmitter
             }
             var bRow = Enumerable.Range(0, vectors).Select(_ => w.VectorLocal(lanes)).ToArray();
             var aValue = w.VectorLocal(lanes);
-            // aPtr = a + m0 * lda * 4; bPtr = b + n0 * 4.
+            // aPtr = a + m0 * lda * 4 (also the start of a packed block of rows); bPtr = b + n0 * 4, or the start of the
+            // packed panel at n0.
+            var packedRows = g.PackedA && rows == 4;
             w.Get(a).Get(m0).I32(g.Lda * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(aPtr);
-            w.Get(b).Get(n0).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(bPtr);
+            w.Get(b).Get(n0).I32((g.PackedB ? g.K : 1) * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(bPtr);
             w.For(k, 0, g.K, 1, () =>
             {
                 for (var v = 0; v < vectors; v++)
@@ -95,13 +135,13 @@ internal static class GemmEmitter
                 }
                 for (var r = 0; r < rows; r++)
                 {
-                    w.Get(aPtr).LoadSplat(lanes, (uint)(r * g.Lda * 4)).Set(aValue);
+                    w.Get(aPtr).LoadSplat(lanes, (uint)((packedRows ? r : r * g.Lda) * 4)).Set(aValue);
                     for (var v = 0; v < vectors; v++)
                     {
                         w.Get(acc[r, v]).Get(aValue).Get(bRow[v]).Mul(lanes).Add(lanes).Set(acc[r, v]);
                     }
                 }
-                w.Increment(aPtr, 4).Increment(bPtr, g.Ldb * 4);
+                w.Increment(aPtr, packedRows ? 16 : 4).Increment(bPtr, (g.PackedB ? columns : g.Ldb) * 4);
             });
             // cPtr = c + (m0 * ldc + n0) * 4.
             w.Get(c).Get(m0).I32(g.Ldc).Op(Opcode.I32Mul).Get(n0).Op(Opcode.I32Add).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(cPtr);
@@ -161,4 +201,7 @@ internal static class GemmEmitter
             }
         }
     }
+
+    /// <summary>The column panels in the order the emitter walks them: (columns per tile, lanes per vector).</summary>
+    public static IReadOnlyList<(int Columns, int Lanes)> Panels(int width) => width == 4 ? [(8, 4), (4, 4), (1, 1)] : [(4, 1), (1, 1)];
 }

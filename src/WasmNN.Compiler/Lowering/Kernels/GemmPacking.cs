@@ -1,0 +1,74 @@
+using WasmNN.Wasm.Instructions;
+using ValueType = WasmNN.Wasm.ValueType;
+
+namespace WasmNN.Compiler.Lowering.Kernels;
+
+/// <summary>
+/// Operand layouts the GEMM micro-kernel reads contiguously (the idea of XNNPACK's packed weights): constant A is
+/// packed once at compile time, B is packed at run time into scratch by one linear pass, so the K loop steps one
+/// pointer through consecutive bytes instead of striding a row of K or N floats per k, which in large layers
+/// cycles through few cache sets and pages.
+/// </summary>
+internal static class GemmPacking
+{
+    /// <summary>Rows per packed block of A; the GEMM's row tile.</summary>
+    public const int RowBlock = 4;
+
+    /// <summary>
+    /// Packs each of <paramref name="groups"/> row-major M x K matrices so that every block of 4 rows is stored
+    /// k-major (element (m, k) of a block at k*4 + m mod 4) and the last M mod 4 rows stay row-major. A block
+    /// starting at row m0 therefore begins at element m0 * K, as in the row-major layout.
+    /// </summary>
+    public static float[] PackRowPanels(ReadOnlySpan<float> source, int groups, int m, int k)
+    {
+        var result = new float[source.Length];
+        var full = m / RowBlock * RowBlock;
+        for (var g = 0; g < groups; g++)
+        {
+            var matrix = g * m * k;
+            for (var row = 0; row < m; row++)
+            {
+                for (var column = 0; column < k; column++)
+                {
+                    var target = row < full
+                        ? (row / RowBlock * RowBlock * k) + (column * RowBlock) + (row % RowBlock)
+                        : (row * k) + column;
+                    result[matrix + target] = source[matrix + (row * k) + column];
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Emits the run-time packing of the K x N row-major matrix at <paramref name="source"/> (row stride
+    /// <paramref name="ldb"/> floats) into <paramref name="destination"/>: the emitter's column panels one after
+    /// another, each k-major, so the panel starting at column n0 begins at element n0 * K.
+    /// </summary>
+    public static void EmitPackColumnPanels(KernelWriter w, int width, uint source, int destination, int k, int n, int ldb)
+    {
+        var n0 = w.Local(ValueType.I32);
+        var row = w.Local(ValueType.I32);
+        var src = w.Local(ValueType.I32);
+        var dst = w.Local(ValueType.I32);
+        w.I32(destination).Set(dst);
+        var start = 0;
+        foreach (var (columns, lanes) in GemmEmitter.Panels(width))
+        {
+            var end = start + (n - start) / columns * columns;
+            w.For(n0, start, end, columns, () =>
+            {
+                w.Get(source).Get(n0).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(src);
+                w.For(row, 0, k, 1, () =>
+                {
+                    for (var v = 0; v < columns / lanes; v++)
+                    {
+                        w.Get(dst).Get(src).Load(lanes, (uint)(v * lanes * 4)).Store(lanes, (uint)(v * lanes * 4));
+                    }
+                    w.Increment(src, ldb * 4).Increment(dst, columns * 4);
+                });
+            });
+            start = end;
+        }
+    }
+}
