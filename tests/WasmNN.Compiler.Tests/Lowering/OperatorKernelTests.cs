@@ -1,0 +1,132 @@
+using WasmNN.Compiler.Conformance;
+using WasmNN.Compiler.Execution;
+using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Operators;
+using WasmNN.Compiler.Tests.Passes;
+
+namespace WasmNN.Compiler.Tests.Lowering;
+
+/// <summary>
+/// Kernel variants the ONNX node tests cannot reach (their parameters arrive as int64 graph inputs, which compiled
+/// modules do not take): each one-node graph with constant parameters is compiled to wasm, run on our engine with
+/// and without SIMD, and compared with the operator's reference evaluation.
+/// </summary>
+public sealed class OperatorKernelTests
+{
+    private static readonly Dictionary<string, (int[] Shape, Func<Graph, Value, Value> Build)> s_cases = new()
+    {
+        ["slice_negative_step"] = ([3, 10], (g, x) => Node(g, "Slice", [x, Ints(g, 0, 9), Ints(g, 3, -11), Ints(g, 0, 1), Ints(g, 1, -3)])),
+        ["slice_inner_run"] = ([2, 6, 7], (g, x) => Node(g, "Slice", [x, Ints(g, 1, 2), Ints(g, 5, 7), Ints(g, 1, 2)])),
+        ["pad_constant_value"] = ([2, 3, 5], (g, x) => Node(g, "Pad", [x, Ints(g, 0, 1, 2, 1, -1, 3), g.AddConstant("v", Tensor.FromFloats([], [1.5f]))])),
+        ["pad_reflect"] = ([2, 4, 5], (g, x) => Node(g, "Pad", [x, Ints(g, 0, 2, 3, 0, 1, 4)], ("mode", "reflect"))),
+        ["pad_edge"] = ([1, 3, 4], (g, x) => Node(g, "Pad", [x, Ints(g, 0, 1, 2, 0, 2, 1)], ("mode", "edge"))),
+        ["pad_wrap"] = ([1, 3, 4], (g, x) => Node(g, "Pad", [x, Ints(g, 0, 1, 2, 0, 2, 1)], ("mode", "wrap"))),
+        ["gather_axis1"] = ([3, 5, 4], (g, x) => Node(g, "Gather", [x, Ints(g, 4, -1, 0, 2)], ("axis", 1L))),
+        ["gather_2d_indices"] = ([6, 3], (g, x) => Node(g, "Gather", [x, g.AddConstant("i", Tensor.FromInt64s([2, 2], [5, 0, 1, 1]))])),
+        ["tile"] = ([2, 3], (g, x) => Node(g, "Tile", [x, Ints(g, 3, 2)])),
+        ["expand"] = ([3, 1], (g, x) => Node(g, "Expand", [x, Ints(g, 2, 3, 5)])),
+        ["expand_then_relu"] = ([1, 4], (g, x) => Node(g, "Relu", [Node(g, "Expand", [x, Ints(g, 3, 4)])])),
+        ["channel_shuffle"] = ([1, 6, 3, 3], (g, x) =>
+        {
+            var grouped = Node(g, "Reshape", [x, Ints(g, 1, 2, 3, 3, 3)]);
+            var shuffled = Node(g, "Transpose", [grouped], ("perm", new long[] { 0, 2, 1, 3, 4 }));
+            return Node(g, "Reshape", [shuffled, Ints(g, 1, 6, 3, 3)]);
+        }),
+        ["transpose_nchw_to_nhwc"] = ([2, 3, 4, 5], (g, x) => Node(g, "Transpose", [x], ("perm", new long[] { 0, 2, 3, 1 }))),
+        ["split_three"] = ([2, 9], (g, x) =>
+        {
+            var parts = g.AddNode("Split", [x, Ints(g, 2, 3, 4)], ["p0", "p1", "p2"], new AttributeBag(("axis", 1L)) { OutputCount = 3 });
+            return Node(g, "Concat", [parts.Outputs[2]!, parts.Outputs[0]!, parts.Outputs[1]!], ("axis", 1L));
+        }),
+        ["cast_round_trip"] = ([3, 7], (g, x) => Node(g, "Cast", [Node(g, "Cast", [x], ("to", 6L))], ("to", 1L))),
+        ["cast_int64_round_trip"] = ([3, 5], (g, x) => Node(g, "Cast", [Node(g, "Cast", [x], ("to", 7L))], ("to", 1L))),
+        ["reduce_mean_axes_input"] = ([2, 3, 4, 5], (g, x) => Node(g, "ReduceMean", [x, Ints(g, 1, 3)], ("keepdims", 0L))),
+        ["reduce_max_inner_kept"] = ([4, 3, 6], (g, x) => Node(g, "ReduceMax", [x, Ints(g, 0, 1)])),
+        ["reduce_l2_all"] = ([3, 5, 7], (g, x) => Node(g, "ReduceL2", [x])),
+        ["softmax_columns"] = ([2, 7, 6], (g, x) => Node(g, "Softmax", [x], ("axis", 1L))),
+        ["log_softmax_rows"] = ([3, 11], (g, x) => Node(g, "LogSoftmax", [x])),
+        ["layer_norm_broadcast_scale"] = ([2, 3, 6], (g, x) => Node(g, "LayerNormalization",
+            [x, g.AddConstant("s", PassTestGraphs.Random([1, 6], 3)), g.AddConstant("b", PassTestGraphs.Random([6], 4))], ("axis", -2L))),
+        ["instance_norm"] = ([2, 3, 9], (g, x) => Node(g, "InstanceNormalization",
+            [x, g.AddConstant("s", PassTestGraphs.Random([3], 3)), g.AddConstant("b", PassTestGraphs.Random([3], 4))])),
+        ["batch_norm_relu"] = ([2, 3, 5, 3], (g, x) => Node(g, "Relu", [Node(g, "BatchNormalization",
+            [x, g.AddConstant("s", PassTestGraphs.Random([3], 3)), g.AddConstant("b", PassTestGraphs.Random([3], 4)),
+             g.AddConstant("m", PassTestGraphs.Random([3], 5)), g.AddConstant("v", Tensor.FromFloats([3], [0.5f, 1f, 2f]))])])),
+        ["prelu_channels"] = ([2, 3, 4, 5], (g, x) => Node(g, "PRelu", [x, g.AddConstant("slope", PassTestGraphs.Random([3, 1, 1], 3))])),
+        ["gelu_erf"] = ([3, 9], (g, x) => Node(g, "Mul", [x, Node(g, "Add", [Node(g, "Erf", [Node(g, "Mul", [x, Scalar(g, 0.70710678f)])]), Scalar(g, 1f)])])),
+        ["pow_log_softplus"] = ([4, 5], (g, x) => Node(g, "Softplus", [Node(g, "Log", [Node(g, "Pow", [Node(g, "Abs", [x]), Scalar(g, 1.5f)])])])),
+    };
+
+    public static TheoryData<string> Cases => [.. s_cases.Keys];
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Compile_ConstantParameters_MatchesReferenceExecutor(string name)
+    {
+        var input = PassTestGraphs.Random(s_cases[name].Shape, name.Length, scale: 3);
+        var expected = new ReferenceExecutor().Execute(Build(name), [input]);
+        foreach (var simd in new[] { true, false })
+        {
+            using var executor = new WasmExecutor(new CompileOptions { Simd = simd });
+            var actual = executor.Execute(Build(name), [input]);
+            Assert.Equal(expected[0].Shape, actual[0].Shape);
+            ModelEndToEndTests.AssertClose($"{name} (simd {simd})", expected[0].AsFloat32(), actual[0].AsFloat32());
+        }
+    }
+
+    private static Graph Build(string name)
+    {
+        var (shape, build) = s_cases[name];
+        var g = new Graph(name, 18);
+        var x = new Value("x", DataType.Float32, shape);
+        g.Inputs.Add(x);
+        g.Outputs.Add(build(g, x));
+        return g;
+    }
+
+    private static Value Node(Graph g, string opType, Value[] inputs, params (string Name, object Value)[] attributes) =>
+        g.AddNode(opType, inputs, [$"{opType}_{g.Nodes.Count}_out"], new AttributeBag(attributes)).Outputs[0]!;
+
+    private static Value Ints(Graph g, params long[] values) =>
+        g.AddConstant($"ints_{g.Initializers.Count}", Tensor.FromInt64s([values.Length], values));
+
+    private static Value Scalar(Graph g, float value) => g.AddConstant($"scalar_{g.Initializers.Count}", Tensor.Scalar(value));
+}
+
+/// <summary>The wasm ln, erf and pow at their special and extreme inputs, against System.Math.</summary>
+public sealed class MathFunctionKernelTests
+{
+    [Theory]
+    [InlineData("Log")]
+    [InlineData("Erf")]
+    [InlineData("Softplus")]
+    public void Compile_SpecialInputs_MatchSystemMath(string opType)
+    {
+        float[] inputs = [0f, -0f, -1f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, 1e-40f, 1.17549435e-38f, 1f, 0.7071f, 2f, 3.0e38f, 1e-7f, -3f, 20f, 100f];
+        Func<double, double> reference = opType switch
+        {
+            "Log" => Math.Log,
+            "Erf" => x => double.IsNaN(x) ? x : ErfReference(x),
+            _ => x => x > 30 ? x : Math.Log(1 + Math.Exp(x)),
+        };
+        foreach (var simd in new[] { true, false })
+        {
+            var g = new Graph(opType, 13);
+            var x = new Value("x", DataType.Float32, [inputs.Length]);
+            g.Inputs.Add(x);
+            g.Outputs.Add(g.AddNode(opType, [x], ["y"]).Outputs[0]!);
+            using var executor = new WasmExecutor(new CompileOptions { Simd = simd });
+            var actual = executor.Execute(g, [Tensor.FromFloats([inputs.Length], inputs)])[0].AsFloat32();
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                var expected = (float)reference(inputs[i]);
+                var close = float.IsNaN(expected) ? float.IsNaN(actual[i])
+                    : float.IsInfinity(expected) ? actual[i] == expected
+                    : Math.Abs(actual[i] - expected) <= 1e-6 + 2e-6 * Math.Abs(expected);
+                Assert.True(close, $"{opType}({inputs[i]}) = {actual[i]}, expected {expected} (simd {simd})");
+            }
+        }
+    }
+
+    private static double ErfReference(double x) => new ErfOperator().Apply(NoAttributes.Instance, x);
+}
