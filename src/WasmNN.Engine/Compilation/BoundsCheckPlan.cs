@@ -28,6 +28,12 @@ internal sealed class BoundsCheckPlan
     /// <summary>Accesses an earlier check of their run covers.</summary>
     private readonly HashSet<int> _covered = [];
 
+    /// <summary>Accesses inside loops: (instruction offset, static offset, size).</summary>
+    private readonly List<(int Offset, long StaticOffset, int Size)> _loopAccesses = [];
+
+    /// <summary>Accesses whose address operand is an unmodified copy of a local: the local's index.</summary>
+    private readonly Dictionary<int, int> _baseLocals = [];
+
     private BoundsCheckPlan()
     {
     }
@@ -41,6 +47,26 @@ internal sealed class BoundsCheckPlan
         if (_covered.Contains(ins.Offset)) return 0;
         return _checkedBytes.TryGetValue(ins.Offset, out long bytes) ? bytes : size;
     }
+
+    /// <summary>
+    /// The local whose current value is the address operand of <paramref name="ins"/> (it was pushed by
+    /// <c>local.get</c>/<c>local.tee</c> and the local has not changed since), or -1.
+    /// </summary>
+    public int BaseLocal(in Instruction ins) => _baseLocals.TryGetValue(ins.Offset, out int local) ? local : Untracked;
+
+    /// <summary>
+    /// The most used check limits inside loops (offset + checked bytes, at most <paramref name="count"/>): worth
+    /// keeping <c>memory size - limit</c> in a local, as the JIT does not always hoist it out of the loop.
+    /// </summary>
+    public IReadOnlyList<long> HotCheckEnds(int count) =>
+        [.. _loopAccesses
+            .Select(a => (a.StaticOffset, Bytes: CheckedBytes(new Instruction { Offset = a.Offset }, a.Size)))
+            .Where(a => a.Bytes > 0)
+            .GroupBy(a => a.StaticOffset + a.Bytes)
+            .OrderByDescending(g => g.Count())
+            .ThenBy(g => g.Key)
+            .Take(count)
+            .Select(g => g.Key)];
 
     /// <summary>Plans the checks of one function body.</summary>
     public static BoundsCheckPlan Analyze(FunctionBody body)
@@ -73,11 +99,26 @@ internal sealed class BoundsCheckPlan
         private readonly List<int> _stack = [];
         private readonly Dictionary<int, Run> _runs = [];
 
+        /// <summary>Open blocks, true for loops.</summary>
+        private readonly List<bool> _blocks = [];
+        private int _loopDepth;
+
         public void Step(in Instruction ins)
         {
             var info = OpcodeTable.Get(ins.Opcode);
             switch (ins.Opcode)
             {
+                case Opcode.Block or Opcode.If:
+                    _blocks.Add(false);
+                    break;
+                case Opcode.Loop:
+                    _blocks.Add(true);
+                    _loopDepth++;
+                    break;
+                case Opcode.End when _blocks.Count > 0:
+                    if (_blocks[^1]) _loopDepth--;
+                    _blocks.RemoveAt(_blocks.Count - 1);
+                    break;
                 case Opcode.LocalGet:
                     _stack.Add((int)ins.Index);
                     return;
@@ -133,7 +174,12 @@ internal sealed class BoundsCheckPlan
             if (info.Immediates is Immediates.MemArg or Immediates.MemArgLane)
             {
                 bool isStore = info.Results!.Length == 0;
-                if (baseLocal != Untracked) Access(ins, baseLocal, info.NaturalAlignment);
+                if (_loopDepth > 0) plan._loopAccesses.Add((ins.Offset, (long)ins.MemArg.Offset, info.NaturalAlignment));
+                if (baseLocal != Untracked)
+                {
+                    plan._baseLocals[ins.Offset] = baseLocal;
+                    Access(ins, baseLocal, info.NaturalAlignment);
+                }
                 if (isStore) Barrier();
             }
             foreach (var _ in info.Results!) _stack.Add(Untracked);

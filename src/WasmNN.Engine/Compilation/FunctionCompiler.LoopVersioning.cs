@@ -1,0 +1,182 @@
+using System.Reflection.Emit;
+using WasmNN.Wasm.Instructions;
+
+namespace WasmNN.Engine.Compilation;
+
+/// <summary>
+/// Loop versioning for bounds checks. For a loop whose trip count and addresses are known at entry
+/// (<see cref="VersionableLoop"/>), one test at entry proves every access of every iteration in bounds; the loop
+/// is then compiled twice: without bounds checks for when the test passes, and as usual for when it does not (the
+/// checked copy traps exactly where wasm would, after the same side effects).
+/// </summary>
+internal sealed partial class FunctionCompiler
+{
+    /// <summary>Wasm bytes of the largest loop worth compiling twice.</summary>
+    private const int MaxVersionedLoopBytes = 4096;
+
+    /// <summary>Trip counts above this take the checked copy (keeps the entry test's 64-bit sums far from overflow).</summary>
+    private const long MaxProvenTripCount = 1L << 30;
+
+    /// <summary>True while compiling a loop copy whose accesses the entry test proved in bounds.</summary>
+    private bool _boundsProven;
+
+    /// <summary>
+    /// Compiles the loop at <paramref name="loop"/> as two versions if it qualifies; returns the file offset after
+    /// its <c>end</c> (the caller skips to there), or null to compile it normally.
+    /// </summary>
+    private int? TryCompileVersionedLoop(in Instruction loop)
+    {
+        if (_memorySize is null || _boundsProven) return null;
+        int start = loop.Offset - _body.CodeOffset;
+        var code = _body.Code.Span[start..Math.Min(_body.Code.Length, start + MaxVersionedLoopBytes)];
+        if (VersionableLoop.TryAnalyze(code, loop.Offset) is not { Bases.Count: > 0 } shape) return null;
+        var checkedCopy = _il.DefineLabel();
+        var done = _il.DefineLabel();
+        EmitLoopEntryTest(shape, checkedCopy);
+        _boundsProven = true;
+        CompileRange(loop.Offset, shape.EndOffset);
+        _boundsProven = false;
+        _il.Emit(OpCodes.Br, done);
+        _il.MarkLabel(checkedCopy);
+        CompileRange(loop.Offset, shape.EndOffset);
+        _il.MarkLabel(done);
+        return shape.EndOffset;
+    }
+
+    private void CompileRange(int startOffset, int endOffset)
+    {
+        var reader = new InstructionReader(_body.Code.Span[(startOffset - _body.CodeOffset)..(endOffset - _body.CodeOffset)], startOffset);
+        Instruction? next = reader.Read();
+        while (next is Instruction ins)
+        {
+            next = reader.AtEnd ? null : reader.Read();
+            _nextOpcode = next?.Opcode;
+            _offset = ins.Offset;
+            if (Current.Unreachable && !SkipDeadInstruction(ins)) continue;
+            CompileInstruction(ins);
+        }
+    }
+
+    /// <summary>Branches to <paramref name="checkedCopy"/> unless the trip count is known and every access fits.</summary>
+    private void EmitLoopEntryTest(VersionableLoop shape, Label checkedCopy)
+    {
+        var trips = RentTemp(typeof(long));
+        EmitTripCount(shape.Exit, trips, checkedCopy);
+        _il.Emit(OpCodes.Ldloc, trips);
+        _il.Emit(OpCodes.Ldc_I8, MaxProvenTripCount);
+        _il.Emit(OpCodes.Bgt, checkedCopy);
+        // The furthest byte of each base: sum of zero-extended terms at their last value, plus the furthest end.
+        foreach (var b in shape.Bases)
+        {
+            _il.Emit(OpCodes.Ldc_I8, b.MaxEnd);
+            foreach (var term in b.Terms)
+            {
+                EmitLoadLocal(term.Local);
+                _il.Emit(OpCodes.Conv_U8);
+                _il.Emit(OpCodes.Add);
+                if (term.Step == 0) continue;
+                EmitLastStepOffset(trips, term.Shift - 1, term.Step);
+                _il.Emit(OpCodes.Add);
+            }
+            _il.Emit(OpCodes.Ldloc, _memorySize!);
+            _il.Emit(OpCodes.Bgt, checkedCopy);
+        }
+        ReturnTemp(trips);
+    }
+
+    /// <summary>Pushes (trips + <paramref name="extra"/>) * <paramref name="step"/>.</summary>
+    private void EmitLastStepOffset(LocalBuilder trips, long extra, long step)
+    {
+        _il.Emit(OpCodes.Ldloc, trips);
+        if (extra != 0)
+        {
+            _il.Emit(OpCodes.Ldc_I8, extra);
+            _il.Emit(OpCodes.Add);
+        }
+        _il.Emit(OpCodes.Ldc_I8, step);
+        _il.Emit(OpCodes.Mul);
+    }
+
+    /// <summary>
+    /// Stores the number of times the body runs into <paramref name="trips"/>, or branches to
+    /// <paramref name="unknown"/>. After body k the loop tests counter_0 + (k + 1) * step against the bound.
+    /// </summary>
+    private void EmitTripCount(LoopExit exit, LocalBuilder trips, Label unknown)
+    {
+        long step = exit.Step;
+        switch (exit.Kind)
+        {
+            case LoopExitKind.NotEqual:
+            {
+                // (k + 1) * |step| = distance (mod 2^32) from the counter to the bound, in the step's direction.
+                if (step > 0) { EmitBound(exit, OpCodes.Conv_I4); EmitLoadLocal(exit.Counter); }
+                else { EmitLoadLocal(exit.Counter); EmitBound(exit, OpCodes.Conv_I4); }
+                _il.Emit(OpCodes.Sub);
+                _il.Emit(OpCodes.Conv_U8);
+                _il.Emit(OpCodes.Stloc, trips);
+                _il.Emit(OpCodes.Ldloc, trips);
+                _il.Emit(OpCodes.Brfalse, unknown); // counter == bound at entry: it wraps all the way round
+                _il.Emit(OpCodes.Ldloc, trips);
+                _il.Emit(OpCodes.Ldc_I8, Math.Abs(step));
+                _il.Emit(OpCodes.Rem_Un);
+                _il.Emit(OpCodes.Brtrue, unknown);  // never lands on the bound exactly
+                _il.Emit(OpCodes.Ldloc, trips);
+                _il.Emit(OpCodes.Ldc_I8, Math.Abs(step));
+                _il.Emit(OpCodes.Div_Un);
+                _il.Emit(OpCodes.Stloc, trips);
+                break;
+            }
+            default:
+            {
+                // trips = max(1, ceil((bound - counter_0) / step)); the counter's last value must not wrap.
+                bool signed = exit.Kind == LoopExitKind.LessThanSigned;
+                var widen = signed ? OpCodes.Conv_I8 : OpCodes.Conv_U8;
+                var positive = _il.DefineLabel();
+                var counted = _il.DefineLabel();
+                EmitBound(exit, widen);
+                EmitLoadLocal(exit.Counter);
+                _il.Emit(widen);
+                _il.Emit(OpCodes.Sub);
+                _il.Emit(OpCodes.Stloc, trips);
+                _il.Emit(OpCodes.Ldloc, trips);
+                _il.Emit(OpCodes.Ldc_I8, 1L);
+                _il.Emit(OpCodes.Bge, positive);
+                _il.Emit(OpCodes.Ldc_I8, 1L);
+                _il.Emit(OpCodes.Stloc, trips);
+                _il.Emit(OpCodes.Br, counted);
+                _il.MarkLabel(positive);
+                _il.Emit(OpCodes.Ldloc, trips);
+                _il.Emit(OpCodes.Ldc_I8, step - 1);
+                _il.Emit(OpCodes.Add);
+                _il.Emit(OpCodes.Ldc_I8, step);
+                _il.Emit(OpCodes.Div);
+                _il.Emit(OpCodes.Stloc, trips);
+                _il.MarkLabel(counted);
+                EmitLoadLocal(exit.Counter);
+                _il.Emit(widen);
+                EmitLastStepOffset(trips, 0, step);
+                _il.Emit(OpCodes.Add);
+                _il.Emit(OpCodes.Ldc_I8, signed ? int.MaxValue : uint.MaxValue);
+                _il.Emit(OpCodes.Bgt, unknown);
+                break;
+            }
+        }
+    }
+
+    /// <summary>Pushes the exit bound: the local (widened with <paramref name="widen"/>) or the constant.</summary>
+    private void EmitBound(LoopExit exit, OpCode widen)
+    {
+        if (exit.BoundLocal >= 0)
+        {
+            EmitLoadLocal(exit.BoundLocal);
+            if (widen != OpCodes.Conv_I4) _il.Emit(widen);
+            return;
+        }
+        if (widen == OpCodes.Conv_I4)
+        {
+            _il.Emit(OpCodes.Ldc_I4, (int)exit.BoundConstant);
+            return;
+        }
+        _il.Emit(OpCodes.Ldc_I8, widen == OpCodes.Conv_U8 ? (long)(uint)(int)exit.BoundConstant : (int)exit.BoundConstant);
+    }
+}

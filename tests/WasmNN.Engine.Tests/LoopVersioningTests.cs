@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Text.Json;
+using WasmNN.Engine.Compilation;
+using WasmNN.Wasm.Instructions;
+using WasmNN.Wasm.Reading;
+
+namespace WasmNN.Engine.Tests;
+
+/// <summary>
+/// Loops compiled twice (no bounds checks when the entry test proves every access in bounds, checked otherwise) must
+/// behave exactly as wasm says: every case runs on our engine and on Node's V8 with the same bytes, comparing the
+/// result or trap and a hash of the whole memory afterwards.
+/// </summary>
+public class LoopVersioningTests
+{
+    private const string Module = """
+        (module
+          (memory (export "memory") 1)
+          ;; y[i] += x[i] over n floats, pointer loop "p < end" (unsigned)
+          (func (export "axpy") (param $x i32) (param $y i32) (param $n i32) (result i32)
+            (local $end i32)
+            (local.set $end (i32.add (local.get $y) (i32.shl (local.get $n) (i32.const 2))))
+            (loop $l
+              (f32.store (local.get $y) (f32.add (f32.load (local.get $y)) (f32.load (local.get $x))))
+              (local.set $x (i32.add (local.get $x) (i32.const 4)))
+              (local.set $y (i32.add (local.get $y) (i32.const 4)))
+              (br_if $l (i32.lt_u (local.get $y) (local.get $end))))
+            (local.get $y))
+          ;; clang's shape: count down by 4, addresses a + i with i += 16 (a derived local)
+          (func (export "countdown") (param $a i32) (param $n i32) (result i32)
+            (local $i i32) (local $p i32) (local $sum i32)
+            (loop $l
+              (local.set $p (i32.add (local.get $a) (local.get $i)))
+              (local.set $sum (i32.add (local.get $sum) (i32.load offset=4 (local.get $p))))
+              (i32.store (local.get $p) (local.get $sum))
+              (local.set $i (i32.add (local.get $i) (i32.const 16)))
+              (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 4)))))
+            (local.get $sum))
+          ;; signed "i < n" with the address an addend of the counter
+          (func (export "signed_bound") (param $i i32) (param $n i32) (result i32)
+            (local $sum i32)
+            (loop $l
+              (local.set $sum (i32.add (local.get $sum) (i32.load8_u offset=1 (i32.add (local.get $i) (i32.const 2)))))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $l (i32.lt_s (local.get $i) (local.get $n))))
+            (local.get $sum))
+          ;; "i != n" stepping by 3: lands on n only when the distance is a multiple of 3
+          (func (export "not_equal") (param $i i32) (param $n i32) (result i32)
+            (local $sum i32)
+            (loop $l
+              (local.set $sum (i32.add (local.get $sum) (i32.load16_u (local.get $i))))
+              (local.set $i (i32.add (local.get $i) (i32.const 3)))
+              (br_if $l (i32.ne (local.get $i) (local.get $n))))
+            (local.get $sum))
+          ;; a base near 2^32 plus an addend wraps to a valid low address
+          (func (export "wrapping_base") (param $b i32) (param $n i32) (result i32)
+            (local $sum i32)
+            (loop $l
+              (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $b) (i32.const 32)))))
+              (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+              (br_if $l (local.get $n)))
+            (local.get $sum)))
+        """;
+
+    public static TheoryData<string, int[]> Cases => new()
+    {
+        { "axpy", [0, 4096, 1000] },
+        { "axpy", [0, 65536 - 400, 100] },
+        { "axpy", [0, 65536 - 400, 101] },      // the last store is out of bounds: earlier ones must land
+        { "axpy", [65536 - 40, 0, 20] },        // the loads run out first
+        { "axpy", [0, 100, 0] },                // n = 0 still runs the body once
+        { "countdown", [64, 400] },
+        { "countdown", [65536 - 1600, 400] },   // last load reaches exactly the end
+        { "countdown", [65536 - 1599, 400] },   // one byte over
+        { "countdown", [0, 6] },                // not a multiple of 4: runs until the counter wraps and traps
+        { "signed_bound", [10, 5000] },
+        { "signed_bound", [65536 - 103, 65536 - 3] },
+        { "signed_bound", [65536 - 102, 65536 - 2] },
+        { "signed_bound", [int.MaxValue - 5, int.MaxValue] },
+        { "signed_bound", [-10, 5] },           // negative start: addresses wrap, the checked copy traps
+        { "not_equal", [0, 3000] },
+        { "not_equal", [0, 65535] },            // last load at 65532..65534: in bounds
+        { "not_equal", [1, 65536] },            // 65533 + 2 bytes = 65535: in bounds... then 65536 + 2 is not
+        { "not_equal", [0, 3001] },             // never equal: walks off the end and traps
+        { "wrapping_base", [-32, 10] },         // b + 32 wraps to 0
+        { "wrapping_base", [-16, 10] },         // wraps to 16
+        { "wrapping_base", [65536 - 36, 3] },
+        { "wrapping_base", [65536 - 35, 3] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void VersionedLoop_ResultTrapAndMemory_MatchV8(string export, int[] arguments)
+    {
+        var bytes = Wat.Assemble(Module);
+        Assert.Equal(RunOnV8(bytes, export, arguments), RunOnEngine(bytes, export, arguments));
+    }
+
+    [Theory]
+    [InlineData("axpy")]
+    [InlineData("countdown")]
+    [InlineData("signed_bound")]
+    [InlineData("not_equal")]
+    [InlineData("wrapping_base")]
+    public void Analyze_LoopsOfTheModule_AreVersionable(string export)
+    {
+        var module = ModuleReader.Read(Wat.Assemble(Module));
+        var body = module.Codes[(int)module.Exports.Single(e => e.Name == export).Index];
+        var reader = new InstructionReader(body.Code.Span, body.CodeOffset);
+        int loopAt = -1;
+        while (!reader.AtEnd && loopAt < 0)
+        {
+            var ins = reader.Read();
+            if (ins.Opcode == Opcode.Loop) loopAt = ins.Offset - body.CodeOffset;
+        }
+        var loop = VersionableLoop.TryAnalyze(body.Code.Span[loopAt..], body.CodeOffset + loopAt);
+        Assert.NotNull(loop);
+        Assert.NotEmpty(loop.Bases);
+    }
+
+    /// <summary>What a call observably did: its result or trap, and an FNV hash of the memory.</summary>
+    private sealed record Outcome(string Result, uint MemoryHash);
+
+    private static uint Hash(ReadOnlySpan<byte> memory)
+    {
+        uint hash = 2166136261;
+        foreach (byte b in memory) hash = (hash ^ b) * 16777619;
+        return hash;
+    }
+
+    private static Outcome RunOnEngine(byte[] bytes, string export, int[] arguments)
+    {
+        var engine = new Engine();
+        var instance = new Linker(engine).Instantiate(engine.Compile(bytes));
+        var memory = instance.GetMemory()!;
+        Fill(memory.Span);
+        string result;
+        try
+        {
+            result = instance.GetFunction(export)!.Call([.. arguments.Select(WasmValue.FromInt32)])[0].AsInt32().ToString();
+        }
+        catch (WasmTrapException trap)
+        {
+            result = trap.Kind == TrapKind.MemoryOutOfBounds ? "trap: out of bounds" : $"trap: {trap.Kind}";
+        }
+        return new Outcome(result, Hash(memory.Span));
+    }
+
+    private static void Fill(Span<byte> memory)
+    {
+        for (int i = 0; i < memory.Length; i++) memory[i] = (byte)(i * 7 + (i >> 8));
+    }
+
+    private static Outcome RunOnV8(byte[] bytes, string export, int[] arguments)
+    {
+        const string Script = """
+            const [wasm, name, args] = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+            const { exports } = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(wasm, 'base64')), {});
+            const memory = new Uint8Array(exports.memory.buffer);
+            for (let i = 0; i < memory.length; i++) memory[i] = (i * 7 + (i >> 8)) & 255;
+            let result;
+            try { result = String(exports[name](...args)); }
+            catch (e) { result = /out of bounds/.test(e.message) ? 'trap: out of bounds' : 'trap: ' + e.message; }
+            let hash = 2166136261;
+            for (const b of memory) hash = Math.imul(hash ^ b, 16777619) >>> 0;
+            console.log(JSON.stringify({ result, hash }));
+            """;
+        var start = new ProcessStartInfo("node") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-e");
+        start.ArgumentList.Add(Script);
+        using var node = Process.Start(start)!;
+        node.StandardInput.Write(JsonSerializer.Serialize(new object[] { Convert.ToBase64String(bytes), export, arguments }));
+        node.StandardInput.Close();
+        string output = node.StandardOutput.ReadToEnd();
+        string errors = node.StandardError.ReadToEnd();
+        node.WaitForExit();
+        Assert.True(node.ExitCode == 0, errors);
+        var json = JsonDocument.Parse(output).RootElement;
+        return new Outcome(json.GetProperty("result").GetString()!, json.GetProperty("hash").GetUInt32());
+    }
+}
