@@ -91,17 +91,28 @@ internal sealed partial class FunctionCompiler
     private void EmitEffectiveAddress(in Instruction ins, int size)
     {
         _boundsChecks ??= BoundsCheckPlan.Analyze(_body);
-        long checkedBytes = _boundsChecks.CheckedBytes(ins, size);
+        long checkedBytes = _boundsProven ? 0 : _boundsChecks.CheckedBytes(ins, size);
         long offset = (long)ins.MemArg.Offset;
-        // The address stays on the IL stack (no temporary: fewer local references for the JIT's budget).
-        _il.Emit(OpCodes.Conv_U8);
-        if (checkedBytes > 0)
+        int baseLocal = _boundsChecks.BaseLocal(ins);
+        if (checkedBytes > 0 && baseLocal >= 0)
         {
-            _il.Emit(OpCodes.Dup);
-            _il.Emit(OpCodes.Ldloc, _memorySize!);
-            _il.Emit(OpCodes.Ldc_I8, offset + checkedBytes);
-            _il.Emit(OpCodes.Sub);
-            EmitTrapUnless(OpCodes.Ble, TrapKind.MemoryOutOfBounds);
+            // The address is an unchanged local: drop the copy and read the local again after the check, so no value
+            // crosses the check's branch (the JIT would copy it) and one zero-extended register serves the whole run.
+            _il.Emit(OpCodes.Pop);
+            EmitLoadLocal(baseLocal);
+            _il.Emit(OpCodes.Conv_U8);
+            EmitBoundsCheck(offset + checkedBytes);
+            EmitLoadLocal(baseLocal);
+            _il.Emit(OpCodes.Conv_U8);
+        }
+        else
+        {
+            _il.Emit(OpCodes.Conv_U8);
+            if (checkedBytes > 0)
+            {
+                _il.Emit(OpCodes.Dup);
+                EmitBoundsCheck(offset + checkedBytes);
+            }
         }
         _il.Emit(OpCodes.Conv_U);
         _il.Emit(OpCodes.Ldloc, _memoryBase!);

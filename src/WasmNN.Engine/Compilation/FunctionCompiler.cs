@@ -63,11 +63,13 @@ internal sealed partial class FunctionCompiler
             _nextOpcode = next?.Opcode;
             _offset = ins.Offset;
             if (Current.Unreachable && !SkipDeadInstruction(ins)) continue;
-            if (!(TryCompileControl(ins) || TryCompileVariable(ins) || TryCompileMemory(ins) || TryCompileNumeric(ins)
-                  || TryCompileReference(ins) || TryCompileSimd(ins)))
+            if (ins.Opcode == Opcode.Loop && TryCompileVersionedLoop(ins) is int loopEnd)
             {
-                throw new NotSupportedException($"instruction {OpcodeTable.Get(ins.Opcode).Mnemonic} at byte offset 0x{ins.Offset:x} is not supported by the engine");
+                // Both copies are compiled: continue after the loop's end.
+                while (next is Instruction skipped && skipped.Offset < loopEnd) next = reader.AtEnd ? null : reader.Read();
+                continue;
             }
+            CompileInstruction(ins);
         }
         if (_trapSite is not null)
         {
@@ -79,6 +81,15 @@ internal sealed partial class FunctionCompiler
             _il.Emit(OpCodes.Throw);
         }
         WarnIfPastJitLimits();
+    }
+
+    private void CompileInstruction(in Instruction ins)
+    {
+        if (!(TryCompileControl(ins) || TryCompileVariable(ins) || TryCompileMemory(ins) || TryCompileNumeric(ins)
+              || TryCompileReference(ins) || TryCompileSimd(ins)))
+        {
+            throw new NotSupportedException($"instruction {OpcodeTable.Get(ins.Opcode).Mnemonic} at byte offset 0x{ins.Offset:x} is not supported by the engine");
+        }
     }
 
     /// <summary>
@@ -175,6 +186,7 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Stloc, _memoryBase);
         _il.Emit(OpCodes.Ldfld, Field(typeof(WasmMemory), nameof(WasmMemory.Size)));
         _il.Emit(OpCodes.Stloc, _memorySize!);
+        EmitBoundsLimits();
     }
 
     // ---- Traps ----
