@@ -1,0 +1,60 @@
+;; Inner loop of a 3x3 f32 convolution (one channel, stride 1): out[y][x] = sum w[dy][dx] * in[y+dy][x+dx],
+;; eight outputs per iteration (both vectors computed, then stored), 18 unaligned loads from three row
+;; pointers at static offsets 0,4,8,16,20,24.
+;; conv(pin, pout, pw, width, rows, reps): input rows are width + 8 floats apart, output rows width floats;
+;; width is a multiple of 8. FLOPs: 18 * width * rows * reps.
+(module
+  (memory (export "memory") 16)
+  (func (export "conv") (param $pin i32) (param $pout i32) (param $pw i32) (param $width i32) (param $rows i32) (param $reps i32)
+    (local $acc0 v128) (local $acc1 v128) (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $o i32) (local $end i32) (local $y i32) (local $stride i32)
+    (local $w00 v128) (local $w01 v128) (local $w02 v128) (local $w10 v128) (local $w11 v128) (local $w12 v128) (local $w20 v128) (local $w21 v128) (local $w22 v128)
+    (local.set $w00 (v128.load32_splat offset=0 (local.get $pw)))
+    (local.set $w01 (v128.load32_splat offset=4 (local.get $pw)))
+    (local.set $w02 (v128.load32_splat offset=8 (local.get $pw)))
+    (local.set $w10 (v128.load32_splat offset=12 (local.get $pw)))
+    (local.set $w11 (v128.load32_splat offset=16 (local.get $pw)))
+    (local.set $w12 (v128.load32_splat offset=20 (local.get $pw)))
+    (local.set $w20 (v128.load32_splat offset=24 (local.get $pw)))
+    (local.set $w21 (v128.load32_splat offset=28 (local.get $pw)))
+    (local.set $w22 (v128.load32_splat offset=32 (local.get $pw)))
+    (local.set $stride (i32.shl (i32.add (local.get $width) (i32.const 8)) (i32.const 2)))
+    (loop $rep
+      (local.set $y (i32.const 0))
+      (loop $row
+        (local.set $r0 (i32.add (local.get $pin) (i32.mul (local.get $y) (local.get $stride))))
+        (local.set $r1 (i32.add (local.get $r0) (local.get $stride)))
+        (local.set $r2 (i32.add (local.get $r1) (local.get $stride)))
+        (local.set $o (i32.add (local.get $pout) (i32.shl (i32.mul (local.get $y) (local.get $width)) (i32.const 2))))
+        (local.set $end (i32.add (local.get $o) (i32.shl (local.get $width) (i32.const 2))))
+        (loop $x
+          (local.set $acc0
+            (f32x4.add (f32x4.add (f32x4.add (f32x4.add (f32x4.add (f32x4.add (f32x4.add (f32x4.add (f32x4.mul (local.get $w00) (v128.load offset=0 (local.get $r0)))
+            (f32x4.mul (local.get $w01) (v128.load offset=4 (local.get $r0))))
+            (f32x4.mul (local.get $w02) (v128.load offset=8 (local.get $r0))))
+            (f32x4.mul (local.get $w10) (v128.load offset=0 (local.get $r1))))
+            (f32x4.mul (local.get $w11) (v128.load offset=4 (local.get $r1))))
+            (f32x4.mul (local.get $w12) (v128.load offset=8 (local.get $r1))))
+            (f32x4.mul (local.get $w20) (v128.load offset=0 (local.get $r2))))
+            (f32x4.mul (local.get $w21) (v128.load offset=4 (local.get $r2))))
+            (f32x4.mul (local.get $w22) (v128.load offset=8 (local.get $r2)))))
+          (local.set $acc1
+            (f32x4.add (f32x4.add (f32x4.add (f32x4.add (f32x4.add (f32x4.add (f32x4.add (f32x4.add (f32x4.mul (local.get $w00) (v128.load offset=16 (local.get $r0)))
+            (f32x4.mul (local.get $w01) (v128.load offset=20 (local.get $r0))))
+            (f32x4.mul (local.get $w02) (v128.load offset=24 (local.get $r0))))
+            (f32x4.mul (local.get $w10) (v128.load offset=16 (local.get $r1))))
+            (f32x4.mul (local.get $w11) (v128.load offset=20 (local.get $r1))))
+            (f32x4.mul (local.get $w12) (v128.load offset=24 (local.get $r1))))
+            (f32x4.mul (local.get $w20) (v128.load offset=16 (local.get $r2))))
+            (f32x4.mul (local.get $w21) (v128.load offset=20 (local.get $r2))))
+            (f32x4.mul (local.get $w22) (v128.load offset=24 (local.get $r2)))))
+          (v128.store offset=0 (local.get $o) (local.get $acc0))
+          (v128.store offset=16 (local.get $o) (local.get $acc1))
+          (local.set $r0 (i32.add (local.get $r0) (i32.const 32)))
+          (local.set $r1 (i32.add (local.get $r1) (i32.const 32)))
+          (local.set $r2 (i32.add (local.get $r2) (i32.const 32)))
+          (local.set $o (i32.add (local.get $o) (i32.const 32)))
+          (br_if $x (i32.lt_u (local.get $o) (local.get $end))))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br_if $row (i32.lt_u (local.get $y) (local.get $rows))))
+      (local.set $reps (i32.sub (local.get $reps) (i32.const 1)))
+      (br_if $rep (i32.gt_s (local.get $reps) (i32.const 0))))))

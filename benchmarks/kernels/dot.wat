@@ -1,0 +1,30 @@
+;; f32 dot product: 4 independent f32x4 accumulators, 16 floats per iteration.
+;; dot(pa, pb, n, reps) -> f32 runs the whole product `reps` times; n is a multiple of 16. FLOPs: 2 * n * reps.
+(module
+  (memory (export "memory") 16)
+  (func (export "dot") (param $pa i32) (param $pb i32) (param $n i32) (param $reps i32) (result f32)
+    (local $a i32) (local $b i32) (local $end i32) (local $total f32)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (loop $rep
+      (local.set $a (local.get $pa))
+      (local.set $b (local.get $pb))
+      (local.set $end (i32.add (local.get $pa) (i32.shl (local.get $n) (i32.const 2))))
+      (local.set $s0 (v128.const i64x2 0 0))
+      (local.set $s1 (v128.const i64x2 0 0))
+      (local.set $s2 (v128.const i64x2 0 0))
+      (local.set $s3 (v128.const i64x2 0 0))
+      (loop $i
+        (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (v128.load offset=0 (local.get $a)) (v128.load offset=0 (local.get $b)))))
+        (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (v128.load offset=16 (local.get $a)) (v128.load offset=16 (local.get $b)))))
+        (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (v128.load offset=32 (local.get $a)) (v128.load offset=32 (local.get $b)))))
+        (local.set $s3 (f32x4.add (local.get $s3) (f32x4.mul (v128.load offset=48 (local.get $a)) (v128.load offset=48 (local.get $b)))))
+        (local.set $a (i32.add (local.get $a) (i32.const 64)))
+        (local.set $b (i32.add (local.get $b) (i32.const 64)))
+        (br_if $i (i32.lt_u (local.get $a) (local.get $end))))
+      (local.set $s0 (f32x4.add (f32x4.add (local.get $s0) (local.get $s1)) (f32x4.add (local.get $s2) (local.get $s3))))
+      (local.set $total (f32.add (local.get $total)
+        (f32.add (f32.add (f32x4.extract_lane 0 (local.get $s0)) (f32x4.extract_lane 1 (local.get $s0)))
+                 (f32.add (f32x4.extract_lane 2 (local.get $s0)) (f32x4.extract_lane 3 (local.get $s0))))))
+      (local.set $reps (i32.sub (local.get $reps) (i32.const 1)))
+      (br_if $rep (i32.gt_s (local.get $reps) (i32.const 0))))
+    (local.get $total)))
