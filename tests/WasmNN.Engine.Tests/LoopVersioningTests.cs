@@ -65,20 +65,25 @@ public class LoopVersioningTests
     public static TheoryData<string, int[]> Cases => new()
     {
         { "axpy", [0, 4096, 1000] },
+        { "axpy", [0, 4096, 1001] },            // odd trip count: one peeled body, then pairs
+        { "axpy", [0, 4096, 1] },
         { "axpy", [0, 65536 - 400, 100] },
         { "axpy", [0, 65536 - 400, 101] },      // the last store is out of bounds: earlier ones must land
         { "axpy", [65536 - 40, 0, 20] },        // the loads run out first
         { "axpy", [0, 100, 0] },                // n = 0 still runs the body once
         { "countdown", [64, 400] },
+        { "countdown", [64, 4] },
         { "countdown", [65536 - 1600, 400] },   // last load reaches exactly the end
         { "countdown", [65536 - 1599, 400] },   // one byte over
         { "countdown", [0, 6] },                // not a multiple of 4: runs until the counter wraps and traps
         { "signed_bound", [10, 5000] },
+        { "signed_bound", [10, 5001] },
         { "signed_bound", [65536 - 103, 65536 - 3] },
         { "signed_bound", [65536 - 102, 65536 - 2] },
         { "signed_bound", [int.MaxValue - 5, int.MaxValue] },
         { "signed_bound", [-10, 5] },           // negative start: addresses wrap, the checked copy traps
         { "not_equal", [0, 3000] },
+        { "not_equal", [0, 3003] },
         { "not_equal", [0, 65535] },            // last load at 65532..65534: in bounds
         { "not_equal", [1, 65536] },            // 65533 + 2 bytes = 65535: in bounds... then 65536 + 2 is not
         { "not_equal", [0, 3001] },             // never equal: walks off the end and traps

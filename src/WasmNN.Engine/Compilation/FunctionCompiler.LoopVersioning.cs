@@ -7,12 +7,17 @@ namespace WasmNN.Engine.Compilation;
 /// Loop versioning for bounds checks. For a loop whose trip count and addresses are known at entry
 /// (<see cref="VersionableLoop"/>), one test at entry proves every access of every iteration in bounds; the loop
 /// is then compiled twice: without bounds checks for when the test passes, and as usual for when it does not (the
-/// checked copy traps exactly where wasm would, after the same side effects).
+/// checked copy traps exactly where wasm would, after the same side effects). A small proven loop is also unrolled
+/// twice, as V8 does: with the trip count known, an odd iteration is peeled first and the loop runs pairs, the
+/// first body of each pair evaluating its exit condition only for the side effects.
 /// </summary>
 internal sealed partial class FunctionCompiler
 {
     /// <summary>Wasm bytes of the largest loop worth compiling twice.</summary>
     private const int MaxVersionedLoopBytes = 4096;
+
+    /// <summary>Wasm bytes of the largest loop body worth unrolling (the proven copy then holds it three times).</summary>
+    private const int MaxUnrolledBodyBytes = 512;
 
     /// <summary>Trip counts above this take the checked copy (keeps the entry test's 64-bit sums far from overflow).</summary>
     private const long MaxProvenTripCount = 1L << 30;
@@ -32,15 +37,44 @@ internal sealed partial class FunctionCompiler
         if (VersionableLoop.TryAnalyze(code, loop.Offset) is not { Bases.Count: > 0 } shape) return null;
         var checkedCopy = _il.DefineLabel();
         var done = _il.DefineLabel();
-        EmitLoopEntryTest(shape, checkedCopy);
+        var trips = RentTemp(typeof(long));
+        EmitLoopEntryTest(shape, trips, checkedCopy);
         _boundsProven = true;
-        CompileRange(loop.Offset, shape.EndOffset);
+        if (shape.BranchOffset - shape.BodyOffset <= MaxUnrolledBodyBytes) CompileUnrolledPairs(loop, shape, trips, done);
+        else CompileRange(loop.Offset, shape.EndOffset);
         _boundsProven = false;
+        ReturnTemp(trips);
         _il.Emit(OpCodes.Br, done);
         _il.MarkLabel(checkedCopy);
         CompileRange(loop.Offset, shape.EndOffset);
         _il.MarkLabel(done);
         return shape.EndOffset;
+    }
+
+    /// <summary>An odd trip count runs one peeled body first; then the loop runs two bodies per iteration.</summary>
+    private void CompileUnrolledPairs(in Instruction loop, VersionableLoop shape, LocalBuilder trips, Label done)
+    {
+        var pairs = _il.DefineLabel();
+        _il.Emit(OpCodes.Ldloc, trips);
+        _il.Emit(OpCodes.Ldc_I8, 1L);
+        _il.Emit(OpCodes.And);
+        _il.Emit(OpCodes.Brfalse, pairs);
+        CompileBodyWithoutExit(shape);
+        _il.Emit(OpCodes.Ldloc, trips);
+        _il.Emit(OpCodes.Ldc_I8, 1L);
+        _il.Emit(OpCodes.Beq, done);
+        _il.MarkLabel(pairs);
+        CompileRange(loop.Offset, shape.BodyOffset);
+        CompileBodyWithoutExit(shape);
+        CompileRange(shape.BodyOffset, shape.EndOffset);
+    }
+
+    /// <summary>The body with its closing <c>br_if 0</c> replaced by dropping the condition.</summary>
+    private void CompileBodyWithoutExit(VersionableLoop shape)
+    {
+        CompileRange(shape.BodyOffset, shape.BranchOffset);
+        Pop();
+        _il.Emit(OpCodes.Pop);
     }
 
     private void CompileRange(int startOffset, int endOffset)
@@ -57,10 +91,12 @@ internal sealed partial class FunctionCompiler
         }
     }
 
-    /// <summary>Branches to <paramref name="checkedCopy"/> unless the trip count is known and every access fits.</summary>
-    private void EmitLoopEntryTest(VersionableLoop shape, Label checkedCopy)
+    /// <summary>
+    /// Stores the trip count in <paramref name="trips"/>; branches to <paramref name="checkedCopy"/> unless it is known
+    /// and every access fits.
+    /// </summary>
+    private void EmitLoopEntryTest(VersionableLoop shape, LocalBuilder trips, Label checkedCopy)
     {
-        var trips = RentTemp(typeof(long));
         EmitTripCount(shape.Exit, trips, checkedCopy);
         _il.Emit(OpCodes.Ldloc, trips);
         _il.Emit(OpCodes.Ldc_I8, MaxProvenTripCount);
@@ -81,7 +117,6 @@ internal sealed partial class FunctionCompiler
             _il.Emit(OpCodes.Ldloc, _memorySize!);
             _il.Emit(OpCodes.Bgt, checkedCopy);
         }
-        ReturnTemp(trips);
     }
 
     /// <summary>Pushes (trips + <paramref name="extra"/>) * <paramref name="step"/>.</summary>

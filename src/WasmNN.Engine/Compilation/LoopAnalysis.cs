@@ -44,12 +44,20 @@ internal sealed record LoopBase(IReadOnlyList<LoopTerm> Terms, long MaxEnd);
 /// </summary>
 internal sealed class VersionableLoop
 {
-    private VersionableLoop(int endOffset, LoopExit exit, IReadOnlyList<LoopBase> bases)
+    private VersionableLoop(int bodyOffset, int branchOffset, int endOffset, LoopExit exit, IReadOnlyList<LoopBase> bases)
     {
+        BodyOffset = bodyOffset;
+        BranchOffset = branchOffset;
         EndOffset = endOffset;
         Exit = exit;
         Bases = bases;
     }
+
+    /// <summary>File offset of the body's first instruction (after <c>loop</c>).</summary>
+    public int BodyOffset { get; }
+
+    /// <summary>File offset of the closing <c>br_if 0</c>.</summary>
+    public int BranchOffset { get; }
 
     /// <summary>File offset just past the loop's <c>end</c>.</summary>
     public int EndOffset { get; }
@@ -65,6 +73,7 @@ internal sealed class VersionableLoop
         var loop = reader.Read();
         if (loop.Opcode != Opcode.Loop || loop.BlockType != BlockType.Empty) return null;
         var walk = new Walk();
+        int bodyOffset = reader.Offset;
         Instruction? previous = null;
         while (!reader.AtEnd)
         {
@@ -72,8 +81,8 @@ internal sealed class VersionableLoop
             if (ins.Opcode == Opcode.End)
             {
                 // The body must end "br_if 0; end".
-                if (previous is not { Opcode: Opcode.BrIf, Index: 0 }) return null;
-                return walk.Finish(reader.Offset);
+                if (previous is not { Opcode: Opcode.BrIf, Index: 0 } branch) return null;
+                return walk.Finish(bodyOffset, branch.Offset, reader.Offset);
             }
             if (previous is { Opcode: Opcode.BrIf }) return null; // a br_if not at the end
             if (!walk.Step(ins)) return null;
@@ -188,7 +197,7 @@ internal sealed class VersionableLoop
             return true;
         }
 
-        public VersionableLoop? Finish(int endOffset)
+        public VersionableLoop? Finish(int bodyOffset, int branchOffset, int endOffset)
         {
             if (ExitOf(_condition) is not { } exit) return null;
             var bases = new List<LoopBase>();
@@ -206,7 +215,7 @@ internal sealed class VersionableLoop
                 }
                 bases.Add(new LoopBase(terms, group.Max(a => a.End)));
             }
-            return new VersionableLoop(endOffset, exit, bases);
+            return new VersionableLoop(bodyOffset, branchOffset, endOffset, exit, bases);
         }
 
         private LoopExit? ExitOf(Value condition)
