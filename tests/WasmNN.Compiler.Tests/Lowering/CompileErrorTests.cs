@@ -1,5 +1,6 @@
 using WasmNN.Compiler.IO;
 using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Operators;
 using WasmNN.Onnx;
 
 namespace WasmNN.Compiler.Tests.Lowering;
@@ -9,15 +10,33 @@ public sealed class CompileErrorTests
     [Fact]
     public void Compile_OperatorWithoutKernel_ThrowsNamingNodeAndOperator()
     {
-        var graph = new Graph("softmax", 13);
+        var graph = new Graph("sin", 13);
         var x = new Value("x", DataType.Float32, [1, 4]);
         graph.Inputs.Add(x);
-        graph.Outputs.Add(graph.AddNode("Softmax", [x], ["y"], name: "my_node").Outputs[0]!);
+        graph.Outputs.Add(graph.AddNode("Sin", [x], ["y"], name: "my_node").Outputs[0]!);
 
         var error = Assert.ThrowsAny<Exception>(() => ModelCompiler.Compile(graph));
 
         Assert.True(error is UnsupportedOperatorException, error.ToString());
-        Assert.Contains("Softmax", error.Message);
+        Assert.Contains("Sin", error.Message);
+        Assert.Contains("my_node", error.Message);
+    }
+
+    [Fact]
+    public void Compile_KernelRejectsVariant_ThrowsNamingNodeAndReason()
+    {
+        var graph = new Graph("gather", 13);
+        var x = new Value("x", DataType.Float32, [4, 3]);
+        var positions = new Value("positions", DataType.Float32, [2]);
+        graph.Inputs.AddRange([x, positions]);
+        var indices = graph.AddNode("Cast", [positions], ["indices"], new AttributeBag(("to", 7L))).Outputs[0]!;
+        graph.Outputs.Add(graph.AddNode("Gather", [x, indices], ["y"], name: "lookup").Outputs[0]!);
+
+        var error = Assert.ThrowsAny<Exception>(() => ModelCompiler.Compile(graph));
+
+        Assert.True(error is UnsupportedOperatorException, error.ToString());
+        Assert.Contains("lookup", error.Message);
+        Assert.Contains("indices input must be a constant", error.Message);
     }
 
     [Fact]
