@@ -115,19 +115,19 @@ public static class KernelCatalog
         {
             Emit = (e, _) => SoftmaxKernel.Emit(e),
         });
-        kernels.Add(new KernelDefinition(MatMulFloat32, "MatMul", ElementType.Float32, ElementType.Float32, ["a", "b", "c", "m", "k", "n"],
-            "c[m,n] = sum_k a[m,k] b[k,n], row-major; 4x8 f32x4 register tiles, scalar tail")
+        kernels.Add(new KernelDefinition(MatMulFloat32, "MatMul", ElementType.Float32, ElementType.Float32, ["a", "b", "c", "m", "k", "n", "scratch"],
+            "c[m,n] = sum_k a[m,k] b[k,n], row-major; scratch holds k*32 bytes (packed panels of b); 4x8 f32x4 register tiles, scalar tail")
         {
             Emit = (e, _) => MatMulKernels.EmitFloat32(e),
         });
-        kernels.Add(new KernelDefinition(MatMulInt8, "MatMul", ElementType.Int8, ElementType.Int32, ["a", "b", "c", "m", "k", "n"],
-            "c[m,n] = sum_k a[m,k] b[k,n] with i8 inputs and i32 accumulation (exact while |sum| < 2^31; wraps beyond)")
+        kernels.Add(new KernelDefinition(MatMulInt8, "MatMul", ElementType.Int8, ElementType.Int32, ["a", "b", "c", "m", "k", "n", "scratch"],
+            "c[m,n] = sum_k a[m,k] b[k,n] with i8 inputs and i32 accumulation (exact while |sum| < 2^31; wraps beyond); scratch holds k*8 bytes")
         {
             Emit = (e, _) => MatMulKernels.EmitInt8(e),
         });
         kernels.Add(new KernelDefinition(Conv2dFloat32, "Conv2D", ElementType.Float32, ElementType.Float32,
             ["x", "w", "bias", "y", "scratch", "n", "c", "h", "w_in", "k", "r", "s", "stride_h", "stride_w", "pad_h", "pad_w"],
-            "NCHW x, KCRS w, optional bias (0 = none), symmetric zero padding; im2col into scratch (c*r*s*oh*ow floats) then matmul_f32")
+            "NCHW x, KCRS w, optional bias (0 = none), symmetric zero padding; im2col into scratch then matmul_f32; scratch holds (c*r*s*oh*ow + 8*c*r*s) floats, or 8*c*r*s for a 1x1 stride-1 unpadded kernel")
         {
             Emit = (e, context) => ConvKernel.Emit(e, context.FunctionIndex(MatMulFloat32)),
         });

@@ -10,7 +10,11 @@ public sealed partial class KernelLibrary
         CheckOwned(b);
         var plan = BroadcastPlan.Create(a.Shape, b.Shape);
         var kernel = Kernel(KernelCatalog.BinaryName(operation, a.ElementType));
-        var y = Empty<T>(plan.OutputShape);
+        return Run(Empty<T>(plan.OutputShape), y => BinaryCalls(kernel, plan, a, b, y));
+    }
+
+    private static void BinaryCalls<T>(BoundKernel kernel, BroadcastPlan plan, WasmTensor<T> a, WasmTensor<T> b, WasmTensor<T> y) where T : unmanaged
+    {
         int size = a.ElementType.SizeInBytes();
         var dims = plan.Dimensions;
         int outer = dims.Length - 2;
@@ -37,7 +41,6 @@ public sealed partial class KernelLibrary
                 index[axis] = 0;
             }
         }
-        return y;
     }
 
     internal WasmTensor<T> BinaryWithScalar<T>(BinaryOperation operation, WasmTensor<T> a, T b) where T : unmanaged
@@ -56,9 +59,8 @@ public sealed partial class KernelLibrary
     {
         CheckOwned(x);
         if (!KernelCatalog.HasUnary(operation, x.ElementType)) throw new NotSupportedException($"{operation} has no {x.ElementType} kernel");
-        var y = Empty<T>(x.ShapeArray);
-        Kernel(KernelCatalog.UnaryName(operation, x.ElementType)).Invoke([x.Address, y.Address, x.Length]);
-        return y;
+        var kernel = Kernel(KernelCatalog.UnaryName(operation, x.ElementType));
+        return Run(Empty<T>(x.ShapeArray), y => kernel.Invoke([x.Address, y.Address, x.Length]));
     }
 
     internal WasmTensor<float> Clip(WasmTensor<float> x, float min, float max)
@@ -91,27 +93,55 @@ public sealed partial class KernelLibrary
         if (b.Shape[^2] != k) throw new ArgumentException($"MatMul: a has {k} columns but b has {b.Shape[^2]} rows");
         var kernel = Kernel(kernelName);
         int inSize = a.ElementType.SizeInBytes(), outSize = ElementTypeExtensions.Of<TOut>().SizeInBytes();
-        if (b.Rank == 2)
+        // The kernel packs 8 columns of b at a time into scratch.
+        int scratch = Allocator.Allocate(8L * k * inSize);
+        try
         {
-            int[] shape = a.Rank == 1 ? [n] : [.. a.ShapeArray[..^1], n];
-            var y = Empty<TOut>(shape);
-            int rows = a.Rank == 1 ? 1 : a.Length / Math.Max(k, 1);
-            if (k == 0) rows = y.Length / Math.Max(n, 1);
-            kernel.Invoke([a.Address, b.Address, y.Address, rows, k, n]);
+            if (b.Rank == 2)
+            {
+                int[] shape = a.Rank == 1 ? [n] : [.. a.ShapeArray[..^1], n];
+                int rows = a.Rank == 1 ? 1 : TensorLength(shape) / Math.Max(n, 1);
+                return Run(Empty<TOut>(shape), y => kernel.Invoke([a.Address, b.Address, y.Address, rows, k, n, scratch]));
+            }
+            if (a.Rank != b.Rank || !a.Shape[..^2].SequenceEqual(b.Shape[..^2]))
+            {
+                throw new ArgumentException($"MatMul: batch dimensions differ: [{string.Join(", ", a.ShapeArray)}] and [{string.Join(", ", b.ShapeArray)}]");
+            }
+            int batches = TensorLength(a.Shape[..^2]);
+            return Run(Empty<TOut>([.. a.ShapeArray[..^1], n]), y =>
+            {
+                for (int i = 0; i < batches; i++)
+                {
+                    kernel.Invoke([a.Address + i * m * k * inSize, b.Address + i * k * n * inSize, y.Address + i * m * n * outSize, m, k, n, scratch]);
+                }
+            });
+        }
+        finally
+        {
+            Allocator.Free(scratch);
+        }
+    }
+
+    /// <summary>Runs the kernel call(s) writing <paramref name="y"/>; disposes it if they fail (a trap) so it does not leak.</summary>
+    private static WasmTensor<T> Run<T>(WasmTensor<T> y, Action<WasmTensor<T>> call) where T : unmanaged
+    {
+        try
+        {
+            call(y);
             return y;
         }
-        if (!a.Shape[..^2].SequenceEqual(b.Shape[..^2]))
+        catch
         {
-            throw new ArgumentException($"MatMul: batch dimensions differ: [{string.Join(", ", a.ShapeArray)}] and [{string.Join(", ", b.ShapeArray)}]");
+            y.Dispose();
+            throw;
         }
-        var batched = Empty<TOut>([.. a.ShapeArray[..^1], n]);
-        int batches = a.Length / Math.Max(m * k, 1);
-        if (m * k == 0) batches = b.Length / Math.Max(k * n, 1);
-        for (int i = 0; i < batches; i++)
-        {
-            kernel.Invoke([a.Address + i * m * k * inSize, b.Address + i * k * n * inSize, batched.Address + i * m * n * outSize, m, k, n]);
-        }
-        return batched;
+    }
+
+    private static int TensorLength(ReadOnlySpan<int> shape)
+    {
+        long length = 1;
+        foreach (int d in shape) length *= d;
+        return checked((int)length);
     }
 
     internal WasmTensor<float> Conv2d(WasmTensor<float> x, WasmTensor<float> weights, WasmTensor<float>? bias, int strideH, int strideW, int padH, int padW)
@@ -127,18 +157,18 @@ public sealed partial class KernelLibrary
         if (strideH < 1 || strideW < 1 || padH < 0 || padW < 0) throw new ArgumentException("Conv2d: strides must be >= 1 and padding >= 0");
         int oh = (h + 2 * padH - r) / strideH + 1, ow = (w + 2 * padW - s) / strideW + 1;
         if (oh < 1 || ow < 1) throw new ArgumentException($"Conv2d: a {r}x{s} kernel does not fit a padded {h}x{w} image");
-        var y = Empty<float>([n, k, oh, ow]);
         bool direct = r == 1 && s == 1 && strideH == 1 && strideW == 1 && padH == 0 && padW == 0;
-        int scratch = direct ? 0 : Allocator.Allocate((long)c * r * s * oh * ow * sizeof(float));
+        long patches = direct ? 0 : (long)c * r * s * oh * ow;
+        int scratch = Allocator.Allocate((patches + 8L * c * r * s) * sizeof(float));
         try
         {
-            Kernel(KernelCatalog.Conv2dFloat32).Invoke([x.Address, weights.Address, bias?.Address ?? 0, y.Address, scratch, n, c, h, w, k, r, s, strideH, strideW, padH, padW]);
+            return Run(Empty<float>([n, k, oh, ow]), y => Kernel(KernelCatalog.Conv2dFloat32)
+                .Invoke([x.Address, weights.Address, bias?.Address ?? 0, y.Address, scratch, n, c, h, w, k, r, s, strideH, strideW, padH, padW]));
         }
         finally
         {
-            if (scratch != 0) Allocator.Free(scratch);
+            Allocator.Free(scratch);
         }
-        return y;
     }
 
     internal WasmTensor<float> Pool2d(string kernelName, WasmTensor<float> x, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW, bool? countIncludePad)

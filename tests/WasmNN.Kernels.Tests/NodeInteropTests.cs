@@ -12,10 +12,10 @@ public sealed class NodeInteropTests
         const { instance } = await WebAssembly.instantiate(readFileSync(path));
         const { memory, matmul_f32, add_i8 } = instance.exports;
         const input = JSON.parse(readFileSync(0, 'utf8'));
-        const a = 1024, b = a + 4 * m * k, c = b + 4 * k * n;
+        const a = 1024, b = a + 4 * m * k, c = b + 4 * k * n, scratch = 32768;
         new Float32Array(memory.buffer, a, m * k).set(input.a);
         new Float32Array(memory.buffer, b, k * n).set(input.b);
-        matmul_f32(a, b, c, m, k, n);
+        matmul_f32(a, b, c, m, k, n, scratch);
         const x = c + 4 * m * n, y = x + 64, z = y + 64;
         new Int8Array(memory.buffer, x, 19).set(input.x);
         new Int8Array(memory.buffer, y, 19).set(input.y);

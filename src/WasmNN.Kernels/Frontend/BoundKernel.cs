@@ -20,7 +20,7 @@ internal sealed class BoundKernel
         }
         Definition = definition;
         _function = function;
-        if (definition.Parameters.Length is 3 or 4 or 5 or 6 or 9 or 11 or 12 or 16)
+        if (definition.Parameters.Length is 3 or 4 or 5 or 7 or 9 or 11 or 12 or 16)
         {
             var actionType = Expression.GetActionType([.. Enumerable.Repeat(typeof(int), definition.Parameters.Length)]);
             var asDelegate = typeof(WasmFunction).GetMethod(nameof(WasmFunction.AsDelegate))!.MakeGenericMethod(actionType);
@@ -42,7 +42,7 @@ internal sealed class BoundKernel
             case Action<int, int, int> f: f(a[0], a[1], a[2]); break;
             case Action<int, int, int, int> f: f(a[0], a[1], a[2], a[3]); break;
             case Action<int, int, int, int, int> f: f(a[0], a[1], a[2], a[3], a[4]); break;
-            case Action<int, int, int, int, int, int> f: f(a[0], a[1], a[2], a[3], a[4], a[5]); break;
+            case Action<int, int, int, int, int, int, int> f: f(a[0], a[1], a[2], a[3], a[4], a[5], a[6]); break;
             case Action<int, int, int, int, int, int, int, int, int> f: f(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]); break;
             case Action<int, int, int, int, int, int, int, int, int, int, int> f:
                 f(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]);

@@ -12,7 +12,8 @@ internal static class ConvKernel
 {
     /// <summary>
     /// Parameters: x, w, bias, y, scratch, n, c, h, w_in, k, r, s, stride_h, stride_w, pad_h, pad_w. oh = (h + 2 pad_h - r)
-    /// / stride_h + 1 and likewise ow. Scratch holds c*r*s*oh*ow floats (unused for the direct 1x1 case).
+    /// / stride_h + 1 and likewise ow. Scratch holds the patches (c*r*s*oh*ow floats, none for the direct 1x1 case) and
+    /// then the product's packed panel (8*c*r*s floats).
     /// </summary>
     public static void Emit(FunctionEmitter e, uint matMulFunction)
     {
@@ -25,18 +26,22 @@ internal static class ConvKernel
         var imageOut = e.Local();
         var patches = e.Local();
         var pixels = e.Local();
+        var panel = e.Local();
         e.Get(height).Get(padH).I32(2).Op(Opcode.I32Mul).Op(Opcode.I32Add).Get(kernelHeight).Op(Opcode.I32Sub).Get(strideH).Op(Opcode.I32DivS)
             .I32(1).Op(Opcode.I32Add).Set(outHeight);
         e.Get(width).Get(padW).I32(2).Op(Opcode.I32Mul).Op(Opcode.I32Add).Get(kernelWidth).Op(Opcode.I32Sub).Get(strideW).Op(Opcode.I32DivS)
             .I32(1).Op(Opcode.I32Add).Set(outWidth);
         e.Product(outHeight, outWidth).Set(pixels);
+        // The product's packed panel follows the patches in scratch.
+        e.If(() => Direct(e, kernelHeight, kernelWidth, strideH, strideW, padH, padW), () => e.I32(0).Set(panel),
+            () => e.Get(channels).Get(kernelHeight).Op(Opcode.I32Mul).Get(kernelWidth).Op(Opcode.I32Mul).Get(pixels).Op(Opcode.I32Mul).I32(4).Op(Opcode.I32Mul).Set(panel));
+        e.Get(scratch).Get(panel).Op(Opcode.I32Add).Set(panel);
         e.For(image, batch, () =>
         {
             e.Get(x).Get(image).Get(channels).Op(Opcode.I32Mul).Get(height).Op(Opcode.I32Mul).Get(width).Op(Opcode.I32Mul).I32(4).Op(Opcode.I32Mul)
                 .Op(Opcode.I32Add).Set(imageIn);
             e.Get(y).Get(image).Get(outChannels).Op(Opcode.I32Mul).Get(pixels).Op(Opcode.I32Mul).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(imageOut);
-            e.If(() => e.Get(kernelHeight).Get(kernelWidth).Op(Opcode.I32Mul).Get(strideH).Get(strideW).Op(Opcode.I32Mul).Op(Opcode.I32Mul)
-                    .I32(1).Op(Opcode.I32Eq).Get(padH).Get(padW).Op(Opcode.I32Or).Op(Opcode.I32Eqz).Op(Opcode.I32And),
+            e.If(() => Direct(e, kernelHeight, kernelWidth, strideH, strideW, padH, padW),
                 () => e.Get(imageIn).Set(patches),
                 () =>
                 {
@@ -45,12 +50,17 @@ internal static class ConvKernel
                 });
             // y[n] (k x oh*ow) = w (k x c*r*s) * patches (c*r*s x oh*ow).
             e.Get(weights).Get(patches).Get(imageOut).Get(outChannels)
-                .Get(channels).Get(kernelHeight).Op(Opcode.I32Mul).Get(kernelWidth).Op(Opcode.I32Mul).Get(pixels);
+                .Get(channels).Get(kernelHeight).Op(Opcode.I32Mul).Get(kernelWidth).Op(Opcode.I32Mul).Get(pixels).Get(panel);
             e.Code.Emit(Opcode.Call, matMulFunction);
             e.If(() => e.Get(bias), () => EmitAddBias(e, bias, imageOut, outChannels, pixels));
         });
         e.Finish();
     }
+
+    /// <summary>Pushes whether the kernel is 1x1 with stride 1 and no padding: the image itself is the patch matrix.</summary>
+    private static void Direct(FunctionEmitter e, uint kernelHeight, uint kernelWidth, uint strideH, uint strideW, uint padH, uint padW) =>
+        e.Get(kernelHeight).Get(kernelWidth).Op(Opcode.I32Mul).Get(strideH).Get(strideW).Op(Opcode.I32Mul).Op(Opcode.I32Mul)
+            .I32(1).Op(Opcode.I32Eq).Get(padH).Get(padW).Op(Opcode.I32Or).Op(Opcode.I32Eqz).Op(Opcode.I32And);
 
     /// <summary>
     /// patches[(ci*r + kr)*s + ks, oh*ow_count + ow] = x[ci, oh*stride_h - pad_h + kr, ow*stride_w - pad_w + ks], 0 outside.

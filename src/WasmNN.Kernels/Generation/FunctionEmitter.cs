@@ -58,19 +58,25 @@ internal sealed class FunctionEmitter
 
     /// <summary>
     /// <c>while (counter &lt; limit) { body; counter += step; }</c> with a signed compare, so a negative limit (such
-    /// as <c>n - 3</c> for small n) runs nothing. The counter keeps its current value: set it before.
+    /// as <c>n - 3</c> for small n) runs nothing. The counter keeps its current value: set it before. The limit is
+    /// evaluated once, before the loop.
     /// </summary>
+    /// <remarks>
+    /// Emitted as a guard and a bottom-tested loop (<c>loop ... br_if 0</c>) with the bound in a local: the shape the
+    /// engine recognises to prove a loop's accesses in bounds once at entry and to unroll it.
+    /// </remarks>
     public FunctionEmitter While(uint counter, Action pushLimit, int step, Action body)
     {
-        Code.Block(BlockType.Empty);
-        Code.Loop(BlockType.Empty);
-        Get(counter);
+        var limit = Local();
         pushLimit();
-        Op(Opcode.I32GeS);
-        Code.Emit(Opcode.BrIf, 1);
+        Set(limit);
+        Get(counter).Get(limit).Op(Opcode.I32LtS);
+        Code.If(BlockType.Empty);
+        Code.Loop(BlockType.Empty);
         body();
         Increment(counter, step);
-        Code.Emit(Opcode.Br, 0);
+        Get(counter).Get(limit).Op(Opcode.I32LtS);
+        Code.Emit(Opcode.BrIf, 0);
         Code.End();
         Code.End();
         return this;

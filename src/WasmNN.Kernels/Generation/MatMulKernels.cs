@@ -8,11 +8,17 @@ namespace WasmNN.Kernels.Generation;
 /// 8 columns (two v128 per row, eight accumulators), then narrower tiles for the last columns and a one-row pass for
 /// the last rows, so every shape runs without padding and the accumulation order per element is k = 0, 1, ...
 /// </summary>
+/// <remarks>
+/// Column panels are the outer loop: each vector-wide panel of b (k x 8 or k x 4) is first copied to scratch k-major,
+/// so the k loop of every tile steps every pointer by a constant. That is the loop shape the engine proves in bounds
+/// once at entry and unrolls (a runtime row pitch would not qualify), worth about 2x here.
+/// </remarks>
 internal static class MatMulKernels
 {
     private const int TileRows = 4;
+    private const uint ScratchParameter = 6;
 
-    /// <summary>Parameters: a, b, c, m, k, n (f32). Tiles: 4x8, 4x4, 4x1, then 1x8, 1x4, 1x1.</summary>
+    /// <summary>Parameters: a, b, c, m, k, n, scratch (k * 32 bytes). Tiles: 4x8, 4x4, 4x1, then 1x8, 1x4, 1x1.</summary>
     public static void EmitFloat32(FunctionEmitter e)
     {
         var tiles = new TileLocals(e, ValueType.F32);
@@ -24,9 +30,24 @@ internal static class MatMulKernels
         e.Get(k).I32(4).Op(Opcode.I32Mul).Set(tiles.RowBytesA);
         e.Get(n).I32(4).Op(Opcode.I32Mul).Set(tiles.RowBytesB);
         e.Get(n).I32(4).Op(Opcode.I32Mul).Set(tiles.RowBytesC);
-        EmitTiledLoops(e, tiles, [8, 4, 1], (rows, width) =>
+        EmitTiledLoops(e, tiles, [8, 4, 1], width => width > 1, width =>
         {
-            tiles.Begin(elementBytesB: 4);
+            // Copy b[0..k, j..j+width] to scratch as k rows of width floats.
+            e.I32(0).Set(tiles.K);
+            e.Get(1).Get(tiles.J).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(tiles.PointerA[0]);
+            e.Get(ScratchParameter).Set(tiles.PointerB);
+            e.While(tiles.K, () => e.Get(k), 1, () =>
+            {
+                for (uint offset = 0; offset < width * 4; offset += 16)
+                {
+                    e.Get(tiles.PointerB).Get(tiles.PointerA[0]).FLoad(true, offset).FStore(true, offset);
+                }
+                e.Increment(tiles.PointerB, width * 4).IncrementBy(tiles.PointerA[0], tiles.RowBytesB);
+            });
+        }, (rows, width) =>
+        {
+            bool packed = width > 1;
+            tiles.Begin(elementBytesB: 4, packed);
             e.While(tiles.K, () => e.Get(k), 1, () =>
             {
                 if (width == 1)
@@ -52,7 +73,8 @@ internal static class MatMulKernels
                     }
                     e.Increment(tiles.PointerA[r], 4);
                 }
-                e.IncrementBy(tiles.PointerB, tiles.RowBytesB);
+                if (packed) e.Increment(tiles.PointerB, width * 4);
+                else e.IncrementBy(tiles.PointerB, tiles.RowBytesB);
             });
             tiles.Store(rows, width, elementBytesC: 4, Opcode.F32Store);
         });
@@ -60,7 +82,7 @@ internal static class MatMulKernels
     }
 
     /// <summary>
-    /// Parameters: a, b, c, m, k, n with i8 a and b and i32 c. Per k, eight columns of b widen to i16x8
+    /// Parameters: a, b, c, m, k, n, scratch (k * 8 bytes) with i8 a and b and i32 c. Per k, eight columns of b widen to i16x8
     /// (<c>v128.load8x8_s</c>); each row's a splats to i16x8; <c>i32x4.extmul_{low,high}_i16x8_s</c> gives exact
     /// 32-bit products. Tiles: 4x8, 4x1, then 1x8, 1x1.
     /// </summary>
@@ -74,9 +96,21 @@ internal static class MatMulKernels
         e.Get(k).Set(tiles.RowBytesA);
         e.Get(n).Set(tiles.RowBytesB);
         e.Get(n).I32(4).Op(Opcode.I32Mul).Set(tiles.RowBytesC);
-        EmitTiledLoops(e, tiles, [8, 1], (rows, width) =>
+        EmitTiledLoops(e, tiles, [8, 1], width => width == 8, width =>
         {
-            tiles.Begin(elementBytesB: 1);
+            // Copy b[0..k, j..j+8] to scratch as k rows of 8 bytes.
+            e.I32(0).Set(tiles.K);
+            e.Get(1).Get(tiles.J).Op(Opcode.I32Add).Set(tiles.PointerA[0]);
+            e.Get(ScratchParameter).Set(tiles.PointerB);
+            e.While(tiles.K, () => e.Get(k), 1, () =>
+            {
+                e.Get(tiles.PointerB).Get(tiles.PointerA[0]).Memory(Opcode.I64Load).Memory(Opcode.I64Store);
+                e.Increment(tiles.PointerB, 8).IncrementBy(tiles.PointerA[0], tiles.RowBytesB);
+            });
+        }, (rows, width) =>
+        {
+            bool packed = width == 8;
+            tiles.Begin(elementBytesB: 1, packed);
             e.While(tiles.K, () => e.Get(k), 1, () =>
             {
                 if (width == 1) e.Get(tiles.PointerB).Memory(Opcode.I32Load8S).Set(bScalar);
@@ -96,7 +130,8 @@ internal static class MatMulKernels
                     }
                     e.Increment(tiles.PointerA[r], 1);
                 }
-                e.IncrementBy(tiles.PointerB, tiles.RowBytesB);
+                if (packed) e.Increment(tiles.PointerB, 8);
+                else e.IncrementBy(tiles.PointerB, tiles.RowBytesB);
             });
             tiles.Store(rows, width, elementBytesC: 4, Opcode.I32Store);
         });
@@ -104,21 +139,22 @@ internal static class MatMulKernels
     }
 
     /// <summary>
-    /// <c>for i in row blocks of 4, then of 1: for j in column blocks of each width: tile(rows, width)</c>. The tile
-    /// reads <see cref="TileLocals.I"/> and <see cref="TileLocals.J"/>.
+    /// <c>for j in column panels of each width: (pack the panel if packed(width)); for i in row blocks of 4, then of 1:
+    /// tile(rows, width)</c>. The tile reads <see cref="TileLocals.I"/> and <see cref="TileLocals.J"/>.
     /// </summary>
-    private static void EmitTiledLoops(FunctionEmitter e, TileLocals tiles, int[] widths, Action<int, int> tile)
+    private static void EmitTiledLoops(FunctionEmitter e, TileLocals tiles, int[] widths, Func<int, bool> packed, Action<int> pack, Action<int, int> tile)
     {
         uint m = 3, n = 5;
-        e.I32(0).Set(tiles.I);
-        foreach (int rows in (ReadOnlySpan<int>)[TileRows, 1])
+        e.I32(0).Set(tiles.J);
+        foreach (int width in widths)
         {
-            e.While(tiles.I, () => e.Get(m).I32(rows - 1).Op(Opcode.I32Sub), rows, () =>
+            e.While(tiles.J, () => e.Get(n).I32(width - 1).Op(Opcode.I32Sub), width, () =>
             {
-                e.I32(0).Set(tiles.J);
-                foreach (int width in widths)
+                if (packed(width)) pack(width);
+                e.I32(0).Set(tiles.I);
+                foreach (int rows in (ReadOnlySpan<int>)[TileRows, 1])
                 {
-                    e.While(tiles.J, () => e.Get(n).I32(width - 1).Op(Opcode.I32Sub), width, () => tile(rows, width));
+                    e.While(tiles.I, () => e.Get(m).I32(rows - 1).Op(Opcode.I32Sub), rows, () => tile(rows, width));
                 }
             });
         }
@@ -163,14 +199,15 @@ internal static class MatMulKernels
         public uint[] Scalar { get; } = new uint[TileRows];
         public uint[,] Vector { get; } = new uint[TileRows, 2];
 
-        /// <summary>Points at a[i, 0] per row and b[0, j]; zeroes the accumulators; k = 0.</summary>
-        public void Begin(int elementBytesB)
+        /// <summary>Points at a[i, 0] per row and at b[0, j] (or the packed panel); zeroes the accumulators; k = 0.</summary>
+        public void Begin(int elementBytesB, bool packed)
         {
             var e = _e;
             uint a = 0, b = 1;
             e.Get(a).Get(I).Get(RowBytesA).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(PointerA[0]);
             for (int r = 1; r < TileRows; r++) e.Get(PointerA[r - 1]).Get(RowBytesA).Op(Opcode.I32Add).Set(PointerA[r]);
-            e.Get(b).Get(J).I32(elementBytesB).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(PointerB);
+            if (packed) e.Get(ScratchParameter).Set(PointerB);
+            else e.Get(b).Get(J).I32(elementBytesB).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(PointerB);
             for (int r = 0; r < TileRows; r++)
             {
                 if (_scalarType == ValueType.F32) e.F32(0f); else e.I32(0);
