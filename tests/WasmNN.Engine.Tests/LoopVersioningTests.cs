@@ -65,8 +65,12 @@ public class LoopVersioningTests
     public static TheoryData<string, int[]> Cases => new()
     {
         { "axpy", [0, 4096, 1000] },
-        { "axpy", [0, 4096, 1001] },            // odd trip count: one peeled body, then pairs
+        { "axpy", [0, 4096, 1001] },            // remainder bodies first, then groups of four
         { "axpy", [0, 4096, 1] },
+        { "axpy", [0, 4096, 2] },
+        { "axpy", [0, 4096, 3] },
+        { "axpy", [0, 4096, 1002] },
+        { "axpy", [0, 4096, 1003] },
         { "axpy", [0, 65536 - 400, 100] },
         { "axpy", [0, 65536 - 400, 101] },      // the last store is out of bounds: earlier ones must land
         { "axpy", [65536 - 40, 0, 20] },        // the loads run out first

@@ -8,16 +8,20 @@ namespace WasmNN.Engine.Compilation;
 /// (<see cref="VersionableLoop"/>), one test at entry proves every access of every iteration in bounds; the loop
 /// is then compiled twice: without bounds checks for when the test passes, and as usual for when it does not (the
 /// checked copy traps exactly where wasm would, after the same side effects). A small proven loop is also unrolled
-/// twice, as V8 does: with the trip count known, an odd iteration is peeled first and the loop runs pairs, the
-/// first body of each pair evaluating its exit condition only for the side effects.
+/// (two or four bodies per iteration; V8 unrolls small loops too): with the trip count known, the remainder
+/// iterations run first, one body at a time, then the loop runs groups, every body but the group's last evaluating
+/// its exit condition only for the side effects.
 /// </summary>
 internal sealed partial class FunctionCompiler
 {
     /// <summary>Wasm bytes of the largest loop worth compiling twice.</summary>
     private const int MaxVersionedLoopBytes = 4096;
 
-    /// <summary>Wasm bytes of the largest loop body worth unrolling (the proven copy then holds it three times).</summary>
+    /// <summary>Wasm bytes of the largest loop body unrolled twice (the proven copy then holds it three times).</summary>
     private const int MaxUnrolledBodyBytes = 512;
+
+    /// <summary>Wasm bytes of the largest loop body unrolled four times (five copies).</summary>
+    private const int MaxUnrolledFourBodyBytes = 128;
 
     /// <summary>Trip counts above this take the checked copy (keeps the entry test's 64-bit sums far from overflow).</summary>
     private const long MaxProvenTripCount = 1L << 30;
@@ -40,7 +44,8 @@ internal sealed partial class FunctionCompiler
         var trips = RentTemp(typeof(long));
         EmitLoopEntryTest(shape, trips, checkedCopy);
         _boundsProven = true;
-        if (shape.BranchOffset - shape.BodyOffset <= MaxUnrolledBodyBytes) CompileUnrolledPairs(loop, shape, trips, done);
+        int bodyBytes = shape.BranchOffset - shape.BodyOffset;
+        if (bodyBytes <= MaxUnrolledBodyBytes) CompileUnrolled(loop, shape, trips, done, bodyBytes <= MaxUnrolledFourBodyBytes ? 4 : 2);
         else CompileRange(loop.Offset, shape.EndOffset);
         _boundsProven = false;
         ReturnTemp(trips);
@@ -51,21 +56,33 @@ internal sealed partial class FunctionCompiler
         return shape.EndOffset;
     }
 
-    /// <summary>An odd trip count runs one peeled body first; then the loop runs two bodies per iteration.</summary>
-    private void CompileUnrolledPairs(in Instruction loop, VersionableLoop shape, LocalBuilder trips, Label done)
+    /// <summary>trips mod <paramref name="unroll"/> single bodies, then a loop of <paramref name="unroll"/> bodies per iteration.</summary>
+    private void CompileUnrolled(in Instruction loop, VersionableLoop shape, LocalBuilder trips, Label done, int unroll)
     {
-        var pairs = _il.DefineLabel();
+        var remainder = RentTemp(typeof(long));
+        var single = _il.DefineLabel();
+        var groups = _il.DefineLabel();
         _il.Emit(OpCodes.Ldloc, trips);
-        _il.Emit(OpCodes.Ldc_I8, 1L);
+        _il.Emit(OpCodes.Ldc_I8, (long)(unroll - 1));
         _il.Emit(OpCodes.And);
-        _il.Emit(OpCodes.Brfalse, pairs);
+        _il.Emit(OpCodes.Dup);
+        _il.Emit(OpCodes.Stloc, remainder);
+        _il.Emit(OpCodes.Brfalse, groups);
+        _il.MarkLabel(single);
         CompileBodyWithoutExit(shape);
-        _il.Emit(OpCodes.Ldloc, trips);
+        _il.Emit(OpCodes.Ldloc, remainder);
         _il.Emit(OpCodes.Ldc_I8, 1L);
-        _il.Emit(OpCodes.Beq, done);
-        _il.MarkLabel(pairs);
+        _il.Emit(OpCodes.Sub);
+        _il.Emit(OpCodes.Dup);
+        _il.Emit(OpCodes.Stloc, remainder);
+        _il.Emit(OpCodes.Brtrue, single);
+        _il.Emit(OpCodes.Ldloc, trips);
+        _il.Emit(OpCodes.Ldc_I8, (long)unroll);
+        _il.Emit(OpCodes.Blt, done);
+        _il.MarkLabel(groups);
+        ReturnTemp(remainder);
         CompileRange(loop.Offset, shape.BodyOffset);
-        CompileBodyWithoutExit(shape);
+        for (int i = 1; i < unroll; i++) CompileBodyWithoutExit(shape);
         CompileRange(shape.BodyOffset, shape.EndOffset);
     }
 
