@@ -19,6 +19,13 @@ public sealed record CompileOptions
     /// <summary>Emit SIMD128 kernels (default). False gives scalar kernels for hosts without SIMD.</summary>
     public bool Simd { get; init; } = true;
 
+    /// <summary>
+    /// Also emit relaxed SIMD (<c>f32x4.relaxed_madd</c> in matrix products); off by default because the module then
+    /// runs only on hosts with relaxed SIMD and its results may differ in the last bits between hosts. Needs
+    /// <see cref="Simd"/>.
+    /// </summary>
+    public bool RelaxedSimd { get; init; }
+
     /// <summary>The model name written into the metadata; defaults to the ONNX file name without extension.</summary>
     public string? ModelName { get; init; }
 
@@ -108,7 +115,7 @@ public static class ModelCompiler
         options.Progress?.Report("optimize");
         PassPipeline.Run(graph, new PassOptions(Verify: options.VerifyPasses));
         options.Progress?.Report("lower");
-        var (bytes, metadata, s) = ModuleAssembler.Assemble(graph, new LoweringOptions(options.Simd), options.Wasi, options.ModelName ?? graph.Name);
+        var (bytes, metadata, s) = ModuleAssembler.Assemble(graph, new LoweringOptions(options.Simd, options.Simd && options.RelaxedSimd), options.Wasi, options.ModelName ?? graph.Name);
         options.Progress?.Report("encode");
         var statistics = new CompileStatistics(nodes, s.Kernels, s.FusedGroups, s.ParameterBytes, s.CodeBytes, s.PeakActivationBytes,
             s.UnsharedActivationBytes, bytes.Length, stopwatch.Elapsed);

@@ -17,8 +17,13 @@ internal static class CompileCommand
         var output = new Option<string?>("--output", "-o") { Description = "The .wasm file to write (default: the model's name with .wasm)" };
         var wasi = new Option<bool>("--wasi") { Description = "Build a WASI command that reads .npy inputs and writes .npy outputs" };
         var noSimd = new Option<bool>("--no-simd") { Description = "Emit scalar kernels instead of SIMD128" };
-        var command = new Command("compile", "Compile an ONNX model to one standalone WebAssembly module") { model, output, wasi, noSimd };
-        command.SetAction(r => Run(r.GetValue(model)!, r.GetValue(output), new CompileOptions { Wasi = r.GetValue(wasi), Simd = !r.GetValue(noSimd) }));
+        var relaxedSimd = new Option<bool>("--relaxed-simd")
+        {
+            Description = "Also use relaxed SIMD (fused multiply-add in matrix products): faster, but needs a host with relaxed SIMD",
+        };
+        var command = new Command("compile", "Compile an ONNX model to one standalone WebAssembly module") { model, output, wasi, noSimd, relaxedSimd };
+        command.SetAction(r => Run(r.GetValue(model)!, r.GetValue(output),
+            new CompileOptions { Wasi = r.GetValue(wasi), Simd = !r.GetValue(noSimd), RelaxedSimd = r.GetValue(relaxedSimd) }));
         return command;
     }
 

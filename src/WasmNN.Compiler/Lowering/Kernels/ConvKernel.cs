@@ -135,7 +135,7 @@ internal sealed class ConvKernel : IKernelLowering
                 .Get(group).I32(l.Mg * n * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(c);
             // Row bias of this group's first output channel.
             w.Get(group).I32(l.Mg * 4).Op(Opcode.I32Mul).Set(biasOffset);
-            GemmEmitter.Emit(w, context.Width, shape, a, b, c, epilogue, biasOffset);
+            GemmEmitter.Emit(w, context.Width, shape, a, b, c, epilogue, biasOffset, context.Options.RelaxedSimd);
         }));
     }
 
