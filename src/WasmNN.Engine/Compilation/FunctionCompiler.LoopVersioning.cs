@@ -23,6 +23,12 @@ internal sealed partial class FunctionCompiler
     /// <summary>Wasm bytes of the largest loop body unrolled four times (five copies).</summary>
     private const int MaxUnrolledFourBodyBytes = 128;
 
+    /// <summary>
+    /// IL emitted so far past which loops are no longer duplicated: the JIT stops optimising a method at ~60 KB of IL
+    /// (../shared/DESIGN-NOTES.md, "JIT cliff 2"), far costlier than the bounds checks versioning saves.
+    /// </summary>
+    private const int MaxIlBytesForVersioning = 32 * 1024;
+
     /// <summary>Trip counts above this take the checked copy (keeps the entry test's 64-bit sums far from overflow).</summary>
     private const long MaxProvenTripCount = 1L << 30;
 
@@ -35,7 +41,7 @@ internal sealed partial class FunctionCompiler
     /// </summary>
     private int? TryCompileVersionedLoop(in Instruction loop)
     {
-        if (_memorySize is null || _boundsProven) return null;
+        if (_memorySize is null || _boundsProven || _il.ILOffset > MaxIlBytesForVersioning) return null;
         int start = loop.Offset - _body.CodeOffset;
         var code = _body.Code.Span[start..Math.Min(_body.Code.Length, start + MaxVersionedLoopBytes)];
         if (VersionableLoop.TryAnalyze(code, loop.Offset) is not { Bases.Count: > 0 } shape) return null;
