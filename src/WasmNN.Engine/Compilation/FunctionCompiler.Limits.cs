@@ -4,14 +4,11 @@ using WasmNN.Engine.Runtime;
 namespace WasmNN.Engine.Compilation;
 
 /// <summary>
-/// The engine's limits for untrusted code: interrupt checks at function entries and loop headers, and a warning
-/// when a function is too large for the JIT to optimise.
+/// The engine's limits for untrusted code: interrupt checks at function entries and loop headers. (The warning for
+/// a function too large for the JIT to optimise reads the finished IL back: <see cref="IlStatistics"/>.)
 /// </summary>
 internal sealed partial class FunctionCompiler
 {
-    /// <summary>The JIT compiles methods past these sizes without optimisation (MinOpts), several times slower.</summary>
-    private const int JitMaxIlBytes = 60 * 1024, JitMaxLocals = 2000;
-
     /// <summary>The engine's interrupt flag, loaded before each loop so the check at its header is one load.</summary>
     private LocalBuilder? _interruptFlag;
 
@@ -53,18 +50,5 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Brfalse, running);
         EmitTrap(TrapKind.Interrupted, offset);
         _il.MarkLabel(running);
-    }
-
-    /// <summary>Reports through <see cref="EngineOptions.Diagnostics"/> a function the JIT will not optimise.</summary>
-    private void WarnIfPastJitLimits()
-    {
-        if (_module.Engine.Options.Diagnostics is not { } report) return;
-        int ilBytes = _il.ILOffset;
-        int locals = _locals.Count + (_memoryBase is null ? 0 : 2) + (_trapSite is null ? 0 : 1) + (_interruptFlag is null ? 0 : 1)
-            + _temps.Values.Sum(pool => pool.Count);
-        if (ilBytes <= JitMaxIlBytes && locals <= JitMaxLocals) return;
-        var name = _module.Module.Names.Functions.TryGetValue((uint)_functionIndex, out var n) ? $" ({n})" : "";
-        report($"function {_functionIndex}{name}: {ilBytes:N0} bytes of IL and {locals:N0} locals exceed the JIT's optimisation limits " +
-            $"(~{JitMaxIlBytes / 1024} KB of IL, {JitMaxLocals:N0} locals); it will run unoptimised, typically 6-13x slower. Split the function or use fewer locals.");
     }
 }

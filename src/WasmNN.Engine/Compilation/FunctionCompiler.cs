@@ -80,7 +80,6 @@ internal sealed partial class FunctionCompiler
             _il.Emit(OpCodes.Call, Method(typeof(InstanceContext), nameof(InstanceContext.Trap)));
             _il.Emit(OpCodes.Throw);
         }
-        WarnIfPastJitLimits();
     }
 
     private void CompileInstruction(in Instruction ins)

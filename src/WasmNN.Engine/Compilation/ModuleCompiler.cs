@@ -44,6 +44,24 @@ internal static class ModuleCompiler
             methods[i] = created.GetMethod(builders[i].Name, BindingFlags.Public | BindingFlags.Static)!;
             entry[i] = methods[i].MethodHandle.GetFunctionPointer();
         }
+        if (engine.Options.Diagnostics is { } report) WarnPastJitLimits(module, methods, imported, report);
         return (methods, entry);
+    }
+
+    /// <summary>
+    /// Reports each function the JIT will compile without optimisation (MinOpts, typically 6-13x slower): past
+    /// ~60 KB of IL, 20,000 IL instructions, 2,000 basic blocks, 2,000 locals or 8,000 local references.
+    /// </summary>
+    private static void WarnPastJitLimits(WasmModule module, MethodInfo[] methods, int imported, Action<string> report)
+    {
+        for (int i = 0; i < methods.Length; i++)
+        {
+            var exceeded = IlStatistics.Of(methods[i]).ExceededJitLimits().ToList();
+            if (exceeded.Count == 0) continue;
+            int index = imported + i;
+            string name = module.Names.Functions.TryGetValue((uint)index, out var n) ? $" ({n})" : "";
+            report($"function {index}{name}: {string.Join(", ", exceeded)}: the JIT will not optimise it (typically 6-13x slower). " +
+                "Split the function or use fewer locals.");
+        }
     }
 }
