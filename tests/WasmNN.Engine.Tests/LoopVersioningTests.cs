@@ -127,6 +127,25 @@ public class LoopVersioningTests
         Assert.NotEmpty(loop.Bases);
     }
 
+    [Fact]
+    public void LoopLongerThanTheAnalysisWindow_CompilesAndRunsAsV8()
+    {
+        var body = string.Concat(Enumerable.Range(0, 700).Select(i => $"(local.set $s (i32.add (local.get $s) (i32.load offset={i * 4} (local.get $p))))\n"));
+        var bytes = Wat.Assemble($$"""
+            (module
+              (memory (export "memory") 1)
+              (func (export "long_loop") (param $p i32) (param $n i32) (result i32)
+                (local $s i32)
+                (loop $l
+                  {{body}}
+                  (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                  (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+                (local.get $s)))
+            """);
+        Assert.Equal(RunOnV8(bytes, "long_loop", [0, 10]), RunOnEngine(bytes, "long_loop", [0, 10]));
+        Assert.Equal(RunOnV8(bytes, "long_loop", [65536 - 2800, 3]), RunOnEngine(bytes, "long_loop", [65536 - 2800, 3]));
+    }
+
     /// <summary>What a call observably did: its result or trap, and an FNV hash of the memory.</summary>
     private sealed record Outcome(string Result, uint MemoryHash);
 

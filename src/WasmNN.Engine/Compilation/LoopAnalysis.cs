@@ -69,6 +69,18 @@ internal sealed class VersionableLoop
     /// <summary>Analyses the loop starting at <paramref name="code"/>[0] (a <c>loop</c> at file offset <paramref name="offset"/>); null if it does not qualify.</summary>
     public static VersionableLoop? TryAnalyze(ReadOnlySpan<byte> code, int offset)
     {
+        try
+        {
+            return Analyze(code, offset);
+        }
+        catch (WasmNN.Wasm.WasmFormatException)
+        {
+            return null; // the window the caller passed cut an instruction: too long to version anyway
+        }
+    }
+
+    private static VersionableLoop? Analyze(ReadOnlySpan<byte> code, int offset)
+    {
         var reader = new InstructionReader(code, offset);
         var loop = reader.Read();
         if (loop.Opcode != Opcode.Loop || loop.BlockType != BlockType.Empty) return null;
