@@ -76,8 +76,13 @@ internal sealed class GemmKernel : IKernelLowering
         var k = attributes.TransA ? aValue.Shape![0] : aValue.Shape![1];
         var scratch = context.ScratchAddress;
         var aAddress = Operand(context, w, aValue, attributes.TransA, ref scratch);
-        var bAddress = Operand(context, w, bValue, attributes.TransB, ref scratch);
-        var shape = new GemmShape(m, n, k, k, n, n) { Alpha = attributes.Alpha, Beta = attributes.Beta };
+        // Constant B (a fully connected layer's weights) is packed into the micro-kernel's column panels at compile
+        // time: with M = 1 each k then reads consecutive bytes instead of striding a row of N floats.
+        var bAddress = bValue.Constant is { } weights
+            ? context.AddWeights(bValue.Name + (attributes.TransB ? "^T" : "") + "#columnpanels",
+                GemmPacking.PackColumnPanels(RowMajor(weights.AsFloat32(), bValue.Shape!, attributes.TransB), context.Width, k, n))
+            : Operand(context, w, bValue, attributes.TransB, ref scratch);
+        var shape = new GemmShape(m, n, k, k, n, n) { Alpha = attributes.Alpha, Beta = attributes.Beta, PackedB = bValue.IsConstant };
         if (node.Inputs.ElementAtOrDefault(2) is { } c && attributes.Beta != 0)
         {
             var cShape = c.Shape!;
@@ -90,6 +95,25 @@ internal sealed class GemmKernel : IKernelLowering
         var (a, b, cOut) = (w.Local(ValueType.I32), w.Local(ValueType.I32), w.Local(ValueType.I32));
         w.I32(aAddress).Set(a).I32(bAddress).Set(b).I32(context.Address(node.Outputs[0]!)).Set(cOut);
         GemmEmitter.Emit(w, context.Width, shape, a, b, cOut, epilogue);
+    }
+
+    /// <summary>A constant 2-D operand in row-major (untransposed) form.</summary>
+    private static float[] RowMajor(float[] source, int[] shape, bool transposed)
+    {
+        if (!transposed)
+        {
+            return source;
+        }
+        int rows = shape[0], columns = shape[1];
+        var result = new float[source.Length];
+        for (var i = 0; i < rows; i++)
+        {
+            for (var j = 0; j < columns; j++)
+            {
+                result[j * rows + i] = source[i * columns + j];
+            }
+        }
+        return result;
     }
 
     /// <summary>The address of a Gemm operand in row-major (untransposed) form.</summary>

@@ -71,4 +71,29 @@ internal static class GemmPacking
             start = end;
         }
     }
+
+    /// <summary>
+    /// Compile-time form of <see cref="EmitPackColumnPanels"/> for a constant row-major K x N matrix (a fully
+    /// connected layer's weights).
+    /// </summary>
+    public static float[] PackColumnPanels(ReadOnlySpan<float> source, int width, int k, int n)
+    {
+        var result = new float[k * n];
+        var target = 0;
+        var start = 0;
+        foreach (var (columns, _) in GemmEmitter.Panels(width))
+        {
+            var end = start + (n - start) / columns * columns;
+            for (var n0 = start; n0 < end; n0 += columns)
+            {
+                for (var row = 0; row < k; row++)
+                {
+                    source.Slice((row * n) + n0, columns).CopyTo(result.AsSpan(target, columns));
+                    target += columns;
+                }
+            }
+            start = end;
+        }
+        return result;
+    }
 }
