@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using WasmNN.Compiler.Abi;
 using WasmNN.Compiler.Frontend;
+using WasmNN.Compiler.IO;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Lowering;
 using WasmNN.Compiler.Passes;
@@ -120,29 +121,5 @@ public static class ModelCompiler
         var statistics = new CompileStatistics(nodes, s.Kernels, s.FusedGroups, s.ParameterBytes, s.CodeBytes, s.PeakActivationBytes,
             s.UnsharedActivationBytes, bytes.Length, stopwatch.Elapsed);
         return new CompilationResult(bytes, metadata, statistics);
-    }
-}
-
-/// <summary>Writes files so that a failure never leaves a partial file behind.</summary>
-internal static class AtomicFile
-{
-    /// <summary>Writes <paramref name="bytes"/> to a temporary file beside <paramref name="path"/>, then renames it.</summary>
-    public static void Write(string path, ReadOnlySpan<byte> bytes)
-    {
-        var full = Path.GetFullPath(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-            }
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
     }
 }
