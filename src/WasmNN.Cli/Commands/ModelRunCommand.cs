@@ -39,6 +39,11 @@ internal static class ModelRunCommand
         try
         {
             using var model = CompiledModel.Load(bytes);
+            // A misspelt name is the likelier mistake than a missing one: report it first.
+            foreach (var name in inputs.Keys.Where(n => n.Length > 0 && model.Inputs.All(t => t.Name != n)))
+            {
+                return Fail($"the model has no input '{name}' (it has {string.Join(", ", model.Inputs.Select(t => t.Name))})", 2);
+            }
             for (var i = 0; i < model.Inputs.Count; i++)
             {
                 var info = model.Inputs[i];
@@ -53,10 +58,6 @@ internal static class ModelRunCommand
                     return Fail($"input '{info.Name}' expects {info.DType} [{string.Join(", ", info.Shape)}], {path} holds {TensorInfo.DTypeName(tensor.DataType)} [{string.Join(", ", tensor.Shape)}]");
                 }
                 model.SetInput(i, tensor.AsFloat32());
-            }
-            foreach (var name in inputs.Keys.Where(n => n.Length > 0 && model.Inputs.All(t => t.Name != n)))
-            {
-                return Fail($"the model has no input '{name}' (it has {string.Join(", ", model.Inputs.Select(t => t.Name))})", 2);
             }
             var stopwatch = System.Diagnostics.Stopwatch.StartNew();
             model.Run();
