@@ -14,4 +14,4 @@ wasmnn zoo "$model" -o "$out/$model.onnx" --sample-input "$out/$model.input.npy"
 wasmnn compile "$out/$model.onnx" -o "$out/$model.wasm"
 wasmnn inspect "$out/$model.wasm"
 # Zoo models name their input "input".
-wasmnn run "$out/$model.wasm" --input "input=$out/$model.input.npy" --output "$out" "${@:2}"
+wasmnn run "$out/$model.wasm" --input "input=$out/$model.input.npy" --output "$out" --repeat 10 "${@:2}"
