@@ -19,6 +19,12 @@ internal static class ZooCommand
         ["resnet50"] = ModelZoo.ResNet50,
         ["mobilenetv2"] = ModelZoo.MobileNetV2,
         ["squeezenet"] = ModelZoo.SqueezeNet11,
+        ["vgg11"] = ModelZoo.Vgg11,
+        ["densenet121"] = ModelZoo.DenseNet121,
+        ["googlenet"] = ModelZoo.GoogLeNet,
+        ["shufflenetv2"] = ModelZoo.ShuffleNetV2,
+        ["efficientnetb0"] = ModelZoo.EfficientNetB0,
+        ["transformer"] = ModelZoo.TransformerEncoder,
     };
 
     public static Command Create()

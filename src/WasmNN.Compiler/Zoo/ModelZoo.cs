@@ -6,7 +6,7 @@ namespace WasmNN.Compiler.Zoo;
 /// Classic CNNs as ONNX models with seeded random weights (torchvision layouts, batch 1, 1000 classes), so tests
 /// and benchmarks need no downloads. Same seed, same bytes.
 /// </summary>
-public static class ModelZoo
+public static partial class ModelZoo
 {
     /// <summary>LeNet-5 on 1x1x28x28: conv5x5(6)-relu-maxpool2-conv5x5(16)-relu-maxpool2-fc120-relu-fc84-relu-fc10.</summary>
     public static ModelProto LeNet5(int seed = 0)

@@ -102,6 +102,78 @@ public sealed class OnnxModelBuilder
         return Node("Gemm", [x, w, b], null, Float("alpha", 1f), Float("beta", 1f), Int("transB", 1));
     }
 
+    /// <summary>AveragePool (padding excluded from the average, PyTorch's default export).</summary>
+    public string AveragePool(string x, int kernel, int stride, int pad = 0) =>
+        Node("AveragePool", [x], null, Ints("kernel_shape", kernel, kernel), Ints("strides", stride, stride), Ints("pads", pad, pad, pad, pad));
+
+    /// <summary>GlobalAveragePool keeping [N, C, 1, 1] (the squeeze of squeeze-and-excitation).</summary>
+    public string GlobalAveragePool(string x) => Node("GlobalAveragePool", [x]);
+
+    /// <summary>ReduceMean over the spatial axes to [N, C] (PyTorch's <c>x.mean([2, 3])</c>; axes attribute, opset &lt; 18).</summary>
+    public string SpatialMean(string x) => Node("ReduceMean", [x], null, Ints("axes", 2, 3), Int("keepdims", 0));
+
+    /// <summary>Sigmoid.</summary>
+    public string Sigmoid(string x) => Node("Sigmoid", [x]);
+
+    /// <summary>Swish / SiLU as PyTorch exports it: x * Sigmoid(x).</summary>
+    public string Swish(string x) => Mul(x, Sigmoid(x));
+
+    /// <summary>Elementwise (broadcasting) multiplication.</summary>
+    public string Mul(string a, string b) => Node("Mul", [a, b]);
+
+    /// <summary>Multiplication by a scalar constant.</summary>
+    public string Scale(string x, double factor) => Mul(x, Constant([], _ => factor));
+
+    /// <summary>Exact GELU as PyTorch exports it (opset &lt; 20): 0.5 * x * (1 + Erf(x / sqrt(2))).</summary>
+    public string Gelu(string x)
+    {
+        var erf = Node("Erf", [Node("Div", [x, Constant([], _ => Math.Sqrt(2))])]);
+        return Scale(Mul(x, Add(erf, Constant([], _ => 1))), 0.5);
+    }
+
+    /// <summary>Split along <paramref name="axis"/> into the given sizes (sizes as an int64 input, opset 13+).</summary>
+    public string[] Split(string x, int axis, params long[] sizes)
+    {
+        var index = _counter++;
+        var node = new NodeProto { Name = $"Split_{index}", OpType = "Split" };
+        node.Input.Add(x);
+        node.Input.Add(Int64Constant(sizes));
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            node.Output.Add($"split_{index}_{i}");
+        }
+        node.Attribute.Add(Int("axis", axis));
+        _graph.Node.Add(node);
+        return [.. node.Output];
+    }
+
+    /// <summary>Reshape to a constant shape.</summary>
+    public string Reshape(string x, params long[] shape) => Node("Reshape", [x, Int64Constant(shape)]);
+
+    /// <summary>Transpose with an explicit permutation.</summary>
+    public string Transpose(string x, params long[] perm) => Node("Transpose", [x], null, Ints("perm", perm));
+
+    /// <summary>MatMul (numpy semantics: batched and broadcasting).</summary>
+    public string MatMul(string a, string b) => Node("MatMul", [a, b]);
+
+    /// <summary>Softmax along <paramref name="axis"/>.</summary>
+    public string Softmax(string x, int axis = -1) => Node("Softmax", [x], null, Int("axis", axis));
+
+    /// <summary>
+    /// nn.Linear on a [.., inFeatures] tensor of rank &gt; 2 as PyTorch exports it: MatMul with the transposed weight
+    /// stored as [inFeatures, outFeatures], then Add of the bias.
+    /// </summary>
+    public string MatMulLinear(string x, int inFeatures, int outFeatures) =>
+        Add(MatMul(x, Weight([inFeatures, outFeatures], Math.Sqrt(6.0 / inFeatures))), Weight([outFeatures], 0.05));
+
+    /// <summary>LayerNormalization over the last axis with gamma near 1 and a small beta (opset 17+).</summary>
+    public string LayerNorm(string x, int features)
+    {
+        var scale = Constant([features], _ => 0.8 + 0.4 * _random.NextDouble());
+        var beta = Constant([features], _ => 0.1 * (_random.NextDouble() - 0.5));
+        return Node("LayerNormalization", [x, scale, beta], null, Int("axis", -1), Float("epsilon", 1e-5f));
+    }
+
     private string Weight(int[] shape, double bound) => Constant(shape, _ => bound * (2 * _random.NextDouble() - 1));
 
     private string Constant(int[] shape, Func<int, double> value)
@@ -114,6 +186,13 @@ public sealed class OnnxModelBuilder
         }
         var name = $"param_{_counter++}";
         _graph.Initializer.Add(OnnxTensors.ToProto(Tensor.FromFloats(shape, data), name));
+        return name;
+    }
+
+    private string Int64Constant(long[] values)
+    {
+        var name = $"param_{_counter++}";
+        _graph.Initializer.Add(OnnxTensors.ToProto(Tensor.FromInt64s([values.Length], values), name));
         return name;
     }
 
