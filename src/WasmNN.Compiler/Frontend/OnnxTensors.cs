@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Google.Protobuf;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
@@ -59,7 +58,7 @@ public static class OnnxTensors
             }
             else
             {
-                raw.CopyTo(MemoryMarshal.AsBytes(AsSpan(tensor)));
+                raw.CopyTo(tensor.AsBytes());
             }
             return tensor;
         }
@@ -88,18 +87,8 @@ public static class OnnxTensors
         proto.Dims.AddRange(tensor.Shape.Select(d => (long)d));
         proto.RawData = tensor.DataType == DataType.Bool
             ? ByteString.CopyFrom([.. ((bool[])tensor.Data).Select(b => b ? (byte)1 : (byte)0)])
-            : ByteString.CopyFrom(MemoryMarshal.AsBytes(AsSpan(tensor)));
+            : ByteString.CopyFrom(tensor.AsBytes());
         return proto;
     }
 
-    private static Span<byte> AsSpan(Tensor tensor) => tensor.Data switch
-    {
-        float[] f => MemoryMarshal.AsBytes(f.AsSpan()),
-        double[] d => MemoryMarshal.AsBytes(d.AsSpan()),
-        long[] l => MemoryMarshal.AsBytes(l.AsSpan()),
-        int[] i => MemoryMarshal.AsBytes(i.AsSpan()),
-        sbyte[] s => MemoryMarshal.AsBytes(s.AsSpan()),
-        byte[] b => b.AsSpan(),
-        _ => throw new InvalidOperationException($"no byte view for {tensor.DataType}"),
-    };
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using WasmNN.Compiler.IR;
@@ -93,7 +92,7 @@ public static partial class Npy
         }
         else
         {
-            stream.ReadExactly(Bytes(tensor));
+            stream.ReadExactly(tensor.AsBytes());
         }
         return tensor;
     }
@@ -132,20 +131,10 @@ public static partial class Npy
         }
         else
         {
-            stream.Write(Bytes(tensor));
+            stream.Write(tensor.AsBytes());
         }
     }
 
-    private static Span<byte> Bytes(Tensor tensor) => tensor.Data switch
-    {
-        float[] f => MemoryMarshal.AsBytes(f.AsSpan()),
-        double[] d => MemoryMarshal.AsBytes(d.AsSpan()),
-        long[] l => MemoryMarshal.AsBytes(l.AsSpan()),
-        int[] i => MemoryMarshal.AsBytes(i.AsSpan()),
-        sbyte[] s => MemoryMarshal.AsBytes(s.AsSpan()),
-        byte[] b => b.AsSpan(),
-        _ => throw new InvalidOperationException(),
-    };
 
     [GeneratedRegex(@"'descr'\s*:\s*'([^']+)'")]
     private static partial Regex DescrPattern();

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace WasmNN.Compiler.IR;
 
 /// <summary>
@@ -64,6 +66,19 @@ public sealed class Tensor
         }
         return tensor;
     }
+
+    /// <summary>The raw little-endian bytes of the elements (bool tensors are one byte each, as stored).</summary>
+    public Span<byte> AsBytes() => Data switch
+    {
+        float[] f => MemoryMarshal.AsBytes(f.AsSpan()),
+        double[] d => MemoryMarshal.AsBytes(d.AsSpan()),
+        long[] l => MemoryMarshal.AsBytes(l.AsSpan()),
+        int[] i => MemoryMarshal.AsBytes(i.AsSpan()),
+        sbyte[] sb => MemoryMarshal.AsBytes(sb.AsSpan()),
+        byte[] b => b.AsSpan(),
+        bool[] bools => MemoryMarshal.AsBytes(bools.AsSpan()),
+        _ => throw new InvalidOperationException($"no byte view for {DataType}"),
+    };
 
     /// <summary>The float32 storage.</summary>
     public float[] AsFloat32() => Data as float[] ?? throw new OperatorException($"expected a float32 tensor, got {DataType}");
