@@ -37,6 +37,24 @@ public static class ValueTypeExtensions
         _ => $"<0x{(byte)type:X2}>",
     };
 
+    /// <summary>Parses a text-format type name (<c>i32</c>, <c>funcref</c>, ...); the inverse of <see cref="ToWat"/>.</summary>
+    public static bool TryParseWat(string name, out ValueType type)
+    {
+        ValueType? parsed = name switch
+        {
+            "i32" => ValueType.I32,
+            "i64" => ValueType.I64,
+            "f32" => ValueType.F32,
+            "f64" => ValueType.F64,
+            "v128" => ValueType.V128,
+            "funcref" => ValueType.FuncRef,
+            "externref" => ValueType.ExternRef,
+            _ => null,
+        };
+        type = parsed.GetValueOrDefault();
+        return parsed.HasValue;
+    }
+
     /// <summary>True for <c>funcref</c> and <c>externref</c>.</summary>
     public static bool IsReference(this ValueType type) => type is ValueType.FuncRef or ValueType.ExternRef;
 

@@ -12,17 +12,8 @@ public sealed record SpecExternRef(ulong Id);
 /// <summary>Reads and compares wabt-JSON values: integers as unsigned decimal, floats as decimal bit patterns.</summary>
 internal static class SpecValues
 {
-    public static ValueType TypeOf(string name) => name switch
-    {
-        "i32" => ValueType.I32,
-        "i64" => ValueType.I64,
-        "f32" => ValueType.F32,
-        "f64" => ValueType.F64,
-        "v128" => ValueType.V128,
-        "funcref" => ValueType.FuncRef,
-        "externref" => ValueType.ExternRef,
-        _ => throw new FormatException($"unknown value type '{name}'"),
-    };
+    public static ValueType TypeOf(string name) =>
+        ValueTypeExtensions.TryParseWat(name, out var type) ? type : throw new FormatException($"unknown value type '{name}'");
 
     public static WasmValue Parse(JsonElement value)
     {

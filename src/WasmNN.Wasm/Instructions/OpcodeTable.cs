@@ -70,15 +70,6 @@ public static class OpcodeTable
     }
 
     private static ValueType[] ParseTypes(string text, string name) =>
-        [.. text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(t => t switch
-        {
-            "i32" => ValueType.I32,
-            "i64" => ValueType.I64,
-            "f32" => ValueType.F32,
-            "f64" => ValueType.F64,
-            "v128" => ValueType.V128,
-            "funcref" => ValueType.FuncRef,
-            "externref" => ValueType.ExternRef,
-            _ => throw new InvalidOperationException($"Opcode.{name}: unknown type '{t}'"),
-        })];
+        [.. text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(t =>
+            ValueTypeExtensions.TryParseWat(t, out var type) ? type : throw new InvalidOperationException($"Opcode.{name}: unknown type '{t}'"))];
 }
