@@ -44,6 +44,32 @@ public class EngineLimitsTests
     }
 
     [Fact]
+    public void InterruptAfter_LongBoundsProvenLoop_TrapsInsideTheLoop()
+    {
+        // A loop whose trip count and addresses are known at entry runs as a versioned, unrolled copy that loads the
+        // interrupt flag only every so many iterations; 2^30 iterations (well over 10 ms) must still be interruptible.
+        var engine = new Engine();
+        var sum = Wat.Instantiate(engine, """
+            (module
+              (memory 1)
+              (func (export "sum") (param $p i32) (param $n i32) (result i32)
+                (local $i i32) (local $s i32)
+                (loop $l
+                  (local.set $s (i32.add (local.get $s) (i32.load (local.get $p))))
+                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+                (local.get $s)))
+            """).GetFunction<Func<int, int, int>>("sum");
+        Assert.Equal(0, sum(8, 1000));
+        var trap = WithinSeconds(30, () =>
+        {
+            using (engine.InterruptAfter(TimeSpan.FromMilliseconds(10))) return Assert.Throws<WasmTrapException>(() => sum(8, 1 << 30));
+        });
+        Assert.Equal(TrapKind.Interrupted, trap.Kind);
+        Assert.Equal("sum", trap.FunctionName);
+    }
+
+    [Fact]
     public void InterruptWhen_TokenCancelledFromAnotherThread_StopsTheRunningGuest()
     {
         var engine = new Engine();

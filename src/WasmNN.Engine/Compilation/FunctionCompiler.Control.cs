@@ -78,7 +78,14 @@ internal sealed partial class FunctionCompiler
     {
         var type = blockType.Resolve(_module.Module);
         var frame = new ControlFrame(kind, _il.DefineLabel(), type, _stack.Count - type.Parameters.Length);
-        if (kind == FrameKind.Loop)
+        if (kind == FrameKind.Loop && _provenLoop is { } proven && proven.Offset == _offset)
+        {
+            _provenLoop = null;
+            EmitCountedLoopInterruptSetup(proven.Budget);
+            _il.MarkLabel(frame.Label);
+            EmitCountedLoopInterruptCheck(proven.Budget);
+        }
+        else if (kind == FrameKind.Loop)
         {
             EmitLoopInterruptSetup();
             _il.MarkLabel(frame.Label);

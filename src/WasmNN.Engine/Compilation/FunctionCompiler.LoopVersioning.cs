@@ -50,10 +50,14 @@ internal sealed partial class FunctionCompiler
         var trips = RentTemp(typeof(long));
         EmitLoopEntryTest(shape, trips, checkedCopy);
         _boundsProven = true;
+        var budget = RentTemp(typeof(int));
+        _provenLoop = (loop.Offset, budget);
         int bodyBytes = shape.BranchOffset - shape.BodyOffset;
         if (bodyBytes <= MaxUnrolledBodyBytes) CompileUnrolled(loop, shape, trips, done, bodyBytes <= MaxUnrolledFourBodyBytes ? 4 : 2);
         else CompileRange(loop.Offset, shape.EndOffset);
+        _provenLoop = null;
         _boundsProven = false;
+        ReturnTemp(budget);
         ReturnTemp(trips);
         _il.Emit(OpCodes.Br, done);
         _il.MarkLabel(checkedCopy);
