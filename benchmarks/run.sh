@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Kernel micro-benchmarks: builds the .wasm (wat2wasm for kernels/*.wat, clang-19 -O3 -msimd128 for c/kernels.c),
 # installs the reference engines, then runs everything in one process that interleaves the engines in rounds and
-# prints GFLOP/s and ratios. Extra arguments go to the runner (e.g. --rounds 5 --markdown out/results.md).
+# prints GFLOP/s and ratios, then run-wasi.sh. Extra arguments go to the runner (e.g. --rounds 5 --markdown out/results.md).
 set -euo pipefail
 cd "$(dirname "$0")"
 out=out/wasm
@@ -19,3 +19,5 @@ dotnet WasmNN.Benchmarks/bin/Release/net10.0/WasmNN.Benchmarks.dll \
   --engine "Node 26 (V8 $($node26 -p process.versions.v8 | cut -d. -f1,2))=$node26 --no-liftoff" \
   --engine "Bun $($bun --version) (JSC)=$bun" \
   "$@"
+# The same clang loops as a complete WASI program, on `wasmnn run` vs node:wasi (Node 20, Node 26) and Bun.
+./run-wasi.sh
