@@ -47,23 +47,26 @@ public class EngineLimitsTests
     public void InterruptAfter_LongBoundsProvenLoop_TrapsInsideTheLoop()
     {
         // A loop whose trip count and addresses are known at entry runs as a versioned, unrolled copy that loads the
-        // interrupt flag only every so many iterations; 2^30 iterations (well over 10 ms) must still be interruptible.
+        // interrupt flag only every so many iterations; 2^30 iterations must still be interruptible. Two dependent
+        // divisions by a run-time divisor per iteration (nothing the JIT can hoist or fold) keep the loop running for
+        // seconds, so the 10 ms timer fires inside it even when parallel tests starve the thread pool.
         var engine = new Engine();
         var sum = Wat.Instantiate(engine, """
             (module
               (memory 1)
-              (func (export "sum") (param $p i32) (param $n i32) (result i32)
+              (func (export "sum") (param $p i32) (param $n i32) (param $d i32) (result i32)
                 (local $i i32) (local $s i32)
                 (loop $l
-                  (local.set $s (i32.add (local.get $s) (i32.load (local.get $p))))
+                  (local.set $s (i32.div_u (i32.add (local.get $s) (i32.load (local.get $p))) (local.get $d)))
+                  (local.set $s (i32.div_u (local.get $s) (local.get $d)))
                   (local.set $i (i32.add (local.get $i) (i32.const 1)))
                   (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
                 (local.get $s)))
-            """).GetFunction<Func<int, int, int>>("sum");
-        Assert.Equal(0, sum(8, 1000));
+            """).GetFunction<Func<int, int, int, int>>("sum");
+        Assert.Equal(0, sum(8, 1000, 1));
         var trap = WithinSeconds(30, () =>
         {
-            using (engine.InterruptAfter(TimeSpan.FromMilliseconds(10))) return Assert.Throws<WasmTrapException>(() => sum(8, 1 << 30));
+            using (engine.InterruptAfter(TimeSpan.FromMilliseconds(10))) return Assert.Throws<WasmTrapException>(() => sum(8, 1 << 30, 1));
         });
         Assert.Equal(TrapKind.Interrupted, trap.Kind);
         Assert.Equal("sum", trap.FunctionName);
