@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using WasmNN.Engine.Compilation;
 using WasmNN.Wasm.Instructions;
 using WasmNN.Wasm.Reading;
@@ -193,17 +191,7 @@ public class LoopVersioningTests
             for (const b of memory) hash = Math.imul(hash ^ b, 16777619) >>> 0;
             console.log(JSON.stringify({ result, hash }));
             """;
-        var start = new ProcessStartInfo("node") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-e");
-        start.ArgumentList.Add(Script);
-        using var node = Process.Start(start)!;
-        node.StandardInput.Write(JsonSerializer.Serialize(new object[] { Convert.ToBase64String(bytes), export, arguments }));
-        node.StandardInput.Close();
-        string output = node.StandardOutput.ReadToEnd();
-        string errors = node.StandardError.ReadToEnd();
-        node.WaitForExit();
-        Assert.True(node.ExitCode == 0, errors);
-        var json = JsonDocument.Parse(output).RootElement;
+        var json = NodeScript.Run(Script, new object[] { Convert.ToBase64String(bytes), export, arguments });
         return new Outcome(json.GetProperty("result").GetString()!, json.GetProperty("hash").GetUInt32());
     }
 }
