@@ -37,6 +37,23 @@ public static class Shapes
         return strides;
     }
 
+    /// <summary>
+    /// Element strides of a row-major operand of <paramref name="shape"/> broadcast (right-aligned) to
+    /// <paramref name="target"/>: 0 on every size-1 or missing dimension, where the one element repeats.
+    /// </summary>
+    public static int[] BroadcastStrides(int[] shape, int[] target)
+    {
+        var strides = new int[target.Length];
+        var stride = 1;
+        for (var d = 1; d <= target.Length; d++)
+        {
+            var dim = d <= shape.Length ? shape[^d] : 1;
+            strides[^d] = dim == 1 ? 0 : stride;
+            stride *= dim;
+        }
+        return strides;
+    }
+
     /// <summary>Structural equality; null equals only null.</summary>
     public static bool AreEqual(int[]? a, int[]? b) =>
         a is null ? b is null : b is not null && a.AsSpan().SequenceEqual(b);

@@ -82,7 +82,7 @@ public sealed class GemmOperator : OnnxOperator
         }
         if (c is not null)
         {
-            var cStrides = ReferenceMath.BroadcastStrides(c.Shape, [m, n]);
+            var cStrides = Shapes.BroadcastStrides(c.Shape, [m, n]);
             for (var i = 0; i < m; i++)
             {
                 for (var j = 0; j < n; j++)

@@ -95,7 +95,7 @@ public sealed class LayerNormalizationOperator : OnnxOperator
     {
         var values = parameter.ToDoubleArray();
         var result = new double[Shapes.ElementCount(rowShape)];
-        var strides = ReferenceMath.BroadcastStrides(parameter.Shape, rowShape);
+        var strides = Shapes.BroadcastStrides(parameter.Shape, rowShape);
         var coords = new int[rowShape.Length];
         for (var i = 0; i < result.Length; i++)
         {

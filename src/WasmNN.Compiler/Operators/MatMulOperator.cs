@@ -55,8 +55,8 @@ public sealed class MatMulOperator : OnnxOperator
         int[] b2 = b.Rank == 1 ? [b.Shape[0], 1] : b.Shape;
         int m = a2[^2], k = a2[^1], n = b2[^1];
         var batch = Shapes.Broadcast(a2[..^2], b2[..^2]);
-        var aStrides = ReferenceMath.BroadcastStrides(a2[..^2], batch);
-        var bStrides = ReferenceMath.BroadcastStrides(b2[..^2], batch);
+        var aStrides = Shapes.BroadcastStrides(a2[..^2], batch);
+        var bStrides = Shapes.BroadcastStrides(b2[..^2], batch);
         var batchCount = Shapes.ElementCount(batch);
         var ad = a.ToDoubleArray();
         var bd = b.ToDoubleArray();

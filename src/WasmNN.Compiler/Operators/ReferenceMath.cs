@@ -5,19 +5,6 @@ namespace WasmNN.Compiler.Operators;
 /// <summary>Loops shared by the reference evaluations: broadcasting maps and index arithmetic.</summary>
 internal static class ReferenceMath
 {
-    /// <summary>Strides of <paramref name="shape"/> right-aligned to <paramref name="outShape"/>, 0 on broadcast dims.</summary>
-    public static int[] BroadcastStrides(int[] shape, int[] outShape)
-    {
-        var strides = Shapes.Strides(shape);
-        var result = new int[outShape.Length];
-        var offset = outShape.Length - shape.Length;
-        for (var i = 0; i < shape.Length; i++)
-        {
-            result[offset + i] = shape[i] == 1 && outShape[offset + i] != 1 ? 0 : strides[i];
-        }
-        return result;
-    }
-
     /// <summary>
     /// For each output element of the broadcast of <paramref name="shapes"/>, the flat index into each input:
     /// calls <paramref name="visit"/>(outputIndex, inputIndices).
@@ -25,7 +12,7 @@ internal static class ReferenceMath
     public static int[] ForEachBroadcast(IReadOnlyList<int[]> shapes, Action<int, int[]> visit)
     {
         var outShape = shapes.Aggregate(Array.Empty<int>(), Shapes.Broadcast);
-        var strides = shapes.Select(s => BroadcastStrides(s, outShape)).ToArray();
+        var strides = shapes.Select(s => Shapes.BroadcastStrides(s, outShape)).ToArray();
         var count = Shapes.ElementCount(outShape);
         var rank = outShape.Length;
         var counter = new int[rank];

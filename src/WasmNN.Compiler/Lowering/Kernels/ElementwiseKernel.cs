@@ -45,7 +45,7 @@ internal sealed class ElementwiseKernel : IKernelLowering
         var shape = output.Shape!.Length == 0 ? [1] : output.Shape!;
         var sources = new List<Value> { output };
         sources.AddRange(steps.SelectMany(s => s.Operands.OfType<Value>()).Where(v => !ElementwiseChain.IsScalarConstant(v, out _)).Distinct().Where(v => v != output));
-        var (dims, strides) = Collapse(shape, [.. sources.Select(s => BroadcastStrides(s.Shape!, shape))]);
+        var (dims, strides) = Collapse(shape, [.. sources.Select(s => Shapes.BroadcastStrides(s.Shape!, shape))]);
         var rank = dims.Length;
         var inner = dims[^1];
         var vectorizable = strides.All(s => s[^1] is 0 or 1);
@@ -102,20 +102,6 @@ internal sealed class ElementwiseKernel : IKernelLowering
         }
 
         Level(0);
-    }
-
-    /// <summary>Element strides of an operand of <paramref name="shape"/> broadcast to <paramref name="target"/> (0 where repeated).</summary>
-    public static int[] BroadcastStrides(int[] shape, int[] target)
-    {
-        var strides = new int[target.Length];
-        var stride = 1;
-        for (var d = 1; d <= target.Length; d++)
-        {
-            var dim = d <= shape.Length ? shape[^d] : 1;
-            strides[^d] = dim == 1 ? 0 : stride;
-            stride *= dim;
-        }
-        return strides;
     }
 
     /// <summary>Merges adjacent dimensions that are contiguous (or broadcast) in every operand; drops size-1 dimensions.</summary>

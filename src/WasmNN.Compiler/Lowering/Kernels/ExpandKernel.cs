@@ -15,7 +15,7 @@ internal sealed class ExpandKernel : IKernelLowering
     {
         var x = node.Inputs[0]!;
         var y = node.Outputs[0]!;
-        var strides = ElementwiseKernel.BroadcastStrides(x.Shape!, y.Shape!);
+        var strides = Shapes.BroadcastStrides(x.Shape!, y.Shape!);
         IndexMapEmitter.Emit(context, w, node.Name, x.ElementType.ByteSize(), context.Address(x), context.Address(y), y.Shape!,
             new int[y.Shape!.Length], y.Shape!, [.. strides.Select(s => DimensionMap.Affine(0, s))]);
         if (node.Epilogue.Count > 0)

@@ -167,8 +167,8 @@ internal sealed class GemmKernel : IKernelLowering
         int m = a2[^2], k = a2[^1], n = b2[^1];
         var batchShape = Shapes.Broadcast(a2[..^2], b2[..^2]);
         var batches = Shapes.ElementCount(batchShape);
-        var aStrides = ElementwiseKernel.BroadcastStrides(a2[..^2], batchShape);
-        var bStrides = ElementwiseKernel.BroadcastStrides(b2[..^2], batchShape);
+        var aStrides = Shapes.BroadcastStrides(a2[..^2], batchShape);
+        var bStrides = Shapes.BroadcastStrides(b2[..^2], batchShape);
         var shape = new GemmShape(m, n, k, k, n, n);
         var gemm = context.Helper($"gemm_{node.Name}_{m}x{n}x{k}", new FuncType([ValueType.I32, ValueType.I32, ValueType.I32], []), () =>
         {
