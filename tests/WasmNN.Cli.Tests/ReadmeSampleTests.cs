@@ -16,7 +16,7 @@ public sealed class ReadmeSampleTests : IDisposable
     [Fact]
     public void CompiledModelSample_LeNet5_MatchesPyTorch()
     {
-        var models = Path.Combine(RepoPaths.Shared, "models");
+        var models = Path.Combine(RepositoryPaths.Shared, "models");
         var wasmPath = Path.Combine(_dir, "lenet5.wasm");
 
         ModelCompiler.Compile(Path.Combine(models, "lenet5.onnx")).WriteTo(wasmPath);

@@ -80,15 +80,8 @@ public sealed class KernelModuleTests
     [Fact]
     public void KernelsDoc_Table_ListsEveryKernel()
     {
-        var doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "KERNELS.md"));
+        var doc = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "KERNELS.md"));
         Assert.All(KernelCatalog.All, kernel => Assert.Contains($"`{kernel.Name}`", doc));
-    }
-
-    internal static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "WasmNN.slnx"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("repository root (WasmNN.slnx) not found");
     }
 
     internal static (int ExitCode, string Output, string Errors) Run(string tool, params string[] arguments)

@@ -9,17 +9,7 @@ public sealed class OnnxModelLoaderTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static string SharedModel(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "WasmNN.slnx")))
-            {
-                return Path.Combine(dir.FullName, "..", "shared", "models", name);
-            }
-        }
-        throw new InvalidOperationException("WasmNN.slnx not found");
-    }
+    private static string SharedModel(string name) => Path.Combine(RepositoryPaths.Shared, "models", name);
 
     [Fact]
     public void LoadModel_PyTorchExport_ReadsOpsetGraphAndWeights()

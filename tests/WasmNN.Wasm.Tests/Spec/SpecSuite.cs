@@ -46,10 +46,7 @@ public static class SpecSuite
 
     private static string FindRoot()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "WasmNN.slnx"))) dir = dir.Parent;
-        if (dir is null) throw new InvalidOperationException("WasmNN.slnx not found above the test assembly");
-        var root = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "wasm-spec"));
+        var root = Path.Combine(RepositoryPaths.Shared, "wasm-spec");
         if (!Directory.Exists(root)) throw new InvalidOperationException($"spec suite not found at {root}");
         return root;
     }
