@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics.Tensors;
 using WasmNN.Compiler;
 using WasmNN.Compiler.IO;
@@ -46,7 +45,7 @@ public sealed class ReadmeSampleTests : IDisposable
                 (i32.add (local.get 0) (local.get 1))))
             """);
         var program = Path.Combine(_dir, "program.wasm");
-        using (var wat2wasm = Process.Start("wat2wasm", [wat, "-o", program])) wat2wasm.WaitForExit();
+        Assert.Equal(0, ProcessRunner.Run("wat2wasm", [wat, "-o", program]).ExitCode);
 
         var logged = new List<int>();
         var engine = new Engine.Engine();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace WasmNN.Engine.Tests;
@@ -11,16 +10,8 @@ internal static class NodeScript
 {
     public static JsonElement Run(string script, object input)
     {
-        var start = new ProcessStartInfo("node") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-e");
-        start.ArgumentList.Add(script);
-        using var node = Process.Start(start)!;
-        node.StandardInput.Write(JsonSerializer.Serialize(input));
-        node.StandardInput.Close();
-        var errors = node.StandardError.ReadToEndAsync();
-        string output = node.StandardOutput.ReadToEnd();
-        node.WaitForExit();
-        Assert.True(node.ExitCode == 0, errors.Result);
-        return JsonDocument.Parse(output).RootElement;
+        var result = ProcessRunner.Run("node", ["-e", script], JsonSerializer.Serialize(input));
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        return JsonDocument.Parse(result.StdOut).RootElement;
     }
 }

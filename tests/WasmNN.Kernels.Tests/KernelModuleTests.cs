@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using WasmNN.Engine;
 using WasmNN.Wasm;
 using WasmNN.Wasm.Reading;
@@ -86,12 +85,7 @@ public sealed class KernelModuleTests
 
     internal static (int ExitCode, string Output, string Errors) Run(string tool, params string[] arguments)
     {
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output, errors);
+        var result = ProcessRunner.Run(tool, arguments);
+        return (result.ExitCode, result.StdOut, result.StdErr);
     }
 }

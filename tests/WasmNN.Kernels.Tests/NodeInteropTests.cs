@@ -68,14 +68,7 @@ public sealed class NodeInteropTests
 
     private static (int ExitCode, string Output, string Errors) RunNode(string standardInput, params string[] arguments)
     {
-        var start = new System.Diagnostics.ProcessStartInfo("node") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        process.StandardInput.Write(standardInput);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        string errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result, errors);
+        var result = ProcessRunner.Run("node", arguments, standardInput);
+        return (result.ExitCode, result.StdOut, result.StdErr);
     }
 }
