@@ -2,39 +2,50 @@ using System.Diagnostics;
 
 namespace WasmNN.Tests;
 
+/// <summary>What a finished process (or guest) produced.</summary>
+public sealed record ProcessOutput(int ExitCode, string Stdout, string Stderr);
+
 /// <summary>
-/// Runs a tool the tests compare against or drive (node, wabt, the wasmnn CLI): optional stdin, both output streams
-/// read concurrently (so neither can fill its pipe and stall the child), and a time limit after which the whole
-/// process tree is killed.
+/// Runs a tool the tests drive or compare against (node, clang, wabt, the wasmnn CLI): stdin written, both output
+/// streams read concurrently (neither pipe can fill and stall the child), and a hard time limit after which the
+/// whole process tree is killed. Compiled into every test project (Directory.Build.props).
 /// </summary>
 internal static class ProcessRunner
 {
-    public sealed record Result(int ExitCode, string StdOut, string StdErr);
-
-    public static Result Run(string fileName, IEnumerable<string> arguments, string? standardInput = null, TimeSpan? timeout = null)
+    public static ProcessOutput Run(string fileName, IEnumerable<string> arguments, string stdin = "", TimeSpan? timeout = null)
     {
-        var start = new ProcessStartInfo(fileName)
+        var info = new ProcessStartInfo(fileName)
         {
-            RedirectStandardInput = standardInput is not null,
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        using var process = Start(info);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (standardInput is not null)
-        {
-            process.StandardInput.Write(standardInput);
-            process.StandardInput.Close();
-        }
-        var limit = timeout ?? TimeSpan.FromMinutes(2);
-        if (!process.WaitForExit(limit))
+        process.StandardInput.Write(stdin);
+        process.StandardInput.Close();
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(2)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', start.ArgumentList)} did not finish within {limit.TotalSeconds:F0} s");
+            throw new TimeoutException($"{fileName} {string.Join(' ', info.ArgumentList)} did not finish");
         }
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+        process.WaitForExit();
+        return new ProcessOutput(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private static Process Start(ProcessStartInfo info)
+    {
+        try
+        {
+            return Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException(
+                $"{info.FileName} is not installed ({e.Message}); scripts/test.sh installs the tools the tests need", e);
+        }
     }
 }

@@ -9,6 +9,6 @@ public sealed class OpsCommandTests
         var result = CliRunner.Run("ops", "--markdown");
         Assert.Equal(0, result.ExitCode);
         var doc = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "OPERATORS.md"));
-        Assert.Equal(doc.ReplaceLineEndings("\n"), result.StdOut.ReplaceLineEndings("\n"));
+        Assert.Equal(doc.ReplaceLineEndings("\n"), result.Stdout.ReplaceLineEndings("\n"));
     }
 }

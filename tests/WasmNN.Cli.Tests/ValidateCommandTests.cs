@@ -27,7 +27,7 @@ public sealed class ValidateCommandTests : IDisposable
         ];
         var result = CliRunner.Run("validate", Write("ok.wasm", module));
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("valid", result.StdOut);
+        Assert.Contains("valid", result.Stdout);
     }
 
     [Fact]
@@ -37,9 +37,9 @@ public sealed class ValidateCommandTests : IDisposable
         byte[] module = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60];
         var result = CliRunner.Run("validate", Write("truncated.wasm", module));
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("malformed", result.StdErr);
-        Assert.Contains("byte offset", result.StdErr);
-        Assert.DoesNotContain("   at ", result.StdErr);
+        Assert.Contains("malformed", result.Stderr);
+        Assert.Contains("byte offset", result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr);
     }
 
     [Fact]
@@ -55,9 +55,9 @@ public sealed class ValidateCommandTests : IDisposable
         ];
         var result = CliRunner.Run("validate", Write("invalid.wasm", module));
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("type mismatch", result.StdErr);
-        Assert.Contains("byte offset", result.StdErr);
-        Assert.DoesNotContain("   at ", result.StdErr);
+        Assert.Contains("type mismatch", result.Stderr);
+        Assert.Contains("byte offset", result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr);
     }
 
     [Fact]
@@ -72,6 +72,6 @@ public sealed class ValidateCommandTests : IDisposable
         ];
         var result = CliRunner.Run("print", Write("p.wasm", module));
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("i32.const 7", result.StdOut);
+        Assert.Contains("i32.const 7", result.Stdout);
     }
 }

@@ -11,7 +11,7 @@ internal static class NodeScript
     public static JsonElement Run(string script, object input)
     {
         var result = ProcessRunner.Run("node", ["-e", script], JsonSerializer.Serialize(input));
-        Assert.True(result.ExitCode == 0, result.StdErr);
-        return JsonDocument.Parse(result.StdOut).RootElement;
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        return JsonDocument.Parse(result.Stdout).RootElement;
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace WasmNN.Engine.Tests;
 
 /// <summary>Assembles text-format modules with wabt's wat2wasm, an independent source of real binaries.</summary>
@@ -13,13 +11,8 @@ internal static class Wat
             var input = Path.Combine(dir.FullName, "m.wat");
             var output = Path.Combine(dir.FullName, "m.wasm");
             File.WriteAllText(input, wat);
-            var psi = new ProcessStartInfo("wat2wasm") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var argument in new[] { "--debug-names", input, "-o", output }) psi.ArgumentList.Add(argument);
-            using var process = Process.Start(psi)!;
-            process.StandardOutput.ReadToEnd();
-            var errors = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0) throw new InvalidOperationException($"wat2wasm failed: {errors}");
+            var result = ProcessRunner.Run("wat2wasm", ["--debug-names", input, "-o", output]);
+            if (result.ExitCode != 0) throw new InvalidOperationException($"wat2wasm failed: {result.Stderr}");
             return File.ReadAllBytes(output);
         }
         finally

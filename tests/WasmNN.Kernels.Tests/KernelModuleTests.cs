@@ -86,6 +86,6 @@ public sealed class KernelModuleTests
     internal static (int ExitCode, string Output, string Errors) Run(string tool, params string[] arguments)
     {
         var result = ProcessRunner.Run(tool, arguments);
-        return (result.ExitCode, result.StdOut, result.StdErr);
+        return (result.ExitCode, result.Stdout, result.Stderr);
     }
 }

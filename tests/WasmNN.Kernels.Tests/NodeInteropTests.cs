@@ -69,6 +69,6 @@ public sealed class NodeInteropTests
     private static (int ExitCode, string Output, string Errors) RunNode(string standardInput, params string[] arguments)
     {
         var result = ProcessRunner.Run("node", arguments, standardInput);
-        return (result.ExitCode, result.StdOut, result.StdErr);
+        return (result.ExitCode, result.Stdout, result.Stderr);
     }
 }
