@@ -12,7 +12,8 @@ public sealed record ProcessOutput(int ExitCode, string Stdout, string Stderr);
 /// </summary>
 internal static class ProcessRunner
 {
-    public static ProcessOutput Run(string fileName, IEnumerable<string> arguments, string stdin = "", TimeSpan? timeout = null)
+    public static ProcessOutput Run(string fileName, IEnumerable<string> arguments, string stdin = "", TimeSpan? timeout = null,
+        string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -20,6 +21,7 @@ internal static class ProcessRunner
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
         using var process = Start(info);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace WasmNN.Compiler.Tests.Lowering;
@@ -24,19 +23,8 @@ internal static class NodeRunner
                 File.WriteAllBytes(path, MemoryMarshal.AsBytes(data.AsSpan()).ToArray());
                 return path;
             }).ToList();
-            var start = new ProcessStartInfo(NodePath) { RedirectStandardError = true, RedirectStandardOutput = true };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Lowering", "run-model.mjs"));
-            start.ArgumentList.Add(wasmPath);
-            start.ArgumentList.Add(folder.FullName);
-            foreach (var p in inputPaths)
-            {
-                start.ArgumentList.Add(p);
-            }
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, "node failed: " + stderr.Result);
+            var result = ProcessRunner.Run(NodePath, [Path.Combine(AppContext.BaseDirectory, "Lowering", "run-model.mjs"), wasmPath, folder.FullName, .. inputPaths]);
+            Assert.True(result.ExitCode == 0, "node failed: " + result.Stderr);
             return [.. Enumerable.Range(0, outputCount).Select(i =>
                 MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(folder.FullName, $"output{i}.f32"))).ToArray())];
         }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using WasmNN.Compiler.IO;
 using WasmNN.Wasi;
@@ -85,16 +84,8 @@ public sealed class WasiBuildTests : IDisposable
 
     private (int ExitCode, string Stderr) RunNode(params string[] arguments)
     {
-        var start = new ProcessStartInfo("/usr/bin/node") { WorkingDirectory = _folder.FullName, RedirectStandardError = true };
-        start.ArgumentList.Add("--no-warnings");
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Lowering", "run-wasi.mjs"));
-        foreach (var a in arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stderr);
+        var result = ProcessRunner.Run("node", ["--no-warnings", Path.Combine(AppContext.BaseDirectory, "Lowering", "run-wasi.mjs"), .. arguments],
+            workingDirectory: _folder.FullName);
+        return (result.ExitCode, result.Stderr);
     }
 }
