@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
@@ -49,27 +48,14 @@ internal static partial class BrowserRunner
 
     private static string RunChromium(string url, string profile)
     {
-        var start = new ProcessStartInfo(ChromiumPath!) { RedirectStandardError = true, RedirectStandardOutput = true };
         // No sandbox because the tests run as root in CI; the rest keeps the browser off the network and quiet. The
-        // virtual-time budget lets the async compile and run finish before --dump-dom serializes the page.
-        foreach (var arg in (string[])["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        // virtual-time budget lets the async compile and run finish before --dump-dom serializes the page. On the time
+        // limit the runner kills the whole tree: Chromium forks renderer and GPU helpers.
+        var result = ProcessRunner.Run(ChromiumPath!, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
-            "--virtual-time-budget=20000", "--dump-dom", url])
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Timeout))
-        {
-            // Chromium forks renderer and GPU helpers; killing only the browser process would leave them running.
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            Assert.Fail($"chromium did not finish within {Timeout.TotalSeconds} s; stderr:\n{Truncate(stderr.Result)}");
-        }
-        Assert.True(process.ExitCode == 0, $"chromium exited with {process.ExitCode}; stderr:\n{Truncate(stderr.Result)}");
-        return stdout.Result;
+            "--virtual-time-budget=20000", "--dump-dom", url], timeout: Timeout);
+        Assert.True(result.ExitCode == 0, $"chromium exited with {result.ExitCode}; stderr:\n{Truncate(result.Stderr)}");
+        return result.Stdout;
     }
 
     /// <summary>A self-contained page: the module and inputs are embedded as base64 so it needs no server or fetch.</summary>
