@@ -1,25 +1,18 @@
-using System.Diagnostics;
-
 namespace WasmNN.Wasm.Tests.Spec;
 
-/// <summary>Runs a wabt tool (independent reference) and returns its standard output, or null when it is not installed.</summary>
+/// <summary>Runs a wabt tool (independent reference) and returns its standard output, or null when it fails or is not installed.</summary>
 public static class ExternalTool
 {
     public static string? Run(string tool, params string[] arguments)
     {
-        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in arguments) psi.ArgumentList.Add(a);
         try
         {
-            using var process = Process.Start(psi)!;
-            var output = process.StandardOutput.ReadToEnd();
-            process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return process.ExitCode == 0 ? output : null;
+            var result = ProcessRunner.Run(tool, arguments);
+            return result.ExitCode == 0 ? result.Stdout : null;
         }
-        catch (System.ComponentModel.Win32Exception)
+        catch (InvalidOperationException)
         {
-            return null;
+            return null; // not installed: callers count what they compared and fail when it is nothing
         }
     }
 }
