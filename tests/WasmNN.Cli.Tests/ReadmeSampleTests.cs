@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using WasmNN.Compiler;
 using WasmNN.Compiler.IO;
 using WasmNN.Engine;
+using WasmNN.Runtime;
 
 namespace WasmNN.Cli.Tests;
 

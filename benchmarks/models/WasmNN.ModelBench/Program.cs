@@ -3,6 +3,7 @@ using System.Text.Json;
 using WasmNN.Compiler;
 using WasmNN.Compiler.IO;
 using WasmNN.Engine;
+using WasmNN.Runtime;
 
 // Times a compiled model on our engine the way bench.mjs times it on V8: load once, warm up, then per sample write
 // the input, Run(), read the output. Appends { model, engine: "wasmnn", ms: [...] } to --json.

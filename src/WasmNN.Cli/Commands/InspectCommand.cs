@@ -28,7 +28,7 @@ internal static class InspectCommand
             var bytes = File.ReadAllBytes(path);
             fileBytes = bytes.Length;
             module = ModuleReader.Read(bytes);
-            metadata = CompiledModel.ReadMetadata(module);
+            metadata = ModelMetadata.Read(module);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or WasmFormatException or FormatException)
         {

@@ -3,6 +3,7 @@ using WasmNN.Compiler.Abi;
 using WasmNN.Compiler.IO;
 using WasmNN.Compiler.IR;
 using WasmNN.Engine;
+using WasmNN.Runtime;
 using WasmNN.Wasm;
 using WasmNN.Wasm.Reading;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using WasmNN.Compiler.Conformance;
 using WasmNN.Compiler.Passes;
+using WasmNN.Runtime.Conformance;
 
 namespace WasmNN.Cli.Commands;
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using WasmNN.Compiler.IR;
+using WasmNN.Wasm;
 
 namespace WasmNN.Compiler.Abi;
 
@@ -68,6 +69,15 @@ public sealed record ModelMetadata(
 
     /// <summary>UTF-8 JSON bytes.</summary>
     public byte[] ToUtf8() => JsonSerializer.SerializeToUtf8Bytes(this, s_json);
+
+    /// <summary>The metadata of a decoded module.</summary>
+    /// <exception cref="FormatException">No or invalid <c>wasmnn.meta</c> section.</exception>
+    public static ModelMetadata Read(WasmModule module)
+    {
+        var section = module.CustomSections.FirstOrDefault(s => s.Name == ModelAbi.MetadataSection)
+            ?? throw new FormatException($"not a compiled model: the module has no '{ModelAbi.MetadataSection}' custom section");
+        return Parse(section.Content.Span);
+    }
 
     /// <summary>Parses the section's content.</summary>
     /// <exception cref="FormatException">Not valid metadata (the message says what is wrong).</exception>

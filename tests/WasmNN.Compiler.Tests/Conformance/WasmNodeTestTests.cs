@@ -1,5 +1,6 @@
 using WasmNN.Compiler.Conformance;
 using WasmNN.Compiler.Passes;
+using WasmNN.Runtime.Conformance;
 using Xunit.Abstractions;
 
 namespace WasmNN.Compiler.Tests.Conformance;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using WasmNN.Compiler.IO;
+using WasmNN.Runtime;
 using Xunit.Abstractions;
 
 namespace WasmNN.Compiler.Tests.Lowering;

@@ -2,6 +2,7 @@ using WasmNN.Compiler.IO;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
 using WasmNN.Onnx;
+using WasmNN.Runtime;
 
 namespace WasmNN.Compiler.Tests.Lowering;
 

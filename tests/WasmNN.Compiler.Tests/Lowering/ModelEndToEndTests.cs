@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using WasmNN.Compiler.IO;
+using WasmNN.Runtime;
 using Xunit.Abstractions;
 
 namespace WasmNN.Compiler.Tests.Lowering;

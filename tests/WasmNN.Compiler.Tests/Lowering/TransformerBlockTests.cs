@@ -3,6 +3,7 @@ using WasmNN.Compiler.Execution;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
 using WasmNN.Compiler.Tests.Passes;
+using WasmNN.Runtime.Conformance;
 
 namespace WasmNN.Compiler.Tests.Lowering;
 

@@ -7,6 +7,7 @@ using WasmNN.Compiler.Passes;
 using WasmNN.Compiler.Tests.Passes;
 using WasmNN.Compiler.Zoo;
 using WasmNN.Onnx.Protos;
+using WasmNN.Runtime;
 using Xunit.Abstractions;
 
 namespace WasmNN.Compiler.Tests.Lowering;

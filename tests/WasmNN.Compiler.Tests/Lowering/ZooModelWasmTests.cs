@@ -5,6 +5,7 @@ using WasmNN.Compiler.Frontend;
 using WasmNN.Compiler.Passes;
 using WasmNN.Compiler.Tests.Passes;
 using WasmNN.Compiler.Zoo;
+using WasmNN.Runtime;
 using Xunit.Abstractions;
 
 namespace WasmNN.Compiler.Tests.Lowering;

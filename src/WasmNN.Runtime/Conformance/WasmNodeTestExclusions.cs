@@ -1,4 +1,4 @@
-namespace WasmNN.Compiler.Conformance;
+namespace WasmNN.Runtime.Conformance;
 
 /// <summary>Node tests of claimed operators that the wasm backend skips on purpose, each with its reason.</summary>
 public static class WasmNodeTestExclusions

@@ -5,7 +5,7 @@ using WasmNN.Engine;
 using WasmNN.Wasm;
 using WasmNN.Wasm.Reading;
 
-namespace WasmNN.Compiler;
+namespace WasmNN.Runtime;
 
 /// <summary>
 /// A compiled model (a module with a <c>wasmnn.meta</c> section) loaded on the WasmNN engine: write inputs, run,
@@ -68,16 +68,7 @@ public sealed class CompiledModel : IDisposable
     public static CompiledModel Load(byte[] wasm, EngineOptions? engineOptions = null)
     {
         var module = ModuleReader.Read(wasm);
-        return new CompiledModel(module, ReadMetadata(module), engineOptions);
-    }
-
-    /// <summary>The metadata of a decoded module.</summary>
-    /// <exception cref="FormatException">No or invalid <c>wasmnn.meta</c> section.</exception>
-    public static ModelMetadata ReadMetadata(WasmModule module)
-    {
-        var section = module.CustomSections.FirstOrDefault(s => s.Name == ModelAbi.MetadataSection)
-            ?? throw new FormatException($"not a compiled model: the module has no '{ModelAbi.MetadataSection}' custom section");
-        return ModelMetadata.Parse(section.Content.Span);
+        return new CompiledModel(module, ModelMetadata.Read(module), engineOptions);
     }
 
     /// <summary>The index of the input called <paramref name="name"/>.</summary>

@@ -1,8 +1,9 @@
+using WasmNN.Compiler;
 using WasmNN.Compiler.Execution;
 using WasmNN.Compiler.IR;
 using WasmNN.Engine;
 
-namespace WasmNN.Compiler.Conformance;
+namespace WasmNN.Runtime.Conformance;
 
 /// <summary>
 /// Runs a graph by compiling it to wasm and running the module on the WasmNN engine: the backend under test for
