@@ -5,7 +5,7 @@ namespace WasmNN.Wasi.Tests.Toolchain;
 
 /// <summary>
 /// One WASI program with its whole world (arguments, environment, preopens, stdin), runnable on our
-/// engine and on Node's <c>node:wasi</c> so a test can compare the two.
+/// engine, on Node's <c>node:wasi</c> and on wasmtime so a test can compare them.
 /// </summary>
 internal sealed record GuestRun(string Wasm)
 {
@@ -45,6 +45,35 @@ internal sealed record GuestRun(string Wasm)
         var harness = Path.Combine(AppContext.BaseDirectory, "Toolchain", "node-wasi-run.mjs");
         return ProcessRunner.Run("node", ["--no-warnings", harness, Wasm, config], Stdin);
     }
+
+    public WasmtimeResult RunOnWasmtime() =>
+        WasmtimeRunner.Run(Wasm, new WasmtimeRun { Arguments = Arguments, Environment = Environment, Preopens = Preopens, Stdin = Stdin });
+
+    /// <summary>Runs on <paramref name="host"/>, asserting the guest ended by exiting (no trap, no load failure).</summary>
+    public ProcessOutput RunExitingOn(GuestHost host)
+    {
+        switch (host)
+        {
+            case GuestHost.Node:
+                return RunOnNode();
+            case GuestHost.Wasmtime:
+                var wasmtime = RunOnWasmtime();
+                Assert.True(wasmtime.Trap is null, $"wasmtime trapped: {wasmtime.Trap}");
+                return wasmtime.Output;
+            default:
+                var (output, result) = RunOnWasmNN();
+                Assert.True(result.Outcome == WasiRunOutcome.Exited, $"{result.Outcome}: {result.Message}");
+                return output;
+        }
+    }
+}
+
+/// <summary>The WASI hosts a guest runs on: the two references, then ours.</summary>
+internal enum GuestHost
+{
+    Node,
+    Wasmtime,
+    WasmNN,
 }
 
 /// <summary>A fresh temporary directory, deleted on dispose.</summary>
