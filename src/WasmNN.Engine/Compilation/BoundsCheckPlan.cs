@@ -151,15 +151,11 @@ internal sealed class BoundsCheckPlan
                     Pop();
                     _stack.Add(Untracked);
                     return;
-                case Opcode.I32DivS or Opcode.I32DivU or Opcode.I32RemS or Opcode.I32RemU
-                    or Opcode.I64DivS or Opcode.I64DivU or Opcode.I64RemS or Opcode.I64RemU
-                    or Opcode.I32TruncF32S or Opcode.I32TruncF32U or Opcode.I32TruncF64S or Opcode.I32TruncF64U
-                    or Opcode.I64TruncF32S or Opcode.I64TruncF32U or Opcode.I64TruncF64S or Opcode.I64TruncF64U:
-                    Barrier();
-                    break;
             }
-            if (!info.HasFixedSignature || info.Immediates is Immediates.Memory or Immediates.MemoryCopy or Immediates.MemoryInit
-                    or Immediates.Data or Immediates.Table or Immediates.TableCopy or Immediates.TableInit or Immediates.Element)
+            // Another kind of trap (division, float-to-int conversion...): an early out-of-bounds trap would hide it.
+            // Loads and stores trap only out of bounds, the trap the early check reports.
+            if (info.Traps && !info.IsMemoryAccess) Barrier();
+            if (!info.IsPlain)
             {
                 // Control flow, calls, tables and memory-wide operations: a new straight-line stretch starts.
                 EndAll();
@@ -171,7 +167,7 @@ internal sealed class BoundsCheckPlan
                 int slot = Pop();
                 if (i == 0) baseLocal = slot; // the address is every memory access's first operand
             }
-            if (info.Immediates is Immediates.MemArg or Immediates.MemArgLane)
+            if (info.IsMemoryAccess)
             {
                 bool isStore = info.Results!.Length == 0;
                 if (_loopDepth > 0) plan._loopAccesses.Add((ins.Offset, (long)ins.MemArg.Offset, info.NaturalAlignment));

@@ -193,14 +193,10 @@ internal sealed class VersionableLoop
             }
             // Anything else must be a plain instruction with a fixed signature: no control flow, calls, tables or
             // memory-wide operations (they could move the memory or leave the loop early).
-            if (!info.HasFixedSignature || info.Immediates is Immediates.Memory or Immediates.MemoryCopy or Immediates.MemoryInit
-                    or Immediates.Data or Immediates.Table or Immediates.TableCopy or Immediates.TableInit or Immediates.Element)
-            {
-                return false;
-            }
+            if (!info.IsPlain) return false;
             var operands = new Value[info.Parameters!.Length];
             for (int i = operands.Length - 1; i >= 0; i--) operands[i] = Pop();
-            if (info.Immediates is Immediates.MemArg or Immediates.MemArgLane)
+            if (info.IsMemoryAccess)
             {
                 if (operands[0] is not Sum { Addend: >= 0 } address) return false;
                 _accesses.Add(new Access(address.Terms, address.Addend + (long)ins.MemArg.Offset + info.NaturalAlignment));

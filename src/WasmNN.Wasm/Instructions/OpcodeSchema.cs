@@ -84,6 +84,31 @@ public enum Feature : ushort
 }
 
 /// <summary>
+/// What executing an instruction can do besides consuming its operands and producing its results. Analyses that move,
+/// merge or drop checks (the engine's bounds-check coalescing and loop versioning) read these facts instead of keeping
+/// their own opcode lists.
+/// </summary>
+[Flags]
+public enum Effects : byte
+{
+    /// <summary>Nothing beyond its operands, results and (for a load or store) its one addressed access.</summary>
+    None = 0,
+    /// <summary>
+    /// Its execution rule in the spec can trap: <c>unreachable</c>, <c>call_indirect</c>, integer division and
+    /// remainder, non-saturating float-to-int truncation, every load and store, <c>memory.fill/copy/init</c> and
+    /// <c>table.get/set/fill/copy/init</c>. Traps raised inside a callee and call-stack exhaustion are not counted.
+    /// </summary>
+    Traps = 1 << 0,
+    /// <summary>
+    /// Acts on a linear memory as a whole rather than at one address: <c>memory.size/grow/fill/copy/init</c>, and
+    /// <c>data.drop</c> (it changes what <c>memory.init</c> may copy). <c>memory.grow</c> can move the memory.
+    /// </summary>
+    MemoryWide = 1 << 1,
+    /// <summary>Reads or changes a table or an element segment: every <c>table.*</c> instruction and <c>elem.drop</c>.</summary>
+    Tables = 1 << 2,
+}
+
+/// <summary>
 /// One row of the opcode table, attached to each <see cref="Opcode"/> member. This attribute is the single
 /// source of truth for an instruction's facts: decoder, validator, encoder and printer all read them
 /// through <see cref="OpcodeTable"/>.
@@ -110,4 +135,7 @@ public sealed class OpAttribute(string mnemonic, string? signature) : Attribute
 
     /// <summary>For loads and stores: the natural alignment in bytes (the memarg's alignment may not exceed it).</summary>
     public int NaturalAlignment { get; init; }
+
+    /// <summary>What the instruction can do besides its operands and results (traps, memory- or table-wide effects).</summary>
+    public Effects Effects { get; init; }
 }

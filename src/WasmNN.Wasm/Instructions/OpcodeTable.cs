@@ -11,8 +11,9 @@ namespace WasmNN.Wasm.Instructions;
 /// <param name="Parameters">Operand types for fixed-signature instructions, else null.</param>
 /// <param name="Results">Result types for fixed-signature instructions, else null.</param>
 /// <param name="NaturalAlignment">Natural alignment in bytes for memory accesses, else 0.</param>
+/// <param name="Effects">What it can do besides its operands and results.</param>
 public sealed record OpcodeInfo(Opcode Opcode, string Mnemonic, Immediates Immediates, Feature Feature,
-    ValueType[]? Parameters, ValueType[]? Results, int NaturalAlignment)
+    ValueType[]? Parameters, ValueType[]? Results, int NaturalAlignment, Effects Effects)
 {
     /// <summary>0, 0xFC or 0xFD.</summary>
     public byte Prefix => (byte)((uint)Opcode >> 16);
@@ -22,6 +23,19 @@ public sealed record OpcodeInfo(Opcode Opcode, string Mnemonic, Immediates Immed
 
     /// <summary>True when the validator can type the instruction from <see cref="Parameters"/> and <see cref="Results"/>.</summary>
     public bool HasFixedSignature => Parameters is not null;
+
+    /// <summary>True when executing it can trap (see <see cref="Effects.Traps"/>).</summary>
+    public bool Traps => (Effects & Effects.Traps) != 0;
+
+    /// <summary>True for a load or store: one access at an address operand plus a static offset.</summary>
+    public bool IsMemoryAccess => Immediates is Immediates.MemArg or Immediates.MemArgLane;
+
+    /// <summary>
+    /// True when it only takes its operands and pushes its results, touching memory at most at one address: a fixed
+    /// signature (so no control flow, call, variable or reference instruction) and no memory- or table-wide effect.
+    /// Analyses that follow values through the operand stack of a straight-line stretch stop at anything else.
+    /// </summary>
+    public bool IsPlain => HasFixedSignature && (Effects & (Effects.MemoryWide | Effects.Tables)) == 0;
 }
 
 /// <summary>
@@ -56,7 +70,7 @@ public static class OpcodeTable
                 ?? throw new InvalidOperationException($"Opcode.{field.Name} has no [Op] row");
             var opcode = (Opcode)field.GetValue(null)!;
             var (parameters, results) = ParseSignature(op.Signature, field.Name);
-            table.Add(opcode, new OpcodeInfo(opcode, op.Mnemonic, op.Immediates, op.Feature, parameters, results, op.NaturalAlignment));
+            table.Add(opcode, new OpcodeInfo(opcode, op.Mnemonic, op.Immediates, op.Feature, parameters, results, op.NaturalAlignment, op.Effects));
         }
         return table.ToFrozenDictionary();
     }
