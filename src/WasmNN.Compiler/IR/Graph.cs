@@ -1,5 +1,3 @@
-using WasmNN.Compiler.Operators;
-
 namespace WasmNN.Compiler.IR;
 
 /// <summary>
@@ -33,27 +31,16 @@ public sealed class Graph
     /// <summary>Nodes in topological order.</summary>
     public List<Node> Nodes { get; } = [];
 
-    /// <summary>Creates a node from raw attributes, infers its output types, and appends it.</summary>
-    /// <param name="opType">ONNX op_type.</param>
+    /// <summary>Creates a node for an already resolved operator, infers its output types, and appends it.</summary>
+    /// <param name="op">The operator (resolved by the importer or a builder; the IR keeps no registry).</param>
+    /// <param name="attributes">The operator's typed attributes.</param>
     /// <param name="inputs">Inputs (null for omitted optional ones).</param>
     /// <param name="outputNames">Names of the outputs to create (null or empty entries are omitted outputs).</param>
-    /// <param name="attributes">Raw ONNX attributes, or null for none.</param>
     /// <param name="name">Node name; generated when null.</param>
-    public Node AddNode(string opType, IEnumerable<Value?> inputs, IReadOnlyList<string?> outputNames, AttributeBag? attributes = null, string? name = null)
+    public Node AddNode(Operator op, OperatorAttributes attributes, IEnumerable<Value?> inputs, IReadOnlyList<string?> outputNames, string? name = null)
     {
-        var op = OperatorRegistry.Resolve(opType, Opset, name ?? opType);
-        var nodeName = name ?? $"{opType}_{Nodes.Count}";
-        OperatorAttributes typed;
-        try
-        {
-            typed = op.ParseAttributes(attributes ?? AttributeBag.Empty, Opset);
-        }
-        catch (OperatorException e)
-        {
-            throw new GraphException($"node '{nodeName}' ({opType}, opset {Opset}): {e.Message}", e);
-        }
         var outputs = outputNames.Select(n => string.IsNullOrEmpty(n) ? null : new Value(n, DataType.Float32, null)).ToList();
-        var node = new Node(nodeName, op, Opset, typed, inputs, outputs);
+        var node = new Node(name ?? $"{op.OpType}_{Nodes.Count}", op, Opset, attributes, inputs, outputs);
         InferNodeTypes(node);
         Nodes.Add(node);
         return node;

@@ -1,5 +1,3 @@
-using WasmNN.Compiler.Operators;
-
 namespace WasmNN.Compiler.IR;
 
 /// <summary>
@@ -13,7 +11,7 @@ public sealed class Node
     private readonly List<Value?> _outputs;
 
     /// <summary>Creates a node and makes it the producer of its outputs.</summary>
-    public Node(string name, OnnxOperator op, int opset, OperatorAttributes attributes, IEnumerable<Value?> inputs, IEnumerable<Value?> outputs)
+    public Node(string name, Operator op, int opset, OperatorAttributes attributes, IEnumerable<Value?> inputs, IEnumerable<Value?> outputs)
     {
         Name = name;
         Operator = op;
@@ -31,7 +29,7 @@ public sealed class Node
     public string Name { get; set; }
 
     /// <summary>The operator definition.</summary>
-    public OnnxOperator Operator { get; }
+    public Operator Operator { get; }
 
     /// <summary>ONNX op_type.</summary>
     public string OpType => Operator.OpType;
@@ -86,4 +84,4 @@ public sealed class Node
 /// <param name="Operands">Inputs in ONNX order; the accumulator slot is null.</param>
 /// <param name="AccumulatorIndex">Which input the running value feeds.</param>
 /// <param name="SourceNodeName">The name of the node this step came from (for diagnostics).</param>
-public sealed record EpilogueStep(OnnxOperator Operator, OperatorAttributes Attributes, IReadOnlyList<Value?> Operands, int AccumulatorIndex, string SourceNodeName);
+public sealed record EpilogueStep(Operator Operator, OperatorAttributes Attributes, IReadOnlyList<Value?> Operands, int AccumulatorIndex, string SourceNodeName);

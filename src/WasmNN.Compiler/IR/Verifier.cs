@@ -1,5 +1,3 @@
-using WasmNN.Compiler.Operators;
-
 namespace WasmNN.Compiler.IR;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Operators;
 using WasmNN.Compiler.Passes;
 
 namespace WasmNN.Compiler.Tests.Passes;

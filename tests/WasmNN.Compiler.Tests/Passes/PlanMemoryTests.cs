@@ -1,5 +1,6 @@
 using WasmNN.Compiler.Frontend;
 using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Operators;
 using WasmNN.Compiler.Passes;
 
 namespace WasmNN.Compiler.Tests.Passes;

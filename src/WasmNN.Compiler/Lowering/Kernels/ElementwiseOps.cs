@@ -1,3 +1,4 @@
+using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
 using WasmNN.Wasm.Instructions;
 using WasmNN.Wasm.Writing;
