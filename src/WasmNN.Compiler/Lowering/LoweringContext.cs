@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using WasmNN.Compiler.IR;
-using WasmNN.Compiler.Passes;
+using WasmNN.Compiler.Lowering.Memory;
 using WasmNN.Wasm;
 using WasmNN.Wasm.Writing;
 

@@ -1,6 +1,6 @@
 using WasmNN.Compiler.Abi;
 using WasmNN.Compiler.IR;
-using WasmNN.Compiler.Passes;
+using WasmNN.Compiler.Lowering.Memory;
 using WasmNN.Wasm;
 using WasmNN.Wasm.Instructions;
 using WasmNN.Wasm.Writing;

@@ -1,4 +1,5 @@
 using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Lowering.Memory;
 using WasmNN.Wasm.Instructions;
 using ValueType = WasmNN.Wasm.ValueType;
 
@@ -33,7 +34,7 @@ internal sealed class CastKernel : IKernelLowering
         {
             if (source != destination)
             {
-                w.Copy(() => w.I32(destination), () => w.I32(source), checked((int)Passes.PlanMemory.ByteSize(y)));
+                w.Copy(() => w.I32(destination), () => w.I32(source), checked((int)PlanMemory.ByteSize(y)));
             }
             return;
         }

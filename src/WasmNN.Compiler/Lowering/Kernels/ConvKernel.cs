@@ -1,4 +1,5 @@
 using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Lowering.Memory;
 using WasmNN.Compiler.Operators;
 using WasmNN.Wasm.Instructions;
 using ValueType = WasmNN.Wasm.ValueType;
@@ -55,7 +56,7 @@ internal sealed class ConvKernel : IKernelLowering
             return (long)(l.H + l.Pt + l.Pb) * (l.W + l.Pl + l.Pr) * 4 + Slack;
         }
         // The packed B, after the im2col matrix when there is one.
-        var matrix = Passes.PlanMemory.AlignUp((long)l.K * l.Oh * l.Ow * 4);
+        var matrix = PlanMemory.AlignUp((long)l.K * l.Oh * l.Ow * 4);
         return l.IsPointwise ? matrix : 2 * matrix;
     }
 
@@ -104,7 +105,7 @@ internal sealed class ConvKernel : IKernelLowering
         var bias = node.Inputs.ElementAtOrDefault(2);
         var n = l.Oh * l.Ow;
         var ldb = l.IsPointwise ? l.H * l.W : n;
-        var packedB = context.ScratchAddress + (l.IsPointwise ? 0 : checked((int)Passes.PlanMemory.AlignUp((long)l.K * n * 4)));
+        var packedB = context.ScratchAddress + (l.IsPointwise ? 0 : checked((int)PlanMemory.AlignUp((long)l.K * n * 4)));
         var shape = new GemmShape(l.Mg, n, l.K, l.K, n, n)
         {
             Bias = bias is null ? BiasKind.None : BiasKind.Row,

@@ -1,4 +1,5 @@
 using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Lowering.Memory;
 using WasmNN.Compiler.Operators;
 using WasmNN.Wasm.Instructions;
 using ValueType = WasmNN.Wasm.ValueType;
@@ -25,7 +26,7 @@ internal sealed class ViewKernel : IKernelLowering
         var destination = context.Address(node.Outputs[0]!);
         if (source != destination)
         {
-            w.Copy(() => w.I32(destination), () => w.I32(source), checked((int)Passes.PlanMemory.ByteSize(node.Outputs[0]!)));
+            w.Copy(() => w.I32(destination), () => w.I32(source), checked((int)PlanMemory.ByteSize(node.Outputs[0]!)));
         }
     }
 }

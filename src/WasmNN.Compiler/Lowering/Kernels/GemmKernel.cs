@@ -1,4 +1,5 @@
 using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Lowering.Memory;
 using WasmNN.Compiler.Operators;
 using WasmNN.Wasm;
 using WasmNN.Wasm.Instructions;
@@ -44,7 +45,7 @@ internal sealed class GemmKernel : IKernelLowering
         return bytes;
     }
 
-    private static long PlanBytes(Value v) => Passes.PlanMemory.AlignUp(Passes.PlanMemory.ByteSize(v));
+    private static long PlanBytes(Value v) => PlanMemory.AlignUp(PlanMemory.ByteSize(v));
 
     public void Emit(Node node, LoweringContext context, KernelWriter w)
     {

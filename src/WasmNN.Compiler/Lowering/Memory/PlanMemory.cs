@@ -1,6 +1,6 @@
 using WasmNN.Compiler.IR;
 
-namespace WasmNN.Compiler.Passes;
+namespace WasmNN.Compiler.Lowering.Memory;
 
 /// <summary>What the backend tells the memory planner about each node.</summary>
 /// <param name="ViewSource">The input whose buffer a node's output 0 is a view of (Reshape, Flatten: no copy), or null.</param>

@@ -1,9 +1,10 @@
 using WasmNN.Compiler.Frontend;
 using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Lowering.Memory;
 using WasmNN.Compiler.Operators;
 using WasmNN.Compiler.Passes;
 
-namespace WasmNN.Compiler.Tests.Passes;
+namespace WasmNN.Compiler.Tests.Lowering.Memory;
 
 public sealed class PlanMemoryTests
 {
