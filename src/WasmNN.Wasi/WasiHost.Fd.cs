@@ -286,14 +286,22 @@ public sealed partial class WasiHost
         return n;
     }
 
+    /// <summary>
+    /// The entries with <c>.</c> and <c>..</c> first, as POSIX readdir, wasmtime and the WASI test suite's
+    /// fd_readdir test expect (Node's WASI leaves them out).
+    /// </summary>
     private static List<DirectoryEntry> ListDirectory(string hostPath) =>
-        [.. new DirectoryInfo(hostPath).EnumerateFileSystemInfos("*", new EnumerationOptions
+    [
+        new(".", FileType.Directory, InodeOf(hostPath)),
+        new("..", FileType.Directory, InodeOf(Path.GetDirectoryName(hostPath) ?? hostPath)),
+        .. new DirectoryInfo(hostPath).EnumerateFileSystemInfos("*", new EnumerationOptions
         {
             AttributesToSkip = 0,
             IgnoreInaccessible = false,
             RecurseSubdirectories = false,
             ReturnSpecialDirectories = false,
-        }).Select(info => new DirectoryEntry(info.Name, TypeOf(info), InodeOf(info.FullName)))];
+        }).Select(info => new DirectoryEntry(info.Name, TypeOf(info), InodeOf(info.FullName))),
+    ];
 
     private static FileType TypeOf(FileSystemInfo info) =>
         (info.Attributes & FileAttributes.ReparsePoint) != 0 ? FileType.SymbolicLink

@@ -174,6 +174,14 @@ public sealed partial class WasiHost
 
         if (targetEntry == Entry.Directory) return Errno.Isdir;
         if (to.TrailingSlash || from.TrailingSlash) return Errno.Notdir;
+        if (sourceEntry == Entry.Symlink && Directory.Exists(source))
+        {
+            // File.Move follows a link to a directory and reports it missing; Directory.Move renames the link
+            // itself (rename(2) never follows) but will not replace, so a file or link in the way goes first.
+            if (targetEntry != Entry.Missing) File.Delete(target);
+            Directory.Move(source, target);
+            return Errno.Success;
+        }
         File.Move(source, target, overwrite: true);
         return Errno.Success;
     }
