@@ -33,6 +33,9 @@ public sealed record CompileOptions
     /// <summary>Verify the graph after every optimisation pass (slower; for debugging the compiler).</summary>
     public bool VerifyPasses { get; init; }
 
+    /// <summary>Print the IR after an optimisation pass, or after all of them (for debugging the compiler); null for none.</summary>
+    public IrDump? DumpIr { get; init; }
+
     /// <summary>Receives the name of each stage as it starts ("import", "optimize", "lower", "encode").</summary>
     public IProgress<string>? Progress { get; init; }
 }
@@ -114,7 +117,7 @@ public static class ModelCompiler
     {
         var nodes = graph.Nodes.Count;
         options.Progress?.Report("optimize");
-        PassPipeline.Run(graph, new PassOptions(Verify: options.VerifyPasses));
+        PassPipeline.Run(graph, new PassOptions(Verify: options.VerifyPasses) { Dump = options.DumpIr });
         options.Progress?.Report("lower");
         var (bytes, metadata, s) = ModuleAssembler.Assemble(graph, new LoweringOptions(options.Simd, options.Simd && options.RelaxedSimd), options.Wasi, options.ModelName ?? graph.Name);
         options.Progress?.Report("encode");

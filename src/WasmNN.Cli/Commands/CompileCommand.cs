@@ -2,11 +2,12 @@ using System.CommandLine;
 using Spectre.Console;
 using WasmNN.Compiler;
 using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Passes;
 using WasmNN.Onnx;
 
 namespace WasmNN.Cli.Commands;
 
-/// <summary><c>wasmnn compile MODEL.onnx -o MODEL.wasm [--wasi]</c>: ONNX to one standalone module.</summary>
+/// <summary><c>wasmnn compile MODEL.onnx -o MODEL.wasm [--wasi] [--dump-after PASS|all] [--verify-each]</c>: ONNX to one standalone module.</summary>
 internal static class CompileCommand
 {
     private static readonly string[] s_stages = ["import", "optimize", "lower", "encode"];
@@ -21,15 +22,38 @@ internal static class CompileCommand
         {
             Description = "Also use relaxed SIMD (fused multiply-add in matrix products): faster, but needs a host with relaxed SIMD",
         };
-        var command = new Command("compile", "Compile an ONNX model to one standalone WebAssembly module") { model, output, wasi, noSimd, relaxedSimd };
-        command.SetAction(r => Run(r.GetValue(model)!, r.GetValue(output),
-            new CompileOptions { Wasi = r.GetValue(wasi), Simd = !r.GetValue(noSimd), RelaxedSimd = r.GetValue(relaxedSimd) }));
+        var dumpAfter = new Option<string?>("--dump-after")
+        {
+            Description = $"Print the IR after this pass, or after every one ({string.Join(", ", PassPipeline.StageNames)})",
+            HelpName = "PASS",
+        };
+        var verifyEach = new Option<bool>("--verify-each") { Description = "Verify the IR after every pass; a failure names the pass" };
+        var command = new Command("compile", "Compile an ONNX model to one standalone WebAssembly module")
+        {
+            model, output, wasi, noSimd, relaxedSimd, dumpAfter, verifyEach,
+        };
+        command.SetAction(r => Run(r.GetValue(model)!, r.GetValue(output), r.GetValue(dumpAfter), new CompileOptions
+        {
+            Wasi = r.GetValue(wasi),
+            Simd = !r.GetValue(noSimd),
+            RelaxedSimd = r.GetValue(relaxedSimd),
+            VerifyPasses = r.GetValue(verifyEach),
+        }));
         return command;
     }
 
-    private static int Run(string modelPath, string? outputPath, CompileOptions options)
+    private static int Run(string modelPath, string? outputPath, string? dumpAfter, CompileOptions options)
     {
         outputPath ??= Path.ChangeExtension(modelPath, ".wasm");
+        if (dumpAfter is not null)
+        {
+            if (!PassPipeline.StageNames.Contains(dumpAfter, StringComparer.OrdinalIgnoreCase))
+            {
+                Console.Error.WriteLine($"error: --dump-after: no pass is named '{dumpAfter}' (one of: {string.Join(", ", PassPipeline.StageNames)})");
+                return 2;
+            }
+            options = options with { DumpIr = new IrDump(dumpAfter, Console.Out) };
+        }
         if (!File.Exists(modelPath))
         {
             Console.Error.WriteLine($"error: {modelPath}: no such file");
@@ -38,13 +62,21 @@ internal static class CompileCommand
         CompilationResult? result = null;
         try
         {
-            AnsiConsole.Progress().AutoClear(true).HideCompleted(false).Start(context =>
+            if (options.DumpIr is not null)
             {
-                var tasks = s_stages.ToDictionary(s => s, s => context.AddTask(s, autoStart: false, maxValue: 1));
-                var progress = new StageProgress(tasks);
-                result = ModelCompiler.Compile(modelPath, options with { Progress = progress });
-                progress.Report("done");
-            });
+                // The printed IR streams to stdout; a live progress display would interleave with it.
+                result = ModelCompiler.Compile(modelPath, options);
+            }
+            else
+            {
+                AnsiConsole.Progress().AutoClear(true).HideCompleted(false).Start(context =>
+                {
+                    var tasks = s_stages.ToDictionary(s => s, s => context.AddTask(s, autoStart: false, maxValue: 1));
+                    var progress = new StageProgress(tasks);
+                    result = ModelCompiler.Compile(modelPath, options with { Progress = progress });
+                    progress.Report("done");
+                });
+            }
             result!.WriteTo(outputPath);
         }
         catch (Exception e) when (e is OnnxFormatException or GraphException or UnsupportedOperatorException or OperatorException or IOException or UnauthorizedAccessException)

@@ -7,13 +7,15 @@ namespace WasmNN.Compiler.IR;
 /// </summary>
 public static class Verifier
 {
-    /// <summary>Throws a <see cref="GraphException"/> listing every problem found (the first 20).</summary>
+    /// <summary>Throws a <see cref="GraphException"/> naming <paramref name="afterStage"/> and listing the problems found (the first 20).</summary>
     public static void Verify(Graph graph, string afterStage = "verification")
     {
         var problems = FindProblems(graph);
         if (problems.Count > 0)
         {
-            throw new GraphException($"graph '{graph.Name}' is invalid after {afterStage}:\n  " + string.Join("\n  ", problems.Take(20)));
+            // One line, like every other compiler error; the first problems are the ones to read.
+            var more = problems.Count > 20 ? $"; and {problems.Count - 20} more" : "";
+            throw new GraphException($"graph '{graph.Name}' is invalid after {afterStage}: {string.Join("; ", problems.Take(20))}{more}");
         }
     }
 

@@ -7,11 +7,29 @@ namespace WasmNN.Compiler.Passes;
 /// <param name="Fuse">Record elementwise epilogues (off for backends that want one op per node).</param>
 public sealed record PassOptions(bool Verify = PassOptions.VerifyByDefault, bool Fuse = true)
 {
+    /// <summary>Print the IR after some stages (<c>--dump-after</c>); null for none.</summary>
+    public IrDump? Dump { get; init; }
+
 #if DEBUG
     private const bool VerifyByDefault = true;
 #else
     private const bool VerifyByDefault = false;
 #endif
+}
+
+/// <summary>Prints the IR (<see cref="GraphPrinter"/>) after the selected stages of the pipeline.</summary>
+/// <param name="After">A pass name (every run of it; case-insensitive), <see cref="Import"/> or <see cref="All"/>.</param>
+/// <param name="Output">Receives each printed graph, headed by a "; after STAGE" line.</param>
+public sealed record IrDump(string After, TextWriter Output)
+{
+    /// <summary>Selects every stage.</summary>
+    public const string All = "all";
+
+    /// <summary>The graph as imported, before the first pass.</summary>
+    public const string Import = "import";
+
+    /// <summary>True when <paramref name="stage"/> is printed.</summary>
+    public bool Selects(string stage) => After.Equals(All, StringComparison.OrdinalIgnoreCase) || After.Equals(stage, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>The compiler's graph optimisation pipeline, in order.</summary>
@@ -43,22 +61,45 @@ public static class PassPipeline
         return passes;
     }
 
-    /// <summary>Runs every pass on <paramref name="graph"/>, verifying after each when requested.</summary>
-    /// <exception cref="GraphException">A pass failed or left the graph invalid (the message names the pass).</exception>
+    /// <summary>What <see cref="IrDump.After"/> may name: <c>import</c>, every pass of the full pipeline, <c>all</c>.</summary>
+    public static IReadOnlyList<string> StageNames { get; } =
+        [IrDump.Import, .. Passes(new PassOptions(Fuse: true)).Select(Name).Distinct(), IrDump.All];
+
+    /// <summary>Runs every pass on <paramref name="graph"/>, verifying and printing after each when requested.</summary>
+    /// <exception cref="GraphException">A pass left the graph invalid (the message names the pass).</exception>
+    /// <exception cref="ArgumentException"><see cref="PassOptions.Dump"/> names no stage.</exception>
     public static void Run(Graph graph, PassOptions? options = null)
     {
         options ??= new PassOptions();
-        if (options.Verify)
+        Run(graph, Passes(options), options);
+    }
+
+    /// <summary>Runs <paramref name="passes"/> with the verification and printing of <paramref name="options"/>.</summary>
+    internal static void Run(Graph graph, IReadOnlyList<IGraphPass> passes, PassOptions options)
+    {
+        if (options.Dump is { } dump && !StageNames.Contains(dump.After, StringComparer.OrdinalIgnoreCase))
         {
-            Verifier.Verify(graph, "import");
+            throw new ArgumentException($"no pass is named '{dump.After}' (one of: {string.Join(", ", StageNames)})", nameof(options));
         }
-        foreach (var pass in Passes(options))
+        AfterStage(graph, IrDump.Import, options);
+        for (var i = 0; i < passes.Count; i++)
         {
-            pass.Run(graph);
-            if (options.Verify)
-            {
-                Verifier.Verify(graph, pass.GetType().Name);
-            }
+            passes[i].Run(graph);
+            AfterStage(graph, Name(passes[i]), options, $" (pass {i + 1} of {passes.Count})");
         }
     }
+
+    private static void AfterStage(Graph graph, string stage, PassOptions options, string position = "")
+    {
+        if (options.Verify)
+        {
+            Verifier.Verify(graph, stage);
+        }
+        if (options.Dump is { } dump && dump.Selects(stage))
+        {
+            dump.Output.Write($"; after {stage}{position}\n{GraphPrinter.Print(graph)}\n");
+        }
+    }
+
+    private static string Name(IGraphPass pass) => pass.GetType().Name;
 }
