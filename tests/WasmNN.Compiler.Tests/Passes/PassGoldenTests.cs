@@ -1,0 +1,152 @@
+using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Operators;
+using WasmNN.Compiler.Passes;
+
+namespace WasmNN.Compiler.Tests.Passes;
+
+/// <summary>
+/// Each pass on small graphs, its printed IR before and after compared with <c>Golden/PASS.CASE.txt</c>
+/// (regenerate with <c>WASMNN_UPDATE_GOLDEN=1</c>, then review; the numbers in the comments are worked by hand).
+/// </summary>
+public sealed class PassGoldenTests
+{
+    [Fact]
+    public void InferShapes_StaleShapes_RecomputedInOrder()
+    {
+        // x[2,3,4] -> Reshape to [2,-1] -> Relu -> Cast(int32): the recorded shapes are partial or unknown (as a
+        // declared shape or an earlier pass can leave them; the verifier accepts them); inference gives [2,12] each.
+        var g = new Graph("stale", 13);
+        var x = new Value("x", DataType.Float32, [2, 3, 4]);
+        g.Inputs.Add(x);
+        var reshaped = g.AddNode("Reshape", [x, g.AddConstant("target", Tensor.FromInt64s([2], [2, -1]))], ["r"], name: "reshape").Outputs[0]!;
+        var relu = g.AddNode("Relu", [reshaped], ["a"], name: "relu").Outputs[0]!;
+        var cast = g.AddNode("Cast", [relu], ["y"], new AttributeBag(("to", 6L)), "cast").Outputs[0]!;
+        g.Outputs.Add(cast);
+        reshaped.Shape = [-1, -1];
+        relu.Shape = null;
+        cast.Shape = [-1, 12];
+
+        GoldenIr.Check("InferShapes.StaleShapes", g, new InferShapes());
+    }
+
+    [Fact]
+    public void EliminateIdentities_ReluDropoutIdentity_OnlyReluKeepsTheOutputName()
+    {
+        var g = new Graph("ids", 13);
+        var x = new Value("x", DataType.Float32, [4]);
+        g.Inputs.Add(x);
+        var relu = g.AddNode("Relu", [x], ["r"], name: "relu");
+        var dropout = g.AddNode("Dropout", [relu.Outputs[0]], ["d"], name: "dropout");
+        g.Outputs.Add(g.AddNode("Identity", [dropout.Outputs[0]], ["out"], name: "identity").Outputs[0]!);
+
+        GoldenIr.Check("EliminateIdentities.Chain", g, new EliminateIdentities());
+    }
+
+    [Fact]
+    public void EliminateIdentities_OutputCopyOfInput_Kept()
+    {
+        // out = Identity(x) with x a graph input: removing it would make an output alias an input.
+        var g = new Graph("copy", 13);
+        var x = new Value("x", DataType.Float32, [2]);
+        g.Inputs.Add(x);
+        g.Outputs.Add(g.AddNode("Identity", [x], ["out"], name: "identity").Outputs[0]!);
+
+        GoldenIr.Check("EliminateIdentities.OutputCopyOfInput", g, new EliminateIdentities());
+    }
+
+    [Fact]
+    public void FoldConstants_ExporterShapeChain_ReshapeGetsConstantTarget()
+    {
+        // y = Reshape(x, Concat(Unsqueeze(Gather(Shape(x), 0), [0]), [-1])), PyTorch's x.view(x.size(0), -1):
+        // Shape(x) = [2,3,4], Gather 0 -> 2, Unsqueeze -> [2], Concat -> [2,-1], so y is [2,12].
+        var g = new Graph("chain", 13);
+        var x = new Value("x", DataType.Float32, [2, 3, 4]);
+        g.Inputs.Add(x);
+        var shape = g.AddNode("Shape", [x], ["s"], name: "shape").Outputs[0];
+        var batch = g.AddNode("Gather", [shape, g.AddConstant("zero", Tensor.FromInt64s([], [0]))], ["n"], name: "gather").Outputs[0];
+        var unsqueezed = g.AddNode("Unsqueeze", [batch, g.AddConstant("axes", Tensor.FromInt64s([1], [0]))], ["n1"], name: "unsqueeze").Outputs[0];
+        var target = g.AddNode("Concat", [unsqueezed, g.AddConstant("minus1", Tensor.FromInt64s([1], [-1]))], ["t"], new AttributeBag(("axis", 0L)), "concat").Outputs[0];
+        g.Outputs.Add(g.AddNode("Reshape", [x, target], ["y"], name: "reshape").Outputs[0]!);
+
+        GoldenIr.Check("FoldConstants.ShapeChain", g, new FoldConstants());
+    }
+
+    [Fact]
+    public void FoldConstants_ConstantArithmetic_ReplacedByItsValue()
+    {
+        // sum = [1,2] + [3,5] = [4,7]; y = x * sum stays (x is a runtime input).
+        var g = new Graph("arith", 13);
+        var a = g.AddConstant("a", Tensor.FromFloats([2], [1f, 2f]));
+        var b = g.AddConstant("b", Tensor.FromFloats([2], [3f, 5f]));
+        var sum = g.AddNode("Add", [a, b], ["sum"], name: "add").Outputs[0]!;
+        var x = new Value("x", DataType.Float32, [2]);
+        g.Inputs.Add(x);
+        g.Outputs.Add(g.AddNode("Mul", [x, sum], ["y"], name: "mul").Outputs[0]!);
+
+        GoldenIr.Check("FoldConstants.Arithmetic", g, new FoldConstants());
+    }
+
+    [Fact]
+    public void FoldBatchNormIntoConv_ConvWithBias_WeightsAndBiasScaled()
+    {
+        // epsilon 1, var [3, 0]: k = scale / sqrt(var + 1) = [1/2, 2/1] = [0.5, 2].
+        // W' = W * k = [2 * 0.5, -1 * 2] = [1, -2];  B' = (B - mean) * k + beta = [(0.5 - 0.5) * 0.5 + 0, (1 + 1) * 2 + 0.5] = [0, 4.5].
+        var g = new Graph("conv_bn", 13);
+        var x = new Value("x", DataType.Float32, [1, 1, 2, 2]);
+        g.Inputs.Add(x);
+        var w = g.AddConstant("w", Tensor.FromFloats([2, 1, 1, 1], [2f, -1f]));
+        var b = g.AddConstant("b", Tensor.FromFloats([2], [0.5f, 1f]));
+        var conv = g.AddNode("Conv", [x, w, b], ["c"], name: "conv");
+        var scale = g.AddConstant("scale", Tensor.FromFloats([2], [1f, 2f]));
+        var beta = g.AddConstant("beta", Tensor.FromFloats([2], [0f, 0.5f]));
+        var mean = g.AddConstant("mean", Tensor.FromFloats([2], [0.5f, -1f]));
+        var variance = g.AddConstant("var", Tensor.FromFloats([2], [3f, 0f]));
+        var bn = g.AddNode("BatchNormalization", [conv.Outputs[0], scale, beta, mean, variance], ["y"], new AttributeBag(("epsilon", 1f)), "bn");
+        g.Outputs.Add(bn.Outputs[0]!);
+
+        GoldenIr.Check("FoldBatchNormIntoConv.ConvWithBias", g, new FoldBatchNormIntoConv());
+    }
+
+    [Fact]
+    public void EliminateDeadNodes_UnusedNodeConstantAndMask_Removed()
+    {
+        // Neg(x) reaches no output, k is read by nobody, and Dropout's mask is not an output.
+        var g = new Graph("dead", 13);
+        var x = new Value("x", DataType.Float32, [3]);
+        g.Inputs.Add(x);
+        g.AddConstant("k", Tensor.FromFloats([1], [1f]));
+        var relu = g.AddNode("Relu", [x], ["r"], name: "relu");
+        g.AddNode("Neg", [x], ["unused"], name: "neg");
+        g.Outputs.Add(g.AddNode("Dropout", [relu.Outputs[0]], ["y", "mask"], name: "dropout").Outputs[0]!);
+
+        GoldenIr.Check("EliminateDeadNodes.UnusedNodeConstantAndMask", g, new EliminateDeadNodes());
+    }
+
+    [Fact]
+    public void FuseElementwise_ConvAddRelu_OneConvWithTwoEpilogueSteps()
+    {
+        var g = new Graph("fuse", 13);
+        var x = new Value("x", DataType.Float32, [1, 1, 3, 3]);
+        var skip = new Value("skip", DataType.Float32, [1, 1, 3, 3]);
+        g.Inputs.AddRange([x, skip]);
+        var conv = g.AddNode("Conv", [x, g.AddConstant("w", Tensor.FromFloats([1, 1, 1, 1], [2f]))], ["c"], name: "conv");
+        var add = g.AddNode("Add", [skip, conv.Outputs[0]], ["s"], name: "add");
+        g.Outputs.Add(g.AddNode("Relu", [add.Outputs[0]], ["y"], name: "relu").Outputs[0]!);
+
+        GoldenIr.Check("FuseElementwise.ConvAddRelu", g, new FuseElementwise());
+    }
+
+    [Fact]
+    public void FuseElementwise_OutputReadTwice_NothingFused()
+    {
+        // c has two readers, and each reader's output is a graph output: no anchor has a sole fusable consumer.
+        var g = new Graph("shared", 13);
+        var x = new Value("x", DataType.Float32, [1, 1, 3, 3]);
+        g.Inputs.Add(x);
+        var c = g.AddNode("Conv", [x, g.AddConstant("w", Tensor.FromFloats([1, 1, 1, 1], [2f]))], ["c"], name: "conv").Outputs[0];
+        g.Outputs.Add(g.AddNode("Relu", [c], ["r"], name: "relu").Outputs[0]!);
+        g.Outputs.Add(g.AddNode("Sigmoid", [c], ["s"], name: "sigmoid").Outputs[0]!);
+
+        GoldenIr.Check("FuseElementwise.OutputReadTwice", g, new FuseElementwise());
+    }
+}
