@@ -1,19 +1,12 @@
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
+using WasmNN.Compiler.Tests.Passes;
 
 namespace WasmNN.Compiler.Tests.IR;
 
 public sealed class VerifierTests
 {
-    private static Graph TwoRelus()
-    {
-        var g = new Graph("v", 13);
-        var x = new Value("x", DataType.Float32, [3]);
-        g.Inputs.Add(x);
-        var a = g.AddNode("Relu", [x], ["a"]);
-        g.Outputs.Add(g.AddNode("Relu", [a.Outputs[0]], ["b"]).Outputs[0]!);
-        return g;
-    }
+    private static Graph TwoRelus() => PassTestGraphs.TwoRelus();
 
     [Fact]
     public void Verify_WellFormedGraph_NoProblems() => Assert.Empty(Verifier.FindProblems(TwoRelus()));

@@ -10,16 +10,8 @@ public sealed class FoldConstantsTests
     [Fact]
     public void Run_ExporterShapeChain_CollapsesToReshapeWithConstantTarget()
     {
-        // Before: y = Reshape(x, Concat(Unsqueeze(Gather(Shape(x), 0), [0]), [-1]))   (PyTorch's x.view(x.size(0), -1))
-        var g = new Graph("chain", 13);
-        var x = new Value("x", DataType.Float32, [2, 3, 4]);
-        g.Inputs.Add(x);
-        var shape = g.AddNode("Shape", [x], ["s"]).Outputs[0];
-        var batch = g.AddNode("Gather", [shape, g.AddConstant("zero", Tensor.FromInt64s([], [0]))], ["n"]).Outputs[0];
-        var unsqueezed = g.AddNode("Unsqueeze", [batch, g.AddConstant("axes", Tensor.FromInt64s([1], [0]))], ["n1"]).Outputs[0];
-        var target = g.AddNode("Concat", [unsqueezed, g.AddConstant("minus1", Tensor.FromInt64s([1], [-1]))], ["t"], new AttributeBag(("axis", 0L))).Outputs[0];
-        var y = g.AddNode("Reshape", [x, target], ["y"]).Outputs[0]!;
-        g.Outputs.Add(y);
+        var g = PassTestGraphs.ShapeChain();
+        var y = g.Outputs[0];
         Assert.Equal([-1, -1], y.Shape!);
 
         new FoldConstants().Run(g);

@@ -57,18 +57,7 @@ public sealed class PassGoldenTests
     [Fact]
     public void FoldConstants_ExporterShapeChain_ReshapeGetsConstantTarget()
     {
-        // y = Reshape(x, Concat(Unsqueeze(Gather(Shape(x), 0), [0]), [-1])), PyTorch's x.view(x.size(0), -1):
-        // Shape(x) = [2,3,4], Gather 0 -> 2, Unsqueeze -> [2], Concat -> [2,-1], so y is [2,12].
-        var g = new Graph("chain", 13);
-        var x = new Value("x", DataType.Float32, [2, 3, 4]);
-        g.Inputs.Add(x);
-        var shape = g.AddNode("Shape", [x], ["s"], name: "shape").Outputs[0];
-        var batch = g.AddNode("Gather", [shape, g.AddConstant("zero", Tensor.FromInt64s([], [0]))], ["n"], name: "gather").Outputs[0];
-        var unsqueezed = g.AddNode("Unsqueeze", [batch, g.AddConstant("axes", Tensor.FromInt64s([1], [0]))], ["n1"], name: "unsqueeze").Outputs[0];
-        var target = g.AddNode("Concat", [unsqueezed, g.AddConstant("minus1", Tensor.FromInt64s([1], [-1]))], ["t"], new AttributeBag(("axis", 0L)), "concat").Outputs[0];
-        g.Outputs.Add(g.AddNode("Reshape", [x, target], ["y"], name: "reshape").Outputs[0]!);
-
-        GoldenIr.Check("FoldConstants.ShapeChain", g, new FoldConstants());
+        GoldenIr.Check("FoldConstants.ShapeChain", PassTestGraphs.ShapeChain(), new FoldConstants());
     }
 
     [Fact]

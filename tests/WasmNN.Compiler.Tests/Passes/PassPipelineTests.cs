@@ -16,15 +16,7 @@ public sealed class PassPipelineTests
         }
     }
 
-    private static Graph TwoRelus()
-    {
-        var g = new Graph("two", 13);
-        var x = new Value("x", DataType.Float32, [3]);
-        g.Inputs.Add(x);
-        var a = g.AddNode("Relu", [x], ["a"]);
-        g.Outputs.Add(g.AddNode("Relu", [a.Outputs[0]], ["b"]).Outputs[0]!);
-        return g;
-    }
+    private static Graph TwoRelus() => PassTestGraphs.TwoRelus();
 
     [Fact]
     public void Run_VerifyAfterBrokenPass_ErrorNamesThePassOnOneLine()

@@ -34,4 +34,32 @@ internal static class PassTestGraphs
         g.Outputs.Add(bn.Outputs[0]!);
         return g;
     }
+
+    /// <summary>x[3] -> Relu -> a -> Relu -> b.</summary>
+    public static Graph TwoRelus()
+    {
+        var g = new Graph("two", 13);
+        var x = new Value("x", DataType.Float32, [3]);
+        g.Inputs.Add(x);
+        var a = g.AddNode("Relu", [x], ["a"]);
+        g.Outputs.Add(g.AddNode("Relu", [a.Outputs[0]], ["b"]).Outputs[0]!);
+        return g;
+    }
+
+    /// <summary>
+    /// y = Reshape(x, Concat(Unsqueeze(Gather(Shape(x), 0), [0]), [-1])) with x[2,3,4], PyTorch's
+    /// x.view(x.size(0), -1): Shape(x) = [2,3,4], Gather 0 -> 2, Unsqueeze -> [2], Concat -> [2,-1], so y is [2,12].
+    /// </summary>
+    public static Graph ShapeChain()
+    {
+        var g = new Graph("chain", 13);
+        var x = new Value("x", DataType.Float32, [2, 3, 4]);
+        g.Inputs.Add(x);
+        var shape = g.AddNode("Shape", [x], ["s"], name: "shape").Outputs[0];
+        var batch = g.AddNode("Gather", [shape, g.AddConstant("zero", Tensor.FromInt64s([], [0]))], ["n"], name: "gather").Outputs[0];
+        var unsqueezed = g.AddNode("Unsqueeze", [batch, g.AddConstant("axes", Tensor.FromInt64s([1], [0]))], ["n1"], name: "unsqueeze").Outputs[0];
+        var target = g.AddNode("Concat", [unsqueezed, g.AddConstant("minus1", Tensor.FromInt64s([1], [-1]))], ["t"], new AttributeBag(("axis", 0L)), "concat").Outputs[0];
+        g.Outputs.Add(g.AddNode("Reshape", [x, target], ["y"], name: "reshape").Outputs[0]!);
+        return g;
+    }
 }
