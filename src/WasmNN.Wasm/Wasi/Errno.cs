@@ -1,6 +1,9 @@
-namespace WasmNN.Wasi;
+namespace WasmNN.Wasm.Wasi;
 
-/// <summary>WASI preview1 error numbers (<c>errno</c>), with the values of <c>wasi/api.h</c>.</summary>
+/// <summary>
+/// WASI preview1 error numbers (<c>errno</c>), with the values of <c>wasi/api.h</c>. Part of the preview1 ABI, so
+/// it lives with the format: the host (WasmNN.Wasi) returns them and the compiler's <c>--wasi</c> command names them.
+/// </summary>
 public enum Errno : ushort
 {
     /// <summary>No error occurred. System call completed successfully.</summary>
@@ -157,4 +160,16 @@ public enum Errno : ushort
     Xdev = 75,
     /// <summary>Extension: Capabilities insufficient.</summary>
     Notcapable = 76,
+}
+
+/// <summary>C's names for <see cref="Errno"/> values, for one-line error messages.</summary>
+public static class ErrnoNames
+{
+    /// <summary>The symbolic name as <c>errno.h</c> spells it: <c>ENOENT</c>, <c>E2BIG</c>, <c>ENOTCAPABLE</c>.</summary>
+    public static string Of(Errno errno) => errno switch
+    {
+        Errno.Success => "ESUCCESS",
+        Errno.TooBig => "E2BIG",
+        _ => "E" + errno.ToString().ToUpperInvariant(),
+    };
 }
