@@ -1,21 +1,20 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using System.Text;
+using WasmNN.Compiler.Abi;
 using WasmNN.Wasi;
+using WasmNN.Wasm;
+using WasmNN.Wasm.Reading;
 
 namespace WasmNN.Cli.Commands;
 
 /// <summary>
 /// <c>wasmnn run [options] PROGRAM.wasm [ARGS...]</c>: runs a module. The module's kind is detected first,
-/// then a handler per kind runs it: today WASI commands; compiled models (a <c>wasmnn.meta</c> custom
-/// section) get their own handler later.
+/// then a handler per kind runs it: WASI commands, and compiled models (a <c>wasmnn.meta</c> custom section,
+/// <see cref="ModelRunCommand"/>).
 /// </summary>
 internal static class RunCommand
 {
-    /// <summary>The custom section that marks a module as a compiled model.</summary>
-    internal const string ModelMetaSection = "wasmnn.meta";
-
     /// <summary>Status when the command line itself is wrong (missing file, bad option value).</summary>
     private const int UsageExitCode = 2;
 
@@ -119,38 +118,19 @@ internal static class RunCommand
     }
 
     /// <summary>
-    /// Walks the section headers looking for the model marker. Anything unexpected means "not a model": the
-    /// WASI path then reports the real decoding error.
+    /// A module with the model marker (the <c>wasmnn.meta</c> custom section) is a model. Only the section framing is
+    /// read; a malformed file counts as "not a model", and the WASI path then reports the real decoding error.
     /// </summary>
-    internal static ModuleKind Detect(ReadOnlySpan<byte> module)
+    internal static ModuleKind Detect(byte[] module)
     {
-        if (module.Length < 8 || !module[..4].SequenceEqual("\0asm"u8)) return ModuleKind.WasiProgram;
-        var position = 8;
-        while (position < module.Length)
+        try
         {
-            var id = module[position++];
-            if (!TryReadU32(module, ref position, out var size) || size > module.Length - position) break;
-            var section = module.Slice(position, (int)size);
-            position += (int)size;
-            if (id != 0) continue;
-            var namePosition = 0;
-            if (TryReadU32(section, ref namePosition, out var nameLength) && nameLength <= section.Length - namePosition
-                && section.Slice(namePosition, (int)nameLength).SequenceEqual(Encoding.UTF8.GetBytes(ModelMetaSection)))
-                return ModuleKind.Model;
+            return ModuleReader.FindCustomSection(module, ModelAbi.MetadataSection) is null ? ModuleKind.WasiProgram : ModuleKind.Model;
         }
-        return ModuleKind.WasiProgram;
-    }
-
-    private static bool TryReadU32(ReadOnlySpan<byte> bytes, ref int position, out uint value)
-    {
-        value = 0;
-        for (var shift = 0; shift < 35 && position < bytes.Length; shift += 7)
+        catch (WasmFormatException)
         {
-            var b = bytes[position++];
-            value |= (uint)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0) return true;
+            return ModuleKind.WasiProgram;
         }
-        return false;
     }
 
     private static long? ParseByteSize(ArgumentResult result)

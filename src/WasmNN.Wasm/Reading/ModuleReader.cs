@@ -32,18 +32,8 @@ public static class ModuleReader
         bool sawData = false;
         while (!r.AtEnd)
         {
-            r.Section = null;
-            r.EndProblem = "unexpected end";
-            r.LengthLimit = int.MaxValue;
-            int idOffset = r.Offset;
-            byte id = r.ReadByte();
-            if (id > 12) throw new WasmFormatException(WasmErrorKind.Malformed, "malformed section id", idOffset);
-            r.Section = SectionName(id);
-            int sizeOffset = r.Offset;
-            uint size = r.ReadVarU32();
-            if (size > r.Remaining) throw new WasmFormatException(WasmErrorKind.Malformed, "length out of bounds", sizeOffset, r.Section);
+            var (id, idOffset, end) = ReadSectionHeader(ref r);
             int start = r.Position;
-            int end = start + (int)size;
             r.EndProblem = InsideSection;
             r.LengthLimit = end;
             if (id != 0)
@@ -91,6 +81,32 @@ public static class ModuleReader
         return module;
     }
 
+    /// <summary>
+    /// The content of the first custom section called <paramref name="name"/>, or null when there is none. Only the
+    /// header and the section framing are read (no section is decoded), so a host can tell what a file is, e.g. a
+    /// compiled model by its <c>wasmnn.meta</c> section, before reading it in full.
+    /// </summary>
+    /// <exception cref="WasmFormatException">The header, or the framing of a section before the match, is malformed.</exception>
+    public static ReadOnlyMemory<byte>? FindCustomSection(ReadOnlyMemory<byte> bytes, string name)
+    {
+        var r = new ByteReader(bytes.Span) { Section = "header" };
+        ReadHeader(ref r);
+        while (!r.AtEnd)
+        {
+            var (id, _, end) = ReadSectionHeader(ref r);
+            if (id == 0)
+            {
+                int start = r.Position;
+                if (CustomSectionReader.ReadName(bytes.Span[start..end], r.Offset, r.Section, out int contentStart) == name)
+                {
+                    return bytes[(start + contentStart)..end];
+                }
+            }
+            r.Position = end;
+        }
+        return null;
+    }
+
     /// <summary>The spec's name of section <paramref name="id"/>.</summary>
     public static string SectionName(byte id) => id switch
     {
@@ -118,6 +134,22 @@ public static class ModuleReader
         11 => 12,
         _ => id,
     };
+
+    /// <summary>Reads a section's id and size, leaving <paramref name="r"/> at its first content byte, named after it.</summary>
+    private static (byte Id, int IdOffset, int End) ReadSectionHeader(ref ByteReader r)
+    {
+        r.Section = null;
+        r.EndProblem = "unexpected end";
+        r.LengthLimit = int.MaxValue;
+        int idOffset = r.Offset;
+        byte id = r.ReadByte();
+        if (id > 12) throw new WasmFormatException(WasmErrorKind.Malformed, "malformed section id", idOffset);
+        r.Section = SectionName(id);
+        int sizeOffset = r.Offset;
+        uint size = r.ReadVarU32();
+        if (size > r.Remaining) throw new WasmFormatException(WasmErrorKind.Malformed, "length out of bounds", sizeOffset, r.Section);
+        return (id, idOffset, r.Position + (int)size);
+    }
 
     private static void ReadHeader(ref ByteReader r)
     {
