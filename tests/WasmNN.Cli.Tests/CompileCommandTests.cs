@@ -64,4 +64,16 @@ public sealed class CompileCommandTests : IDisposable
         Assert.Empty(result.Stderr.Trim());
         Assert.True(File.Exists(wasm));
     }
+
+    [Fact]
+    public void Compile_MissingModel_UsageExitOnOneLineAndNoOutputFile()
+    {
+        var wasm = Path.Combine(_dir, "missing.wasm");
+
+        var result = CliRunner.Run("compile", Path.Combine(_dir, "missing.onnx"), "-o", wasm);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("missing.onnx: no such file", Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.False(File.Exists(wasm));
+    }
 }

@@ -56,8 +56,9 @@ internal static class CompileCommand
         }
         if (!File.Exists(modelPath))
         {
+            // An unreadable input is a usage error (2); 1 is for models that are read but invalid.
             Console.Error.WriteLine($"error: {modelPath}: no such file");
-            return 1;
+            return 2;
         }
         CompilationResult? result = null;
         try
