@@ -9,7 +9,7 @@ public sealed partial class WasiHost
     {
         var status = Get<Descriptor>(fd, Rights.FdRead, out var d);
         if (status != Errno.Success) return status;
-        var vectors = memory.ReadIovecs(iovs, iovCount);
+        var vectors = CapTransfer(memory.ReadIovecs(iovs, iovCount));
         memory.Slice(readPtr, 4);
         ulong total = 0;
         switch (d)
@@ -42,11 +42,27 @@ public sealed partial class WasiHost
         return Errno.Success;
     }
 
+    /// <summary>The buffers cut to <see cref="WasiOptions.MaxTransferBytes"/> in total: a short transfer, as WASI allows.</summary>
+    private (uint Address, uint Length)[] CapTransfer((uint Address, uint Length)[] vectors)
+    {
+        if (Options.MaxTransferBytes is not { } cap) return vectors;
+        var left = (uint)Math.Max(cap, 1);
+        var capped = new List<(uint, uint)>();
+        foreach (var (address, length) in vectors)
+        {
+            if (left == 0) break;
+            var n = Math.Min(length, left);
+            capped.Add((address, n));
+            left -= n;
+        }
+        return [.. capped];
+    }
+
     internal Errno FdWrite(GuestMemory memory, int fd, uint iovs, uint iovCount, uint writtenPtr)
     {
         var status = Get<Descriptor>(fd, Rights.FdWrite, out var d);
         if (status != Errno.Success) return status;
-        var vectors = memory.ReadIovecs(iovs, iovCount);
+        var vectors = CapTransfer(memory.ReadIovecs(iovs, iovCount));
         memory.Slice(writtenPtr, 4);
         ulong total = 0;
         switch (d)

@@ -50,4 +50,10 @@ public sealed record WasiOptions
     /// sleeps) observe it and throw <see cref="OperationCanceledException"/>.
     /// </summary>
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>
+    /// At most this many bytes per <c>fd_read</c>/<c>fd_write</c> call (null: no cap). WASI lets a host transfer
+    /// fewer bytes than asked and real hosts do; a small cap checks that a guest loops until done.
+    /// </summary>
+    public int? MaxTransferBytes { get; init; }
 }

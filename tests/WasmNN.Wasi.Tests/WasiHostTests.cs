@@ -130,6 +130,33 @@ public sealed class WasiHostTests : IDisposable
         Assert.Equal("hello world", Encoding.UTF8.GetString(bed.Stdout.ToArray()));
     }
 
+    [Fact]
+    public void FdWrite_MaxTransferBytes_ShortWriteReportsWhatWasWritten()
+    {
+        using var bed = new WasiHostTestBed(options: new WasiOptions { MaxTransferBytes = 4 });
+        var (a, aLength) = bed.String("hello ");
+        var (b, bLength) = bed.String("world");
+        var iov = bed.Allocate(16);
+        bed.SetU32(iov, (uint)a);
+        bed.SetU32(iov + 4, (uint)aLength);
+        bed.SetU32(iov + 8, (uint)b);
+        bed.SetU32(iov + 12, (uint)bLength);
+        var written = bed.Allocate(4);
+        Assert.Equal(Errno.Success, bed.Call("fd_write", 1, iov, 2, written));
+        Assert.Equal(4u, bed.U32(written));
+        Assert.Equal("hell", Encoding.UTF8.GetString(bed.Stdout.ToArray()));
+    }
+
+    [Fact]
+    public void FdRead_MaxTransferBytes_ShortRead()
+    {
+        using var bed = new WasiHostTestBed(_sandbox, new WasiOptions { MaxTransferBytes = 3 });
+        var (errno, fd) = bed.Open("inner.txt");
+        Assert.Equal(Errno.Success, errno);
+        Assert.Equal("inn", bed.Read(fd));
+        Assert.Equal("er", bed.Read(fd));
+    }
+
     [Theory]
     [InlineData("fd_close", 99)]
     [InlineData("fd_fdstat_get", 42)]

@@ -77,6 +77,22 @@ public sealed class WasiBuildTests : IDisposable
         Assert.Equal(File.ReadAllBytes(PathIn("wasmtime.npy")), File.ReadAllBytes(PathIn("ours.npy")));
     }
 
+    [Fact]
+    public void WasiBuild_HostTransferringFewBytesPerCall_SameOutputAndWholeErrorLine()
+    {
+        // WASI allows short reads and writes; the command must loop until every byte has moved.
+        var wasm = Prepare();
+        Assert.Equal(0, Run(Host.Node, wasm, "input.npy", "node.npy").ExitCode);
+
+        var written = RunOnOurHost(7, wasm, "input.npy", "ours.npy");
+        var failed = RunOnOurHost(3, wasm, "missing.npy", "failed.npy");
+
+        Assert.True(written.ExitCode == 0, written.Stderr);
+        Assert.Equal(File.ReadAllBytes(PathIn("node.npy")), File.ReadAllBytes(PathIn("ours.npy")));
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Equal("wasmnn: cannot open input 'input': missing.npy: ENOENT\n", failed.Stderr);
+    }
+
     [Theory]
     [MemberData(nameof(Hosts))]
     public void WasiBuild_InputOfWrongShape_ExitsOneNamingInputAndKeepsOldOutput(Host host)
@@ -167,17 +183,21 @@ public sealed class WasiBuildTests : IDisposable
                 Assert.True(wasmtime.Trap is null, $"wasmtime trapped: {wasmtime.Trap}");
                 return wasmtime.Output;
             default:
-                using (var stderr = new MemoryStream())
-                {
-                    var result = WasiRunner.Run(File.ReadAllBytes(PathIn(wasm)), new WasiOptions
-                    {
-                        Arguments = [wasm, .. arguments],
-                        Preopens = [new Preopen(_folder.FullName, ".")],
-                        Stderr = new WasiStream(stderr),
-                    });
-                    Assert.True(result.Outcome == WasiRunOutcome.Exited, $"{result.Outcome}: {result.Message}");
-                    return new ProcessOutput(result.ExitCode, "", Encoding.UTF8.GetString(stderr.ToArray()));
-                }
+                return RunOnOurHost(null, wasm, arguments);
         }
+    }
+
+    private ProcessOutput RunOnOurHost(int? maxTransferBytes, string wasm, params string[] arguments)
+    {
+        using var stderr = new MemoryStream();
+        var result = WasiRunner.Run(File.ReadAllBytes(PathIn(wasm)), new WasiOptions
+        {
+            Arguments = [wasm, .. arguments],
+            Preopens = [new Preopen(_folder.FullName, ".")],
+            Stderr = new WasiStream(stderr),
+            MaxTransferBytes = maxTransferBytes,
+        });
+        Assert.True(result.Outcome == WasiRunOutcome.Exited, $"{result.Outcome}: {result.Message}");
+        return new ProcessOutput(result.ExitCode, "", Encoding.UTF8.GetString(stderr.ToArray()));
     }
 }
