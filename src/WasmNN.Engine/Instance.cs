@@ -93,6 +93,7 @@ public sealed class Instance
         context.Functions = [.. functions];
         foreach (var table in module.Tables) tables.Add(new WasmTable(table.ElementType, table.Limits.Minimum, table.Limits.Maximum));
         context.Tables = [.. tables];
+        context.Table0 = tables.Count > 0 ? tables[0] : null;
         foreach (var memory in module.Memories)
         {
             if (memory.Limits.Minimum > engine.Options.MaxMemoryPages)

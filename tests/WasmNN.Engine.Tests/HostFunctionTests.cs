@@ -114,6 +114,31 @@ public class HostFunctionTests
     }
 
     [Fact]
+    public void HostCallback_IntoGuestUnderNestedGuestFrames_CountsDepthAcrossTheHostFrame()
+    {
+        // Guest frames, a host function, guest frames again: MaxCallDepth bounds the whole chain, not each part.
+        var engine = new Engine(new EngineOptions { MaxCallDepth = 100 });
+        WasmFunction? nest = null;
+        var linker = new Linker(engine).DefineFunction("host", "reenter", (Func<int, int>)(depth => (int)nest!.Invoke(depth, 0)!));
+        var instance = Wat.Instantiate(engine, """
+            (module
+              (import "host" "reenter" (func $reenter (param i32) (result i32)))
+              (func $nest (export "nest") (param $depth i32) (param $again i32) (result i32)
+                (if (result i32) (local.get $depth)
+                  (then (call $nest (i32.sub (local.get $depth) (i32.const 1)) (local.get $again)))
+                  (else (if (result i32) (local.get $again)
+                    (then (call $reenter (local.get $again)))
+                    (else (i32.const 7)))))))
+            """, linker);
+        nest = instance.GetFunction("nest")!;
+        var typed = instance.GetFunction<Func<int, int, int>>("nest");
+        Assert.Equal(7, typed(60, 30));
+        Assert.Equal(TrapKind.CallStackExhausted, Assert.Throws<WasmTrapException>(() => typed(60, 60)).Kind);
+        Assert.Equal(TrapKind.CallStackExhausted, Assert.Throws<WasmTrapException>(() => nest.Call(WasmValue.FromInt32(60), WasmValue.FromInt32(60))).Kind);
+        Assert.Equal(7, typed(60, 30));
+    }
+
+    [Fact]
     public void HostException_FromStartFunction_PropagatesOutOfInstantiate()
     {
         var engine = new Engine();

@@ -10,9 +10,11 @@ namespace WasmNN.Engine.Compilation;
 
 /// <summary>
 /// How wasm values and signatures look in IL. A compiled function of type [p0..pn] -> [r0..rm] is
-/// <c>static R0 f(P0 p0, ..., ref R1 r1, ..., ref Rm rm, InstanceContext context)</c>: the first result is the
-/// return value (the fast common case), further results go through by-ref arguments, and the context comes last
-/// so <c>call_indirect</c> can push it after the arguments already on the stack.
+/// <c>static R0 f(P0 p0, ..., ref R1 r1, ..., ref Rm rm, int depth, nint stackLimit, InstanceContext context)</c>:
+/// the first result is the return value (the fast common case), further results go through by-ref arguments, and
+/// the hidden arguments come last so a call can push them after the arguments already on the stack. depth (the
+/// caller's call depth) and stackLimit (see <see cref="StackGuard"/>) travel in registers: the call depth
+/// accounting costs no memory access per call (a thread-static counter cost a runtime helper call per entry).
 /// </summary>
 internal static class ClrTypes
 {
@@ -30,16 +32,35 @@ internal static class ClrTypes
 
     public static Type[] ParameterTypes(FuncType type)
     {
-        var result = new Type[type.Parameters.Length + Math.Max(0, type.Results.Length - 1) + 1];
+        var result = new Type[type.Parameters.Length + Math.Max(0, type.Results.Length - 1) + 3];
         int i = 0;
         foreach (var p in type.Parameters) result[i++] = Of(p);
         for (int r = 1; r < type.Results.Length; r++) result[i++] = Of(type.Results[r]).MakeByRefType();
+        result[i++] = typeof(int);
+        result[i++] = typeof(nint);
         result[i] = typeof(InstanceContext);
         return result;
     }
 
+    /// <summary>Argument index of the call depth (the caller's; the callee counts itself in).</summary>
+    public static int DepthArgument(FuncType type) => type.Parameters.Length + Math.Max(0, type.Results.Length - 1);
+
+    /// <summary>Argument index of the stack limit (see <see cref="StackGuard"/>).</summary>
+    public static int StackLimitArgument(FuncType type) => DepthArgument(type) + 1;
+
     /// <summary>Argument index of the context.</summary>
-    public static int ContextArgument(FuncType type) => type.Parameters.Length + Math.Max(0, type.Results.Length - 1);
+    public static int ContextArgument(FuncType type) => DepthArgument(type) + 2;
+
+    /// <summary>
+    /// Pushes the hidden arguments for a call from the host (invokers, typed delegates): the thread's call depth
+    /// (non-zero when a host function called by wasm calls back in) and a stack limit that makes the callee probe.
+    /// </summary>
+    public static void EmitHostEntryArguments(ILGenerator il)
+    {
+        il.Emit(OpCodes.Ldsfld, typeof(CallStack).GetField(nameof(CallStack.Depth), BindingFlags.Static | BindingFlags.NonPublic)!);
+        il.Emit(OpCodes.Ldc_I4, StackGuard.ProbeNow);
+        il.Emit(OpCodes.Conv_I);
+    }
 
     public static void EmitCalli(ILGenerator il, FuncType type) =>
         il.EmitCalli(OpCodes.Calli, CallingConventions.Standard, ReturnType(type), ParameterTypes(type), null);

@@ -254,6 +254,7 @@ internal sealed partial class FunctionCompiler
             return;
         }
         var outs = EmitResultAddresses(type);
+        EmitCallDepthArguments();
         _il.Emit(OpCodes.Ldarg, _contextArgument);
         _il.Emit(OpCodes.Call, _module.Methods[functionIndex - _module.ImportedFunctionCount]);
         FinishCall(type, outs);
@@ -277,8 +278,9 @@ internal sealed partial class FunctionCompiler
         EmitTrapUnless(OpCodes.Blt_Un, TrapKind.UndefinedElement);
         _il.Emit(OpCodes.Ldloc, elements);
         _il.Emit(OpCodes.Ldloc, index);
+        // No castclass: a funcref table holds only WasmFunction or null (WasmTable's setter, validation), and
+        // the type check's compare and branch per call showed in call_indirect loops.
         _il.Emit(OpCodes.Ldelem_Ref);
-        _il.Emit(OpCodes.Castclass, typeof(WasmFunction));
         _il.Emit(OpCodes.Dup);
         _il.Emit(OpCodes.Stloc, function);
         EmitTrapUnless(OpCodes.Brtrue, TrapKind.IndirectCallToNull);
@@ -296,6 +298,7 @@ internal sealed partial class FunctionCompiler
     private void EmitCallThrough(LocalBuilder function, FuncType type)
     {
         var outs = EmitResultAddresses(type);
+        EmitCallDepthArguments();
         _il.Emit(OpCodes.Ldloc, function);
         _il.Emit(OpCodes.Ldfld, Field(typeof(WasmFunction), nameof(WasmFunction.Context)));
         _il.Emit(OpCodes.Ldloc, function);

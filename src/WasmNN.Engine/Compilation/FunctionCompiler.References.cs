@@ -89,6 +89,11 @@ internal sealed partial class FunctionCompiler
     private void EmitLoadTable(int index)
     {
         _il.Emit(OpCodes.Ldarg, _contextArgument);
+        if (index == 0)
+        {
+            _il.Emit(OpCodes.Ldfld, Field(typeof(InstanceContext), nameof(InstanceContext.Table0)));
+            return;
+        }
         _il.Emit(OpCodes.Ldfld, Field(typeof(InstanceContext), nameof(InstanceContext.Tables)));
         _il.Emit(OpCodes.Ldc_I4, index);
         _il.Emit(OpCodes.Ldelem_Ref);

@@ -21,6 +21,8 @@ internal sealed partial class FunctionCompiler
     private readonly FunctionBody _body;
     private readonly ILGenerator _il;
     private readonly int _contextArgument;
+    private readonly int _depthArgument;
+    private readonly int _stackLimitArgument;
     private readonly List<ValueType> _stack = [];
     private readonly List<ControlFrame> _frames = [];
     private readonly List<LocalBuilder> _locals = [];
@@ -30,6 +32,10 @@ internal sealed partial class FunctionCompiler
     private LocalBuilder? _memorySize;
     private LocalBuilder? _trapSite;
     private Label _throwLabel;
+    private Label _callStackExhausted;
+    private Label _probeStack;
+    private Label _stackProbed;
+    private LocalBuilder? _stackMarker;
     private int _deadDepth;
     private int _offset;
     private Opcode? _nextOpcode;
@@ -42,6 +48,8 @@ internal sealed partial class FunctionCompiler
         _body = module.Module.Codes[functionIndex - module.ImportedFunctionCount];
         _il = method.GetILGenerator(Math.Max(64, _body.Code.Length * 4));
         _contextArgument = ClrTypes.ContextArgument(_type);
+        _depthArgument = ClrTypes.DepthArgument(_type);
+        _stackLimitArgument = ClrTypes.StackLimitArgument(_type);
     }
 
     /// <summary>Emits the IL of function <paramref name="functionIndex"/> into <paramref name="method"/>.</summary>
@@ -71,6 +79,7 @@ internal sealed partial class FunctionCompiler
             }
             CompileInstruction(ins);
         }
+        EmitPrologueColdPaths();
         if (_trapSite is not null)
         {
             _il.MarkLabel(_throwLabel);
@@ -133,24 +142,65 @@ internal sealed partial class FunctionCompiler
 
     private void EmitPrologue()
     {
-        // Count this call in; trap before the .NET stack can overflow (StackOverflowException kills the process).
-        var ok = _il.DefineLabel();
-        var exhausted = _il.DefineLabel();
-        var depth = typeof(CallStack).GetField(nameof(CallStack.Depth), BindingFlags.Static | BindingFlags.NonPublic)!;
-        _il.Emit(OpCodes.Ldsfld, depth);
+        // Count this call in (the depth arrives in a register: the caller's depth) and check the stack; both
+        // failures are handled out of line, after the body (EmitPrologueColdPaths).
+        _callStackExhausted = _il.DefineLabel();
+        _probeStack = _il.DefineLabel();
+        _stackProbed = _il.DefineLabel();
+        _stackMarker = _il.DeclareLocal(typeof(byte));
+        _il.Emit(OpCodes.Ldarg, _depthArgument);
         _il.Emit(OpCodes.Ldc_I4_1);
         _il.Emit(OpCodes.Add);
         _il.Emit(OpCodes.Dup);
-        _il.Emit(OpCodes.Stsfld, depth);
+        _il.Emit(OpCodes.Starg, _depthArgument);
         _il.Emit(OpCodes.Ldc_I4, _module.Engine.Options.MaxCallDepth);
-        _il.Emit(OpCodes.Bgt, exhausted);
-        _il.Emit(OpCodes.Call, typeof(System.Runtime.CompilerServices.RuntimeHelpers).GetMethod(nameof(System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack))!);
-        _il.Emit(OpCodes.Brtrue, ok);
-        _il.MarkLabel(exhausted);
-        EmitTrap(TrapKind.CallStackExhausted, _body.BodyOffset);
-        _il.MarkLabel(ok);
+        _il.Emit(OpCodes.Bgt, _callStackExhausted);
+        if (HasLargeFrame)
+        {
+            _il.Emit(OpCodes.Br, _probeStack);
+        }
+        else
+        {
+            EmitStackPointer();
+            _il.Emit(OpCodes.Ldarg, _stackLimitArgument);
+            _il.Emit(OpCodes.Blt_Un, _probeStack);
+        }
+        _il.MarkLabel(_stackProbed);
         EmitEntryInterruptCheck();
         ReloadMemory();
+    }
+
+    /// <summary>
+    /// Functions whose frame may be large (many locals, long bodies: the JIT's spill slots) probe the stack on
+    /// every entry: the window below a probe (<see cref="StackGuard.Window"/>) is sized for ordinary frames.
+    /// </summary>
+    private bool HasLargeFrame => _locals.Count > 256 || _body.Code.Length > 8192;
+
+    /// <summary>This frame's stack address: the address of a local.</summary>
+    private void EmitStackPointer()
+    {
+        _il.Emit(OpCodes.Ldloca, _stackMarker!);
+        _il.Emit(OpCodes.Conv_U);
+    }
+
+    /// <summary>After the body: the stack probe (below the limit) and the depth trap, rarely run.</summary>
+    private void EmitPrologueColdPaths()
+    {
+        _il.MarkLabel(_probeStack);
+        EmitStackPointer();
+        _il.Emit(OpCodes.Call, Method(typeof(StackGuard), nameof(StackGuard.Probe)));
+        _il.Emit(OpCodes.Dup);
+        _il.Emit(OpCodes.Starg, _stackLimitArgument);
+        _il.Emit(OpCodes.Brtrue, _stackProbed);
+        _il.MarkLabel(_callStackExhausted);
+        EmitTrap(TrapKind.CallStackExhausted, _body.BodyOffset);
+    }
+
+    /// <summary>Pushes the hidden arguments every call passes on: this function's call depth and stack limit.</summary>
+    private void EmitCallDepthArguments()
+    {
+        _il.Emit(OpCodes.Ldarg, _depthArgument);
+        _il.Emit(OpCodes.Ldarg, _stackLimitArgument);
     }
 
     private void EmitEpilogue()
@@ -166,11 +216,6 @@ internal sealed partial class FunctionCompiler
             _il.Emit(OpCodes.Stobj, clr);
             ReturnTemp(temp);
         }
-        var depth = typeof(CallStack).GetField(nameof(CallStack.Depth), BindingFlags.Static | BindingFlags.NonPublic)!;
-        _il.Emit(OpCodes.Ldsfld, depth);
-        _il.Emit(OpCodes.Ldc_I4_1);
-        _il.Emit(OpCodes.Sub);
-        _il.Emit(OpCodes.Stsfld, depth);
         _il.Emit(OpCodes.Ret);
     }
 

@@ -90,7 +90,6 @@ internal sealed class HostStubs(Engine engine)
                 il.Emit(OpCodes.Ldloc, tuple);
                 il.Emit(OpCodes.Ldfld, invoke.ReturnType.GetField("Item1")!);
             }
-            il.Emit(OpCodes.Ret);
         });
         return (type, entry);
     }
@@ -144,7 +143,6 @@ internal sealed class HostStubs(Engine engine)
             il.Emit(OpCodes.Ldelema, typeof(WasmValue));
             ClrTypes.EmitUnboxValue(il, type.Results[0]);
         }
-        il.Emit(OpCodes.Ret);
     });
 
     private nint Emit(FuncType type, Action<ILGenerator> body)
@@ -154,7 +152,20 @@ internal sealed class HostStubs(Engine engine)
             _module ??= DynamicAssemblies.Create("WasmHostStubs");
             var builder = _module.DefineType($"HostStub{_keepAlive.Count}", TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract);
             var method = builder.DefineMethod("Stub", MethodAttributes.Public | MethodAttributes.Static, ClrTypes.ReturnType(type), ClrTypes.ParameterTypes(type));
-            body(method.GetILGenerator());
+            var il = method.GetILGenerator();
+            // Compiled code passes its call depth in an argument; the thread's counter holds it while the host
+            // runs, so wasm the host calls back counts on from there (MaxCallDepth spans host frames). Restored
+            // on return; after an exception the host entry that catches it restores its own (WasmFunction.Call).
+            var depth = typeof(CallStack).GetField(nameof(CallStack.Depth), BindingFlags.Static | BindingFlags.NonPublic)!;
+            var saved = il.DeclareLocal(typeof(int));
+            il.Emit(OpCodes.Ldsfld, depth);
+            il.Emit(OpCodes.Stloc, saved);
+            il.Emit(OpCodes.Ldarg, ClrTypes.DepthArgument(type));
+            il.Emit(OpCodes.Stsfld, depth);
+            body(il);
+            il.Emit(OpCodes.Ldloc, saved);
+            il.Emit(OpCodes.Stsfld, depth);
+            il.Emit(OpCodes.Ret);
             var created = builder.CreateType();
             _keepAlive.Add(created);
             return created.GetMethod("Stub")!.MethodHandle.GetFunctionPointer();

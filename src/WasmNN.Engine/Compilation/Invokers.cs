@@ -30,6 +30,7 @@ internal static class Invokers
             outs[r - 1] = il.DeclareLocal(ClrTypes.Of(type.Results[r]));
             il.Emit(OpCodes.Ldloca, outs[r - 1]);
         }
+        ClrTypes.EmitHostEntryArguments(il);
         il.Emit(OpCodes.Ldarg_1);
         il.Emit(OpCodes.Ldarg_0);
         ClrTypes.EmitCalli(il, type);
@@ -81,6 +82,7 @@ internal static class Invokers
         il.Emit(OpCodes.Stloc, saved);
         il.BeginExceptionBlock();
         for (int i = 0; i < parameters.Length; i++) il.Emit(OpCodes.Ldarg, i + 1);
+        ClrTypes.EmitHostEntryArguments(il);
         il.Emit(OpCodes.Ldarg_0);
         il.Emit(OpCodes.Ldfld, typeof(WasmFunction).GetField(nameof(WasmFunction.Context), BindingFlags.Instance | BindingFlags.NonPublic)!);
         il.Emit(OpCodes.Ldarg_0);

@@ -12,6 +12,8 @@ internal sealed class InstanceContext
     internal WasmMemory? Memory;
     internal WasmGlobal[] Globals = [];
     internal WasmTable[] Tables = [];
+    /// <summary>Tables[0], the table of nearly every call_indirect: one load instead of an array access.</summary>
+    internal WasmTable? Table0;
     internal WasmFunction[] Functions = [];
     internal byte[][] DataSegments = [];
     internal object?[][] ElementSegments = [];
@@ -37,8 +39,9 @@ internal sealed class InstanceContext
 }
 
 /// <summary>
-/// The call depth of wasm code on the current thread. Compiled functions count themselves in and out so deep
-/// recursion traps with "call stack exhausted" instead of overflowing the .NET stack, which would kill the process.
+/// The wasm call depth of the current thread at host boundaries. Compiled code counts calls in a hidden argument
+/// (deep recursion traps with "call stack exhausted" past <see cref="EngineOptions.MaxCallDepth"/>); a host
+/// function called from wasm stores the depth here while it runs, and calls from the host start from it.
 /// </summary>
 internal static class CallStack
 {
