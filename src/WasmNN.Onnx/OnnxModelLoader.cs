@@ -60,9 +60,10 @@ public static class OnnxModelLoader
         {
             bytes = File.ReadAllBytes(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            throw new OnnxFormatException($"{path}: cannot read {what}: {e.Message}", e);
+            throw new OnnxFormatException(Directory.Exists(path) ? $"{path}: cannot read {what}: it is a directory"
+                : $"{path}: cannot read {what}: {e.Message}", e);
         }
         T message;
         try
@@ -101,60 +102,98 @@ public static class OnnxModelLoader
         }
     }
 
-    /// <summary>Reads the tensor's bytes from its external file into raw_data and marks it as inline.</summary>
+    /// <summary>
+    /// Reads the tensor's bytes from its external file into raw_data and marks it as inline. The file must be a
+    /// regular file whose resolved path (symbolic links followed) lies inside the model's directory; the range is
+    /// checked against the file's size before anything is allocated or opened.
+    /// </summary>
     private static void InlineExternalData(TensorProto tensor, string? baseDirectory, string sourceName)
     {
+        var label = $"{sourceName}: tensor '{tensor.Name}'";
         string? location = null;
-        long offset = 0;
-        long length = -1;
+        long? offset = null;
+        long? length = null;
         foreach (var entry in tensor.ExternalData)
         {
+            var repeated = entry.Key switch
+            {
+                "location" => location is not null,
+                "offset" => offset is not null,
+                "length" => length is not null,
+                _ => false,
+            };
+            if (repeated)
+            {
+                throw new OnnxFormatException($"{label}: external data key '{entry.Key}' appears twice");
+            }
             switch (entry.Key)
             {
                 case "location": location = entry.Value; break;
-                case "offset": offset = ParseInteger(entry.Value, "offset", tensor, sourceName); break;
-                case "length": length = ParseInteger(entry.Value, "length", tensor, sourceName); break;
+                case "offset": offset = ParseInteger(entry.Value, "offset", label); break;
+                case "length": length = ParseInteger(entry.Value, "length", label); break;
             }
         }
         if (location is null)
         {
-            throw new OnnxFormatException($"{sourceName}: tensor '{tensor.Name}' has external data without a 'location'");
+            throw new OnnxFormatException($"{label} has external data without a 'location'");
         }
         if (baseDirectory is null)
         {
-            throw new OnnxFormatException($"{sourceName}: tensor '{tensor.Name}' uses external data '{location}' but the model was not loaded from a directory");
+            throw new OnnxFormatException($"{label} uses external data '{location}' but the model was not loaded from a directory");
         }
-        if (Path.IsPathRooted(location) || location.Split('/', '\\').Contains(".."))
+        label = $"{label} external data '{location}'";
+        if (location.Length == 0 || Path.IsPathRooted(location) || location.Split('/', '\\').Contains(".."))
         {
-            throw new OnnxFormatException($"{sourceName}: tensor '{tensor.Name}' external data location '{location}' must be a relative path inside the model's directory");
+            throw new OnnxFormatException($"{label}: the location must be a relative path inside the model's directory");
         }
-        var file = Path.Combine(baseDirectory, location);
         try
         {
-            using var stream = File.OpenRead(file);
-            if (length < 0)
+            var file = ResolvedPath.Of(Path.Combine(baseDirectory, location));
+            if (!ResolvedPath.IsInside(file, baseDirectory))
             {
-                length = stream.Length - offset;
+                throw new OnnxFormatException($"{label}: resolves to '{file}', outside the model's directory (symbolic links are followed)");
             }
-            if (offset < 0 || offset + length > stream.Length)
+            var info = new FileInfo(file);
+            if (!info.Exists)
             {
-                throw new OnnxFormatException($"{sourceName}: tensor '{tensor.Name}' external data [{offset}, {offset + length}) lies outside '{location}' ({stream.Length} bytes)");
+                throw new OnnxFormatException(Directory.Exists(file) ? $"{label}: is a directory, not a file" : $"{label}: no such file");
             }
-            var bytes = new byte[length];
-            stream.Position = offset;
-            stream.ReadExactly(bytes);
+            // Pipes, sockets and devices report size 0: with the range checked against the size first, they are
+            // never opened (opening a pipe would block), so only regular files are ever read.
+            var size = info.Length;
+            var start = offset ?? 0;
+            if (start > size)
+            {
+                throw new OnnxFormatException($"{label}: offset {start} lies past the end of the file ({size} bytes)");
+            }
+            var count = length ?? size - start;
+            if (count > size - start)
+            {
+                throw new OnnxFormatException($"{label}: offset {start} + length {count} runs past the end of the file ({size} bytes)");
+            }
+            if (count > Array.MaxLength)
+            {
+                throw new OnnxFormatException($"{label}: {count} bytes is more than one tensor can hold");
+            }
+            var bytes = new byte[count];
+            if (count > 0)
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);
+                stream.Position = start;
+                stream.ReadExactly(bytes);
+            }
             tensor.RawData = ByteString.CopyFrom(bytes);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new OnnxFormatException($"{sourceName}: tensor '{tensor.Name}' external data '{location}' cannot be read: {e.Message}", e);
+            throw new OnnxFormatException($"{label}: cannot be read: {e.Message}", e);
         }
         tensor.ExternalData.Clear();
         tensor.DataLocation = TensorProto.Types.DataLocation.Default;
     }
 
-    private static long ParseInteger(string text, string key, TensorProto tensor, string sourceName) =>
-        long.TryParse(text, out var value) && value >= 0
+    private static long ParseInteger(string text, string key, string label) =>
+        long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
             ? value
-            : throw new OnnxFormatException($"{sourceName}: tensor '{tensor.Name}' external data '{key}' is not a non-negative integer: '{text}'");
+            : throw new OnnxFormatException($"{label}: external data '{key}' is not a non-negative integer: '{text}'");
 }

@@ -90,6 +90,124 @@ public sealed class OnnxModelLoaderTests : IDisposable
         Assert.Contains("relative path inside", error.Message);
     }
 
+    /// <summary>A model whose one initializer 'w' (3 floats) lives in external data with these entries.</summary>
+    private string WriteExternalModel(string directory, params (string Key, string Value)[] entries)
+    {
+        var tensor = new TensorProto { Name = "w", DataType = (int)TensorProto.Types.DataType.Float, DataLocation = TensorProto.Types.DataLocation.External };
+        tensor.Dims.Add(3);
+        foreach (var (key, value) in entries) tensor.ExternalData.Add(new StringStringEntryProto { Key = key, Value = value });
+        var model = new ModelProto { IrVersion = 8, Graph = new GraphProto { Name = "g" } };
+        model.Graph.Initializer.Add(tensor);
+        var path = Path.Combine(directory, "model.onnx");
+        File.WriteAllBytes(path, model.ToByteArray());
+        return path;
+    }
+
+    private string Subdirectory(string name) => Directory.CreateDirectory(Path.Combine(_directory, name)).FullName;
+
+    [Fact]
+    public void LoadModel_ExternalDataSymlinkOutOfModelDirectory_RejectedAndSecretNotRead()
+    {
+        var secret = Path.Combine(_directory, "secret.bin");
+        File.WriteAllBytes(secret, new byte[12]);
+        var modelDirectory = Subdirectory("model");
+        File.CreateSymbolicLink(Path.Combine(modelDirectory, "data.bin"), secret);
+        var path = WriteExternalModel(modelDirectory, ("location", "data.bin"));
+
+        var error = Assert.Throws<OnnxFormatException>(() => OnnxModelLoader.LoadModel(path));
+
+        Assert.Contains("'data.bin'", error.Message);
+        Assert.Contains("outside the model's directory", error.Message);
+    }
+
+    [Fact]
+    public void LoadModel_ExternalDataThroughSymlinkedFolder_Rejected()
+    {
+        var outside = Subdirectory("outside");
+        File.WriteAllBytes(Path.Combine(outside, "secret.bin"), new byte[12]);
+        var modelDirectory = Subdirectory("model");
+        Directory.CreateSymbolicLink(Path.Combine(modelDirectory, "weights"), outside);
+        var path = WriteExternalModel(modelDirectory, ("location", "weights/secret.bin"));
+
+        var error = Assert.Throws<OnnxFormatException>(() => OnnxModelLoader.LoadModel(path));
+
+        Assert.Contains("outside the model's directory", error.Message);
+    }
+
+    [Fact]
+    public void LoadModel_ExternalDataSymlinkStayingInside_Read()
+    {
+        var modelDirectory = Subdirectory("model");
+        File.WriteAllBytes(Path.Combine(modelDirectory, "real.bin"), [.. new[] { 1f, 2f, 3f }.SelectMany(BitConverter.GetBytes)]);
+        File.CreateSymbolicLink(Path.Combine(modelDirectory, "data.bin"), "real.bin");
+        // The model's folder itself reached through a link is still its folder.
+        var linkedFolder = Path.Combine(_directory, "linked");
+        Directory.CreateSymbolicLink(linkedFolder, modelDirectory);
+        WriteExternalModel(modelDirectory, ("location", "data.bin"));
+
+        var loaded = OnnxModelLoader.LoadModel(Path.Combine(linkedFolder, "model.onnx")).Graph.Initializer[0];
+
+        Assert.Equal(12, loaded.RawData.Length);
+        Assert.Equal(2f, BitConverter.ToSingle(loaded.RawData.Span[4..]));
+    }
+
+    [Theory]
+    [InlineData("16", "12", "runs past the end of the file (20 bytes)")]
+    [InlineData("21", null, "offset 21 lies past the end of the file (20 bytes)")]
+    [InlineData("8", "9223372036854775807", "runs past the end of the file")]
+    [InlineData("9223372036854775807", "9223372036854775807", "lies past the end of the file")]
+    [InlineData("-1", null, "not a non-negative integer")]
+    [InlineData("0x10", null, "not a non-negative integer")]
+    public void LoadModel_ExternalDataRangeOutsideFile_CleanError(string offset, string? length, string expected)
+    {
+        File.WriteAllBytes(Path.Combine(_directory, "data.bin"), new byte[20]);
+        List<(string, string)> entries = [("location", "data.bin"), ("offset", offset)];
+        if (length is not null) entries.Add(("length", length));
+        var path = WriteExternalModel(_directory, [.. entries]);
+
+        var error = Assert.Throws<OnnxFormatException>(() => OnnxModelLoader.LoadModel(path));
+
+        Assert.Contains("tensor 'w'", error.Message);
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void LoadModel_ExternalDataIsADirectory_CleanError()
+    {
+        Subdirectory("data");
+        var path = WriteExternalModel(_directory, ("location", "data"));
+
+        Assert.Contains("is a directory", Assert.Throws<OnnxFormatException>(() => OnnxModelLoader.LoadModel(path)).Message);
+    }
+
+    [Fact]
+    public void LoadModel_ExternalDataKeyRepeated_CleanError()
+    {
+        File.WriteAllBytes(Path.Combine(_directory, "data.bin"), new byte[12]);
+        var path = WriteExternalModel(_directory, ("location", "data.bin"), ("location", "other.bin"));
+
+        Assert.Contains("'location' appears twice", Assert.Throws<OnnxFormatException>(() => OnnxModelLoader.LoadModel(path)).Message);
+    }
+
+    [Fact]
+    public void LoadModel_ExternalDataIsAPipe_RejectedWithoutBlocking()
+    {
+        var fifo = Path.Combine(_directory, "data.bin");
+        Assert.Equal(0, ProcessRunner.Run("mkfifo", [fifo]).ExitCode);
+        var path = WriteExternalModel(_directory, ("location", "data.bin"), ("length", "12"));
+
+        // Opening a pipe with no writer would block forever; the size check comes first.
+        var error = Assert.Throws<OnnxFormatException>(() => OnnxModelLoader.LoadModel(path));
+
+        Assert.Contains("runs past the end of the file (0 bytes)", error.Message);
+    }
+
+    [Fact]
+    public void LoadModel_Directory_CleanError()
+    {
+        Assert.Contains("is a directory", Assert.Throws<OnnxFormatException>(() => OnnxModelLoader.LoadModel(_directory)).Message);
+    }
+
     [Fact]
     public void LoadTensor_NodeTestInput_ParsesDimsAndData()
     {
