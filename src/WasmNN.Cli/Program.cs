@@ -20,14 +20,22 @@ public static class Program
         root.Add(Commands.OnnxTestCommand.Create());
         try
         {
-            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0)
+            {
+                // One line for a mistyped command line, not the error list followed by the whole help text.
+                var command = parsed.CommandResult.Command is RootCommand ? "wasmnn" : $"wasmnn {parsed.CommandResult.Command.Name}";
+                // A stray word explains "required command was not provided" better than that message does.
+                var error = parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
+                return Report.Error(ExitCodes.Usage, $"{error.Message} (see '{command} --help')");
+            }
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e)
         {
             // Every expected failure is reported by its verb; this is the safety net for a bug: one line, no
             // stack trace on the user's screen, a distinct exit code.
-            Console.Error.WriteLine($"wasmnn: internal error ({e.GetType().Name}): {e.Message}");
-            return 70;
+            return Report.Error(ExitCodes.InternalError, $"internal error ({e.GetType().Name}): {e.Message}");
         }
     }
 }

@@ -49,16 +49,13 @@ internal static class CompileCommand
         {
             if (!PassPipeline.StageNames.Contains(dumpAfter, StringComparer.OrdinalIgnoreCase))
             {
-                Console.Error.WriteLine($"error: --dump-after: no pass is named '{dumpAfter}' (one of: {string.Join(", ", PassPipeline.StageNames)})");
-                return 2;
+                return Report.Error(ExitCodes.Usage, $"--dump-after: no pass is named '{dumpAfter}' (one of: {string.Join(", ", PassPipeline.StageNames)})");
             }
             options = options with { DumpIr = new IrDump(dumpAfter, Console.Out) };
         }
-        if (!File.Exists(modelPath))
+        if ((CommandLineFiles.CheckReadable(modelPath, "model") ?? CommandLineFiles.CheckOutputFile(outputPath, "module", modelPath)) is { } usage)
         {
-            // An unreadable input is a usage error (2); 1 is for models that are read but invalid.
-            Console.Error.WriteLine($"error: {modelPath}: no such file");
-            return 2;
+            return Report.Error(ExitCodes.Usage, usage);
         }
         CompilationResult? result = null;
         try
@@ -78,12 +75,18 @@ internal static class CompileCommand
                     progress.Report("done");
                 });
             }
+        }
+        catch (Exception e) when (e is OnnxFormatException or GraphException or UnsupportedOperatorException or OperatorException)
+        {
+            return Report.Error(ExitCodes.Invalid, e.Message.StartsWith(modelPath, StringComparison.Ordinal) ? e.Message : $"{modelPath}: {e.Message}");
+        }
+        try
+        {
             result!.WriteTo(outputPath);
         }
-        catch (Exception e) when (e is OnnxFormatException or GraphException or UnsupportedOperatorException or OperatorException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine(e.Message.StartsWith(modelPath, StringComparison.Ordinal) ? $"error: {e.Message}" : $"error: {modelPath}: {e.Message}");
-            return 1;
+            return Report.Error(ExitCodes.Usage, $"cannot write {outputPath}: {e.Message}");
         }
         var s = result!.Statistics;
         var table = new Table().AddColumn("compiled").AddColumn(new TableColumn("value").RightAligned());

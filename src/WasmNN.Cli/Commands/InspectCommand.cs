@@ -20,20 +20,21 @@ internal static class InspectCommand
 
     private static int Run(string path)
     {
+        if (CommandLineFiles.TryReadAllBytes(path, "module", out var error) is not { } bytes)
+        {
+            return Report.Error(ExitCodes.Usage, error!);
+        }
         WasmModule module;
         ModelMetadata metadata;
-        long fileBytes;
+        long fileBytes = bytes.Length;
         try
         {
-            var bytes = File.ReadAllBytes(path);
-            fileBytes = bytes.Length;
             module = ModuleReader.Read(bytes);
             metadata = ModelMetadata.Read(module);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or WasmFormatException or FormatException)
+        catch (Exception e) when (e is WasmFormatException or FormatException)
         {
-            Console.Error.WriteLine($"error: {path}: {e.Message}");
-            return 1;
+            return Report.Error(ExitCodes.Invalid, $"{path}: {e.Message}");
         }
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(metadata.Model)}[/] ({Markup.Escape(metadata.Compiler)}, metadata format {metadata.Format})");
         var tensors = new Table().AddColumn("kind").AddColumn("index").AddColumn("name").AddColumn("dtype").AddColumn("shape");

@@ -1,4 +1,4 @@
-using WasmNN.Compiler;
+using System.Globalization;
 using WasmNN.Compiler.Abi;
 using WasmNN.Compiler.IO;
 using WasmNN.Compiler.IR;
@@ -10,13 +10,23 @@ using WasmNN.Wasm.Reading;
 namespace WasmNN.Cli.Commands;
 
 /// <summary>
-/// The compiled-model branch of <c>wasmnn run</c>: <c>run MODEL.wasm --input NAME=FILE.npy ... --output DIR [--repeat N]</c>
-/// writes DIR/&lt;output&gt;.npy for each output and prints the top-5 classes of a 1 x 1000 output. The printed time of
-/// one run includes the JIT of every kernel; <c>--repeat N</c> adds N timed steady-state runs after that first
-/// (warm-up) run and prints their median and minimum.
+/// The compiled-model branch of <c>wasmnn run</c>: <c>run MODEL.wasm --input NAME=FILE.npy ... [--output DIR] [--repeat N]</c>
+/// prints each output (its first values, and the top-5 classes of a 1 x 1000 output) and, with <c>--output</c>, writes
+/// DIR/&lt;output&gt;.npy for each; without it nothing is written. The printed time of one run includes the JIT of
+/// every kernel; <c>--repeat N</c> adds N timed steady-state runs after that first (warm-up) run and prints their
+/// median and minimum. Every input and the output folder are checked before the model runs.
 /// </summary>
 internal static class ModelRunCommand
 {
+    /// <summary>How many values of an output are printed when it is not written to a file.</summary>
+    private const int PrintedValues = 10;
+
+    /// <summary>What the arguments after MODEL.wasm said.</summary>
+    /// <param name="Inputs">Input name to .npy path; the name is "" for an unnamed <c>--input FILE</c>.</param>
+    /// <param name="OutputDirectory">Where to write the outputs, or null to only print them.</param>
+    /// <param name="Repeat">Timed steady-state runs after the first.</param>
+    private sealed record Arguments(Dictionary<string, string> Inputs, string? OutputDirectory, int Repeat);
+
     /// <summary>Runs a reactor model; null when the module is a <c>--wasi</c> build (run it as a WASI command).</summary>
     public static int? Run(string program, IReadOnlyList<string> arguments, byte[] bytes)
     {
@@ -27,129 +37,213 @@ internal static class ModelRunCommand
         }
         catch (WasmFormatException e)
         {
-            return Fail($"{program}: {e.Message}");
+            return Report.Error(ExitCodes.Invalid, $"{program}: {e.Message}");
         }
         if (module.Imports.Count > 0)
         {
             return null;
         }
-        if (!TryParse(arguments, out var inputs, out var outputDirectory, out var repeat, out var usage))
+        if (Parse(arguments, out var usage) is not { } request)
         {
-            return Fail(usage!, 2);
+            return Report.Error(ExitCodes.Usage, usage!);
         }
+        CompiledModel model;
         try
         {
-            using var model = CompiledModel.Load(bytes);
-            // A misspelt name is the likelier mistake than a missing one: report it first.
-            foreach (var name in inputs.Keys.Where(n => n.Length > 0 && model.Inputs.All(t => t.Name != n)))
-            {
-                return Fail($"the model has no input '{name}' (it has {string.Join(", ", model.Inputs.Select(t => t.Name))})", 2);
-            }
-            for (var i = 0; i < model.Inputs.Count; i++)
-            {
-                var info = model.Inputs[i];
-                var path = inputs.GetValueOrDefault(info.Name) ?? (model.Inputs.Count == 1 ? inputs.GetValueOrDefault("") : null);
-                if (path is null)
-                {
-                    return Fail($"missing --input {info.Name}=FILE.npy (the model's inputs: {string.Join(", ", model.Inputs.Select(t => $"{t.Name} {t.DType}[{string.Join(", ", t.Shape)}]"))})", 2);
-                }
-                var tensor = Npy.Read(path);
-                if (TensorInfo.DTypeName(tensor.DataType) != info.DType || !tensor.Shape.SequenceEqual(info.Shape))
-                {
-                    return Fail($"input '{info.Name}' expects {info.DType} [{string.Join(", ", info.Shape)}], {path} holds {TensorInfo.DTypeName(tensor.DataType)} [{string.Join(", ", tensor.Shape)}]");
-                }
-                model.SetInput(i, tensor.AsFloat32());
-            }
-            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-            model.Run();
-            var elapsed = stopwatch.Elapsed;
-            var steadyTimes = new double[repeat];
-            for (var i = 0; i < repeat; i++)
-            {
-                var start = System.Diagnostics.Stopwatch.GetTimestamp();
-                model.Run();
-                steadyTimes[i] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            }
-            Directory.CreateDirectory(outputDirectory);
-            for (var i = 0; i < model.Outputs.Count; i++)
-            {
-                var info = model.Outputs[i];
-                var data = model.OutputBuffer(i).ToArray();
-                var path = Path.Combine(outputDirectory, FileName(info.Name) + ".npy");
-                AtomicFile.Write(path, stream => Npy.Write(stream, Tensor.FromFloats(info.Shape, data)));
-                Console.WriteLine($"{info.Name}: [{string.Join(", ", info.Shape)}] -> {path}");
-                if (data.Length == 1000 && info.Shape.Count(d => d != 1) == 1)
-                {
-                    var top = data.Select((score, index) => (score, index)).OrderByDescending(p => p.score).Take(5);
-                    Console.WriteLine("  top-5: " + string.Join(", ", top.Select(p => $"class {p.index} ({p.score:G4})")));
-                }
-            }
-            Console.WriteLine($"ran {model.Metadata.Model} in {elapsed.TotalMilliseconds:F1} ms (first run, including JIT)");
-            if (repeat > 0)
-            {
-                Array.Sort(steadyTimes);
-                var median = repeat % 2 == 1 ? steadyTimes[repeat / 2] : (steadyTimes[(repeat / 2) - 1] + steadyTimes[repeat / 2]) / 2;
-                Console.WriteLine($"steady state over {repeat} runs: median {median:F2} ms, min {steadyTimes[0]:F2} ms");
-            }
-            return 0;
+            model = CompiledModel.Load(bytes);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or GraphException or OperatorException
-            or WasmFormatException or WasmCompileException or WasmTrapException or NotSupportedException or ArgumentException)
+        catch (Exception e) when (e is FormatException or WasmFormatException or WasmCompileException or WasmLinkException or WasmTrapException
+            or NotSupportedException)
         {
-            return Fail(e.Message);
+            return Report.Error(ExitCodes.Invalid, $"{program}: {e.Message}");
+        }
+        using (model)
+        {
+            return Run(model, request);
         }
     }
 
-    private static bool TryParse(IReadOnlyList<string> arguments, out Dictionary<string, string> inputs, out string outputDirectory, out int repeat,
-        out string? usage)
+    private static int Run(CompiledModel model, Arguments request)
     {
-        inputs = [];
-        outputDirectory = ".";
-        repeat = 0;
+        var inputError = SetInputs(model, request.Inputs);
+        if (inputError is not null)
+        {
+            return Report.Error(ExitCodes.Usage, inputError);
+        }
+        double elapsed;
+        var steadyTimes = new double[request.Repeat];
+        try
+        {
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
+            model.Run();
+            elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            for (var i = 0; i < request.Repeat; i++)
+            {
+                start = System.Diagnostics.Stopwatch.GetTimestamp();
+                model.Run();
+                steadyTimes[i] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        }
+        catch (Exception e) when (e is WasmTrapException or FormatException or InvalidOperationException or NotSupportedException)
+        {
+            return Report.Error(ExitCodes.Invalid, $"{model.Metadata.Model}: {e.Message}");
+        }
+        for (var i = 0; i < model.Outputs.Count; i++)
+        {
+            var info = model.Outputs[i];
+            var data = model.OutputBuffer(i).ToArray();
+            if (request.OutputDirectory is { } directory)
+            {
+                var path = Path.Combine(directory, FileName(info.Name) + ".npy");
+                try
+                {
+                    Npy.Write(path, Tensor.FromFloats(info.Shape, data));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    return Report.Error(ExitCodes.Usage, $"cannot write {path}: {e.Message}");
+                }
+                Console.WriteLine($"{info.Name}: [{string.Join(", ", info.Shape)}] -> {path}");
+            }
+            else
+            {
+                var shown = string.Join(", ", data.Take(PrintedValues).Select(v => v.ToString("G6", CultureInfo.InvariantCulture)));
+                var more = data.Length > PrintedValues ? $", ... ({data.Length - PrintedValues} more; --output DIR writes them all)" : "";
+                Console.WriteLine($"{info.Name}: [{string.Join(", ", info.Shape)}] = [{shown}{more}]");
+            }
+            if (data.Length == 1000 && info.Shape.Count(d => d != 1) == 1)
+            {
+                var top = data.Select((score, index) => (score, index)).OrderByDescending(p => p.score).Take(5);
+                Console.WriteLine("  top-5: " + string.Join(", ", top.Select(p => $"class {p.index} ({p.score:G4})")));
+            }
+        }
+        Console.WriteLine($"ran {model.Metadata.Model} in {elapsed:F1} ms (first run, including JIT)");
+        if (request.Repeat > 0)
+        {
+            Array.Sort(steadyTimes);
+            var repeat = request.Repeat;
+            var median = repeat % 2 == 1 ? steadyTimes[repeat / 2] : (steadyTimes[(repeat / 2) - 1] + steadyTimes[repeat / 2]) / 2;
+            Console.WriteLine($"steady state over {repeat} runs: median {median:F2} ms, min {steadyTimes[0]:F2} ms");
+        }
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Reads every input and copies it into the model; the reason when one is missing, unreadable or the wrong shape.</summary>
+    private static string? SetInputs(CompiledModel model, Dictionary<string, string> inputs)
+    {
+        // A misspelt name is the likelier mistake than a missing one: report it first.
+        foreach (var name in inputs.Keys.Where(n => n.Length > 0 && model.Inputs.All(t => t.Name != n)))
+        {
+            return $"the model has no input '{name}' (it has {string.Join(", ", model.Inputs.Select(t => t.Name))})";
+        }
+        if (inputs.ContainsKey("") && model.Inputs.Count == 1 && inputs.ContainsKey(model.Inputs[0].Name))
+        {
+            return $"input '{model.Inputs[0].Name}' is given twice (once unnamed)";
+        }
+        if (inputs.ContainsKey("") && model.Inputs.Count != 1)
+        {
+            return $"the model has {model.Inputs.Count} inputs: name each, --input NAME=FILE.npy ({string.Join(", ", model.Inputs.Select(t => t.Name))})";
+        }
+        for (var i = 0; i < model.Inputs.Count; i++)
+        {
+            var info = model.Inputs[i];
+            var path = inputs.GetValueOrDefault(info.Name) ?? inputs.GetValueOrDefault("");
+            if (path is null)
+            {
+                return $"missing --input {info.Name}=FILE.npy (the model's inputs: {string.Join(", ", model.Inputs.Select(t => $"{t.Name} {t.DType}[{string.Join(", ", t.Shape)}]"))})";
+            }
+            if (CommandLineFiles.CheckReadable(path, ".npy file") is { } unreadable)
+            {
+                return $"input '{info.Name}': {unreadable}";
+            }
+            Tensor tensor;
+            try
+            {
+                tensor = Npy.Read(path);
+            }
+            catch (Exception e) when (e is NpyFormatException or IOException or UnauthorizedAccessException)
+            {
+                return $"input '{info.Name}': {(e is NpyFormatException ? e.Message : $"cannot read {path}: {e.Message}")}";
+            }
+            if (TensorInfo.DTypeName(tensor.DataType) != info.DType || !tensor.Shape.SequenceEqual(info.Shape))
+            {
+                return $"input '{info.Name}' expects {info.DType} [{string.Join(", ", info.Shape)}], {path} holds {TensorInfo.DTypeName(tensor.DataType)} [{string.Join(", ", tensor.Shape)}]";
+            }
+            model.SetInput(i, tensor.AsFloat32());
+        }
+        return null;
+    }
+
+    private static Arguments? Parse(IReadOnlyList<string> arguments, out string? usage)
+    {
+        Dictionary<string, string> inputs = [];
+        string? outputDirectory = null;
+        var repeat = 0;
         usage = null;
         for (var i = 0; i < arguments.Count; i++)
         {
             var argument = arguments[i];
-            string? Value(string option)
+            var option = argument.Split('=', 2)[0];
+            if (option is not ("--input" or "--output" or "--repeat"))
             {
-                if (argument.StartsWith(option + "=", StringComparison.Ordinal))
-                {
-                    return argument[(option.Length + 1)..];
-                }
-                return argument == option && i + 1 < arguments.Count ? arguments[++i] : null;
+                usage = $"unexpected argument '{argument}': a model takes --input NAME=FILE.npy (repeatable), --output DIR and --repeat N";
+                return null;
             }
-            if (argument.StartsWith("--input", StringComparison.Ordinal) && Value("--input") is { } input)
+            string value;
+            if (argument.Length > option.Length)
             {
-                var equals = input.IndexOf('=', StringComparison.Ordinal);
-                inputs[equals < 0 ? "" : input[..equals]] = equals < 0 ? input : input[(equals + 1)..];
+                value = argument[(option.Length + 1)..];
             }
-            else if (argument.StartsWith("--output", StringComparison.Ordinal) && Value("--output") is { } output)
+            else if (i + 1 < arguments.Count)
             {
-                outputDirectory = output;
-            }
-            else if (argument.StartsWith("--repeat", StringComparison.Ordinal) && Value("--repeat") is { } count)
-            {
-                if (!int.TryParse(count, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out repeat) || repeat < 1)
-                {
-                    usage = $"--repeat takes a positive run count, not '{count}'";
-                    return false;
-                }
+                value = arguments[++i];
             }
             else
             {
-                usage = $"unexpected argument '{argument}': a model takes --input NAME=FILE.npy (repeatable), --output DIR and --repeat N";
-                return false;
+                usage = $"{option} needs a value";
+                return null;
+            }
+            switch (option)
+            {
+                case "--input":
+                    var equals = value.IndexOf('=', StringComparison.Ordinal);
+                    var (name, file) = equals < 0 ? ("", value) : (value[..equals], value[(equals + 1)..]);
+                    if (file.Length == 0)
+                    {
+                        usage = $"--input expects NAME=FILE.npy or FILE.npy, got '{value}'";
+                        return null;
+                    }
+                    if (!inputs.TryAdd(name, file))
+                    {
+                        usage = name.Length == 0 ? "--input FILE.npy is given twice (name the inputs: --input NAME=FILE.npy)" : $"--input {name} is given twice";
+                        return null;
+                    }
+                    break;
+                case "--output":
+                    if (outputDirectory is not null)
+                    {
+                        usage = "--output is given twice";
+                        return null;
+                    }
+                    usage = CommandLineFiles.CheckOutputDirectory(value);
+                    if (usage is not null)
+                    {
+                        return null;
+                    }
+                    outputDirectory = value;
+                    break;
+                default:
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out repeat) || repeat < 1)
+                    {
+                        usage = $"--repeat takes a positive run count, not '{value}'";
+                        return null;
+                    }
+                    break;
             }
         }
-        return true;
+        return new Arguments(inputs, outputDirectory, repeat);
     }
 
     private static string FileName(string name) =>
         string.Concat(name.Select(c => Path.GetInvalidFileNameChars().Contains(c) || c == '/' || c == '\\' ? '_' : c));
-
-    private static int Fail(string message, int exitCode = 1)
-    {
-        Console.Error.WriteLine($"error: {message}");
-        return exitCode;
-    }
 }

@@ -29,8 +29,7 @@ internal static class OnnxTestCommand
     {
         if (!Directory.Exists(directory))
         {
-            Console.Error.WriteLine($"error: no such folder: {directory} (install libonnx-testdata)");
-            return 2;
+            return Report.Error(ExitCodes.Usage, $"no such folder: {directory} (install libonnx-testdata)");
         }
         using var executor = new WasmExecutor();
         var runner = new OnnxNodeTestRunner(executor, new NodeTestOptions(Passes: new PassOptions(), Excluded: WasmNodeTestExclusions.Reasons));

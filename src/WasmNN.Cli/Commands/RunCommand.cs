@@ -15,8 +15,14 @@ namespace WasmNN.Cli.Commands;
 /// </summary>
 internal static class RunCommand
 {
-    /// <summary>Status when the command line itself is wrong (missing file, bad option value).</summary>
-    private const int UsageExitCode = 2;
+    /// <summary>
+    /// The longest <c>--timeout</c>: the run's timer counts whole milliseconds in an int (2,147,483,647 ms, about
+    /// 24.8 days).
+    /// </summary>
+    private const double MaxTimeoutSeconds = 2_147_483;
+
+    /// <summary>The shortest <c>--timeout</c>: the timer's resolution, one millisecond.</summary>
+    private const double MinTimeoutSeconds = 0.001;
 
     /// <summary>What <c>run</c> found in the file.</summary>
     internal enum ModuleKind { WasiProgram, Model }
@@ -46,6 +52,7 @@ internal static class RunCommand
         {
             Description = "Stop the program after this many seconds of wall-clock time",
             HelpName = "SECONDS",
+            CustomParser = ParseTimeout,
         };
         var maxMemory = new Option<long?>("--max-memory")
         {
@@ -61,7 +68,8 @@ internal static class RunCommand
         {
             foreach (var variable in result.GetValue(env) ?? [])
                 if (variable.IndexOf('=', StringComparison.Ordinal) <= 0) result.AddError($"--env expects NAME=VALUE, got '{variable}'");
-            if (result.GetValue(timeout) is <= 0) result.AddError("--timeout must be positive");
+            foreach (var dir in result.GetValue(dirs) ?? [])
+                if (!dir.Split("::")[0].Any(c => !char.IsWhiteSpace(c))) result.AddError($"--dir expects HOST[::GUEST] with a host folder, got '{dir}'");
         });
         command.SetAction(result => Run(new RunRequest(
             result.GetValue(program)!,
@@ -79,15 +87,9 @@ internal static class RunCommand
 
     internal static int Run(RunRequest request)
     {
-        byte[] bytes;
-        try
+        if (CommandLineFiles.TryReadAllBytes(request.Program, "module", out var error) is not { } bytes)
         {
-            bytes = File.ReadAllBytes(request.Program);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"wasmnn: cannot read {request.Program}: {e.Message}");
-            return UsageExitCode;
+            return Report.Error(ExitCodes.Usage, error!);
         }
         return Detect(bytes) switch
         {
@@ -131,6 +133,17 @@ internal static class RunCommand
         {
             return ModuleKind.WasiProgram;
         }
+    }
+
+    private static double? ParseTimeout(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value.Trim() : "";
+        // NumberStyles.Float takes "NaN" and "Infinity" as numbers; the range test below rejects both.
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            && seconds >= MinTimeoutSeconds && seconds <= MaxTimeoutSeconds)
+            return seconds;
+        result.AddError($"--timeout expects seconds between {MinTimeoutSeconds} and {MaxTimeoutSeconds:F0}, got '{text}'");
+        return null;
     }
 
     private static long? ParseByteSize(ArgumentResult result)

@@ -22,8 +22,7 @@ internal static class SpecTestCommand
     {
         if (!Directory.Exists(path) && !File.Exists(path))
         {
-            Console.Error.WriteLine($"error: no such file or folder: {path}");
-            return 2;
+            return Report.Error(ExitCodes.Usage, $"{(path.Length == 0 ? "the path is empty" : $"{path}: no such file or folder")}");
         }
         IReadOnlyList<SpecFileResult> results = [];
         Exception? crash = null;
@@ -45,8 +44,9 @@ internal static class SpecTestCommand
         thread.Join();
         if (crash is not null)
         {
-            Console.Error.WriteLine($"error: {crash.Message}");
-            return 2;
+            return crash is IOException or UnauthorizedAccessException
+                ? Report.Error(ExitCodes.Usage, crash.Message)
+                : Report.Error(ExitCodes.InternalError, $"internal error ({crash.GetType().Name}): {crash.Message}");
         }
         var failures = results.SelectMany(r => r.Failures).ToList();
         if (failures.Count > 0)
@@ -70,6 +70,6 @@ internal static class SpecTestCommand
             }
         }
         Console.WriteLine($"{results.Sum(r => r.Passed)} passed, {failures.Count} failed, {skips.Count} skipped");
-        return failures.Count == 0 ? 0 : 1;
+        return failures.Count == 0 ? ExitCodes.Success : ExitCodes.Invalid;
     }
 }

@@ -30,15 +30,9 @@ internal static class ValidateCommand
 
     private static int Run(string path, bool print)
     {
-        byte[] bytes;
-        try
+        if (CommandLineFiles.TryReadAllBytes(path, "module", out var error) is not { } bytes)
         {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"wasmnn: cannot read {path}: {e.Message}");
-            return 2;
+            return Report.Error(ExitCodes.Usage, error!);
         }
         try
         {
@@ -50,8 +44,7 @@ internal static class ValidateCommand
         }
         catch (WasmFormatException e)
         {
-            Console.Error.WriteLine($"wasmnn: {path}: {e.Message}");
-            return 1;
+            return Report.Error(ExitCodes.Invalid, $"{path}: {e.Message}");
         }
     }
 }

@@ -42,8 +42,11 @@ internal static class ZooCommand
     {
         if (!s_models.TryGetValue(name, out var build))
         {
-            Console.Error.WriteLine($"wasmnn: unknown zoo model '{name}'; choose one of: {string.Join(", ", s_models.Keys)}");
-            return 2;
+            return Report.Error(ExitCodes.Usage, $"unknown zoo model '{name}'; choose one of: {string.Join(", ", s_models.Keys)}");
+        }
+        if ((CommandLineFiles.CheckOutputFile(output, "model") ?? (sampleInput is null ? null : CommandLineFiles.CheckOutputFile(sampleInput, "sample input", output))) is { } usage)
+        {
+            return Report.Error(ExitCodes.Usage, usage);
         }
         var model = build(seed);
         try
@@ -56,13 +59,12 @@ internal static class ZooCommand
                 var random = new Random(seed + 1);
                 var data = new float[shape.Aggregate(1, (a, b) => a * b)];
                 for (int i = 0; i < data.Length; i++) data[i] = (float)(random.NextDouble() * 2 - 1);
-                AtomicFile.Write(sampleInput, stream => Npy.Write(stream, Tensor.FromFloats(shape, data)));
+                Npy.Write(sampleInput, Tensor.FromFloats(shape, data));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"wasmnn: cannot write {output}: {e.Message}");
-            return 1;
+            return Report.Error(ExitCodes.Usage, $"cannot write: {e.Message}");
         }
         Console.WriteLine($"wrote {output} ({new FileInfo(output).Length:N0} bytes)");
         return 0;

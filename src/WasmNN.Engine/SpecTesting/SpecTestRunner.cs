@@ -32,13 +32,39 @@ public sealed class SpecTestRunner
         return results;
     }
 
-    /// <summary>Runs one JSON script.</summary>
+    /// <summary>
+    /// Runs one JSON script. A file that cannot be read or is not a wabt script (not JSON, no <c>commands</c>
+    /// array) is one failure naming the file, so a stray JSON file in a folder does not stop the run.
+    /// </summary>
     public SpecFileResult RunFile(string path)
     {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-        var script = new ScriptState(this, Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileNameWithoutExtension(path));
-        foreach (var command in document.RootElement.GetProperty("commands").EnumerateArray()) script.Run(command);
-        return new SpecFileResult(script.Name, script.Passed, script.Failures.Count, script.Skips.Count, script.Failures, script.Skips);
+        var name = Path.GetFileNameWithoutExtension(path);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllBytes(path));
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return NotAScript(path, name, e.Message);
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("commands", out var commands)
+                || commands.ValueKind != JsonValueKind.Array)
+            {
+                return NotAScript(path, name, "it has no \"commands\" array");
+            }
+            var script = new ScriptState(this, Path.GetDirectoryName(Path.GetFullPath(path))!, name);
+            foreach (var command in commands.EnumerateArray()) script.Run(command);
+            return new SpecFileResult(script.Name, script.Passed, script.Failures.Count, script.Skips.Count, script.Failures, script.Skips);
+        }
+    }
+
+    private static SpecFileResult NotAScript(string path, string name, string reason)
+    {
+        SpecOutcome failure = new(name, 0, "script", $"{path} is not a wabt spec-test script: {reason.ReplaceLineEndings(" ")}");
+        return new SpecFileResult(name, 0, 1, 0, [failure], []);
     }
 
     /// <summary>The state of one script: its engine, linker, named instances and counts.</summary>
@@ -67,8 +93,14 @@ public sealed class SpecTestRunner
 
         public void Run(JsonElement command)
         {
-            string type = command.GetProperty("type").GetString()!;
-            int line = command.TryGetProperty("line", out var l) ? l.GetInt32() : 0;
+            if (command.ValueKind != JsonValueKind.Object || !command.TryGetProperty("type", out var typeProperty)
+                || typeProperty.ValueKind != JsonValueKind.String)
+            {
+                Failures.Add(new SpecOutcome(Name, 0, "command", $"not a command object with a \"type\": {command}"));
+                return;
+            }
+            string type = typeProperty.GetString()!;
+            int line = command.TryGetProperty("line", out var l) && l.ValueKind == JsonValueKind.Number && l.TryGetInt32(out var number) ? number : 0;
             try
             {
                 string? failure = type switch
