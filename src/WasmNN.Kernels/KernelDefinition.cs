@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using WasmNN.CodeGen;
 using WasmNN.Kernels.Generation;
 
 namespace WasmNN.Kernels;
@@ -23,7 +24,7 @@ public sealed record KernelDefinition(
     string Semantics)
 {
     /// <summary>Writes the function body; the emitter has one parameter per entry of <see cref="Parameters"/>.</summary>
-    internal Action<FunctionEmitter, KernelModuleContext> Emit { get; init; } =
+    internal Action<FunctionBuilder, KernelModuleContext> Emit { get; init; } =
         static (_, _) => throw new InvalidOperationException("a kernel definition without an emitter");
 
     /// <summary>The wasm signature: one i32 per parameter, no results.</summary>

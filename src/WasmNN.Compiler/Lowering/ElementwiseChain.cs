@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Lowering.Kernels;
 using WasmNN.Compiler.Operators;
@@ -56,7 +57,7 @@ internal static class ElementwiseChain
     /// running value (null when the first step starts the chain); <paramref name="pushOperand"/> pushes a non-constant
     /// operand's lanes at the current position. Returns the local holding the result.
     /// </summary>
-    public static uint Apply(KernelWriter w, int width, IReadOnlyList<ChainStep> steps, uint? accumulator, Action<Value> pushOperand)
+    public static uint Apply(FunctionBuilder w, int width, IReadOnlyList<ChainStep> steps, uint? accumulator, Action<Value> pushOperand)
     {
         var cache = new Dictionary<Value, uint>();
         foreach (var step in steps)
@@ -110,7 +111,7 @@ internal static class ElementwiseChain
     /// Applies the node's epilogue to the value in <paramref name="accumulator"/> for the output lanes at the address
     /// in <paramref name="outputAddress"/> (requires <see cref="FitsTile"/>). Returns the result local.
     /// </summary>
-    public static uint ApplyEpilogueInTile(LoweringContext context, KernelWriter w, Node node, int width, uint accumulator, uint outputAddress)
+    public static uint ApplyEpilogueInTile(LoweringContext context, FunctionBuilder w, Node node, int width, uint accumulator, uint outputAddress)
     {
         if (node.Epilogue.Count == 0)
         {

@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 
 namespace WasmNN.Compiler.Lowering;
@@ -24,5 +25,5 @@ internal interface IKernelLowering
     long ScratchBytes(Node node, LoweringOptions options) => 0;
 
     /// <summary>Emits the kernel body (a function with no parameters and no results) for <paramref name="node"/>.</summary>
-    void Emit(Node node, LoweringContext context, KernelWriter w);
+    void Emit(Node node, LoweringContext context, FunctionBuilder w);
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Lowering.Memory;
 using WasmNN.Wasm;
@@ -105,7 +106,7 @@ internal sealed class LoweringContext
     }
 
     /// <summary>A helper function shared by kernels, built once per <paramref name="key"/>.</summary>
-    public uint Helper(string key, FuncType type, Func<KernelWriter> build)
+    public uint Helper(string key, FuncType type, Func<FunctionBuilder> build)
     {
         if (!_helpers.TryGetValue(key, out var index))
         {

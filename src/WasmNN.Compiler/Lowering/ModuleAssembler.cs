@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.Abi;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Lowering.Memory;
@@ -49,7 +50,7 @@ internal static class ModuleAssembler
         var functions = new List<uint>();
         foreach (var node in graph.Nodes)
         {
-            var w = new KernelWriter();
+            var w = new FunctionBuilder();
             try
             {
                 kernels[node].Emit(node, context, w);
@@ -65,7 +66,7 @@ internal static class ModuleAssembler
         var outputAddresses = plan.OutputOffsets.Select(o => checked((int)(LoweringContext.ActivationBase + o))).ToArray();
 
         // wasmnn_run: constant outputs first, then every kernel in order.
-        var run = new KernelWriter();
+        var run = new FunctionBuilder();
         for (var i = 0; i < graph.Outputs.Count; i++)
         {
             if (graph.Outputs[i].IsConstant)
@@ -113,9 +114,9 @@ internal static class ModuleAssembler
     private static TensorInfo Describe(Value value) => new(value.Name, TensorInfo.DTypeName(value.ElementType), value.Shape!);
 
     /// <summary><c>(i32 index) -> i32</c>: the address for an index in range, else -1.</summary>
-    private static KernelWriter PointerTable(int[] addresses)
+    private static FunctionBuilder PointerTable(int[] addresses)
     {
-        var w = new KernelWriter(parameterCount: 1);
+        var w = new FunctionBuilder(parameterCount: 1);
         for (var i = 0; i < addresses.Length; i++)
         {
             w.Get(0).I32(i).Op(Opcode.I32Eq).Code.If(BlockType.Empty);

@@ -1,4 +1,5 @@
 using System.Text;
+using WasmNN.CodeGen;
 using WasmNN.Compiler.Abi;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.IO;
@@ -72,7 +73,7 @@ internal static class WasiCommand
         var contains = EmitContains(builder);
         var usage = $"usage: {metadata.Model}.wasm {string.Join(" ", inputs.Select(t => t.Name + ".npy"))} {string.Join(" ", outputs.Select(t => t.Name + ".npy"))} (inputs, then outputs)";
 
-        var w = new KernelWriter();
+        var w = new FunctionBuilder();
         var path = w.Local(ValueType.I32);
         var pathLength = w.Local(ValueType.I32);
         var total = w.Local(ValueType.I32);
@@ -252,7 +253,7 @@ internal static class WasiCommand
         var newline = context.AddBytes("text:newline", "\n"u8.ToArray());
         var names = context.AddBytes("text:errno-names", ErrnoNameTable());
         var lastName = Enum.GetValues<Errno>().Max(e => (int)e) + 1; // the "unknown" entry
-        var w = new KernelWriter(parameterCount: 5);
+        var w = new FunctionBuilder(parameterCount: 5);
         var entry = w.Local(ValueType.I32);
         var j = w.Local(ValueType.I32);
         void Write(Action pointer, Action length)
@@ -310,7 +311,7 @@ internal static class WasiCommand
     /// </summary>
     private static uint EmitWriteAll(ModuleBuilder builder, Imports imports, int iov, int count)
     {
-        var w = new KernelWriter(parameterCount: 3);
+        var w = new FunctionBuilder(parameterCount: 3);
         var error = w.Local(ValueType.I32);
         w.Code.Block(BlockType.Empty).Loop(BlockType.Empty);
         w.Get(2).Op(Opcode.I32Eqz).Code.Emit(Opcode.BrIf, 1);
@@ -337,7 +338,7 @@ internal static class WasiCommand
     /// <summary><c>contains(haystack, length, needle, needleLength) -> i32</c>: 1 when the needle occurs in the haystack.</summary>
     private static uint EmitContains(ModuleBuilder builder)
     {
-        var w = new KernelWriter(parameterCount: 4);
+        var w = new FunctionBuilder(parameterCount: 4);
         var i = w.Local(ValueType.I32);
         var j = w.Local(ValueType.I32);
         w.I32(0).Set(i);

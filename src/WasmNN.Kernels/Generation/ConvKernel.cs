@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Wasm.Instructions;
 using ValueType = WasmNN.Wasm.ValueType;
 
@@ -15,7 +16,7 @@ internal static class ConvKernel
     /// / stride_h + 1 and likewise ow. Scratch holds the patches (c*r*s*oh*ow floats, none for the direct 1x1 case) and
     /// then the product's packed panel (8*c*r*s floats).
     /// </summary>
-    public static void Emit(FunctionEmitter e, uint matMulFunction)
+    public static void Emit(FunctionBuilder e, uint matMulFunction)
     {
         uint x = 0, weights = 1, bias = 2, y = 3, scratch = 4, batch = 5, channels = 6, height = 7, width = 8, outChannels = 9,
             kernelHeight = 10, kernelWidth = 11, strideH = 12, strideW = 13, padH = 14, padW = 15;
@@ -58,7 +59,7 @@ internal static class ConvKernel
     }
 
     /// <summary>Pushes whether the kernel is 1x1 with stride 1 and no padding: the image itself is the patch matrix.</summary>
-    private static void Direct(FunctionEmitter e, uint kernelHeight, uint kernelWidth, uint strideH, uint strideW, uint padH, uint padW) =>
+    private static void Direct(FunctionBuilder e, uint kernelHeight, uint kernelWidth, uint strideH, uint strideW, uint padH, uint padW) =>
         e.Get(kernelHeight).Get(kernelWidth).Op(Opcode.I32Mul).Get(strideH).Get(strideW).Op(Opcode.I32Mul).Op(Opcode.I32Mul)
             .I32(1).Op(Opcode.I32Eq).Get(padH).Get(padW).Op(Opcode.I32Or).Op(Opcode.I32Eqz).Op(Opcode.I32And);
 
@@ -67,7 +68,7 @@ internal static class ConvKernel
     /// Per patch row the in-bounds columns form one range [first, last): zero-fill before and after, and copy between
     /// (one <c>memory.copy</c> when stride_w is 1).
     /// </summary>
-    private static void EmitIm2Col(FunctionEmitter e, uint imageIn, uint scratch, uint channels, uint height, uint width, uint kernelHeight,
+    private static void EmitIm2Col(FunctionBuilder e, uint imageIn, uint scratch, uint channels, uint height, uint width, uint kernelHeight,
         uint kernelWidth, uint strideH, uint strideW, uint padH, uint padW, uint outHeight, uint outWidth)
     {
         var channel = e.Local();
@@ -112,7 +113,7 @@ internal static class ConvKernel
                                     e.Get(first).Set(ow);
                                     e.While(ow, () => e.Get(last), 1, () =>
                                     {
-                                        e.Get(destination).Get(ow).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Get(source).FLoad(false).FStore(false);
+                                        e.Get(destination).Get(ow).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Get(source).Load(1).Store(1);
                                         e.Get(source).Get(strideW).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(source);
                                     });
                                 });
@@ -127,7 +128,7 @@ internal static class ConvKernel
     }
 
     /// <summary>Pushes <c>min(max(ceil(numerator / divisor), lower), upper)</c>, ceil of a non-positive numerator being 0 or less.</summary>
-    private static void CeilingDivisionClamped(FunctionEmitter e, Action numerator, uint divisor, Action lower, uint upper)
+    private static void CeilingDivisionClamped(FunctionBuilder e, Action numerator, uint divisor, Action lower, uint upper)
     {
         var value = e.Local();
         numerator();
@@ -139,7 +140,7 @@ internal static class ConvKernel
     }
 
     /// <summary>y[kc, p] += bias[kc] for every output channel kc and pixel p (f32x4 steps, scalar tail).</summary>
-    private static void EmitAddBias(FunctionEmitter e, uint bias, uint imageOut, uint outChannels, uint pixels)
+    private static void EmitAddBias(FunctionBuilder e, uint bias, uint imageOut, uint outChannels, uint pixels)
     {
         var channel = e.Local();
         var p = e.Local();
@@ -149,12 +150,12 @@ internal static class ConvKernel
         e.Get(imageOut).Set(pointer);
         e.For(channel, outChannels, () =>
         {
-            e.Get(bias).Get(channel).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).FLoad(false).Tee(value).Op(Opcode.F32x4Splat).Set(vector);
+            e.Get(bias).Get(channel).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Load(1).Tee(value).Op(Opcode.F32x4Splat).Set(vector);
             e.I32(0).Set(p);
             e.While(p, () => e.Get(pixels).I32(3).Op(Opcode.I32Sub), 4, () =>
-                e.Get(pointer).Get(pointer).FLoad(true).Get(vector).FAdd(true).FStore(true).Increment(pointer, 16));
+                e.Get(pointer).Get(pointer).Load(4).Get(vector).Add(4).Store(4).Increment(pointer, 16));
             e.While(p, () => e.Get(pixels), 1, () =>
-                e.Get(pointer).Get(pointer).FLoad(false).Get(value).FAdd(false).FStore(false).Increment(pointer, 4));
+                e.Get(pointer).Get(pointer).Load(1).Get(value).Add(1).Store(1).Increment(pointer, 4));
         });
     }
 }

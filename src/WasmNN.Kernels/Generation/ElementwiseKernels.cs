@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Wasm.Instructions;
 using ValueType = WasmNN.Wasm.ValueType;
 
@@ -51,7 +52,7 @@ internal static class ElementwiseKernels
     /// A column step of 0 broadcasts one element along the row (a scalar or a column vector), 1 walks it; when both
     /// steps are 0 or 1 the row runs in v128 steps, any other step runs scalar.
     /// </remarks>
-    public static void EmitBinary(FunctionEmitter e, BinaryOperation operation, ElementType type)
+    public static void EmitBinary(FunctionBuilder e, BinaryOperation operation, ElementType type)
     {
         var t = new ElementTraits(type);
         uint a = 0, b = 1, y = 2, rows = 3, cols = 4, aRowStride = 5, aColStride = 6, bRowStride = 7, bColStride = 8;
@@ -111,37 +112,31 @@ internal static class ElementwiseKernels
     }
 
     /// <summary>Parameters: x, y, count.</summary>
-    public static void EmitUnary(FunctionEmitter e, UnaryOperation operation, ElementType type)
+    public static void EmitUnary(FunctionBuilder e, UnaryOperation operation, ElementType type)
     {
         var t = new ElementTraits(type);
-        EmitMap(e, t, 0, 1, 2, (vector, x) => Unary(e, operation, type, vector, x));
+        EmitMap(e, t, 0, 1, 2, (width, x) => Unary(e, operation, type, width, x));
         e.Finish();
     }
 
     /// <summary>Parameters: x, y, count, min_bits, max_bits (the bounds' float bits, so every parameter is an i32).</summary>
-    public static void EmitClip(FunctionEmitter e)
+    public static void EmitClip(FunctionBuilder e)
     {
         var t = new ElementTraits(ElementType.Float32);
         var low = e.Local(ValueType.F32);
         var high = e.Local(ValueType.F32);
         e.Get(3).Op(Opcode.F32ReinterpretI32).Set(low);
         e.Get(4).Op(Opcode.F32ReinterpretI32).Set(high);
-        EmitMap(e, t, 0, 1, 2, (v, x) =>
-        {
-            e.Get(x).Get(low);
-            if (v) e.Op(Opcode.F32x4Splat);
-            e.FMax(v).Get(high);
-            if (v) e.Op(Opcode.F32x4Splat);
-            e.FMin(v);
-        });
+        EmitMap(e, t, 0, 1, 2, (n, x) => e.Get(x).Get(low).Splat(n).Max(n).Get(high).Splat(n).Min(n));
         e.Finish();
     }
 
     /// <summary>
     /// <c>y[i] = f(x[i])</c> for i &lt; count: v128 steps, then a scalar tail. <paramref name="body"/> gets the width
-    /// (true = v128) and the local holding the input, and pushes the result.
+    /// (<see cref="FunctionBuilder.VectorWidth"/> for the v128 form, 1 for the scalar one) and the local holding the
+    /// input, and pushes the result.
     /// </summary>
-    private static void EmitMap(FunctionEmitter e, ElementTraits t, uint x, uint y, uint count, Action<bool, uint> body)
+    private static void EmitMap(FunctionBuilder e, ElementTraits t, uint x, uint y, uint count, Action<int, uint> body)
     {
         var i = e.Local();
         var px = e.Local();
@@ -152,19 +147,19 @@ internal static class ElementwiseKernels
         e.While(i, () => e.Get(count).I32(t.Lanes - 1).Op(Opcode.I32Sub), t.Lanes, () =>
         {
             e.Get(py).Get(px).Memory(Opcode.V128Load).Set(vx);
-            body(true, vx);
+            body(FunctionBuilder.VectorWidth, vx);
             e.Memory(Opcode.V128Store).Increment(px, 16).Increment(py, 16);
         });
         e.While(i, () => e.Get(count), 1, () =>
         {
             e.Get(py).Get(px).Memory(t.ScalarLoad).Set(sx);
-            body(false, sx);
+            body(1, sx);
             e.Memory(t.ScalarStore).Increment(px, t.Size).Increment(py, t.Size);
         });
     }
 
     /// <summary>The SIMD form of a binary op over the v128 locals, or null when there is none (integer division).</summary>
-    private static Action? VectorBinary(FunctionEmitter e, BinaryOperation operation, ElementType type, uint va, uint vb)
+    private static Action? VectorBinary(FunctionBuilder e, BinaryOperation operation, ElementType type, uint va, uint vb)
     {
         Opcode? single = (operation, type) switch
         {
@@ -195,7 +190,7 @@ internal static class ElementwiseKernels
         return null;
     }
 
-    private static void ScalarBinary(FunctionEmitter e, BinaryOperation operation, ElementType type, uint sa, uint sb)
+    private static void ScalarBinary(FunctionBuilder e, BinaryOperation operation, ElementType type, uint sa, uint sb)
     {
         if (type == ElementType.Float32)
         {
@@ -231,34 +226,35 @@ internal static class ElementwiseKernels
     }
 
     /// <summary>Clamps the i32 on the stack to [-128, 127].</summary>
-    private static void SaturateToInt8(FunctionEmitter e)
+    private static void SaturateToInt8(FunctionBuilder e)
     {
         var value = e.Local();
         e.Tee(value).I32(127).Get(value).I32(127).Op(Opcode.I32LtS).Op(Opcode.Select).Set(value);
         e.Get(value).I32(-128).Get(value).I32(-128).Op(Opcode.I32GtS).Op(Opcode.Select);
     }
 
-    private static void Unary(FunctionEmitter e, UnaryOperation operation, ElementType type, bool v, uint x)
+    private static void Unary(FunctionBuilder e, UnaryOperation operation, ElementType type, int n, uint x)
     {
+        var v = n == FunctionBuilder.VectorWidth;
         switch (type, operation)
         {
             case (ElementType.Float32, UnaryOperation.Relu):
-                e.Get(x).Constant(v, 0f).FMax(v);
+                e.Get(x).Constant(n, 0f).Max(n);
                 break;
             case (ElementType.Float32, UnaryOperation.Neg):
-                e.Get(x).FNeg(v);
+                e.Get(x).Neg(n);
                 break;
             case (ElementType.Float32, UnaryOperation.Abs):
-                e.Get(x).FAbs(v);
+                e.Get(x).Abs(n);
                 break;
             case (ElementType.Float32, UnaryOperation.Sigmoid):
                 // 1 / (1 + e^-x): e^-x overflows to +inf for very negative x, giving exactly 0.
-                e.Constant(v, 1f).Constant(v, 1f).Get(x).FNeg(v);
-                FloatMath.Exp(e, v);
-                e.FAdd(v).FDiv(v);
+                e.Constant(n, 1f).Constant(n, 1f).Get(x).Neg(n);
+                FloatMath.Exp(e, n);
+                e.Add(n).Div(n);
                 break;
             case (ElementType.Float32, UnaryOperation.Tanh):
-                Tanh(e, v, x);
+                Tanh(e, n, x);
                 break;
             case (ElementType.Int32, UnaryOperation.Relu):
                 if (v) e.Get(x).I32(0).Op(Opcode.I32x4Splat).Op(Opcode.I32x4MaxS);
@@ -299,14 +295,14 @@ internal static class ElementwiseKernels
     }
 
     /// <summary>tanh x = sign(x) (1 - t) / (1 + t) with t = e^(-2|x|), which never overflows.</summary>
-    private static void Tanh(FunctionEmitter e, bool v, uint x)
+    private static void Tanh(FunctionBuilder e, int n, uint x)
     {
-        var t = e.Local(FloatMath.Type(v));
-        e.Get(x).FAbs(v).Constant(v, -2f).FMul(v);
-        FloatMath.Exp(e, v);
+        var t = e.VectorLocal(n);
+        e.Get(x).Abs(n).Constant(n, -2f).Mul(n);
+        FloatMath.Exp(e, n);
         e.Set(t);
-        e.Constant(v, 1f).Get(t).FSub(v).Constant(v, 1f).Get(t).FAdd(v).FDiv(v);
-        if (v)
+        e.Constant(n, 1f).Get(t).Sub(n).Constant(n, 1f).Get(t).Add(n).Div(n);
+        if (n == FunctionBuilder.VectorWidth)
         {
             // Copy the sign bit of x: (magnitude & ~sign) | (x & sign).
             e.Get(x).I32(int.MinValue).Op(Opcode.I32x4Splat).Op(Opcode.V128And).Op(Opcode.V128Or);

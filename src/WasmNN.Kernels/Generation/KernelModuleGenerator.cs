@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using WasmNN.CodeGen;
 using WasmNN.Wasm;
 using WasmNN.Wasm.Writing;
 using ValueType = WasmNN.Wasm.ValueType;
@@ -32,7 +33,7 @@ internal static class KernelModuleGenerator
         var context = new KernelModuleContext(kernels);
         foreach (var kernel in kernels)
         {
-            var emitter = new FunctionEmitter(kernel.Parameters.Length);
+            var emitter = new FunctionBuilder(kernel.Parameters.Length);
             kernel.Emit(emitter, context);
             var type = new FuncType([.. Enumerable.Repeat(ValueType.I32, kernel.Parameters.Length)], []);
             uint index = builder.AddFunction(type, [.. emitter.Locals], emitter.Code, kernel.Name);

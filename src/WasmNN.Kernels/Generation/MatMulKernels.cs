@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Wasm.Instructions;
 using ValueType = WasmNN.Wasm.ValueType;
 
@@ -19,7 +20,7 @@ internal static class MatMulKernels
     private const uint ScratchParameter = 6;
 
     /// <summary>Parameters: a, b, c, m, k, n, scratch (k * 32 bytes). Tiles: 4x8, 4x4, 4x1, then 1x8, 1x4, 1x1.</summary>
-    public static void EmitFloat32(FunctionEmitter e)
+    public static void EmitFloat32(FunctionBuilder e)
     {
         var tiles = new TileLocals(e, ValueType.F32);
         uint k = 4, n = 5;
@@ -40,7 +41,7 @@ internal static class MatMulKernels
             {
                 for (uint offset = 0; offset < width * 4; offset += 16)
                 {
-                    e.Get(tiles.PointerB).Get(tiles.PointerA[0]).FLoad(true, offset).FStore(true, offset);
+                    e.Get(tiles.PointerB).Get(tiles.PointerA[0]).Load(4, offset).Store(4, offset);
                 }
                 e.Increment(tiles.PointerB, width * 4).IncrementBy(tiles.PointerA[0], tiles.RowBytesB);
             });
@@ -52,24 +53,24 @@ internal static class MatMulKernels
             {
                 if (width == 1)
                 {
-                    e.Get(tiles.PointerB).FLoad(false).Set(bScalar);
+                    e.Get(tiles.PointerB).Load(1).Set(bScalar);
                 }
                 else
                 {
-                    e.Get(tiles.PointerB).FLoad(true).Set(bVector0);
-                    if (width == 8) e.Get(tiles.PointerB).FLoad(true, 16).Set(bVector1);
+                    e.Get(tiles.PointerB).Load(4).Set(bVector0);
+                    if (width == 8) e.Get(tiles.PointerB).Load(4, 16).Set(bVector1);
                 }
                 for (int r = 0; r < rows; r++)
                 {
                     if (width == 1)
                     {
-                        e.Get(tiles.Scalar[r]).Get(tiles.PointerA[r]).FLoad(false).Get(bScalar).FMul(false).FAdd(false).Set(tiles.Scalar[r]);
+                        e.Get(tiles.Scalar[r]).Get(tiles.PointerA[r]).Load(1).Get(bScalar).Mul(1).Add(1).Set(tiles.Scalar[r]);
                     }
                     else
                     {
                         e.Get(tiles.PointerA[r]).Memory(Opcode.V128Load32Splat).Set(aVector);
-                        e.Get(tiles.Vector[r, 0]).Get(aVector).Get(bVector0).FMul(true).FAdd(true).Set(tiles.Vector[r, 0]);
-                        if (width == 8) e.Get(tiles.Vector[r, 1]).Get(aVector).Get(bVector1).FMul(true).FAdd(true).Set(tiles.Vector[r, 1]);
+                        e.Get(tiles.Vector[r, 0]).Get(aVector).Get(bVector0).Mul(4).Add(4).Set(tiles.Vector[r, 0]);
+                        if (width == 8) e.Get(tiles.Vector[r, 1]).Get(aVector).Get(bVector1).Mul(4).Add(4).Set(tiles.Vector[r, 1]);
                     }
                     e.Increment(tiles.PointerA[r], 4);
                 }
@@ -86,7 +87,7 @@ internal static class MatMulKernels
     /// (<c>v128.load8x8_s</c>); each row's a splats to i16x8; <c>i32x4.extmul_{low,high}_i16x8_s</c> gives exact
     /// 32-bit products. Tiles: 4x8, 4x1, then 1x8, 1x1.
     /// </summary>
-    public static void EmitInt8(FunctionEmitter e)
+    public static void EmitInt8(FunctionBuilder e)
     {
         var tiles = new TileLocals(e, ValueType.I32);
         uint k = 4, n = 5;
@@ -142,7 +143,7 @@ internal static class MatMulKernels
     /// <c>for j in column panels of each width: (pack the panel if packed(width)); for i in row blocks of 4, then of 1:
     /// tile(rows, width)</c>. The tile reads <see cref="TileLocals.I"/> and <see cref="TileLocals.J"/>.
     /// </summary>
-    private static void EmitTiledLoops(FunctionEmitter e, TileLocals tiles, int[] widths, Func<int, bool> packed, Action<int> pack, Action<int, int> tile)
+    private static void EmitTiledLoops(FunctionBuilder e, TileLocals tiles, int[] widths, Func<int, bool> packed, Action<int> pack, Action<int, int> tile)
     {
         uint m = 3, n = 5;
         e.I32(0).Set(tiles.J);
@@ -163,10 +164,10 @@ internal static class MatMulKernels
     /// <summary>The locals every tile shares: indices, row pointers into a, the pointer into b, and accumulators.</summary>
     private sealed class TileLocals
     {
-        private readonly FunctionEmitter _e;
+        private readonly FunctionBuilder _e;
         private readonly ValueType _scalarType;
 
-        public TileLocals(FunctionEmitter e, ValueType scalarType)
+        public TileLocals(FunctionBuilder e, ValueType scalarType)
         {
             _e = e;
             _scalarType = scalarType;

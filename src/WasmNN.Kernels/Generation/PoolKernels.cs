@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using WasmNN.CodeGen;
 using WasmNN.Wasm.Instructions;
 using ValueType = WasmNN.Wasm.ValueType;
 
@@ -16,7 +17,7 @@ internal static class PoolKernels
             : ["x", "y", "planes", "h", "w", "r", "s", "stride_h", "stride_w", "pad_h", "pad_w"];
 
     /// <summary>oh = (h + 2 pad_h - r) / stride_h + 1 and likewise ow; y is planes x oh x ow.</summary>
-    public static void Emit(FunctionEmitter e, bool average)
+    public static void Emit(FunctionBuilder e, bool average)
     {
         uint x = 0, y = 1, planes = 2, height = 3, width = 4, kernelHeight = 5, kernelWidth = 6, strideH = 7, strideW = 8, padH = 9, padW = 10,
             countIncludePad = 11;
@@ -57,7 +58,7 @@ internal static class PoolKernels
                         {
                             e.Get(accumulator);
                             e.Get(planeIn).Get(row).Get(width).Op(Opcode.I32Mul).Get(column).Op(Opcode.I32Add).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add)
-                                .FLoad(false);
+                                .Load(1);
                             e.Op(average ? Opcode.F32Add : Opcode.F32Max).Set(accumulator);
                         });
                     });
@@ -67,9 +68,9 @@ internal static class PoolKernels
                         // Divisor: the whole window, or only its in-bounds part.
                         e.Get(kernelHeight).Get(kernelWidth).Op(Opcode.I32Mul)
                             .Get(rowEnd).Get(rowStart).Op(Opcode.I32Sub).Get(columnEnd).Get(columnStart).Op(Opcode.I32Sub).Op(Opcode.I32Mul)
-                            .Get(countIncludePad).Op(Opcode.Select).Op(Opcode.F32ConvertI32S).FDiv(false);
+                            .Get(countIncludePad).Op(Opcode.Select).Op(Opcode.F32ConvertI32S).Div(1);
                     }
-                    e.FStore(false).Increment(output, 4);
+                    e.Store(1).Increment(output, 4);
                 });
             });
         });
@@ -77,7 +78,7 @@ internal static class PoolKernels
     }
 
     /// <summary>start = max(o*stride - pad, 0), end = min(o*stride - pad + size, extent).</summary>
-    private static void ClippedWindow(FunctionEmitter e, uint o, uint stride, uint pad, uint size, uint extent, uint start, uint end)
+    private static void ClippedWindow(FunctionBuilder e, uint o, uint stride, uint pad, uint size, uint extent, uint start, uint end)
     {
         e.Get(o).Get(stride).Op(Opcode.I32Mul).Get(pad).Op(Opcode.I32Sub).Set(start);
         e.MinI32(() => e.Get(start).Get(size).Op(Opcode.I32Add), () => e.Get(extent)).Set(end);

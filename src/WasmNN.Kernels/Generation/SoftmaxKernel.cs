@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Wasm.Instructions;
 using ValueType = WasmNN.Wasm.ValueType;
 
@@ -7,7 +8,7 @@ namespace WasmNN.Kernels.Generation;
 internal static class SoftmaxKernel
 {
     /// <summary>Parameters: x, y, rows, cols. Subtracting the row maximum first keeps every exponent at most 0.</summary>
-    public static void Emit(FunctionEmitter e)
+    public static void Emit(FunctionBuilder e)
     {
         uint x = 0, y = 1, rows = 2, cols = 3;
         var row = e.Local();
@@ -29,58 +30,46 @@ internal static class SoftmaxKernel
         {
             // Pass 1: the row maximum.
             e.Get(x).Get(row).Get(rowBytes).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(px);
-            e.Constant(true, float.NegativeInfinity).Set(maxVector);
+            e.Constant(4, float.NegativeInfinity).Set(maxVector);
             e.I32(0).Set(j);
             e.While(j, VectorLimit, 4, () =>
-                e.Get(maxVector).Get(px).FLoad(true).FMax(true).Set(maxVector).Increment(px, 16));
-            e.Get(maxVector).Code.Emit(Opcode.F32x4ExtractLane, 0);
-            for (uint lane = 1; lane < 4; lane++)
-            {
-                e.Get(maxVector).Code.Emit(Opcode.F32x4ExtractLane, lane);
-                e.FMax(false);
-            }
-            e.Set(max);
-            e.While(j, () => e.Get(cols), 1, () => e.Get(max).Get(px).FLoad(false).FMax(false).Set(max).Increment(px, 4));
+                e.Get(maxVector).Get(px).Load(4).Max(4).Set(maxVector).Increment(px, 16));
+            e.Horizontal(4, maxVector, e.Max).Set(max);
+            e.While(j, () => e.Get(cols), 1, () => e.Get(max).Get(px).Load(1).Max(1).Set(max).Increment(px, 4));
 
             // Pass 2: y = e^(x - max) and the sum.
             e.Get(x).Get(row).Get(rowBytes).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(px);
             e.Get(y).Get(row).Get(rowBytes).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(py);
-            e.Constant(true, 0f).Set(sumVector);
+            e.Constant(4, 0f).Set(sumVector);
             e.I32(0).Set(j);
             e.While(j, VectorLimit, 4, () =>
             {
-                e.Get(px).FLoad(true).Get(max).Op(Opcode.F32x4Splat).FSub(true);
-                FloatMath.Exp(e, true);
+                e.Get(px).Load(4).Get(max).Op(Opcode.F32x4Splat).Sub(4);
+                FloatMath.Exp(e, 4);
                 e.Set(exponentials);
-                e.Get(py).Get(exponentials).FStore(true);
-                e.Get(sumVector).Get(exponentials).FAdd(true).Set(sumVector);
+                e.Get(py).Get(exponentials).Store(4);
+                e.Get(sumVector).Get(exponentials).Add(4).Set(sumVector);
                 e.Increment(px, 16).Increment(py, 16);
             });
-            e.Get(sumVector).Code.Emit(Opcode.F32x4ExtractLane, 0);
-            for (uint lane = 1; lane < 4; lane++)
-            {
-                e.Get(sumVector).Code.Emit(Opcode.F32x4ExtractLane, lane);
-                e.FAdd(false);
-            }
-            e.Set(sum);
+            e.Horizontal(4, sumVector, e.Add).Set(sum);
             e.While(j, () => e.Get(cols), 1, () =>
             {
-                e.Get(px).FLoad(false).Get(max).FSub(false);
-                FloatMath.Exp(e, false);
+                e.Get(px).Load(1).Get(max).Sub(1);
+                FloatMath.Exp(e, 1);
                 e.Set(exponential);
-                e.Get(py).Get(exponential).FStore(false);
-                e.Get(sum).Get(exponential).FAdd(false).Set(sum);
+                e.Get(py).Get(exponential).Store(1);
+                e.Get(sum).Get(exponential).Add(1).Set(sum);
                 e.Increment(px, 4).Increment(py, 4);
             });
 
             // Pass 3: scale by 1 / sum.
-            e.F32(1f).Get(sum).FDiv(false).Set(scale);
+            e.F32(1f).Get(sum).Div(1).Set(scale);
             e.Get(y).Get(row).Get(rowBytes).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(py);
             e.I32(0).Set(j);
             e.While(j, VectorLimit, 4, () =>
-                e.Get(py).Get(py).FLoad(true).Get(scale).Op(Opcode.F32x4Splat).FMul(true).FStore(true).Increment(py, 16));
+                e.Get(py).Get(py).Load(4).Get(scale).Op(Opcode.F32x4Splat).Mul(4).Store(4).Increment(py, 16));
             e.While(j, () => e.Get(cols), 1, () =>
-                e.Get(py).Get(py).FLoad(false).Get(scale).FMul(false).FStore(false).Increment(py, 4));
+                e.Get(py).Get(py).Load(1).Get(scale).Mul(1).Store(1).Increment(py, 4));
         });
         e.Finish();
     }

@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
 using WasmNN.Wasm.Instructions;
@@ -20,7 +21,7 @@ internal sealed class BatchNormalizationKernel : IKernelLowering
         : node.Inputs[0]!.Shape!.Length < 2 ? "input must be N x C x ..."
         : ElementwiseChain.Unsupported(ChainStep.Epilogue(node));
 
-    public void Emit(Node node, LoweringContext context, KernelWriter w)
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var epsilon = node.GetAttributes<BatchNormalizationAttributes>().Epsilon;
         var x = node.Inputs[0]!;

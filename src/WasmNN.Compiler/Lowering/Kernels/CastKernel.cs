@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Lowering.Memory;
 using WasmNN.Wasm.Instructions;
@@ -25,7 +26,7 @@ internal sealed class CastKernel : IKernelLowering
 
     public Value? ViewSource(Node node) => node.Inputs[0]!.ElementType == node.Outputs[0]!.ElementType ? node.Inputs[0] : null;
 
-    public void Emit(Node node, LoweringContext context, KernelWriter w)
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var x = node.Inputs[0]!;
         var y = node.Outputs[0]!;

@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Lowering.Memory;
 using WasmNN.Compiler.Operators;
@@ -60,7 +61,7 @@ internal sealed class ConvKernel : IKernelLowering
         return l.IsPointwise ? matrix : 2 * matrix;
     }
 
-    public void Emit(Node node, LoweringContext context, KernelWriter w)
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var l = LayoutOf(node);
         var inTile = ElementwiseChain.FitsTile(node);
@@ -94,7 +95,7 @@ internal sealed class ConvKernel : IKernelLowering
             Dim(g.PadBegin, 0, 0), Dim(g.PadBegin, 1, 0), Dim(g.PadEnd, 0, 0), Dim(g.PadEnd, 1, 0), Dim(g.Output, 0, 1), Dim(g.Output, 1, 1));
     }
 
-    private static void EmitGemm(Node node, LoweringContext context, KernelWriter w, Layout l, GemmEmitter.Epilogue? epilogue)
+    private static void EmitGemm(Node node, LoweringContext context, FunctionBuilder w, Layout l, GemmEmitter.Epilogue? epilogue)
     {
         var xAddress = context.Address(node.Inputs[0]!);
         var weights = node.Inputs[1]!;
@@ -141,7 +142,7 @@ internal sealed class ConvKernel : IKernelLowering
     }
 
     /// <summary>col[(c*kh + i)*kw + j, oh*OW + ow] = X[c, oh*sh - pt + i*dh, ow*sw - pl + j*dw] or 0 in the padding.</summary>
-    private static void EmitIm2Col(LoweringContext context, KernelWriter w, Layout l, uint source)
+    private static void EmitIm2Col(LoweringContext context, FunctionBuilder w, Layout l, uint source)
     {
         var channel = w.Local(ValueType.I32);
         var oh = w.Local(ValueType.I32);
@@ -218,7 +219,7 @@ internal sealed class ConvKernel : IKernelLowering
     /// Depthwise: per channel, copy the plane into a zero-bordered scratch plane, then each output vector is the sum
     /// over taps of a splatted weight times four neighbouring (stride 1) or every-other (stride 2, one shuffle) inputs.
     /// </summary>
-    private static void EmitDepthwise(Node node, LoweringContext context, KernelWriter w, Layout l, GemmEmitter.Epilogue? epilogue)
+    private static void EmitDepthwise(Node node, LoweringContext context, FunctionBuilder w, Layout l, GemmEmitter.Epilogue? epilogue)
     {
         var xAddress = context.Address(node.Inputs[0]!);
         var wAddress = context.Address(node.Inputs[1]!);

@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Lowering.Memory;
 using WasmNN.Compiler.Operators;
@@ -20,7 +21,7 @@ internal sealed class ViewKernel : IKernelLowering
 
     public Value? ViewSource(Node node) => node.Inputs[0];
 
-    public void Emit(Node node, LoweringContext context, KernelWriter w)
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var source = context.Address(node.Inputs[0]!);
         var destination = context.Address(node.Outputs[0]!);
@@ -38,7 +39,7 @@ internal sealed class ConcatKernel : IKernelLowering
 
     public string? Unsupported(Node node) => null;
 
-    public void Emit(Node node, LoweringContext context, KernelWriter w)
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var output = node.Outputs[0]!;
         var rank = output.Shape!.Length;

@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Wasm.Instructions;
 using ValueType = WasmNN.Wasm.ValueType;
@@ -29,7 +30,7 @@ internal sealed class ElementwiseKernel : IKernelLowering
     public IEnumerable<Value> InPlaceInputs(Node node) =>
         node.AllInputs.Where(v => !v.IsConstant && Shapes.AreEqual(v.Shape, node.Outputs[0]!.Shape));
 
-    public void Emit(Node node, LoweringContext context, KernelWriter w) =>
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w) =>
         EmitLoop(context, w, node.Outputs[0]!, Steps(node), accumulatorFromOutput: false);
 
     private static List<ChainStep> Steps(Node node) =>
@@ -40,7 +41,7 @@ internal sealed class ElementwiseKernel : IKernelLowering
     /// <paramref name="accumulatorFromOutput"/> the chain starts from the output's current contents (an epilogue
     /// applied after its anchor kernel).
     /// </summary>
-    public static void EmitLoop(LoweringContext context, KernelWriter w, Value output, IReadOnlyList<ChainStep> steps, bool accumulatorFromOutput)
+    public static void EmitLoop(LoweringContext context, FunctionBuilder w, Value output, IReadOnlyList<ChainStep> steps, bool accumulatorFromOutput)
     {
         var shape = output.Shape!.Length == 0 ? [1] : output.Shape!;
         var sources = new List<Value> { output };

@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
 using WasmNN.Wasm.Instructions;
@@ -13,7 +14,7 @@ namespace WasmNN.Compiler.Lowering.Kernels;
 /// </summary>
 internal static class ElementwiseOps
 {
-    private delegate void Emitter(KernelWriter w, int width, OperatorAttributes attributes, uint?[] x);
+    private delegate void Emitter(FunctionBuilder w, int width, OperatorAttributes attributes, uint?[] x);
 
     private static readonly Dictionary<string, Emitter> s_emitters = new()
     {
@@ -123,10 +124,10 @@ internal static class ElementwiseOps
     public static bool Supports(string opType) => s_emitters.ContainsKey(opType);
 
     /// <summary>Pushes <c>op(x...)</c> at <paramref name="width"/> lanes; operands are locals of that width.</summary>
-    public static void Emit(KernelWriter w, int width, string opType, OperatorAttributes attributes, uint?[] operands) =>
+    public static void Emit(FunctionBuilder w, int width, string opType, OperatorAttributes attributes, uint?[] operands) =>
         s_emitters[opType](w, width, attributes, operands);
 
-    private static void Fold(KernelWriter w, uint?[] x, Action combine)
+    private static void Fold(FunctionBuilder w, uint?[] x, Action combine)
     {
         var first = true;
         foreach (var operand in x.OfType<uint>())
@@ -140,7 +141,7 @@ internal static class ElementwiseOps
         }
     }
 
-    private static void EmitClip(KernelWriter w, int n, OperatorAttributes attributes, uint?[] x)
+    private static void EmitClip(FunctionBuilder w, int n, OperatorAttributes attributes, uint?[] x)
     {
         var a = (ClipAttributes)attributes;
         w.Get(x[0]!.Value);
@@ -163,7 +164,7 @@ internal static class ElementwiseOps
     }
 
     /// <summary>x^y as e^(y ln|x|), with the sign (odd integer y) or NaN (fractional y) of a negative base and x^0 = 1.</summary>
-    private static void EmitPow(KernelWriter w, int n, OperatorAttributes attributes, uint?[] operands)
+    private static void EmitPow(FunctionBuilder w, int n, OperatorAttributes attributes, uint?[] operands)
     {
         uint x = operands[0]!.Value, y = operands[1]!.Value;
         var mask = n == 4 ? WasmValueType.V128 : WasmValueType.I32;
@@ -189,7 +190,7 @@ internal static class ElementwiseOps
     }
 
     /// <summary>Pushes <c>condition ? x : alternative</c> lane by lane (LeakyRelu, Elu...).</summary>
-    private static void Select(KernelWriter w, int n, uint x, Action alternative, Action condition)
+    private static void Select(FunctionBuilder w, int n, uint x, Action alternative, Action condition)
     {
         if (n == 4)
         {

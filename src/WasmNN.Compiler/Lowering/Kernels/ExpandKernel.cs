@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 
 namespace WasmNN.Compiler.Lowering.Kernels;
@@ -11,7 +12,7 @@ internal sealed class ExpandKernel : IKernelLowering
         InjectiveKernels.UnsupportedElement(node.Inputs[0]!) ?? InjectiveKernels.UnsupportedElement(node.Outputs[0]!)
         ?? (node.Epilogue.Count > 0 && node.Outputs[0]!.ElementType != DataType.Float32 ? "a fused epilogue needs float32" : ElementwiseChain.Unsupported(ChainStep.Epilogue(node)));
 
-    public void Emit(Node node, LoweringContext context, KernelWriter w)
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var x = node.Inputs[0]!;
         var y = node.Outputs[0]!;

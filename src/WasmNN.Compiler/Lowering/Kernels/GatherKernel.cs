@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
 
@@ -24,7 +25,7 @@ internal sealed class GatherKernel : IKernelLowering
         return indices.ToInt64Array().Any(i => i < -dim || i >= dim) ? $"an index is outside [-{dim}, {dim - 1}]" : InjectiveKernels.UnsupportedElement(data);
     }
 
-    public void Emit(Node node, LoweringContext context, KernelWriter w)
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var data = node.Inputs[0]!;
         var shape = data.Shape!;

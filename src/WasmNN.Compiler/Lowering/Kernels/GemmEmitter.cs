@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Wasm.Instructions;
 using ValueType = WasmNN.Wasm.ValueType;
 
@@ -56,7 +57,7 @@ internal sealed record GemmShape(int M, int N, int K, int Lda, int Ldb, int Ldc)
 internal static class GemmEmitter
 {
     /// <summary>Applies an epilogue to the accumulator local for the output lanes whose address is in a local; returns the result local.</summary>
-    public delegate uint Epilogue(KernelWriter w, int width, uint accumulator, uint outputAddress);
+    public delegate uint Epilogue(FunctionBuilder w, int width, uint accumulator, uint outputAddress);
 
     /// <summary>
     /// Emits the GEMM with A, B and C base addresses read from locals <paramref name="a"/>, <paramref name="b"/>,
@@ -67,7 +68,7 @@ internal static class GemmEmitter
     /// (fused or not, the host's choice) instead of <c>f32x4.mul</c> + <c>f32x4.add</c>; only for modules built
     /// with <c>--relaxed-simd</c>.
     /// </remarks>
-    public static void Emit(KernelWriter w, int width, GemmShape g, uint a, uint b, uint c, Epilogue? epilogue, uint? rowBiasOffset = null,
+    public static void Emit(FunctionBuilder w, int width, GemmShape g, uint a, uint b, uint c, Epilogue? epilogue, uint? rowBiasOffset = null,
         bool fusedMultiplyAdd = false)
     {
         if (g.PackedA && g.Lda != g.K)
@@ -217,7 +218,7 @@ internal static class GemmEmitter
     }
 
     /// <summary><c>accumulator += a * b</c> over <paramref name="lanes"/> lanes.</summary>
-    private static void MultiplyAccumulate(KernelWriter w, int lanes, uint accumulator, uint a, uint b, bool fusedMultiplyAdd)
+    private static void MultiplyAccumulate(FunctionBuilder w, int lanes, uint accumulator, uint a, uint b, bool fusedMultiplyAdd)
     {
         if (fusedMultiplyAdd && lanes == 4)
         {

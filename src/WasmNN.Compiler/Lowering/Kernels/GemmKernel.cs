@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Lowering.Memory;
 using WasmNN.Compiler.Operators;
@@ -47,7 +48,7 @@ internal sealed class GemmKernel : IKernelLowering
 
     private static long PlanBytes(Value v) => PlanMemory.AlignUp(PlanMemory.ByteSize(v));
 
-    public void Emit(Node node, LoweringContext context, KernelWriter w)
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var inTile = ElementwiseChain.FitsTile(node);
         GemmEmitter.Epilogue? epilogue = inTile && node.Epilogue.Count > 0
@@ -67,7 +68,7 @@ internal sealed class GemmKernel : IKernelLowering
         }
     }
 
-    private static void EmitGemm(Node node, LoweringContext context, KernelWriter w, GemmEmitter.Epilogue? epilogue)
+    private static void EmitGemm(Node node, LoweringContext context, FunctionBuilder w, GemmEmitter.Epilogue? epilogue)
     {
         var attributes = node.GetAttributes<GemmAttributes>();
         var aValue = node.Inputs[0]!;
@@ -118,7 +119,7 @@ internal sealed class GemmKernel : IKernelLowering
     }
 
     /// <summary>The address of a Gemm operand in row-major (untransposed) form.</summary>
-    private static int Operand(LoweringContext context, KernelWriter w, Value value, bool transposed, ref int scratch)
+    private static int Operand(LoweringContext context, FunctionBuilder w, Value value, bool transposed, ref int scratch)
     {
         if (!transposed)
         {
@@ -145,7 +146,7 @@ internal sealed class GemmKernel : IKernelLowering
     }
 
     /// <summary>dst[j, i] = src[i, j] for a rows x columns matrix.</summary>
-    private static void EmitTranspose(KernelWriter w, int source, int destination, int rows, int columns)
+    private static void EmitTranspose(FunctionBuilder w, int source, int destination, int rows, int columns)
     {
         var i = w.Local(ValueType.I32);
         var j = w.Local(ValueType.I32);
@@ -157,7 +158,7 @@ internal sealed class GemmKernel : IKernelLowering
         }));
     }
 
-    private static void EmitMatMul(Node node, LoweringContext context, KernelWriter w, GemmEmitter.Epilogue? epilogue)
+    private static void EmitMatMul(Node node, LoweringContext context, FunctionBuilder w, GemmEmitter.Epilogue? epilogue)
     {
         var aShape = node.Inputs[0]!.Shape!;
         var bShape = node.Inputs[1]!.Shape!;
@@ -173,7 +174,7 @@ internal sealed class GemmKernel : IKernelLowering
         var shape = new GemmShape(m, n, k, k, n, n);
         var gemm = context.Helper($"gemm_{node.Name}_{m}x{n}x{k}", new FuncType([ValueType.I32, ValueType.I32, ValueType.I32], []), () =>
         {
-            var hw = new KernelWriter(parameterCount: 3);
+            var hw = new FunctionBuilder(parameterCount: 3);
             GemmEmitter.Emit(hw, context.Width, shape, 0, 1, 2, epilogue is null ? null
                 : (kw, lanes, acc, address) => epilogue(kw, lanes, acc, address));
             return hw;

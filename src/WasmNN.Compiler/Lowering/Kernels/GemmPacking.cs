@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Wasm.Instructions;
 using ValueType = WasmNN.Wasm.ValueType;
 
@@ -45,7 +46,7 @@ internal static class GemmPacking
     /// <paramref name="ldb"/> floats) into <paramref name="destination"/>: the emitter's column panels one after
     /// another, each k-major, so the panel starting at column n0 begins at element n0 * K.
     /// </summary>
-    public static void EmitPackColumnPanels(KernelWriter w, int width, uint source, int destination, int k, int n, int ldb)
+    public static void EmitPackColumnPanels(FunctionBuilder w, int width, uint source, int destination, int k, int n, int ldb)
     {
         var n0 = w.Local(ValueType.I32);
         var row = w.Local(ValueType.I32);

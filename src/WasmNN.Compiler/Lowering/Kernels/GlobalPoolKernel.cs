@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Wasm.Instructions;
 using ValueType = WasmNN.Wasm.ValueType;
@@ -17,7 +18,7 @@ internal sealed class GlobalPoolKernel : IKernelLowering
         : node.Inputs[0]!.Shape is not { Length: >= 3 } ? "input must be N x C x spatial"
         : ElementwiseChain.Unsupported(ChainStep.Epilogue(node));
 
-    public void Emit(Node node, LoweringContext context, KernelWriter w)
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var shape = node.Inputs[0]!.Shape!;
         var planes = shape[0] * shape[1];

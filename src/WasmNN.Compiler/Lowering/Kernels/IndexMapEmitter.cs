@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Wasm.Instructions;
 using ValueType = WasmNN.Wasm.ValueType;
@@ -32,7 +33,7 @@ internal static class IndexMapEmitter
     /// Writes the box at <paramref name="boxStart"/> of size <paramref name="boxSize"/> inside the output of
     /// <paramref name="outputShape"/> (at <paramref name="destination"/>) from the input at <paramref name="source"/>.
     /// </summary>
-    public static void Emit(LoweringContext context, KernelWriter w, string key, int elementBytes, int source, int destination,
+    public static void Emit(LoweringContext context, FunctionBuilder w, string key, int elementBytes, int source, int destination,
         int[] outputShape, int[] boxStart, int[] boxSize, DimensionMap[] maps)
     {
         if (boxSize.Any(s => s == 0))
@@ -106,7 +107,7 @@ internal static class IndexMapEmitter
     }
 
     /// <summary>Fills <paramref name="count"/> elements at <paramref name="destination"/> with the bit pattern <paramref name="bits"/>.</summary>
-    public static void Fill(KernelWriter w, int destination, int count, int elementBytes, long bits)
+    public static void Fill(FunctionBuilder w, int destination, int count, int elementBytes, long bits)
     {
         if (bits == 0 || count == 0)
         {
@@ -126,7 +127,7 @@ internal static class IndexMapEmitter
         });
     }
 
-    private static void PushOffset(KernelWriter w, uint counter, DimensionMap map, int table, int elementBytes)
+    private static void PushOffset(FunctionBuilder w, uint counter, DimensionMap map, int table, int elementBytes)
     {
         if (map.IsAffine)
         {
@@ -139,7 +140,7 @@ internal static class IndexMapEmitter
     }
 
     /// <summary>Copies one element: destination address, source address on the stack.</summary>
-    private static void CopyElement(KernelWriter w, int elementBytes)
+    private static void CopyElement(FunctionBuilder w, int elementBytes)
     {
         switch (elementBytes)
         {

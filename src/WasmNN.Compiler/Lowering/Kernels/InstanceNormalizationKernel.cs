@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
 using WasmNN.Wasm.Instructions;
@@ -18,7 +19,7 @@ internal sealed class InstanceNormalizationKernel : IKernelLowering
         : Shapes.ElementCount(node.Inputs[0]!.Shape![2..]) == 0 ? "an empty spatial extent is not supported"
         : null;
 
-    public void Emit(Node node, LoweringContext context, KernelWriter w)
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var epsilon = node.GetAttributes<InstanceNormalizationAttributes>().Epsilon;
         var x = node.Inputs[0]!;

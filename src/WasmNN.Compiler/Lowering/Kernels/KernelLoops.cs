@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Wasm.Instructions;
 using ValueType = WasmNN.Wasm.ValueType;
 
@@ -10,7 +11,7 @@ internal static class KernelLoops
     /// Nested counted loops over <paramref name="dims"/> (outermost first), calling <paramref name="body"/> with the
     /// counters (one i32 local per dimension, counting elements) in the innermost one.
     /// </summary>
-    public static void Nest(KernelWriter w, IReadOnlyList<int> dims, Action<uint[]> body)
+    public static void Nest(FunctionBuilder w, IReadOnlyList<int> dims, Action<uint[]> body)
     {
         var counters = dims.Select(_ => w.Local(ValueType.I32)).ToArray();
         void Level(int d)
@@ -26,7 +27,7 @@ internal static class KernelLoops
     }
 
     /// <summary>Pushes <c>address + sum(counters[d] * strideBytes[d])</c> (terms with a zero stride are skipped).</summary>
-    public static void PushAddress(KernelWriter w, int address, IReadOnlyList<uint> counters, IReadOnlyList<int> strideBytes)
+    public static void PushAddress(FunctionBuilder w, int address, IReadOnlyList<uint> counters, IReadOnlyList<int> strideBytes)
     {
         w.I32(address);
         for (var d = 0; d < counters.Count; d++)
@@ -47,7 +48,7 @@ internal static class KernelLoops
     /// Pushes the combination of the lanes of <paramref name="vector"/> (a v128 at width 4, else the f32 itself),
     /// folding with <paramref name="combine"/> at one lane.
     /// </summary>
-    public static void Horizontal(KernelWriter w, int width, uint vector, Func<int, KernelWriter> combine)
+    public static void Horizontal(FunctionBuilder w, int width, uint vector, Func<int, FunctionBuilder> combine)
     {
         w.Get(vector);
         if (width != 4)
@@ -67,7 +68,7 @@ internal static class KernelLoops
     /// <paramref name="width"/> lanes for the whole vectors, then at one lane for the tail. The body gets the lane
     /// count; the byte offset is in <paramref name="offset"/>.
     /// </summary>
-    public static void Run(KernelWriter w, int width, int count, uint offset, Action<int> body)
+    public static void Run(FunctionBuilder w, int width, int count, uint offset, Action<int> body)
     {
         var vectorEnd = count / width * width;
         w.For(offset, 0, vectorEnd * 4, width * 4, () => body(width));

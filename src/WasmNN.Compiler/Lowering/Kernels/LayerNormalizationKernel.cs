@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
 using WasmNN.Wasm.Instructions;
@@ -38,7 +39,7 @@ internal sealed class LayerNormalizationKernel : IKernelLowering
         return Shapes.ElementCount(shape[axis..]);
     }
 
-    public void Emit(Node node, LoweringContext context, KernelWriter w)
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var a = node.GetAttributes<LayerNormalizationAttributes>();
         var x = node.Inputs[0]!;

@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Wasm.Instructions;
 using ValueType = WasmNN.Wasm.ValueType;
 
@@ -16,7 +17,7 @@ internal static class MathFunctions
     /// degree-7 Taylor polynomial (error below 3e-9 relative); 2^k built in the exponent bits. x is clamped so k
     /// stays a normal exponent; above 88.72 the result is +inf, NaN stays NaN.
     /// </remarks>
-    public static void Exp(KernelWriter w, int n)
+    public static void Exp(FunctionBuilder w, int n)
     {
         var x = w.VectorLocal(n);
         var k = w.VectorLocal(n);
@@ -55,7 +56,7 @@ internal static class MathFunctions
     /// first), ln m by a degree-9 polynomial in f = m - 1, plus e ln2 with ln2 split in two. Error about 1 ulp.
     /// ln 0 = -inf, ln(+inf) = +inf, negative or NaN input gives NaN.
     /// </remarks>
-    public static void Log(KernelWriter w, int n)
+    public static void Log(FunctionBuilder w, int n)
     {
         var x = w.VectorLocal(n);
         var scaled = w.VectorLocal(n);
@@ -123,7 +124,7 @@ internal static class MathFunctions
     /// Abramowitz and Stegun 7.1.26: erf |x| = 1 - t (a1 + t (a2 + t (a3 + t (a4 + t a5)))) e^{-x^2} with
     /// t = 1 / (1 + p |x|), absolute error below 1.5e-7; the sign of x is copied onto the result.
     /// </remarks>
-    public static void Erf(KernelWriter w, int n)
+    public static void Erf(FunctionBuilder w, int n)
     {
         var x = w.VectorLocal(n);
         var t = w.VectorLocal(n);
@@ -144,7 +145,7 @@ internal static class MathFunctions
     }
 
     /// <summary>Pushes <c>condition ? a : b</c> lane by lane; <paramref name="condition"/> is a lane mask (v128) or an i32.</summary>
-    public static void Choose(KernelWriter w, int n, Action a, Action b, uint condition)
+    public static void Choose(FunctionBuilder w, int n, Action a, Action b, uint condition)
     {
         a();
         b();
@@ -152,7 +153,7 @@ internal static class MathFunctions
     }
 
     /// <summary>Replaces the magnitude on the stack by itself with the sign of local <paramref name="signSource"/>.</summary>
-    public static void CopySign(KernelWriter w, int n, uint signSource)
+    public static void CopySign(FunctionBuilder w, int n, uint signSource)
     {
         if (n == 4)
         {

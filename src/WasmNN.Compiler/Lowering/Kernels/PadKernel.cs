@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
 
@@ -34,7 +35,7 @@ internal sealed class PadKernel : IKernelLowering
         return InjectiveKernels.UnsupportedElement(node.Inputs[0]!);
     }
 
-    public void Emit(Node node, LoweringContext context, KernelWriter w)
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var a = node.GetAttributes<PadAttributes>();
         var x = node.Inputs[0]!;

@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
 using WasmNN.Wasm.Instructions;
@@ -33,7 +34,7 @@ internal sealed class PoolKernel : IKernelLowering
         return ElementwiseChain.Unsupported(ChainStep.Epilogue(node));
     }
 
-    public void Emit(Node node, LoweringContext context, KernelWriter w)
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var a = node.GetAttributes<PoolAttributes>();
         var xShape = node.Inputs[0]!.Shape!;
@@ -209,7 +210,7 @@ internal sealed class PoolKernel : IKernelLowering
     }
 
     /// <summary>Pushes the window length along one dimension clipped to [start, size + padEnd): (end - start + d - 1) / d.</summary>
-    private static void PushPaddedCount(KernelWriter w, uint o, int stride, int padBegin, int kernel, int dilation, int paddedEnd)
+    private static void PushPaddedCount(FunctionBuilder w, uint o, int stride, int padBegin, int kernel, int dilation, int paddedEnd)
     {
         var start = w.Local(ValueType.I32);
         var end = w.Local(ValueType.I32);

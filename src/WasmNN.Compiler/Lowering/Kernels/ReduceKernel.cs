@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
 using WasmNN.Wasm.Instructions;
@@ -14,7 +15,7 @@ namespace WasmNN.Compiler.Lowering.Kernels;
 /// </summary>
 internal sealed class ReduceKernel : IKernelLowering
 {
-    private sealed record Reduction(float Identity, Func<KernelWriter, Func<int, KernelWriter>> Combine, Action<KernelWriter, int>? Before = null, Action<KernelWriter, int, int>? After = null);
+    private sealed record Reduction(float Identity, Func<FunctionBuilder, Func<int, FunctionBuilder>> Combine, Action<FunctionBuilder, int>? Before = null, Action<FunctionBuilder, int, int>? After = null);
 
     private static readonly Dictionary<string, Reduction> s_reductions = new()
     {
@@ -46,7 +47,7 @@ internal sealed class ReduceKernel : IKernelLowering
         return Shapes.ElementCount(x.Shape!) == 0 ? "an empty input is not supported" : null;
     }
 
-    public void Emit(Node node, LoweringContext context, KernelWriter w)
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var a = node.GetAttributes<ReduceAttributes>();
         a.Axes.TryGet(node.Inputs, out var axes);
@@ -101,13 +102,13 @@ internal sealed class ReduceKernel : IKernelLowering
         return groups.Count == 0 ? [(1, false)] : groups;
     }
 
-    private static void Square(KernelWriter w, int n)
+    private static void Square(FunctionBuilder w, int n)
     {
         var value = w.VectorLocal(n);
         w.Tee(value).Get(value).Mul(n);
     }
 
-    private sealed class Emitter(KernelWriter w, Reduction reduction, int count, int source, int destination)
+    private sealed class Emitter(FunctionBuilder w, Reduction reduction, int count, int source, int destination)
     {
         private void Fold(int lanes, uint accumulator, Action pushAddress)
         {

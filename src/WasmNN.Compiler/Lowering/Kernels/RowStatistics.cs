@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Wasm.Instructions;
 using ValueType = WasmNN.Wasm.ValueType;
 
@@ -12,7 +13,7 @@ internal static class RowStatistics
     /// the variance accurate when the mean is large), f32x4 accumulators combined across lanes.
     /// </summary>
     /// <remarks>variance = sum((x - mean)^2) / n; inverseStdDev = 1 / sqrt(variance + epsilon).</remarks>
-    public static void Emit(KernelWriter w, int width, uint row, int n, float epsilon, uint mean, uint inverseStdDev)
+    public static void Emit(FunctionBuilder w, int width, uint row, int n, float epsilon, uint mean, uint inverseStdDev)
     {
         var offset = w.Local(ValueType.I32);
         var vector = w.VectorLocal(width);

@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
 using WasmNN.Wasm.Instructions;
@@ -20,7 +21,7 @@ internal sealed class SoftmaxKernel : IKernelLowering
         : Shapes.ElementCount(node.Inputs[0]!.Shape!) == 0 ? "an empty input is not supported"
         : null;
 
-    public void Emit(Node node, LoweringContext context, KernelWriter w)
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var a = node.GetAttributes<SoftmaxAttributes>();
         var shape = node.Inputs[0]!.Shape!.Length == 0 ? [1] : node.Inputs[0]!.Shape!;
@@ -38,7 +39,7 @@ internal sealed class SoftmaxKernel : IKernelLowering
         }
     }
 
-    private sealed class Passes(KernelWriter w, bool isLog, int source, int destination)
+    private sealed class Passes(FunctionBuilder w, bool isLog, int source, int destination)
     {
         /// <summary>Contiguous rows: vector accumulators along the row, combined across lanes.</summary>
         public void EmitRows(int width, int rows, int n)

@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
 
@@ -12,7 +13,7 @@ internal sealed class SplitKernel : IKernelLowering
         node.Outputs.OfType<Value>().Select(InjectiveKernels.UnsupportedElement).FirstOrDefault(r => r is not null)
         ?? InjectiveKernels.UnsupportedElement(node.Inputs[0]!);
 
-    public void Emit(Node node, LoweringContext context, KernelWriter w)
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var x = node.Inputs[0]!;
         var rank = x.Shape!.Length;

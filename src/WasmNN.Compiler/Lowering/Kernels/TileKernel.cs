@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 
 namespace WasmNN.Compiler.Lowering.Kernels;
@@ -10,7 +11,7 @@ internal sealed class TileKernel : IKernelLowering
     public string? Unsupported(Node node) =>
         InjectiveKernels.UnsupportedElement(node.Inputs[0]!) ?? InjectiveKernels.UnsupportedElement(node.Outputs[0]!);
 
-    public void Emit(Node node, LoweringContext context, KernelWriter w)
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var x = node.Inputs[0]!;
         var y = node.Outputs[0]!;
