@@ -45,25 +45,6 @@ internal static class KernelLoops
     }
 
     /// <summary>
-    /// Pushes the combination of the lanes of <paramref name="vector"/> (a v128 at width 4, else the f32 itself),
-    /// folding with <paramref name="combine"/> at one lane.
-    /// </summary>
-    public static void Horizontal(FunctionBuilder w, int width, uint vector, Func<int, FunctionBuilder> combine)
-    {
-        w.Get(vector);
-        if (width != 4)
-        {
-            return;
-        }
-        w.Code.Emit(Opcode.F32x4ExtractLane, 0);
-        for (byte lane = 1; lane < 4; lane++)
-        {
-            w.Get(vector).Code.Emit(Opcode.F32x4ExtractLane, lane);
-            combine(1);
-        }
-    }
-
-    /// <summary>
     /// <c>for (offset = 0; offset &lt; count * 4; ...)</c> over a run of <paramref name="count"/> floats: the body at
     /// <paramref name="width"/> lanes for the whole vectors, then at one lane for the tail. The body gets the lane
     /// count; the byte offset is in <paramref name="offset"/>.

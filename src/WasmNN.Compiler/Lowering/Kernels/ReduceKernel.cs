@@ -143,7 +143,7 @@ internal sealed class ReduceKernel : IKernelLowering
                         Fold(lanes, lanes == width ? vector : scalar, () => w.Get(rowBase).Get(offset).Op(Opcode.I32Add)));
                 });
                 KernelLoops.PushAddress(w, destination, keptCounters, outputStrides);
-                KernelLoops.Horizontal(w, width, vector, reduction.Combine(w));
+                w.Horizontal(width, vector, reduction.Combine(w));
                 w.Get(scalar);
                 reduction.Combine(w)(1);
                 Finish(1);

@@ -30,7 +30,7 @@ internal static class RowStatistics
                 term(lanes);
                 w.Add(lanes).Set(accumulator);
             });
-            KernelLoops.Horizontal(w, width, vector, w.Add);
+            w.Horizontal(width, vector, w.Add);
             w.Get(scalar).Add(1);
         }
         Accumulate(lanes => w.Get(row).Get(offset).Op(Opcode.I32Add).Load(lanes));

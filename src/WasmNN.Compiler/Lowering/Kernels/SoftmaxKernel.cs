@@ -71,7 +71,7 @@ internal sealed class SoftmaxKernel : IKernelLowering
                 // Pass 1: maximum.
                 w.Constant(width, float.NegativeInfinity).Set(vector);
                 w.For(offset, 0, n / width * width * 4, width * 4, () => w.Get(vector).Get(src).Get(offset).Op(Opcode.I32Add).Load(width).Max(width).Set(vector));
-                KernelLoops.Horizontal(w, width, vector, w.Max);
+                w.Horizontal(width, vector, w.Max);
                 w.Set(max);
                 w.For(offset, n / width * width * 4, n * 4, 4, () => w.Get(max).Get(src).Get(offset).Op(Opcode.I32Add).Load(1).Max(1).Set(max));
                 if (width == 4)
@@ -94,7 +94,7 @@ internal sealed class SoftmaxKernel : IKernelLowering
                     var accumulator = lanesNow == width ? vector : sum;
                     w.Get(accumulator).Get(e).Add(lanesNow).Set(accumulator);
                 });
-                KernelLoops.Horizontal(w, width, vector, w.Add);
+                w.Horizontal(width, vector, w.Add);
                 w.Get(sum).Add(1).Set(sum);
                 // Pass 3: normalise.
                 if (isLog)
