@@ -248,13 +248,10 @@ internal static class ElementwiseKernels
                 e.Get(x).Abs(n);
                 break;
             case (ElementType.Float32, UnaryOperation.Sigmoid):
-                // 1 / (1 + e^-x): e^-x overflows to +inf for very negative x, giving exactly 0.
-                e.Constant(n, 1f).Constant(n, 1f).Get(x).Neg(n);
-                FloatMath.Exp(e, n);
-                e.Add(n).Div(n);
+                e.Get(x).Sigmoid(n);
                 break;
             case (ElementType.Float32, UnaryOperation.Tanh):
-                Tanh(e, n, x);
+                e.Get(x).Tanh(n);
                 break;
             case (ElementType.Int32, UnaryOperation.Relu):
                 if (v) e.Get(x).I32(0).Op(Opcode.I32x4Splat).Op(Opcode.I32x4MaxS);
@@ -291,25 +288,6 @@ internal static class ElementwiseKernels
                 break;
             default:
                 throw new NotSupportedException($"{operation} has no {type} kernel");
-        }
-    }
-
-    /// <summary>tanh x = sign(x) (1 - t) / (1 + t) with t = e^(-2|x|), which never overflows.</summary>
-    private static void Tanh(FunctionBuilder e, int n, uint x)
-    {
-        var t = e.VectorLocal(n);
-        e.Get(x).Abs(n).Constant(n, -2f).Mul(n);
-        FloatMath.Exp(e, n);
-        e.Set(t);
-        e.Constant(n, 1f).Get(t).Sub(n).Constant(n, 1f).Get(t).Add(n).Div(n);
-        if (n == FunctionBuilder.VectorWidth)
-        {
-            // Copy the sign bit of x: (magnitude & ~sign) | (x & sign).
-            e.Get(x).I32(int.MinValue).Op(Opcode.I32x4Splat).Op(Opcode.V128And).Op(Opcode.V128Or);
-        }
-        else
-        {
-            e.Get(x).Op(Opcode.F32Copysign);
         }
     }
 }

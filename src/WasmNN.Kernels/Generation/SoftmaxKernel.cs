@@ -45,7 +45,7 @@ internal static class SoftmaxKernel
             e.While(j, VectorLimit, 4, () =>
             {
                 e.Get(px).Load(4).Get(max).Op(Opcode.F32x4Splat).Sub(4);
-                FloatMath.Exp(e, 4);
+                e.Exp(4);
                 e.Set(exponentials);
                 e.Get(py).Get(exponentials).Store(4);
                 e.Get(sumVector).Get(exponentials).Add(4).Set(sumVector);
@@ -55,7 +55,7 @@ internal static class SoftmaxKernel
             e.While(j, () => e.Get(cols), 1, () =>
             {
                 e.Get(px).Load(1).Get(max).Sub(1);
-                FloatMath.Exp(e, 1);
+                e.Exp(1);
                 e.Set(exponential);
                 e.Get(py).Get(exponential).Store(1);
                 e.Get(sum).Get(exponential).Add(1).Set(sum);

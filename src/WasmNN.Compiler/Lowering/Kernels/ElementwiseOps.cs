@@ -3,7 +3,6 @@ using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
 using WasmNN.Wasm.Instructions;
 using WasmNN.Wasm.Writing;
-using WasmValueType = WasmNN.Wasm.ValueType;
 
 namespace WasmNN.Compiler.Lowering.Kernels;
 
@@ -19,87 +18,58 @@ internal static class ElementwiseOps
     private static readonly Dictionary<string, Emitter> s_emitters = new()
     {
         ["Relu"] = (w, n, _, x) => w.Get(x[0]!.Value).Constant(n, 0).Max(n),
-        ["Neg"] = (w, n, _, x) => w.Get(x[0]!.Value).Op(n == 4 ? Opcode.F32x4Neg : Opcode.F32Neg),
-        ["Abs"] = (w, n, _, x) => w.Get(x[0]!.Value).Op(n == 4 ? Opcode.F32x4Abs : Opcode.F32Abs),
-        ["Sqrt"] = (w, n, _, x) => w.Get(x[0]!.Value).Op(n == 4 ? Opcode.F32x4Sqrt : Opcode.F32Sqrt),
-        ["Floor"] = (w, n, _, x) => w.Get(x[0]!.Value).Op(n == 4 ? Opcode.F32x4Floor : Opcode.F32Floor),
-        ["Ceil"] = (w, n, _, x) => w.Get(x[0]!.Value).Op(n == 4 ? Opcode.F32x4Ceil : Opcode.F32Ceil),
-        ["Round"] = (w, n, _, x) => w.Get(x[0]!.Value).Op(n == 4 ? Opcode.F32x4Nearest : Opcode.F32Nearest),
+        ["Neg"] = (w, n, _, x) => w.Get(x[0]!.Value).Neg(n),
+        ["Abs"] = (w, n, _, x) => w.Get(x[0]!.Value).Abs(n),
+        ["Sqrt"] = (w, n, _, x) => w.Get(x[0]!.Value).Op(n, Opcode.F32Sqrt, Opcode.F32x4Sqrt),
+        ["Floor"] = (w, n, _, x) => w.Get(x[0]!.Value).Op(n, Opcode.F32Floor, Opcode.F32x4Floor),
+        ["Ceil"] = (w, n, _, x) => w.Get(x[0]!.Value).Op(n, Opcode.F32Ceil, Opcode.F32x4Ceil),
+        ["Round"] = (w, n, _, x) => w.Get(x[0]!.Value).Op(n, Opcode.F32Nearest, Opcode.F32x4Nearest),
         ["Reciprocal"] = (w, n, _, x) => w.Constant(n, 1).Get(x[0]!.Value).Div(n),
-        ["Softsign"] = (w, n, _, x) => w.Get(x[0]!.Value).Constant(n, 1).Get(x[0]!.Value).Op(n == 4 ? Opcode.F32x4Abs : Opcode.F32Abs).Add(n).Div(n),
+        ["Softsign"] = (w, n, _, x) => w.Get(x[0]!.Value).Constant(n, 1).Get(x[0]!.Value).Abs(n).Add(n).Div(n),
         ["LeakyRelu"] = (w, n, a, x) => Select(w, n, x[0]!.Value, () => w.Get(x[0]!.Value).Constant(n, ((LeakyReluAttributes)a).Alpha).Mul(n),
-            () => w.Get(x[0]!.Value).Constant(n, 0).Op(n == 4 ? Opcode.F32x4Ge : Opcode.F32Ge)),
+            () => w.Get(x[0]!.Value).Constant(n, 0).Op(n, Opcode.F32Ge, Opcode.F32x4Ge)),
         ["ThresholdedRelu"] = (w, n, a, x) => Select(w, n, x[0]!.Value, () => w.Constant(n, 0),
-            () => w.Get(x[0]!.Value).Constant(n, ((ThresholdedReluAttributes)a).Alpha).Op(n == 4 ? Opcode.F32x4Gt : Opcode.F32Gt)),
+            () => w.Get(x[0]!.Value).Constant(n, ((ThresholdedReluAttributes)a).Alpha).Op(n, Opcode.F32Gt, Opcode.F32x4Gt)),
         ["HardSigmoid"] = (w, n, a, x) => w.Get(x[0]!.Value).Constant(n, ((HardSigmoidAttributes)a).Alpha).Mul(n)
             .Constant(n, ((HardSigmoidAttributes)a).Beta).Add(n).Constant(n, 1).Min(n).Constant(n, 0).Max(n),
         ["HardSwish"] = (w, n, _, x) => w.Get(x[0]!.Value).Get(x[0]!.Value).Constant(n, 1f / 6).Mul(n).Constant(n, 0.5f).Add(n)
             .Constant(n, 1).Min(n).Constant(n, 0).Max(n).Mul(n),
         ["Clip"] = EmitClip,
-        ["Exp"] = (w, n, _, x) => { w.Get(x[0]!.Value); MathFunctions.Exp(w, n); },
-        ["Sigmoid"] = (w, n, _, x) =>
-        {
-            w.Constant(n, 1).Get(x[0]!.Value).Op(n == 4 ? Opcode.F32x4Neg : Opcode.F32Neg);
-            MathFunctions.Exp(w, n);
-            w.Constant(n, 1).Add(n).Div(n);
-        },
-        ["Tanh"] = (w, n, _, x) =>
-        {
-            // tanh x = sign(x) (1 - 2 / (e^{2|x|} + 1)): no overflow, exact limits.
-            var abs = n == 4 ? Opcode.F32x4Abs : Opcode.F32Abs;
-            w.Constant(n, 1).Constant(n, 2).Get(x[0]!.Value).Op(abs).Constant(n, 2).Mul(n);
-            MathFunctions.Exp(w, n);
-            w.Constant(n, 1).Add(n).Div(n).Sub(n);
-            MathFunctions.CopySign(w, n, x[0]!.Value);
-        },
-        ["Elu"] = (w, n, a, x) => Select(w, n, x[0]!.Value, () =>
-        {
-            w.Get(x[0]!.Value);
-            MathFunctions.Exp(w, n);
-            w.Constant(n, 1).Sub(n).Constant(n, ((EluAttributes)a).Alpha).Mul(n);
-        }, () => w.Get(x[0]!.Value).Constant(n, 0).Op(n == 4 ? Opcode.F32x4Gt : Opcode.F32Gt)),
+        ["Exp"] = (w, n, _, x) => w.Get(x[0]!.Value).Exp(n),
+        ["Sigmoid"] = (w, n, _, x) => w.Get(x[0]!.Value).Sigmoid(n),
+        ["Tanh"] = (w, n, _, x) => w.Get(x[0]!.Value).Tanh(n),
+        ["Elu"] = (w, n, a, x) => Select(w, n, x[0]!.Value,
+            () => w.Get(x[0]!.Value).Exp(n).Constant(n, 1).Sub(n).Constant(n, ((EluAttributes)a).Alpha).Mul(n),
+            () => w.Get(x[0]!.Value).Constant(n, 0).Op(n, Opcode.F32Gt, Opcode.F32x4Gt)),
         ["Selu"] = (w, n, a, x) =>
         {
             var s = (SeluAttributes)a;
-            Select(w, n, x[0]!.Value, () =>
-            {
-                w.Get(x[0]!.Value);
-                MathFunctions.Exp(w, n);
-                w.Constant(n, s.Alpha).Mul(n).Constant(n, s.Alpha).Sub(n);
-            }, () => w.Get(x[0]!.Value).Constant(n, 0).Op(n == 4 ? Opcode.F32x4Gt : Opcode.F32Gt));
+            Select(w, n, x[0]!.Value, () => w.Get(x[0]!.Value).Exp(n).Constant(n, s.Alpha).Mul(n).Constant(n, s.Alpha).Sub(n),
+                () => w.Get(x[0]!.Value).Constant(n, 0).Op(n, Opcode.F32Gt, Opcode.F32x4Gt));
             w.Constant(n, s.Gamma).Mul(n);
         },
         ["Celu"] = (w, n, a, x) =>
         {
             var alpha = ((CeluAttributes)a).Alpha;
             w.Get(x[0]!.Value).Constant(n, 0).Max(n);
-            w.Get(x[0]!.Value).Constant(n, alpha).Div(n);
-            MathFunctions.Exp(w, n);
-            w.Constant(n, 1).Sub(n).Constant(n, alpha).Mul(n).Constant(n, 0).Min(n).Add(n);
+            w.Get(x[0]!.Value).Constant(n, alpha).Div(n).Exp(n).Constant(n, 1).Sub(n).Constant(n, alpha).Mul(n).Constant(n, 0).Min(n).Add(n);
         },
-        ["Log"] = (w, n, _, x) => { w.Get(x[0]!.Value); MathFunctions.Log(w, n); },
-        ["Erf"] = (w, n, _, x) => { w.Get(x[0]!.Value); MathFunctions.Erf(w, n); },
-        ["Softplus"] = (w, n, _, x) =>
-        {
-            // ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|): no overflow for large x.
-            w.Get(x[0]!.Value).Constant(n, 0).Max(n);
-            w.Get(x[0]!.Value).Op(n == 4 ? Opcode.F32x4Abs : Opcode.F32Abs).Op(n == 4 ? Opcode.F32x4Neg : Opcode.F32Neg);
-            MathFunctions.Exp(w, n);
-            w.Constant(n, 1).Add(n);
-            MathFunctions.Log(w, n);
-            w.Add(n);
-        },
+        ["Log"] = (w, n, _, x) => w.Get(x[0]!.Value).Log(n),
+        ["Erf"] = (w, n, _, x) => w.Get(x[0]!.Value).Erf(n),
+        // ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|): no overflow for large x.
+        ["Softplus"] = (w, n, _, x) => w.Get(x[0]!.Value).Constant(n, 0).Max(n)
+            .Get(x[0]!.Value).Abs(n).Neg(n).Exp(n).Constant(n, 1).Add(n).Log(n).Add(n),
         ["Sign"] = (w, n, _, x) =>
         {
-            var positive = w.Local(n == 4 ? WasmValueType.V128 : WasmValueType.I32);
-            var negative = w.Local(n == 4 ? WasmValueType.V128 : WasmValueType.I32);
-            w.Get(x[0]!.Value).Constant(n, 0).Op(n == 4 ? Opcode.F32x4Gt : Opcode.F32Gt).Set(positive);
-            w.Get(x[0]!.Value).Constant(n, 0).Op(n == 4 ? Opcode.F32x4Lt : Opcode.F32Lt).Set(negative);
-            MathFunctions.Choose(w, n, () => w.Constant(n, 1),
-                () => MathFunctions.Choose(w, n, () => w.Constant(n, -1), () => w.Get(x[0]!.Value), negative), positive);
+            var positive = w.MaskLocal(n);
+            var negative = w.MaskLocal(n);
+            w.Get(x[0]!.Value).Constant(n, 0).Op(n, Opcode.F32Gt, Opcode.F32x4Gt).Set(positive);
+            w.Get(x[0]!.Value).Constant(n, 0).Op(n, Opcode.F32Lt, Opcode.F32x4Lt).Set(negative);
+            FloatMath.Choose(w, n, () => w.Constant(n, 1),
+                () => FloatMath.Choose(w, n, () => w.Constant(n, -1), () => w.Get(x[0]!.Value), negative), positive);
         },
         ["PRelu"] = (w, n, _, x) => Select(w, n, x[0]!.Value, () => w.Get(x[0]!.Value).Get(x[1]!.Value).Mul(n),
-            () => w.Get(x[0]!.Value).Constant(n, 0).Op(n == 4 ? Opcode.F32x4Ge : Opcode.F32Ge)),
+            () => w.Get(x[0]!.Value).Constant(n, 0).Op(n, Opcode.F32Ge, Opcode.F32x4Ge)),
         ["Pow"] = EmitPow,
         // Only as a fused epilogue step, where fusion guarantees float32 to float32 (CastKernel lowers the node).
         ["Cast"] = (w, _, _, x) => w.Get(x[0]!.Value),
@@ -167,45 +137,25 @@ internal static class ElementwiseOps
     private static void EmitPow(FunctionBuilder w, int n, OperatorAttributes attributes, uint?[] operands)
     {
         uint x = operands[0]!.Value, y = operands[1]!.Value;
-        var mask = n == 4 ? WasmValueType.V128 : WasmValueType.I32;
-        var (negative, integral, odd, zeroExponent) = (w.Local(mask), w.Local(mask), w.Local(mask), w.Local(mask));
+        var (negative, integral, odd, zeroExponent) = (w.MaskLocal(n), w.MaskLocal(n), w.MaskLocal(n), w.MaskLocal(n));
         var magnitude = w.VectorLocal(n);
         var (lt, eq, ne, floor) = n == 4 ? (Opcode.F32x4Lt, Opcode.F32x4Eq, Opcode.F32x4Ne, Opcode.F32x4Floor) : (Opcode.F32Lt, Opcode.F32Eq, Opcode.F32Ne, Opcode.F32Floor);
         w.Get(x).Constant(n, 0).Op(lt).Set(negative);
         w.Get(y).Op(floor).Get(y).Op(eq).Set(integral);
         w.Get(y).Constant(n, 0.5f).Mul(n).Op(floor).Get(y).Constant(n, 0.5f).Mul(n).Op(ne).Set(odd);
         w.Get(y).Constant(n, 0).Op(eq).Set(zeroExponent);
-        w.Get(x).Op(n == 4 ? Opcode.F32x4Abs : Opcode.F32Abs);
-        MathFunctions.Log(w, n);
-        w.Get(y).Mul(n);
-        MathFunctions.Exp(w, n);
-        w.Set(magnitude);
-        MathFunctions.Choose(w, n, () => w.Constant(n, 1), () =>
-            MathFunctions.Choose(w, n, () =>
-                MathFunctions.Choose(w, n, () =>
-                    MathFunctions.Choose(w, n, () => w.Get(magnitude).Op(n == 4 ? Opcode.F32x4Neg : Opcode.F32Neg), () => w.Get(magnitude), odd),
+        w.Get(x).Abs(n);
+        w.Log(n).Get(y).Mul(n).Exp(n).Set(magnitude);
+        FloatMath.Choose(w, n, () => w.Constant(n, 1), () =>
+            FloatMath.Choose(w, n, () =>
+                FloatMath.Choose(w, n, () =>
+                    FloatMath.Choose(w, n, () => w.Get(magnitude).Neg(n), () => w.Get(magnitude), odd),
                     () => w.Constant(n, float.NaN), integral),
                 () => w.Get(magnitude), negative),
             zeroExponent);
     }
 
     /// <summary>Pushes <c>condition ? x : alternative</c> lane by lane (LeakyRelu, Elu...).</summary>
-    private static void Select(FunctionBuilder w, int n, uint x, Action alternative, Action condition)
-    {
-        if (n == 4)
-        {
-            // v128.bitselect(a, b, mask) = mask ? a : b.
-            w.Get(x);
-            alternative();
-            condition();
-            w.Op(Opcode.V128Bitselect);
-        }
-        else
-        {
-            w.Get(x);
-            alternative();
-            condition();
-            w.Op(Opcode.Select);
-        }
-    }
+    private static void Select(FunctionBuilder w, int n, uint x, Action alternative, Action condition) =>
+        FloatMath.Choose(w, n, () => w.Get(x), alternative, condition);
 }

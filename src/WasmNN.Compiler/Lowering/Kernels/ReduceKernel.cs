@@ -25,10 +25,10 @@ internal sealed class ReduceKernel : IKernelLowering
         ["ReduceMin"] = new(float.PositiveInfinity, w => w.Min),
         ["ReduceProd"] = new(1, w => w.Mul),
         ["ReduceSumSquare"] = new(0, w => w.Add, Before: Square),
-        ["ReduceL1"] = new(0, w => w.Add, Before: (w, n) => w.Op(n == 4 ? Opcode.F32x4Abs : Opcode.F32Abs)),
+        ["ReduceL1"] = new(0, w => w.Add, Before: (w, n) => w.Abs(n)),
         ["ReduceL2"] = new(0, w => w.Add, Before: Square, After: (w, n, _) => w.Op(n == 4 ? Opcode.F32x4Sqrt : Opcode.F32Sqrt)),
-        ["ReduceLogSum"] = new(0, w => w.Add, After: (w, n, _) => MathFunctions.Log(w, n)),
-        ["ReduceLogSumExp"] = new(0, w => w.Add, Before: MathFunctions.Exp, After: (w, n, _) => MathFunctions.Log(w, n)),
+        ["ReduceLogSum"] = new(0, w => w.Add, After: (w, n, _) => w.Log(n)),
+        ["ReduceLogSumExp"] = new(0, w => w.Add, Before: (w, n) => w.Exp(n), After: (w, n, _) => w.Log(n)),
     };
 
     public IEnumerable<string> OpTypes => s_reductions.Keys;

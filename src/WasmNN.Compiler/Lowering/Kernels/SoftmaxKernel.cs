@@ -85,7 +85,7 @@ internal sealed class SoftmaxKernel : IKernelLowering
                 {
                     var e = w.VectorLocal(lanesNow);
                     w.Get(src).Get(offset).Op(Opcode.I32Add).Load(lanesNow).Get(Splat(lanesNow, max)).Sub(lanesNow);
-                    MathFunctions.Exp(w, lanesNow);
+                    w.Exp(lanesNow);
                     w.Set(e);
                     if (!isLog)
                     {
@@ -100,7 +100,7 @@ internal sealed class SoftmaxKernel : IKernelLowering
                 if (isLog)
                 {
                     w.Get(sum);
-                    MathFunctions.Log(w, 1);
+                    w.Log(1);
                     w.Set(sum);
                 }
                 if (width == 4)
@@ -147,7 +147,7 @@ internal sealed class SoftmaxKernel : IKernelLowering
                 {
                     var e = w.VectorLocal(lanes);
                     w.Get(src).Get(k).Op(Opcode.I32Add).Load(lanes).Get(max).Sub(lanes);
-                    MathFunctions.Exp(w, lanes);
+                    w.Exp(lanes);
                     w.Set(e);
                     if (!isLog)
                     {
@@ -158,7 +158,7 @@ internal sealed class SoftmaxKernel : IKernelLowering
                 if (isLog)
                 {
                     w.Get(sum);
-                    MathFunctions.Log(w, lanes);
+                    w.Log(lanes);
                     w.Set(sum);
                 }
                 w.For(k, 0, n * stride, stride, () =>
