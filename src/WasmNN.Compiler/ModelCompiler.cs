@@ -30,6 +30,18 @@ public sealed record CompileOptions
     /// <summary>The model name written into the metadata; defaults to the ONNX file name without extension.</summary>
     public string? ModelName { get; init; }
 
+    /// <summary>
+    /// Sizes for inputs with dynamic dimensions, by input name (<c>--shape x=1,3,48,320</c>): the whole shape, which
+    /// must keep the input's rank and static dimensions. The module is built for exactly these shapes.
+    /// </summary>
+    public IReadOnlyDictionary<string, int[]> InputShapes { get; init; } = new Dictionary<string, int[]>();
+
+    /// <summary>
+    /// Sizes of symbolic dimensions (ONNX dim_param, e.g. "batch", "seq") by name (<c>--dim batch=1</c>), applied
+    /// to every input dimension that carries the name.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> Dimensions { get; init; } = new Dictionary<string, int>();
+
     /// <summary>Verify the graph after every optimisation pass (slower; for debugging the compiler).</summary>
     public bool VerifyPasses { get; init; }
 
@@ -79,6 +91,10 @@ public static class ModelCompiler
     /// <exception cref="Onnx.OnnxFormatException">The file is missing, corrupt or truncated.</exception>
     /// <exception cref="UnsupportedOperatorException">A node uses an operator or variant without a kernel (the message names it).</exception>
     /// <exception cref="GraphException">The graph is invalid (the message names the node or value).</exception>
+    /// <exception cref="InputShapeException">
+    /// An input has dynamic dimensions that <see cref="CompileOptions.InputShapes"/> and
+    /// <see cref="CompileOptions.Dimensions"/> do not fix, or they name an unknown input or dimension, or do not fit it.
+    /// </exception>
     public static CompilationResult Compile(string onnxPath, CompileOptions? options = null)
     {
         options ??= CompileOptions.Default;
@@ -117,7 +133,11 @@ public static class ModelCompiler
     {
         var nodes = graph.Nodes.Count;
         options.Progress?.Report("optimize");
+        // Before every other pass: inference and folding of the exporters' shape subgraphs need static inputs.
+        new FixInputShapes(new ShapeBindings(options.InputShapes, options.Dimensions)).Run(graph);
         PassPipeline.Run(graph, new PassOptions(Verify: options.VerifyPasses) { Dump = options.DumpIr });
+        // The wasm backend plans every buffer statically: name the node where a shape still depends on data.
+        new RequireStaticShapes().Run(graph);
         options.Progress?.Report("lower");
         var (bytes, metadata, s) = ModuleAssembler.Assemble(graph, new LoweringOptions(options.Simd, options.Simd && options.RelaxedSimd), options.Wasi, options.ModelName ?? graph.Name);
         options.Progress?.Report("encode");

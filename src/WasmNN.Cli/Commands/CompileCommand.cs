@@ -28,17 +28,36 @@ internal static class CompileCommand
             HelpName = "PASS",
         };
         var verifyEach = new Option<bool>("--verify-each") { Description = "Verify the IR after every pass; a failure names the pass" };
+        var shape = new Option<string[]>("--shape")
+        {
+            Description = "Fix a dynamic input's shape: NAME=D0,D1,... (repeatable, one per input)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var dim = new Option<string[]>("--dim")
+        {
+            Description = "Fix a named (dim_param) dimension everywhere it appears: SYMBOL=N (repeatable)",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("compile", "Compile an ONNX model to one standalone WebAssembly module")
         {
-            model, output, wasi, noSimd, relaxedSimd, dumpAfter, verifyEach,
+            model, output, wasi, noSimd, relaxedSimd, dumpAfter, verifyEach, shape, dim,
         };
-        command.SetAction(r => Run(r.GetValue(model)!, r.GetValue(output), r.GetValue(dumpAfter), new CompileOptions
+        command.SetAction(r =>
         {
-            Wasi = r.GetValue(wasi),
-            Simd = !r.GetValue(noSimd),
-            RelaxedSimd = r.GetValue(relaxedSimd),
-            VerifyPasses = r.GetValue(verifyEach),
-        }));
+            if (ShapeFlags.Parse(r.GetValue(shape) ?? [], r.GetValue(dim) ?? []) is not { } bindings)
+            {
+                return ExitCodes.Usage;
+            }
+            return Run(r.GetValue(model)!, r.GetValue(output), r.GetValue(dumpAfter), new CompileOptions
+            {
+                Wasi = r.GetValue(wasi),
+                Simd = !r.GetValue(noSimd),
+                RelaxedSimd = r.GetValue(relaxedSimd),
+                VerifyPasses = r.GetValue(verifyEach),
+                InputShapes = bindings.InputShapes,
+                Dimensions = bindings.Dimensions,
+            });
+        });
         return command;
     }
 
@@ -75,6 +94,11 @@ internal static class CompileCommand
                     progress.Report("done");
                 });
             }
+        }
+        catch (InputShapeException e)
+        {
+            // The model is fine; the command line did not (or wrongly) fix its dynamic dimensions.
+            return Report.Error(ExitCodes.Usage, $"{modelPath}: {e.Message}");
         }
         catch (Exception e) when (e is OnnxFormatException or GraphException or UnsupportedOperatorException or OperatorException)
         {

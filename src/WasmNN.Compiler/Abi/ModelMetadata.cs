@@ -9,11 +9,16 @@ namespace WasmNN.Compiler.Abi;
 /// <summary>One input or output of a compiled model.</summary>
 /// <param name="Name">The ONNX value name.</param>
 /// <param name="DType">Element type as numpy spells it ("float32").</param>
-/// <param name="Shape">Static dimensions.</param>
+/// <param name="Shape">Static dimensions (for an input the model declared dynamic, the sizes it was compiled for).</param>
+/// <param name="DimParams">
+/// For an input the model declared with dynamic dimensions: what each dimension was in the model (its dim_param
+/// name, "?" when unnamed, null when static), i.e. the symbols <paramref name="Shape"/> replaced; absent otherwise.
+/// </param>
 public sealed record TensorInfo(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("dtype")] string DType,
-    [property: JsonPropertyName("shape")] int[] Shape)
+    [property: JsonPropertyName("shape")] int[] Shape,
+    [property: JsonPropertyName("dim_params"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string?[]? DimParams = null)
 {
     /// <summary>Number of elements.</summary>
     [JsonIgnore]

@@ -62,7 +62,7 @@ public static class OnnxImporter
                 continue; // IR < 4 lists initializers among the inputs too.
             }
             var (type, shape) = ReadType(input, sourceName);
-            var value = new Value(input.Name, type, shape);
+            var value = new Value(input.Name, type, shape) { DimNames = ReadDimNames(input) };
             Define(value, "graph input");
             graph.Inputs.Add(value);
         }
@@ -144,6 +144,18 @@ public static class OnnxImporter
         int[]? shape = tensorType.Shape is null ? null
             : [.. tensorType.Shape.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? (int)d.DimValue : -1)];
         return (type, shape);
+    }
+
+    /// <summary>dim_param names, "?" for unnamed dynamic dimensions, null for static ones; null when all are static.</summary>
+    private static string?[]? ReadDimNames(ValueInfoProto info)
+    {
+        var dims = info.Type?.TensorType?.Shape?.Dim;
+        if (dims is null || dims.All(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue))
+        {
+            return null;
+        }
+        return [.. dims.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? null
+            : d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimParam && d.DimParam.Length > 0 ? d.DimParam : Value.UnnamedDimension)];
     }
 
     private static object ReadAttribute(AttributeProto a, string where) => a.Type switch

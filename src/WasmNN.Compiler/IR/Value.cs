@@ -25,6 +25,16 @@ public sealed class Value
     /// <summary>Static shape; null when the rank is unknown, -1 for unknown dimensions.</summary>
     public int[]? Shape { get; set; }
 
+    /// <summary>The <see cref="DimNames"/> entry of a dynamic dimension the model left unnamed.</summary>
+    public const string UnnamedDimension = "?";
+
+    /// <summary>
+    /// The dynamic dimensions of a graph input as the model declared them: the ONNX dim_param (symbolic name, e.g.
+    /// "batch") of each, <see cref="UnnamedDimension"/> for an unnamed one, null for static ones; null when every
+    /// dimension is static. Kept after the dimensions are fixed, so the compiler can report what it replaced.
+    /// </summary>
+    public string?[]? DimNames { get; set; }
+
     /// <summary>The constant contents when this value is an initializer or a folded constant.</summary>
     public Tensor? Constant { get; set; }
 

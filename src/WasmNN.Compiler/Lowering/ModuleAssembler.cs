@@ -111,7 +111,7 @@ internal static class ModuleAssembler
         return (builder.ToBytes(), metadata, statistics);
     }
 
-    private static TensorInfo Describe(Value value) => new(value.Name, TensorInfo.DTypeName(value.ElementType), value.Shape!);
+    private static TensorInfo Describe(Value value) => new(value.Name, TensorInfo.DTypeName(value.ElementType), value.Shape!, value.DimNames);
 
     /// <summary><c>(i32 index) -> i32</c>: the address for an index in range, else -1.</summary>
     private static FunctionBuilder PointerTable(int[] addresses)

@@ -6,8 +6,10 @@ namespace WasmNN.Compiler.Passes;
 /// <summary>
 /// Evaluates, with the operators' reference implementations, every node whose inputs are all constants, and every
 /// node whose outputs follow from static shapes alone (Shape, Size). Their outputs become constants and the nodes
-/// disappear, which collapses exporter shape chains (Shape -> Gather -> Unsqueeze -> Concat -> Reshape) into a
-/// Reshape with a constant target shape.
+/// disappear, which collapses exporter shape chains (Shape -> Gather -> Unsqueeze -> Concat -> Reshape, Slice/Cast/
+/// Squeeze on shapes, Range, ConstantOfShape, Equal/Where, Expand) into a Reshape with a constant target shape.
+/// One sweep in topological order suffices: each node's types are re-inferred just before it is considered, so a
+/// shape folded upstream (a Reshape's target) makes the next Shape node foldable in the same sweep.
 /// </summary>
 public sealed class FoldConstants : IGraphPass
 {
@@ -20,7 +22,12 @@ public sealed class FoldConstants : IGraphPass
         var changed = false;
         foreach (var node in graph.Nodes.ToList())
         {
-            if (node.Epilogue.Count > 0 || !WouldStaySmall(node))
+            if (node.Epilogue.Count > 0)
+            {
+                continue;
+            }
+            RefineTypes(node);
+            if (!WouldStaySmall(node))
             {
                 continue;
             }
@@ -59,6 +66,20 @@ public sealed class FoldConstants : IGraphPass
             new InferShapes().Run(graph);
         }
         return changed;
+    }
+
+    /// <summary>The operator's inference from the inputs as folded so far; a declared shape stays where it cannot tell.</summary>
+    private static void RefineTypes(Node node)
+    {
+        var types = Graph.InferTypes(node);
+        for (var i = 0; i < node.Outputs.Count && i < types.Count; i++)
+        {
+            if (node.Outputs[i] is { } output)
+            {
+                output.ElementType = types[i].ElementType;
+                output.Shape = types[i].Shape ?? output.Shape;
+            }
+        }
     }
 
     private static bool WouldStaySmall(Node node) =>
