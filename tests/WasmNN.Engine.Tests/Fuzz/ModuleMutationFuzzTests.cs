@@ -34,7 +34,7 @@ public sealed class ModuleMutationFuzzTests(ITestOutputHelper output)
     [Fact]
     public void MutatedSpecModules_OnEngine_GiveOnlyFormatErrorsOrTraps()
     {
-        var settings = FuzzSettings.FromEnvironment(defaultCases: 3000);
+        var settings = FuzzSettings.FromEnvironment(defaultCases: 2000);
         var campaign = new MutationCampaign(Regressions, "mutated-spec-", ".wasm",
             bytes => UntrustedModuleRunner.Run(bytes, TimeSpan.FromSeconds(2)), TimeSpan.FromSeconds(30));
         var report = campaign.Execute(settings, s_specModules.Value);
