@@ -17,7 +17,9 @@ internal sealed class MutationCampaign(RegressionFolder regressions, string pref
             string.Join(", ", Outcomes.OrderByDescending(o => o.Value).Select(o => $"{o.Value} {o.Key}"));
     }
 
-    public Report Execute(FuzzSettings settings, IReadOnlyList<byte[]> seeds)
+    /// <summary>Runs the saved regressions, then <see cref="FuzzSettings.Cases"/> mutants of <paramref name="seeds"/>.</summary>
+    /// <param name="regionOf">Where in a seed to mutate (null: anywhere).</param>
+    public Report Execute(FuzzSettings settings, IReadOnlyList<byte[]> seeds, Func<byte[], Random, Range?>? regionOf = null)
     {
         var pending = Path.Combine(regressions.Path, $"pending-{prefix}{extension}");
         if (File.Exists(pending)) File.Move(pending, Path.Combine(regressions.Path, $"crash-{prefix}{DateTime.UtcNow.Ticks}{extension}"));
@@ -29,7 +31,8 @@ internal sealed class MutationCampaign(RegressionFolder regressions, string pref
         for (int i = 0; i < settings.Cases; i++)
         {
             var random = settings.CaseRandom(i);
-            var input = ByteMutator.Mutate(seeds[random.Next(seeds.Count)], random);
+            var seed = seeds[random.Next(seeds.Count)];
+            var input = ByteMutator.Mutate(seed, random, regionOf?.Invoke(seed, random));
             RunCase(settings.Replay(i), input, $"{prefix}{settings.CaseSeed(i)}{extension}");
         }
         if (File.Exists(pending)) File.Delete(pending);

@@ -36,4 +36,13 @@ public sealed class ExecutionTraceTests
         Assert.NotEqual(ExecutionTrace.Trap(TrapKind.IntegerDivideByZero), ExecutionTrace.Trap(TrapKind.IntegerOverflow));
         Assert.StartsWith(ExecutionTrace.StopPrefix, ExecutionTrace.Trap(TrapKind.CallStackExhausted), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void FirstDifference_V128DifferingOnlyInNaNLanes_Agrees()
+    {
+        // f64x2.max of two NaNs: ours keeps an input's payload, wasmtime gives the canonical NaN; both are allowed.
+        Assert.Null(ExecutionTrace.FirstDifference(["log v128 f0ffffff6ec3ffffb2000000d4ffffff"], ["log v128 000000000000f8ff000000000000f8ff"], "ours", "wasmtime"));
+        Assert.Null(ExecutionTrace.FirstDifference(["log v128 0100000002000000030000000000c07f"], ["log v128 0100000002000000030000000100c0ff"], "ours", "wasmtime"));
+        Assert.NotNull(ExecutionTrace.FirstDifference(["log v128 0100000002000000030000000000c07f"], ["log v128 01000000020000000400000000000000"], "ours", "wasmtime"));
+    }
 }
