@@ -1,3 +1,4 @@
+using System.Reflection.Emit;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using WasmNN.Wasm.Instructions;
@@ -52,11 +53,10 @@ internal sealed partial class FunctionCompiler
             case Opcode.F64x2Abs: EmitVectorConstant(long.MaxValue); EmitOperator(s_u8, "op_BitwiseAnd"); return true;
             case Opcode.F64x2Neg: EmitVectorConstant(long.MinValue); EmitOperator(s_u8, "op_ExclusiveOr"); return true;
 
-            // Vector128.Min/Max are IEEE 754-2019 minimum/maximum: NaN in gives a quiet NaN out, -0 < +0 (wasm's min/max).
-            case Opcode.F32x4Min: EmitVectorCall(nameof(Vector128.Min), s_f32, 2); return true;
-            case Opcode.F32x4Max: EmitVectorCall(nameof(Vector128.Max), s_f32, 2); return true;
-            case Opcode.F64x2Min: EmitVectorCall(nameof(Vector128.Min), s_f64, 2); return true;
-            case Opcode.F64x2Max: EmitVectorCall(nameof(Vector128.Max), s_f64, 2); return true;
+            case Opcode.F32x4Min: EmitMinMax(s_f32, nameof(Vector128.Min)); return true;
+            case Opcode.F32x4Max: EmitMinMax(s_f32, nameof(Vector128.Max)); return true;
+            case Opcode.F64x2Min: EmitMinMax(s_f64, nameof(Vector128.Min)); return true;
+            case Opcode.F64x2Max: EmitMinMax(s_f64, nameof(Vector128.Max)); return true;
             case Opcode.F32x4Pmin: EmitPseudoMinMax(s_f32, max: false); return true;
             case Opcode.F32x4Pmax: EmitPseudoMinMax(s_f32, max: true); return true;
             case Opcode.F64x2Pmin: EmitPseudoMinMax(s_f64, max: false); return true;
@@ -64,6 +64,28 @@ internal sealed partial class FunctionCompiler
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// wasm min/max: Vector128.Min/Max (IEEE 754-2019 minimum/maximum: -0 &lt; +0, NaN in gives NaN out), with NaN
+    /// lanes set to the canonical NaN explicitly: .NET 10's JIT folds Min/Max with a constant operand as if the
+    /// constant had no NaN lanes and returns the other operand there (found by the differential fuzz tests).
+    /// </summary>
+    private void EmitMinMax(Type element, string name)
+    {
+        var right = Stash();
+        var left = Stash();
+        _il.Emit(OpCodes.Ldloc, left);
+        EmitVectorCall(nameof(Vector128.IsNaN), element, 1);
+        _il.Emit(OpCodes.Ldloc, right);
+        EmitVectorCall(nameof(Vector128.IsNaN), element, 1);
+        EmitOperator(s_u8, "op_BitwiseOr");
+        if (element == s_f32) EmitVectorConstant(float.NaN);
+        else EmitVectorConstant(double.NaN);
+        Unstash(left);
+        Unstash(right);
+        EmitVectorCall(name, element, 2);
+        EmitVectorCall(nameof(Vector128.ConditionalSelect), s_u8, 3);
     }
 
     /// <summary>
