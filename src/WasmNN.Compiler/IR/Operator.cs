@@ -59,6 +59,12 @@ public abstract class Operator
     /// </summary>
     public virtual Tensor[]? TryEvaluateFromShapes(OperatorAttributes attributes, IReadOnlyList<Value?> inputs) => null;
 
+    /// <summary>
+    /// True when input <paramref name="index"/> configures the kernel (Resize scales/sizes/roi, Pad pads) and must
+    /// be a constant after folding; a test harness that feeds such an input from data binds it as a constant.
+    /// </summary>
+    public virtual bool RequiresConstantInput(OperatorAttributes attributes, int index) => false;
+
     /// <inheritdoc/>
     public override string ToString() => OpType;
 }

@@ -36,7 +36,7 @@ internal static class KernelRegistry
             new ViewKernel(), new ConcatKernel(),
             new SoftmaxKernel(), new ReduceKernel(), new LayerNormalizationKernel(), new InstanceNormalizationKernel(),
             new BatchNormalizationKernel(), new CastKernel(), new TransposeKernel(), new SliceKernel(), new SplitKernel(),
-            new TileKernel(), new ExpandKernel(), new PadKernel(), new GatherKernel(),
+            new TileKernel(), new ExpandKernel(), new PadKernel(), new GatherKernel(), new ResizeKernel(),
         ];
         return kernels.SelectMany(k => k.OpTypes.Select(op => (op, k))).ToFrozenDictionary(p => p.op, p => p.k);
     }

@@ -33,7 +33,8 @@ internal static class ModuleAssembler
         {
             if (!Shapes.IsStatic(value.Shape))
             {
-                throw new UnsupportedOperatorException($"{(graph.Inputs.Contains(value) ? "input" : "output")} '{value.Name}' has no static shape ({Shapes.Format(value.Shape)}); the compiler needs static shapes");
+                var producer = value.Producer is { } node ? $" of node '{node.Name}' ({node.OpType})" : "";
+                throw new UnsupportedOperatorException($"{(graph.Inputs.Contains(value) ? "input" : "output")} '{value.Name}'{producer} has no static shape ({Shapes.Format(value.Shape)}); the compiler needs static shapes");
             }
         }
         var kernels = graph.Nodes.ToDictionary(n => n, KernelRegistry.Resolve);

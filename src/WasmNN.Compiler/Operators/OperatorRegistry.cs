@@ -34,7 +34,7 @@ public static class OperatorRegistry
         new IdentityOperator(), new DropoutOperator(), new FlattenOperator(), new ReshapeOperator(), new ConcatOperator(),
         new ShapeOperator(), new SizeOperator(), new GatherOperator(), new UnsqueezeOperator(), new SqueezeOperator(),
         new TransposeOperator(), new SliceOperator(), new SplitOperator(), new TileOperator(), new PadOperator(),
-        new ConstantOfShapeOperator(), new RangeOperator(), new ConstantOperator(),
+        new ConstantOfShapeOperator(), new RangeOperator(), new ConstantOperator(), new ResizeOperator(), new UpsampleOperator(),
     }.ToFrozenDictionary(op => op.OpType);
 
     /// <summary>Every registered operator.</summary>

@@ -51,6 +51,10 @@ public sealed class PadOperator : OnnxOperator
         return full;
     }
 
+    /// <inheritdoc/>
+    public override bool RequiresConstantInput(OperatorAttributes attributes, int index) =>
+        As<PadAttributes>(attributes).FromInputs && index is >= 1 and <= 3;
+
     internal static long[]? TryPads(PadAttributes a, IReadOnlyList<Value?> inputs, int rank)
     {
         if (!a.FromInputs)

@@ -15,6 +15,7 @@ public sealed class WasmExecutor : IGraphExecutor, IDisposable
     private readonly CompileOptions _options;
     private Graph? _graph;
     private CompiledModel? _model;
+    private Dictionary<int, Tensor> _bound = [];
 
     /// <summary>Creates an executor compiling with <paramref name="options"/> (SIMD by default).</summary>
     public WasmExecutor(CompileOptions? options = null) => _options = options ?? CompileOptions.Default;
@@ -27,6 +28,7 @@ public sealed class WasmExecutor : IGraphExecutor, IDisposable
             _model?.Dispose();
             _model = null;
             _graph = graph;
+            _bound = BindConstantInputs(graph, inputs);
             foreach (var value in graph.Inputs.Concat(graph.Outputs).Where(v => v.ElementType != DataType.Float32))
             {
                 throw new UnsupportedOperatorException($"'{value.Name}' is {value.ElementType}; compiled models take and return float32");
@@ -42,6 +44,14 @@ public sealed class WasmExecutor : IGraphExecutor, IDisposable
             }
         }
         var model = _model;
+        foreach (var (index, bound) in _bound)
+        {
+            if (!bound.ToDoubleArray().SequenceEqual(inputs[index].ToDoubleArray()))
+            {
+                throw new UnsupportedOperatorException($"input {index} configures a kernel and differs between data sets");
+            }
+        }
+        inputs = [.. inputs.Where((_, i) => !_bound.ContainsKey(i))];
         if (inputs.Count != model.Inputs.Count)
         {
             throw new GraphException($"graph '{graph.Name}' takes {model.Inputs.Count} inputs, {inputs.Count} given");
@@ -64,6 +74,32 @@ public sealed class WasmExecutor : IGraphExecutor, IDisposable
             throw new GraphException($"the compiled module trapped: {e.Message}", e);
         }
         return [.. model.Outputs.Select((info, i) => Tensor.FromFloats(info.Shape, model.OutputBuffer(i).ToArray()))];
+    }
+
+    /// <summary>
+    /// Turns the graph inputs that configure a kernel (Resize scales/sizes, Pad pads: an operator's
+    /// <see cref="Operator.RequiresConstantInput"/>) into constants with the data set's values, as an exporter's
+    /// initializers would be; returns them by input index. The data inputs stay runtime inputs.
+    /// </summary>
+    private static Dictionary<int, Tensor> BindConstantInputs(Graph graph, IReadOnlyList<Tensor> inputs)
+    {
+        var bound = new Dictionary<int, Tensor>();
+        var uses = graph.BuildUses();
+        for (var i = graph.Inputs.Count - 1; i >= 0; i--)
+        {
+            var value = graph.Inputs[i];
+            if (i >= inputs.Count || !uses.TryGetValue(value, out var readers) || readers.Count == 0
+                || !readers.All(n => n.Inputs.Select((v, slot) => (v, slot)).Where(p => p.v == value)
+                    .All(p => n.Operator.RequiresConstantInput(n.Attributes, p.slot))))
+            {
+                continue;
+            }
+            value.Constant = inputs[i];
+            graph.Inputs.RemoveAt(i);
+            graph.Initializers.Add(value);
+            bound[i] = inputs[i];
+        }
+        return bound;
     }
 
     /// <inheritdoc/>

@@ -41,6 +41,22 @@ public sealed class CompileErrorTests
     }
 
     [Fact]
+    public void Compile_ResizeScalesComputedAtRunTime_ThrowsNamingNode()
+    {
+        var graph = new Graph("resize", 13);
+        var x = new Value("x", DataType.Float32, [1, 1, 2, 2]);
+        var scales = new Value("scales", DataType.Float32, [4]);
+        graph.Inputs.AddRange([x, scales]);
+        graph.Outputs.Add(graph.AddNode("Resize", [x, null, scales], ["y"], name: "upsample_head").Outputs[0]!);
+
+        var error = Assert.ThrowsAny<Exception>(() => ModelCompiler.Compile(graph));
+
+        Assert.True(error is UnsupportedOperatorException or GraphException, error.ToString());
+        Assert.Contains("upsample_head", error.Message);
+        Assert.Contains("Resize", error.Message);
+    }
+
+    [Fact]
     public void CompileToFile_TruncatedOnnx_ThrowsAndWritesNoFile()
     {
         var folder = Directory.CreateTempSubdirectory("wasmnn-errors-");

@@ -55,6 +55,14 @@ public sealed class OperatorKernelTests
              g.AddConstant("m", PassTestGraphs.Random([3], 5)), g.AddConstant("v", Tensor.FromFloats([3], [0.5f, 1f, 2f]))])])),
         ["prelu_channels"] = ([2, 3, 4, 5], (g, x) => Node(g, "PRelu", [x, g.AddConstant("slope", PassTestGraphs.Random([3, 1, 1], 3))])),
         ["gelu_erf"] = ([3, 9], (g, x) => Node(g, "Mul", [x, Node(g, "Add", [Node(g, "Erf", [Node(g, "Mul", [x, Scalar(g, 0.70710678f)])]), Scalar(g, 1f)])])),
+        ["resize_nearest_2x"] = ([1, 3, 5, 6], (g, x) => Node(g, "Resize", [x, null, Floats(g, 1, 1, 2, 2)])),
+        ["resize_nearest_asymmetric_down"] = ([2, 7, 9], (g, x) => Node(g, "Resize", [x, null, null, Ints(g, 2, 4, 5)],
+            ("coordinate_transformation_mode", "asymmetric"), ("nearest_mode", "ceil"))),
+        ["resize_linear_half_pixel"] = ([1, 2, 5, 7], (g, x) => Node(g, "Resize", [x, null, Floats(g, 1, 1, 2, 0.5f)], ("mode", "linear"))),
+        ["resize_cubic_align_corners"] = ([2, 3, 4], (g, x) => Node(g, "Resize", [x, null, null, Ints(g, 2, 5, 9)],
+            ("mode", "cubic"), ("coordinate_transformation_mode", "align_corners"))),
+        ["resize_tf_crop_and_resize"] = ([1, 1, 4, 5], (g, x) => Node(g, "Resize", [x, Floats(g, 0, 0, 0.4f, 0.6f, 1, 1, 1.2f, 1.7f), null, Ints(g, 1, 1, 3, 3)],
+            ("mode", "linear"), ("coordinate_transformation_mode", "tf_crop_and_resize"), ("extrapolation_value", 10f))),
         ["pow_log_softplus"] = ([4, 5], (g, x) => Node(g, "Softplus", [Node(g, "Log", [Node(g, "Pow", [Node(g, "Abs", [x]), Scalar(g, 1.5f)])])])),
     };
 
@@ -85,11 +93,14 @@ public sealed class OperatorKernelTests
         return g;
     }
 
-    private static Value Node(Graph g, string opType, Value[] inputs, params (string Name, object Value)[] attributes) =>
+    private static Value Node(Graph g, string opType, Value?[] inputs, params (string Name, object Value)[] attributes) =>
         g.AddNode(opType, inputs, [$"{opType}_{g.Nodes.Count}_out"], new AttributeBag(attributes)).Outputs[0]!;
 
     private static Value Ints(Graph g, params long[] values) =>
         g.AddConstant($"ints_{g.Initializers.Count}", Tensor.FromInt64s([values.Length], values));
+
+    private static Value Floats(Graph g, params float[] values) =>
+        g.AddConstant($"floats_{g.Initializers.Count}", Tensor.FromFloats([values.Length], values));
 
     private static Value Scalar(Graph g, float value) => g.AddConstant($"scalar_{g.Initializers.Count}", Tensor.Scalar(value));
 }
