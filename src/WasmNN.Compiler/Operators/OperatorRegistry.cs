@@ -35,6 +35,7 @@ public static class OperatorRegistry
         new ShapeOperator(), new SizeOperator(), new GatherOperator(), new UnsqueezeOperator(), new SqueezeOperator(),
         new TransposeOperator(), new SliceOperator(), new SplitOperator(), new TileOperator(), new PadOperator(),
         new ConstantOfShapeOperator(), new RangeOperator(), new ConstantOperator(), new ResizeOperator(), new UpsampleOperator(),
+        new DepthToSpaceOperator(), new SpaceToDepthOperator(),
     }.ToFrozenDictionary(op => op.OpType);
 
     /// <summary>Every registered operator.</summary>
