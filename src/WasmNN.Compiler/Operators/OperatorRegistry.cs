@@ -16,7 +16,7 @@ public static class OperatorRegistry
         new ExpOperator(), new FloorOperator(), new HardSigmoidOperator(), new HardSwishOperator(), new LeakyReluOperator(),
         new LogOperator(), new NegOperator(), new ReciprocalOperator(), new ReluOperator(), new RoundOperator(),
         new SeluOperator(), new SigmoidOperator(), new SignOperator(), new SinOperator(), new SoftplusOperator(),
-        new SoftsignOperator(), new SqrtOperator(), new TanhOperator(), new ThresholdedReluOperator(),
+        new SoftsignOperator(), new SqrtOperator(), new TanhOperator(), new ThresholdedReluOperator(), new GeluOperator(),
         new ClipOperator(), new CastOperator(),
         // Broadcasting.
         new AddOperator(), new SubOperator(), new MulOperator(), new DivOperator(), new PowOperator(),

@@ -105,6 +105,34 @@ public sealed class OperatorKernelTests
     private static Value Scalar(Graph g, float value) => g.AddConstant($"scalar_{g.Initializers.Count}", Tensor.Scalar(value));
 }
 
+/// <summary>The Gelu kernel (opset 20, both forms) on a range of inputs against the spec formulas in double precision.</summary>
+public sealed class GeluKernelTests
+{
+    [Theory]
+    [InlineData("none")]
+    [InlineData("tanh")]
+    public void Compile_Gelu_MatchesTheFormula(string approximate)
+    {
+        float[] inputs = [.. Enumerable.Range(-40, 81).Select(i => i * 0.25f)];
+        foreach (var simd in new[] { true, false })
+        {
+            var g = new Graph("gelu", 20);
+            var x = new Value("x", DataType.Float32, [inputs.Length]);
+            g.Inputs.Add(x);
+            g.Outputs.Add(g.AddNode("Gelu", [x], ["y"], new AttributeBag(("approximate", approximate))).Outputs[0]!);
+            using var executor = new WasmExecutor(new CompileOptions { Simd = simd });
+            var actual = executor.Execute(g, [Tensor.FromFloats([inputs.Length], inputs)])[0].AsFloat32();
+            var expected = new ReferenceExecutor().Execute(g, [Tensor.FromFloats([inputs.Length], inputs)])[0].AsFloat32();
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                double v = inputs[i];
+                var formula = approximate == "tanh" ? 0.5 * v * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))) : expected[i];
+                Assert.True(Math.Abs(actual[i] - formula) <= 2e-6 + 2e-6 * Math.Abs(formula), $"Gelu {approximate}({v}) = {actual[i]}, expected {formula} (simd {simd})");
+            }
+        }
+    }
+}
+
 /// <summary>The wasm ln, erf and pow at their special and extreme inputs, against System.Math.</summary>
 public sealed class MathFunctionKernelTests
 {

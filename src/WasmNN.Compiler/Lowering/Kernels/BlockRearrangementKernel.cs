@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
 
@@ -13,7 +14,7 @@ internal sealed class BlockRearrangementKernel : IKernelLowering
 
     public string? Unsupported(Node node) => InjectiveKernels.UnsupportedElement(node.Inputs[0]!);
 
-    public void Emit(Node node, LoweringContext context, KernelWriter w)
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var x = node.Inputs[0]!;
         var y = node.Outputs[0]!;

@@ -35,6 +35,7 @@ internal static class ElementwiseOps
         ["HardSwish"] = (w, n, _, x) => w.Get(x[0]!.Value).Get(x[0]!.Value).Constant(n, 1f / 6).Mul(n).Constant(n, 0.5f).Add(n)
             .Constant(n, 1).Min(n).Constant(n, 0).Max(n).Mul(n),
         ["Clip"] = EmitClip,
+        ["Gelu"] = EmitGelu,
         ["Exp"] = (w, n, _, x) => w.Get(x[0]!.Value).Exp(n),
         ["Sigmoid"] = (w, n, _, x) => w.Get(x[0]!.Value).Sigmoid(n),
         ["Tanh"] = (w, n, _, x) => w.Get(x[0]!.Value).Tanh(n),
@@ -96,6 +97,22 @@ internal static class ElementwiseOps
     /// <summary>Pushes <c>op(x...)</c> at <paramref name="width"/> lanes; operands are locals of that width.</summary>
     public static void Emit(FunctionBuilder w, int width, string opType, OperatorAttributes attributes, uint?[] operands) =>
         s_emitters[opType](w, width, attributes, operands);
+
+    /// <summary>0.5 x (1 + erf(x / sqrt 2)), or with tanh(sqrt(2 / pi) (x + 0.044715 x^3)) for approximate = tanh.</summary>
+    private static void EmitGelu(FunctionBuilder w, int n, OperatorAttributes attributes, uint?[] operands)
+    {
+        var x = operands[0]!.Value;
+        w.Get(x).Constant(n, 0.5f).Mul(n);
+        if (((GeluAttributes)attributes).Tanh)
+        {
+            w.Get(x).Get(x).Mul(n).Get(x).Mul(n).Constant(n, 0.044715f).Mul(n).Get(x).Add(n).Constant(n, 0.7978845608f).Mul(n).Tanh(n);
+        }
+        else
+        {
+            w.Get(x).Constant(n, 0.70710678f).Mul(n).Erf(n);
+        }
+        w.Constant(n, 1).Add(n).Mul(n);
+    }
 
     private static void Fold(FunctionBuilder w, uint?[] x, Action combine)
     {

@@ -1,3 +1,4 @@
+using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
 using WasmNN.Wasm.Instructions;
@@ -55,7 +56,7 @@ internal sealed class ResizeKernel : IKernelLowering
         return 2 * PlanAlign(largest);
     }
 
-    public void Emit(Node node, LoweringContext context, KernelWriter w)
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var x = node.Inputs[0]!;
         var y = node.Outputs[0]!;
@@ -97,7 +98,7 @@ internal sealed class ResizeKernel : IKernelLowering
     private static long PlanAlign(long bytes) => (bytes + 15) / 16 * 16;
 
     /// <summary>One axis: out[o, i, e] = sum_k w[i,k] * in[o, idx[i,k], e] (+ the extrapolation value where outside).</summary>
-    private static void EmitPass(LoweringContext context, KernelWriter w, string key, ResizeAxis axis, int[] shape, int d,
+    private static void EmitPass(LoweringContext context, FunctionBuilder w, string key, ResizeAxis axis, int[] shape, int d,
         int source, int destination, float extrapolation)
     {
         var outer = shape[..d].Aggregate(1, (p, s) => p * s);
@@ -157,7 +158,7 @@ internal sealed class ResizeKernel : IKernelLowering
         });
     }
 
-    private static void SetWeight(KernelWriter w, int width, uint scalar, uint vector)
+    private static void SetWeight(FunctionBuilder w, int width, uint scalar, uint vector)
     {
         w.Tee(scalar);
         if (width == 4)
