@@ -19,7 +19,7 @@ public static class OperatorRegistry
         new SoftsignOperator(), new SqrtOperator(), new TanhOperator(), new ThresholdedReluOperator(), new GeluOperator(),
         new ClipOperator(), new CastOperator(),
         // Broadcasting.
-        new AddOperator(), new SubOperator(), new MulOperator(), new DivOperator(), new PowOperator(),
+        new AddOperator(), new SubOperator(), new MulOperator(), new DivOperator(), new PowOperator(), new ModOperator(),
         new EqualOperator(), new LessOperator(), new GreaterOperator(), new LessOrEqualOperator(), new GreaterOrEqualOperator(),
         new SumOperator(), new MaxOperator(), new MinOperator(), new MeanOperator(), new WhereOperator(), new ExpandOperator(),
         new BatchNormalizationOperator(), new PReluOperator(),

@@ -36,6 +36,10 @@ internal static class ElementwiseOps
             .Constant(n, 1).Min(n).Constant(n, 0).Max(n).Mul(n),
         ["Clip"] = EmitClip,
         ["Gelu"] = EmitGelu,
+        // a - b * trunc(a / b) (fmod) or a - b * floor(a / b).
+        ["Mod"] = (w, n, a, x) => w.Get(x[0]!.Value).Get(x[0]!.Value).Get(x[1]!.Value).Div(n)
+            .Op(n, ((ModAttributes)a).Fmod ? Opcode.F32Trunc : Opcode.F32Floor, ((ModAttributes)a).Fmod ? Opcode.F32x4Trunc : Opcode.F32x4Floor)
+            .Get(x[1]!.Value).Mul(n).Sub(n),
         ["Exp"] = (w, n, _, x) => w.Get(x[0]!.Value).Exp(n),
         ["Sigmoid"] = (w, n, _, x) => w.Get(x[0]!.Value).Sigmoid(n),
         ["Tanh"] = (w, n, _, x) => w.Get(x[0]!.Value).Tanh(n),
