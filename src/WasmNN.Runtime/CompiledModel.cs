@@ -26,7 +26,7 @@ public sealed class CompiledModel : IDisposable
     private readonly Func<int> _run;
     private readonly int[] _inputAddresses;
     private readonly int[] _outputAddresses;
-    private readonly Tensor<float>?[] _outputs;
+    private readonly object?[] _outputs;
     private bool _disposed;
 
     private CompiledModel(WasmModule module, ModelMetadata metadata, EngineOptions? engineOptions)
@@ -45,7 +45,7 @@ public sealed class CompiledModel : IDisposable
         var outputPointer = Function<Func<int, int>>(ModelAbi.OutputPointer);
         _inputAddresses = [.. metadata.Inputs.Select((t, i) => CheckedAddress(inputPointer(i), t, "input"))];
         _outputAddresses = [.. metadata.Outputs.Select((t, i) => CheckedAddress(outputPointer(i), t, "output"))];
-        _outputs = new Tensor<float>?[metadata.Outputs.Count];
+        _outputs = new object?[metadata.Outputs.Count];
     }
 
     /// <summary>The module's metadata: model name, inputs, outputs, operators.</summary>
@@ -80,14 +80,30 @@ public sealed class CompiledModel : IDisposable
     public int OutputIndex(string name) => IndexOf(Outputs, name, "output");
 
     /// <summary>The live float32 buffer of input <paramref name="index"/> in the module's memory (write it, then <see cref="Run()"/>).</summary>
-    public Span<float> InputBuffer(int index) => FloatSpan(_inputAddresses, Inputs, index, "input");
+    /// <exception cref="ArgumentException">The input is not float32.</exception>
+    public Span<float> InputBuffer(int index) => InputBuffer<float>(index);
 
     /// <summary>The live float32 buffer of output <paramref name="index"/> (valid until the next run).</summary>
-    public ReadOnlySpan<float> OutputBuffer(int index) => FloatSpan(_outputAddresses, Outputs, index, "output");
+    /// <exception cref="ArgumentException">The output is not float32.</exception>
+    public ReadOnlySpan<float> OutputBuffer(int index) => OutputBuffer<float>(index);
 
-    /// <summary>Copies <paramref name="data"/> into input <paramref name="index"/>, checking its shape.</summary>
-    /// <exception cref="ArgumentException">The shape or element count differs from the model's (the message names the input).</exception>
-    public void SetInput(int index, ReadOnlyTensorSpan<float> data)
+    /// <summary>The live buffer of input <paramref name="index"/> as elements of <typeparamref name="T"/> (long for int64, bool for bool...).</summary>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> is not the input's dtype (the message names both).</exception>
+    public Span<T> InputBuffer<T>(int index) where T : unmanaged => TypedSpan<T>(_inputAddresses, Inputs, index, "input");
+
+    /// <summary>The live buffer of output <paramref name="index"/> as elements of <typeparamref name="T"/> (valid until the next run).</summary>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> is not the output's dtype.</exception>
+    public ReadOnlySpan<T> OutputBuffer<T>(int index) where T : unmanaged => TypedSpan<T>(_outputAddresses, Outputs, index, "output");
+
+    /// <summary>The raw little-endian bytes of input <paramref name="index"/>, laid out as docs/ABI.md says for its dtype.</summary>
+    public Span<byte> InputBytes(int index) => ByteSpan(_inputAddresses, Inputs, index);
+
+    /// <summary>The raw little-endian bytes of output <paramref name="index"/> (valid until the next run).</summary>
+    public ReadOnlySpan<byte> OutputBytes(int index) => ByteSpan(_outputAddresses, Outputs, index);
+
+    /// <summary>Copies <paramref name="data"/> into input <paramref name="index"/>, checking its dtype and shape.</summary>
+    /// <exception cref="ArgumentException">The dtype, shape or element count differs from the model's (the message names the input).</exception>
+    public void SetInput<T>(int index, ReadOnlyTensorSpan<T> data) where T : unmanaged
     {
         var info = Inputs[index];
         var lengths = data.Lengths;
@@ -95,19 +111,20 @@ public sealed class CompiledModel : IDisposable
         {
             throw new ArgumentException($"input '{info.Name}' expects shape [{string.Join(", ", info.Shape)}], got [{string.Join(", ", lengths.ToArray())}]", nameof(data));
         }
-        data.FlattenTo(InputBuffer(index));
+        data.FlattenTo(InputBuffer<T>(index));
     }
 
     /// <summary>Copies flat row-major <paramref name="data"/> into input <paramref name="index"/>.</summary>
-    /// <exception cref="ArgumentException">The element count differs from the model's.</exception>
-    public void SetInput(int index, ReadOnlySpan<float> data)
+    /// <exception cref="ArgumentException">The dtype or element count differs from the model's.</exception>
+    public void SetInput<T>(int index, ReadOnlySpan<T> data) where T : unmanaged
     {
         var info = Inputs[index];
+        var buffer = InputBuffer<T>(index);
         if (data.Length != info.ElementCount)
         {
             throw new ArgumentException($"input '{info.Name}' expects {info.ElementCount} elements (shape [{string.Join(", ", info.Shape)}]), got {data.Length}", nameof(data));
         }
-        data.CopyTo(InputBuffer(index));
+        data.CopyTo(buffer);
     }
 
     /// <summary>Runs the graph on the current input buffers.</summary>
@@ -123,8 +140,12 @@ public sealed class CompiledModel : IDisposable
         }
     }
 
-    /// <summary>Sets every input, runs, and returns the outputs (tensors owned by the model, refilled by each call).</summary>
-    /// <exception cref="ArgumentException">Wrong number of inputs or a wrong shape (the message names the input).</exception>
+    /// <summary>
+    /// Sets every input, runs, and returns the outputs (tensors owned by the model, refilled by each call). Every input
+    /// and output must be float32; with other dtypes use <see cref="SetInput{T}(int, ReadOnlyTensorSpan{T})"/>,
+    /// <see cref="Run()"/> and <see cref="GetOutput{T}(int)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Wrong number of inputs, a wrong shape or dtype (the message names the input).</exception>
     public IReadOnlyList<Tensor<float>> Run(IReadOnlyList<Tensor<float>> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -153,14 +174,34 @@ public sealed class CompiledModel : IDisposable
         return CollectOutputs();
     }
 
-    /// <summary>Output <paramref name="index"/> as a tensor (the same object on every call, refilled from memory).</summary>
-    public Tensor<float> GetOutput(int index)
+    /// <summary>Float32 output <paramref name="index"/> as a tensor (the same object on every call, refilled from memory).</summary>
+    /// <exception cref="ArgumentException">The output is not float32.</exception>
+    public Tensor<float> GetOutput(int index) => GetOutput<float>(index);
+
+    /// <summary>Output <paramref name="index"/> as a tensor of <typeparamref name="T"/> (the same object on every call, refilled from memory).</summary>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> is not the output's dtype (the message names both).</exception>
+    public Tensor<T> GetOutput<T>(int index) where T : unmanaged
     {
         var info = Outputs[index];
-        var tensor = _outputs[index] ??= Tensor.Create(new float[info.ElementCount], [.. info.Shape.Select(d => (nint)d)]);
-        OutputBuffer(index).CopyTo(MemoryMarshal.CreateSpan(ref tensor.GetPinnableReference(), info.ElementCount));
+        var buffer = OutputBuffer<T>(index);
+        var tensor = _outputs[index] as Tensor<T> ?? Tensor.Create(new T[info.ElementCount], [.. info.Shape.Select(d => (nint)d)]);
+        _outputs[index] = tensor;
+        buffer.CopyTo(MemoryMarshal.CreateSpan(ref tensor.GetPinnableReference(), info.ElementCount));
         return tensor;
     }
+
+    /// <summary>The dtype name (as in the metadata) that elements of <typeparamref name="T"/> hold, or null for an unsupported type.</summary>
+    public static string? DTypeOf<T>() where T : unmanaged => default(T) switch
+    {
+        float => "float32",
+        double => "float64",
+        long => "int64",
+        int => "int32",
+        sbyte => "int8",
+        byte => "uint8",
+        bool => "bool",
+        _ => null,
+    };
 
     /// <inheritdoc/>
     public void Dispose()
@@ -174,15 +215,21 @@ public sealed class CompiledModel : IDisposable
 
     private Tensor<float>[] CollectOutputs() => [.. Enumerable.Range(0, Outputs.Count).Select(GetOutput)];
 
-    private Span<float> FloatSpan(int[] addresses, IReadOnlyList<TensorInfo> infos, int index, string what)
+    private Span<T> TypedSpan<T>(int[] addresses, IReadOnlyList<TensorInfo> infos, int index, string what) where T : unmanaged
+    {
+        var info = infos[index];
+        var given = DTypeOf<T>() ?? typeof(T).Name;
+        if (info.DType != given)
+        {
+            throw new ArgumentException($"{what} '{info.Name}' is {info.DType}, given {given} (Tensor<{typeof(T).Name}>)");
+        }
+        return MemoryMarshal.Cast<byte, T>(ByteSpan(addresses, infos, index));
+    }
+
+    private Span<byte> ByteSpan(int[] addresses, IReadOnlyList<TensorInfo> infos, int index)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var info = infos[index];
-        if (info.DType != "float32")
-        {
-            throw new NotSupportedException($"{what} '{info.Name}' is {info.DType}; this API reads and writes float32");
-        }
-        return MemoryMarshal.Cast<byte, float>(_memory.GetSpan(addresses[index], info.ByteCount));
+        return _memory.GetSpan(addresses[index], infos[index].ByteCount);
     }
 
     private T Function<T>(string name) where T : Delegate =>

@@ -109,7 +109,7 @@ public sealed partial class ModelRunCommandTests(LeNetModelFixture model) : ICla
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Equal(before, CliRunner.Files(_dir));
-        var line = result.Stdout.Split('\n').Single(l => l.StartsWith("output: [1, 10] = [", StringComparison.Ordinal));
+        var line = result.Stdout.Split('\n').Single(l => l.StartsWith("output: float32 [1, 10] = [", StringComparison.Ordinal));
         var printed = NumberPattern().Matches(line[line.IndexOf('=', StringComparison.Ordinal)..]).Select(m => float.Parse(m.Value, CultureInfo.InvariantCulture)).ToArray();
         var expected = (float[])Npy.Read(LeNetModelFixture.SharedModel("lenet5.output.npy")).Data;
         Assert.Equal(expected.Length, printed.Length);

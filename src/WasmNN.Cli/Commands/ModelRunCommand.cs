@@ -91,27 +91,29 @@ internal static class ModelRunCommand
         for (var i = 0; i < model.Outputs.Count; i++)
         {
             var info = model.Outputs[i];
-            var data = model.OutputBuffer(i).ToArray();
+            // Each output in its own dtype: the buffer's bytes are the .npy payload (docs/ABI.md layouts).
+            var tensor = Tensor.Zeros(TensorInfo.DataTypeOf(info.DType), info.Shape);
+            model.OutputBytes(i).CopyTo(tensor.AsBytes());
             if (request.OutputDirectory is { } directory)
             {
                 var path = Path.Combine(directory, FileName(info.Name) + ".npy");
                 try
                 {
-                    Npy.Write(path, Tensor.FromFloats(info.Shape, data));
+                    Npy.Write(path, tensor);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     return Report.Error(ExitCodes.Usage, $"cannot write {path}: {e.Message}");
                 }
-                Console.WriteLine($"{info.Name}: [{string.Join(", ", info.Shape)}] -> {path}");
+                Console.WriteLine($"{info.Name}: {info.DType} [{string.Join(", ", info.Shape)}] -> {path}");
             }
             else
             {
-                var shown = string.Join(", ", data.Take(PrintedValues).Select(v => v.ToString("G6", CultureInfo.InvariantCulture)));
-                var more = data.Length > PrintedValues ? $", ... ({data.Length - PrintedValues} more; --output DIR writes them all)" : "";
-                Console.WriteLine($"{info.Name}: [{string.Join(", ", info.Shape)}] = [{shown}{more}]");
+                var shown = string.Join(", ", Enumerable.Range(0, Math.Min(tensor.Length, PrintedValues)).Select(k => FormatElement(tensor.Data.GetValue(k))));
+                var more = tensor.Length > PrintedValues ? $", ... ({tensor.Length - PrintedValues} more; --output DIR writes them all)" : "";
+                Console.WriteLine($"{info.Name}: {info.DType} [{string.Join(", ", info.Shape)}] = [{shown}{more}]");
             }
-            if (data.Length == 1000 && info.Shape.Count(d => d != 1) == 1)
+            if (tensor.Data is float[] data && data.Length == 1000 && info.Shape.Count(d => d != 1) == 1)
             {
                 var top = data.Select((score, index) => (score, index)).OrderByDescending(p => p.score).Take(5);
                 Console.WriteLine("  top-5: " + string.Join(", ", top.Select(p => $"class {p.index} ({p.score:G4})")));
@@ -129,6 +131,15 @@ internal static class ModelRunCommand
     }
 
     /// <summary>Reads every input and copies it into the model; the reason when one is missing, unreadable or the wrong shape.</summary>
+    private static string FormatElement(object? value) => value switch
+    {
+        float f => f.ToString("G6", CultureInfo.InvariantCulture),
+        double d => d.ToString("G6", CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
+        IFormattable n => n.ToString(null, CultureInfo.InvariantCulture),
+        _ => "?",
+    };
+
     private static string? SetInputs(CompiledModel model, Dictionary<string, string> inputs)
     {
         // A misspelt name is the likelier mistake than a missing one: report it first.
@@ -169,7 +180,7 @@ internal static class ModelRunCommand
             {
                 return $"input '{info.Name}' expects {info.DType} [{string.Join(", ", info.Shape)}], {path} holds {TensorInfo.DTypeName(tensor.DataType)} [{string.Join(", ", tensor.Shape)}]";
             }
-            model.SetInput(i, tensor.AsFloat32());
+            tensor.AsBytes().CopyTo(model.InputBytes(i));
         }
         return null;
     }

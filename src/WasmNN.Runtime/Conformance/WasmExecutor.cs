@@ -1,4 +1,5 @@
 using WasmNN.Compiler;
+using WasmNN.Compiler.Abi;
 using WasmNN.Compiler.Execution;
 using WasmNN.Compiler.IR;
 using WasmNN.Engine;
@@ -29,10 +30,6 @@ public sealed class WasmExecutor : IGraphExecutor, IDisposable
             _model = null;
             _graph = graph;
             _bound = BindConstantInputs(graph, inputs);
-            foreach (var value in graph.Inputs.Concat(graph.Outputs).Where(v => v.ElementType != DataType.Float32))
-            {
-                throw new UnsupportedOperatorException($"'{value.Name}' is {value.ElementType}; compiled models take and return float32");
-            }
             var result = ModelCompiler.Compile(graph, _options);
             try
             {
@@ -59,11 +56,11 @@ public sealed class WasmExecutor : IGraphExecutor, IDisposable
         for (var i = 0; i < inputs.Count; i++)
         {
             var info = model.Inputs[i];
-            if (inputs[i].DataType != DataType.Float32 || !inputs[i].Shape.SequenceEqual(info.Shape))
+            if (TensorInfo.DTypeName(inputs[i].DataType) != info.DType || !inputs[i].Shape.SequenceEqual(info.Shape))
             {
-                throw new GraphException($"input '{info.Name}' expects float32 [{string.Join(", ", info.Shape)}], got {inputs[i].DataType} {Shapes.Format(inputs[i].Shape)}");
+                throw new GraphException($"input '{info.Name}' expects {info.DType} [{string.Join(", ", info.Shape)}], got {inputs[i].DataType} {Shapes.Format(inputs[i].Shape)}");
             }
-            model.SetInput(i, inputs[i].AsFloat32());
+            inputs[i].AsBytes().CopyTo(model.InputBytes(i));
         }
         try
         {
@@ -73,7 +70,13 @@ public sealed class WasmExecutor : IGraphExecutor, IDisposable
         {
             throw new GraphException($"the compiled module trapped: {e.Message}", e);
         }
-        return [.. model.Outputs.Select((info, i) => Tensor.FromFloats(info.Shape, model.OutputBuffer(i).ToArray()))];
+        return [.. model.Outputs.Select((info, i) =>
+        {
+            // Every dtype's buffer is its .npy/TensorProto payload (docs/ABI.md layouts), so bytes move as they are.
+            var tensor = Tensor.Zeros(TensorInfo.DataTypeOf(info.DType), info.Shape);
+            model.OutputBytes(i).CopyTo(tensor.AsBytes());
+            return tensor;
+        })];
     }
 
     /// <summary>

@@ -9,8 +9,13 @@ internal static class NodeRunner
 
     private static string NodePath => "/usr/bin/node";
 
-    /// <summary>Writes the module and inputs to a temporary folder, runs Node and returns each output's floats.</summary>
-    public static float[][] Run(byte[] wasm, IReadOnlyList<float[]> inputs, int outputCount)
+    /// <summary>Runs a float32 model: each input's floats in, each output's floats out.</summary>
+    public static float[][] Run(byte[] wasm, IReadOnlyList<float[]> inputs, int outputCount) =>
+        [.. RunBytes(wasm, [.. inputs.Select(data => MemoryMarshal.AsBytes(data.AsSpan()).ToArray())], outputCount)
+            .Select(bytes => MemoryMarshal.Cast<byte, float>(bytes).ToArray())];
+
+    /// <summary>Writes the module and raw inputs (each in its input's dtype) to a temporary folder, runs Node and returns each output's bytes.</summary>
+    public static byte[][] RunBytes(byte[] wasm, IReadOnlyList<byte[]> inputs, int outputCount)
     {
         var folder = Directory.CreateTempSubdirectory("wasmnn-node-");
         try
@@ -19,14 +24,13 @@ internal static class NodeRunner
             File.WriteAllBytes(wasmPath, wasm);
             var inputPaths = inputs.Select((data, i) =>
             {
-                var path = Path.Combine(folder.FullName, $"input{i}.f32");
-                File.WriteAllBytes(path, MemoryMarshal.AsBytes(data.AsSpan()).ToArray());
+                var path = Path.Combine(folder.FullName, $"input{i}.bin");
+                File.WriteAllBytes(path, data);
                 return path;
             }).ToList();
             var result = ProcessRunner.Run(NodePath, [Path.Combine(AppContext.BaseDirectory, "Lowering", "run-model.mjs"), wasmPath, folder.FullName, .. inputPaths]);
             Assert.True(result.ExitCode == 0, "node failed: " + result.Stderr);
-            return [.. Enumerable.Range(0, outputCount).Select(i =>
-                MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(folder.FullName, $"output{i}.f32"))).ToArray())];
+            return [.. Enumerable.Range(0, outputCount).Select(i => File.ReadAllBytes(Path.Combine(folder.FullName, $"output{i}.bin")))];
         }
         finally
         {

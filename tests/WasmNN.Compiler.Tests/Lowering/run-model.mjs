@@ -1,22 +1,27 @@
 // Runs a compiled model on Node's V8 through the raw-buffer ABI alone (docs/ABI.md), with no WasmNN code:
-//   node run-model.mjs MODEL.wasm OUT_DIR INPUT0.f32 [INPUT1.f32 ...]
-// Inputs are raw little-endian float32 files in input order; writes OUT_DIR/output<i>.f32 for each output.
+//   node run-model.mjs MODEL.wasm OUT_DIR INPUT0.bin [INPUT1.bin ...]
+// Inputs are raw little-endian buffers in input order, each in its input's dtype (bool one byte 0/1, int64 eight
+// bytes...); writes OUT_DIR/output<i>.bin, the raw bytes of each output in its own dtype.
 import { readFileSync, writeFileSync } from 'node:fs';
 
+const elementBytes = { float32: 4, float64: 8, int64: 8, int32: 4, int8: 1, uint8: 1, bool: 1 };
 const [wasmPath, outDir, ...inputPaths] = process.argv.slice(2);
 const module = new WebAssembly.Module(readFileSync(wasmPath));
 const [section] = WebAssembly.Module.customSections(module, 'wasmnn.meta');
 const meta = JSON.parse(new TextDecoder().decode(section));
 const { memory, wasmnn_input_ptr, wasmnn_output_ptr, wasmnn_run } = new WebAssembly.Instance(module, {}).exports;
-const count = (t) => t.shape.reduce((a, b) => a * b, 1);
+const bytes = (t) => {
+  if (!(t.dtype in elementBytes)) throw new Error(`${t.name}: unknown dtype ${t.dtype}`);
+  return t.shape.reduce((a, b) => a * b, 1) * elementBytes[t.dtype];
+};
 
 meta.inputs.forEach((t, i) => {
   const data = readFileSync(inputPaths[i]);
-  if (data.length !== count(t) * 4) throw new Error(`input ${t.name}: ${data.length} bytes, expected ${count(t) * 4}`);
+  if (data.length !== bytes(t)) throw new Error(`input ${t.name} (${t.dtype}): ${data.length} bytes, expected ${bytes(t)}`);
   new Uint8Array(memory.buffer, wasmnn_input_ptr(i), data.length).set(data);
 });
 const status = wasmnn_run();
 if (status !== 0) throw new Error(`wasmnn_run returned ${status}`);
 meta.outputs.forEach((t, i) => {
-  writeFileSync(`${outDir}/output${i}.f32`, new Uint8Array(memory.buffer, wasmnn_output_ptr(i), count(t) * 4));
+  writeFileSync(`${outDir}/output${i}.bin`, new Uint8Array(memory.buffer, wasmnn_output_ptr(i), bytes(t)));
 });

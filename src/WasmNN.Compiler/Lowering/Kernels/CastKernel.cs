@@ -8,7 +8,7 @@ namespace WasmNN.Compiler.Lowering.Kernels;
 
 /// <summary>
 /// Cast among float32, int32 and int64 (float to integer truncates toward zero, saturating). A cast to the same
-/// type is a view of its input. Integer tensors live only inside the module: inputs and outputs stay float32.
+/// type is a view of its input.
 /// </summary>
 internal sealed class CastKernel : IKernelLowering
 {
