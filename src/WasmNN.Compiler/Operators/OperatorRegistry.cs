@@ -36,6 +36,8 @@ public static class OperatorRegistry
         new TransposeOperator(), new SliceOperator(), new SplitOperator(), new TileOperator(), new PadOperator(),
         new ConstantOfShapeOperator(), new RangeOperator(), new ConstantOperator(), new ResizeOperator(), new UpsampleOperator(),
         new DepthToSpaceOperator(), new SpaceToDepthOperator(),
+        // Logic on bool tensors.
+        new NotOperator(), new AndOperator(), new OrOperator(), new XorOperator(),
     }.ToFrozenDictionary(op => op.OpType);
 
     /// <summary>Every registered operator.</summary>
