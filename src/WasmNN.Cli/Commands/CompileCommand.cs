@@ -102,7 +102,7 @@ internal static class CompileCommand
         }
         catch (Exception e) when (e is OnnxFormatException or GraphException or UnsupportedOperatorException or OperatorException)
         {
-            return Report.Error(ExitCodes.Invalid, e.Message.StartsWith(modelPath, StringComparison.Ordinal) ? e.Message : $"{modelPath}: {e.Message}");
+            return Report.Error(ExitCodes.Invalid, WithModelPath(e.Message, modelPath));
         }
         try
         {
@@ -144,5 +144,16 @@ internal static class CompileCommand
             _current = tasks.GetValueOrDefault(value);
             _current?.StartTask();
         }
+    }
+
+    /// <summary>
+    /// Puts the model's path, as the user gave it, in front of a compile error once: the compiler names the file by its
+    /// file name, which alone would not say which folder it came from.
+    /// </summary>
+    private static string WithModelPath(string message, string modelPath)
+    {
+        if (message.StartsWith(modelPath, StringComparison.Ordinal)) return message;
+        var fileName = Path.GetFileName(modelPath) + ": ";
+        return message.StartsWith(fileName, StringComparison.Ordinal) ? $"{modelPath}: {message[fileName.Length..]}" : $"{modelPath}: {message}";
     }
 }

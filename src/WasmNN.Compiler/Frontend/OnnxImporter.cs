@@ -90,7 +90,16 @@ public static class OnnxImporter
                 graph.Initializers.Add(value);
                 continue;
             }
-            var op = OperatorRegistry.Resolve(nodeProto.OpType, opset, $"{sourceName}: {name}");
+            OnnxOperator op;
+            try
+            {
+                op = OperatorRegistry.Resolve(nodeProto.OpType, opset, name);
+            }
+            catch (UnsupportedOperatorException e)
+            {
+                // The registry names the node; the file goes in front, as in every other import error.
+                throw new UnsupportedOperatorException($"{sourceName}: {e.Message}", e);
+            }
             var inputs = nodeProto.Input.Select(n => string.IsNullOrEmpty(n) ? null
                 : values.GetValueOrDefault(n) ?? throw new GraphException($"{where}: input '{n}' is not a graph input, initializer or output of an earlier node")).ToList();
             var outputs = nodeProto.Output.Select(n => string.IsNullOrEmpty(n) ? null : new Value(n, DataType.Float32, null)).ToList();
