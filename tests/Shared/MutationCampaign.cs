@@ -21,10 +21,8 @@ internal sealed class MutationCampaign(RegressionFolder regressions, string pref
     /// <param name="regionOf">Where in a seed to mutate (null: anywhere).</param>
     public Report Execute(FuzzSettings settings, IReadOnlyList<byte[]> seeds, Func<byte[], Random, Range?>? regionOf = null)
     {
-        // A clean checkout has no folder until a regression is saved (git keeps no empty folders).
-        Directory.CreateDirectory(regressions.Path);
-        var pending = Path.Combine(regressions.Path, $"pending-{prefix}{extension}");
-        if (File.Exists(pending)) File.Move(pending, Path.Combine(regressions.Path, $"crash-{prefix}{DateTime.UtcNow.Ticks}{extension}"));
+        var pending = regressions.FilePath($"pending-{prefix}{extension}");
+        if (File.Exists(pending)) File.Move(pending, regressions.FilePath($"crash-{prefix}{DateTime.UtcNow.Ticks}{extension}"));
 
         var outcomes = new Dictionary<string, int>();
         var failures = new List<string>();

@@ -15,11 +15,20 @@ internal sealed class RegressionFolder(string relativePath)
             ? [.. Directory.EnumerateFiles(Path, prefix + "*").Order(StringComparer.Ordinal)]
             : [];
 
+    /// <summary>
+    /// Where a file named <paramref name="name"/> goes in the folder, creating the folder first: a clean checkout has
+    /// none until a regression is saved (git keeps no empty folders).
+    /// </summary>
+    public string FilePath(string name)
+    {
+        Directory.CreateDirectory(Path);
+        return System.IO.Path.Combine(Path, name);
+    }
+
     /// <summary>Saves a failing input and returns where.</summary>
     public string Save(string name, byte[] bytes)
     {
-        Directory.CreateDirectory(Path);
-        var file = System.IO.Path.Combine(Path, name);
+        var file = FilePath(name);
         File.WriteAllBytes(file, bytes);
         return file;
     }

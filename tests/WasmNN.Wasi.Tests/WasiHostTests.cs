@@ -113,10 +113,9 @@ public sealed class WasiHostTests : IDisposable
         Assert.Equal(0, bed.Stdout.Length);
     }
 
-    [Fact]
-    public void FdWrite_Stdout_WritesEveryIovec()
+    /// <summary>Two iovecs, "hello " and "world", and a place for the byte count.</summary>
+    private static (long Iov, long Written) HelloWorldIovecs(WasiHostTestBed bed)
     {
-        using var bed = new WasiHostTestBed();
         var (a, aLength) = bed.String("hello ");
         var (b, bLength) = bed.String("world");
         var iov = bed.Allocate(16);
@@ -124,7 +123,14 @@ public sealed class WasiHostTests : IDisposable
         bed.SetU32(iov + 4, (uint)aLength);
         bed.SetU32(iov + 8, (uint)b);
         bed.SetU32(iov + 12, (uint)bLength);
-        var written = bed.Allocate(4);
+        return (iov, bed.Allocate(4));
+    }
+
+    [Fact]
+    public void FdWrite_Stdout_WritesEveryIovec()
+    {
+        using var bed = new WasiHostTestBed();
+        var (iov, written) = HelloWorldIovecs(bed);
         Assert.Equal(Errno.Success, bed.Call("fd_write", 1, iov, 2, written));
         Assert.Equal(11u, bed.U32(written));
         Assert.Equal("hello world", Encoding.UTF8.GetString(bed.Stdout.ToArray()));
@@ -134,14 +140,7 @@ public sealed class WasiHostTests : IDisposable
     public void FdWrite_MaxTransferBytes_ShortWriteReportsWhatWasWritten()
     {
         using var bed = new WasiHostTestBed(options: new WasiOptions { MaxTransferBytes = 4 });
-        var (a, aLength) = bed.String("hello ");
-        var (b, bLength) = bed.String("world");
-        var iov = bed.Allocate(16);
-        bed.SetU32(iov, (uint)a);
-        bed.SetU32(iov + 4, (uint)aLength);
-        bed.SetU32(iov + 8, (uint)b);
-        bed.SetU32(iov + 12, (uint)bLength);
-        var written = bed.Allocate(4);
+        var (iov, written) = HelloWorldIovecs(bed);
         Assert.Equal(Errno.Success, bed.Call("fd_write", 1, iov, 2, written));
         Assert.Equal(4u, bed.U32(written));
         Assert.Equal("hell", Encoding.UTF8.GetString(bed.Stdout.ToArray()));
