@@ -65,11 +65,12 @@ public sealed class CompiledModel : IDisposable
 
     /// <summary>Loads and compiles a model module from its bytes.</summary>
     /// <inheritdoc cref="Load(string, EngineOptions?)"/>
-    public static CompiledModel Load(byte[] wasm, EngineOptions? engineOptions = null)
-    {
-        var module = ModuleReader.Read(wasm);
-        return new CompiledModel(module, ModelMetadata.Read(module), engineOptions);
-    }
+    public static CompiledModel Load(byte[] wasm, EngineOptions? engineOptions = null) => Load(ModuleReader.Read(wasm), engineOptions);
+
+    /// <summary>Compiles a model module already decoded (a host that read it to look at it first decodes it once).</summary>
+    /// <inheritdoc cref="Load(string, EngineOptions?)"/>
+    public static CompiledModel Load(WasmModule module, EngineOptions? engineOptions = null) =>
+        new(module, ModelMetadata.Read(module), engineOptions);
 
     /// <summary>The index of the input called <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">No such input (the message lists the inputs).</exception>

@@ -50,7 +50,7 @@ internal static class ModelRunCommand
         CompiledModel model;
         try
         {
-            model = CompiledModel.Load(bytes);
+            model = CompiledModel.Load(module);
         }
         catch (Exception e) when (e is FormatException or WasmFormatException or WasmCompileException or WasmLinkException or WasmTrapException
             or NotSupportedException)
