@@ -8,7 +8,7 @@ namespace WasmNN.Compiler.Passes;
 /// (out-elementwise-fusable like Conv/Gemm/MatMul, or itself elementwise/broadcast) absorbs its sole consumer
 /// when that consumer is elementwise or broadcast, keeps the shape and type, and reads the anchor's output once.
 /// The consumer becomes an <see cref="EpilogueStep"/> on the anchor (Conv + Add + Relu, Conv + Clip, ...), so a
-/// backend emits one kernel per node.
+/// backend emits one kernel per node. Only float32 chains fuse: epilogues compute in float32 registers.
 /// </summary>
 public sealed class FuseElementwise : IGraphPass
 {
@@ -38,7 +38,8 @@ public sealed class FuseElementwise : IGraphPass
     {
         if (anchor.Operator.PatternKind is not (OpPatternKind.OutElementwiseFusable or OpPatternKind.Elementwise or OpPatternKind.Broadcast)
             || anchor.Outputs[0] is not { } produced || anchor.Outputs.Skip(1).Any(o => o is not null)
-            || graph.IsOutput(produced) || !uses.TryGetValue(produced, out var readers) || readers.Count != 1)
+            || graph.IsOutput(produced) || !uses.TryGetValue(produced, out var readers) || readers.Count != 1
+            || (anchor.Operator.PatternKind != OpPatternKind.OutElementwiseFusable && anchor.Inputs.Any(v => v is not null && v.ElementType != DataType.Float32)))
         {
             return false;
         }
@@ -46,7 +47,9 @@ public sealed class FuseElementwise : IGraphPass
         if (consumer.Operator.PatternKind is not (OpPatternKind.Elementwise or OpPatternKind.Broadcast)
             || consumer.Epilogue.Count > 0 || consumer.Outputs.Count != 1 || consumer.Outputs[0] is not { } result
             || result.ElementType != produced.ElementType || !Shapes.IsStatic(result.Shape) || !Shapes.AreEqual(result.Shape, produced.Shape)
-            || consumer.Inputs.Count(v => v == produced) != 1)
+            || consumer.Inputs.Count(v => v == produced) != 1
+            // Epilogues run in float32 registers; integer and bool chains (masks, indices) stay separate kernels.
+            || produced.ElementType != DataType.Float32 || consumer.Inputs.Any(v => v is not null && v.ElementType != DataType.Float32))
         {
             return false;
         }

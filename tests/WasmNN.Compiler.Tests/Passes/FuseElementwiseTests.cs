@@ -68,4 +68,39 @@ public sealed class FuseElementwiseTests
         Assert.False(new FuseElementwise().Run(g));
         Assert.Equal(2, g.Nodes.Count);
     }
+
+    /// <summary>Attention-mask shape: scores = Where(mask, scores, -inf) feeding Add, or Add feeding Where.</summary>
+    private static Graph MaskedScores(bool whereFirst)
+    {
+        var g = new Graph("mask", 14);
+        var mask = new Value("mask", DataType.Bool, [2, 4]);
+        var scores = new Value("scores", DataType.Float32, [2, 4]);
+        var bias = new Value("bias", DataType.Float32, [2, 4]);
+        g.Inputs.AddRange([mask, scores, bias]);
+        var fill = g.AddConstant("fill", PassTestGraphs.Random([1], 5));
+        if (whereFirst)
+        {
+            var where = g.AddNode("Where", [mask, scores, fill], ["masked"]);
+            g.Outputs.Add(g.AddNode("Add", [where.Outputs[0], bias], ["y"]).Outputs[0]!);
+        }
+        else
+        {
+            var add = g.AddNode("Add", [scores, bias], ["sum"]);
+            g.Outputs.Add(g.AddNode("Where", [mask, add.Outputs[0], fill], ["y"]).Outputs[0]!);
+        }
+        return g;
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Run_ChainWithBoolOperand_NotFused(bool whereFirst)
+    {
+        // Epilogues compute in float32 registers: a Where reading a bool mask can neither anchor nor join a chain.
+        var g = MaskedScores(whereFirst);
+
+        Assert.False(new FuseElementwise().Run(g));
+        Assert.Equal(2, g.Nodes.Count);
+        Assert.All(g.Nodes, n => Assert.Empty(n.Epilogue));
+    }
 }
