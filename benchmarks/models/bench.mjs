@@ -1,6 +1,6 @@
 // Model-level benchmark: ONNX Runtime Web's wasm backend vs our compiled module, both on V8, in one Node process.
 //
-//   node --no-liftoff bench.mjs --name NAME --onnx model.onnx --wasm model.wasm --input input.npy
+//   node --no-liftoff bench.mjs --name NAME --onnx model.onnx --wasm model.wasm --input input.npy|NAME=x.npy,NAME=y.npy
 //        [--expected output.npy] [--warmup 3] [--runs 10] [--json results.jsonl] [--save-ort out.npy]
 //
 // Run node with --no-liftoff: V8 otherwise compiles every wasm function with its baseline compiler (Liftoff) and
@@ -15,12 +15,13 @@
 import { readFileSync, appendFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
+import { readNpy, writeNpy, readInputs, moduleMeta, writeModuleInputs, ortFeeds } from './npy.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const warmup = Number(args.warmup ?? 3);
 const runs = Number(args.runs ?? 10);
 const name = args.name ?? args.onnx;
-const input = readNpy(args.input);
+const inputs = readInputs(args.input);
 
 // --- ONNX Runtime Web, wasm backend (in Node it loads its .wasm from node_modules) ---
 const ort = await import('onnxruntime-web');
@@ -31,18 +32,17 @@ const session = await ort.InferenceSession.create(readFileSync(args.onnx), {
   executionProviders: ['wasm'],
   graphOptimizationLevel: 'all',
 });
-const ortFeeds = { [session.inputNames[0]]: new ort.Tensor('float32', input.data, input.shape) };
-const runOrt = async () => (await session.run(ortFeeds))[session.outputNames[0]].data;
+const feeds = ortFeeds(ort, session.inputNames, inputs);
+const runOrt = async () => (await session.run(feeds))[session.outputNames[0]].data;
 
 // --- our compiled module on the same V8 ---
 const { instance } = await WebAssembly.instantiate(readFileSync(args.wasm), {});
 const ours = instance.exports;
-const meta = moduleMeta(readFileSync(args.wasm));
-const inPtr = ours.wasmnn_input_ptr(0);
+const meta = moduleMeta(readFileSync(args.wasm), args.wasm);
 const outPtr = ours.wasmnn_output_ptr(0);
 const outCount = meta.outputs[0].shape.reduce((a, b) => a * b, 1);
 const runOurs = () => {
-  new Float32Array(ours.memory.buffer, inPtr, input.data.length).set(input.data);
+  writeModuleInputs(ours, meta, inputs);
   const status = ours.wasmnn_run();
   if (status !== 0) throw new Error(`wasmnn_run returned ${status}`);
   return new Float32Array(ours.memory.buffer, outPtr, outCount).slice();
@@ -63,7 +63,7 @@ for (let i = 0; i < runs; i++) {
 
 // --- numerical checks: ours vs ORT-web, and both vs onnxruntime-node (native) and the expected output if given ---
 const checks = { 'ours vs ort-web': diff(oursOut, ortOut) };
-const native = await runNative(args.onnx, input);
+const native = await runNative(args.onnx, inputs);
 if (native) {
   checks['ours vs ort-node'] = diff(oursOut, native);
   checks['ort-web vs ort-node'] = diff(ortOut, native);
@@ -100,47 +100,12 @@ function parseArgs(argv) {
   return out;
 }
 
-/** float32 little-endian C-order .npy (versions 1-3). */
-function readNpy(path) {
-  const bytes = readFileSync(path);
-  if (bytes.toString('latin1', 1, 6) !== 'NUMPY') throw new Error(`${path}: not an .npy file`);
-  const major = bytes[6];
-  const headerLength = major === 1 ? bytes.readUInt16LE(8) : bytes.readUInt32LE(8);
-  const start = (major === 1 ? 10 : 12) + headerLength;
-  const header = bytes.toString('latin1', major === 1 ? 10 : 12, start);
-  if (!/'descr':\s*'<f4'/.test(header) || /'fortran_order':\s*True/.test(header)) {
-    throw new Error(`${path}: only float32 little-endian C-order arrays are supported (${header.trim()})`);
-  }
-  const shape = [...header.match(/'shape':\s*\(([^)]*)\)/)[1].matchAll(/\d+/g)].map(m => Number(m[0]));
-  const count = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(count);
-  for (let i = 0; i < count; i++) data[i] = bytes.readFloatLE(start + 4 * i);
-  return { shape, data };
-}
-
-function writeNpy(path, data, shape) {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const prefix = Buffer.alloc(10);
-  prefix.write('\x93NUMPY', 0, 'latin1');
-  prefix[6] = 1; prefix[7] = 0;
-  prefix.writeUInt16LE(header.length, 8);
-  writeFileSync(path, Buffer.concat([prefix, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
-}
-
-/** The JSON of the module's wasmnn.meta custom section. */
-function moduleMeta(bytes) {
-  const section = WebAssembly.Module.customSections(new WebAssembly.Module(bytes), 'wasmnn.meta')[0];
-  if (!section) throw new Error(`${args.wasm}: no wasmnn.meta section: not a compiled model`);
-  return JSON.parse(new TextDecoder().decode(section));
-}
-
 /** onnxruntime-node on one thread, as a numerical cross-check; null if it is not installed or cannot load. */
-async function runNative(onnxPath, x) {
+async function runNative(onnxPath, inputs) {
   try {
     const native = createRequire(import.meta.url)('onnxruntime-node');
     const s = await native.InferenceSession.create(onnxPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-    const result = await s.run({ [s.inputNames[0]]: new native.Tensor('float32', x.data, x.shape) });
+    const result = await s.run(ortFeeds(native, s.inputNames, inputs));
     const out = result[s.outputNames[0]].data;
     await s.release();
     return out;

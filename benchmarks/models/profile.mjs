@@ -3,11 +3,12 @@
 // from (the name section), so this is a per-layer profile. With --ort, also asks ONNX Runtime Web for its own
 // per-node profile (session profiling) on the same input and prints both summed by operator type.
 //
-//   node --no-liftoff profile.mjs --wasm model.wasm --input input.npy [--runs 20] [--top 15] [--onnx model.onnx --ort]
+//   node --no-liftoff profile.mjs --wasm model.wasm --input input.npy|NAME=x.npy,NAME=y.npy [--runs 20] [--top 15] [--onnx model.onnx --ort]
 import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { readInputs, moduleMeta, writeModuleInputs, ortFeeds } from './npy.mjs';
 
 const args = {};
 for (let i = 2; i < process.argv.length; i++) {
@@ -16,12 +17,12 @@ for (let i = 2; i < process.argv.length; i++) {
 }
 const runs = Number(args.runs ?? 20);
 const top = Number(args.top ?? 15);
-const input = readNpyFloats(args.input);
+const inputs = readInputs(args.input);
 if (args['ort-child']) {
   const ort = await import('onnxruntime-web');
   ort.env.wasm.numThreads = 1;
   const s = await ort.InferenceSession.create(readFileSync(args.onnx), { executionProviders: ['wasm'], enableProfiling: true });
-  const feeds = { [s.inputNames[0]]: new ort.Tensor('float32', input, readNpyShape(args.input)) };
+  const feeds = ortFeeds(ort, s.inputNames, inputs);
   for (let i = 0; i < 3; i++) await s.run(feeds);
   s.startProfiling();
   for (let i = 0; i < runs; i++) await s.run(feeds);
@@ -29,9 +30,10 @@ if (args['ort-child']) {
   process.exit(0);
 }
 
-const { instance } = await WebAssembly.instantiate(readFileSync(args.wasm), {});
+const wasmBytes = readFileSync(args.wasm);
+const { instance } = await WebAssembly.instantiate(wasmBytes, {});
 const x = instance.exports;
-new Float32Array(x.memory.buffer, x.wasmnn_input_ptr(0), input.length).set(input);
+writeModuleInputs(x, moduleMeta(wasmBytes, args.wasm), inputs);
 for (let i = 0; i < 3; i++) x.wasmnn_run();
 
 const session = new Session();
@@ -114,19 +116,4 @@ function printByType(pairs) {
 function opType(name) {
   const last = name.split('/').pop();
   return last.replace(/[_.:]?\d+$/, '') || name;
-}
-
-function npyHeader(path) {
-  const b = readFileSync(path);
-  const v1 = b[6] === 1;
-  const len = v1 ? b.readUInt16LE(8) : b.readUInt32LE(8);
-  const start = (v1 ? 10 : 12) + len;
-  return { b, start, header: b.toString('latin1', v1 ? 10 : 12, start) };
-}
-function readNpyShape(path) {
-  return [...npyHeader(path).header.match(/'shape':\s*\(([^)]*)\)/)[1].matchAll(/\d+/g)].map(m => Number(m[0]));
-}
-function readNpyFloats(path) {
-  const { b, start } = npyHeader(path);
-  return new Float32Array(b.buffer.slice(b.byteOffset + start, b.byteOffset + b.length));
 }

@@ -8,14 +8,15 @@ using WasmNN.Runtime;
 // Times a compiled model on our engine the way bench.mjs times it on V8: load once, warm up, then per sample write
 // the input, Run(), read the output. Appends { model, engine: "wasmnn", ms: [...] } to --json.
 //
-//   dotnet WasmNN.ModelBench.dll --wasm model.wasm --input input.npy [--name NAME] [--warmup 3] [--runs 10]
+//   dotnet WasmNN.ModelBench.dll --wasm model.wasm --input input.npy|NAME=x.npy,NAME=y.npy [--name NAME] [--warmup 3] [--runs 10]
 //          [--expected output.npy] [--json results.jsonl] [--no-interrupt]
 var options = ParseArgs(args);
 var wasmPath = Required(options, "wasm");
 var name = options.GetValueOrDefault("name") ?? Path.GetFileNameWithoutExtension(wasmPath);
 var warmup = int.Parse(options.GetValueOrDefault("warmup") ?? "3");
 var runs = int.Parse(options.GetValueOrDefault("runs") ?? "10");
-var input = Npy.Read(Required(options, "input")).AsFloat32();
+// One .npy for the first input, or NAME=PATH pairs separated by commas (int64 input_ids + attention_mask...).
+var inputs = Required(options, "input").Split(',').Select(part => part.Split('=', 2)).ToArray();
 var engineOptions = new EngineOptions
 {
     Interruptible = !options.ContainsKey("no-interrupt"),
@@ -26,6 +27,9 @@ var load = Stopwatch.StartNew();
 using var model = CompiledModel.Load(wasmPath, engineOptions);
 var loadMs = load.Elapsed.TotalMilliseconds;
 var output = new float[model.Outputs[0].ElementCount];
+var inputBytes = inputs.Select((part, position) => (
+    Index: part.Length == 1 ? position : model.InputIndex(part[0]),
+    Bytes: Npy.Read(part[^1]).AsBytes().ToArray())).ToArray();
 
 var first = Stopwatch.StartNew();
 RunOnce();
@@ -77,7 +81,10 @@ return 0;
 
 void RunOnce()
 {
-    model.SetInput(0, input);
+    foreach (var (index, bytes) in inputBytes)
+    {
+        bytes.CopyTo(model.InputBytes(index));
+    }
     model.Run();
     model.OutputBuffer(0).CopyTo(output);
 }
