@@ -161,25 +161,41 @@ internal sealed class GemmKernel : IKernelLowering
     private static void EmitMatMul(Node node, LoweringContext context, FunctionBuilder w, GemmEmitter.Epilogue? epilogue)
     {
         var aShape = node.Inputs[0]!.Shape!;
-        var bShape = node.Inputs[1]!.Shape!;
-        var yShape = node.Outputs[0]!.Shape!;
+        var bValue = node.Inputs[1]!;
+        var bShape = bValue.Shape!;
         // 1-D operands: A becomes a row, B a column.
         var a2 = aShape.Length == 1 ? [1, aShape[0]] : aShape;
         var b2 = bShape.Length == 1 ? [bShape[0], 1] : bShape;
         int m = a2[^2], k = a2[^1], n = b2[^1];
         var batchShape = Shapes.Broadcast(a2[..^2], b2[..^2]);
         var batches = Shapes.ElementCount(batchShape);
+        int aBase = context.Address(node.Inputs[0]!), yBase = context.Address(node.Outputs[0]!);
+        if (Shapes.ElementCount(b2[..^2]) == 1)
+        {
+            // One B for every batch (a Linear layer over [batch, seq, hidden]): the batches of A are consecutive
+            // rows of one taller GEMM, and constant weights are packed into the micro-kernel's column panels at
+            // compile time so each k reads consecutive bytes instead of striding a row of N floats (a 768 x 3072
+            // FFN weight touches a new page every k).
+            var bAddress = bValue.Constant is { } weights
+                ? context.AddWeights(bValue.Name + "#columnpanels", GemmPacking.PackColumnPanels(weights.AsFloat32(), context.Width, k, n))
+                : context.Address(bValue);
+            var shape = new GemmShape(batches * m, n, k, k, n, n) { PackedB = bValue.IsConstant };
+            var (a, b, c) = (w.Local(ValueType.I32), w.Local(ValueType.I32), w.Local(ValueType.I32));
+            w.I32(aBase).Set(a).I32(bAddress).Set(b).I32(yBase).Set(c);
+            GemmEmitter.Emit(w, context.Width, shape, a, b, c, epilogue);
+            return;
+        }
         var aStrides = Shapes.BroadcastStrides(a2[..^2], batchShape);
         var bStrides = Shapes.BroadcastStrides(b2[..^2], batchShape);
-        var shape = new GemmShape(m, n, k, k, n, n);
+        var batchedShape = new GemmShape(m, n, k, k, n, n);
         var gemm = context.Helper($"gemm_{node.Name}_{m}x{n}x{k}", new FuncType([ValueType.I32, ValueType.I32, ValueType.I32], []), () =>
         {
             var hw = new FunctionBuilder(parameterCount: 3);
-            GemmEmitter.Emit(hw, context.Width, shape, 0, 1, 2, epilogue is null ? null
+            GemmEmitter.Emit(hw, context.Width, batchedShape, 0, 1, 2, epilogue is null ? null
                 : (kw, lanes, acc, address) => epilogue(kw, lanes, acc, address));
             return hw;
         });
-        int aBase = context.Address(node.Inputs[0]!), bBase = context.Address(node.Inputs[1]!), yBase = context.Address(node.Outputs[0]!);
+        var bBase = context.Address(bValue);
         var index = new int[batchShape.Length];
         for (var batch = 0; batch < batches; batch++)
         {
@@ -188,6 +204,5 @@ internal sealed class GemmKernel : IKernelLowering
             var bOffset = index.Select((x, d) => x * bStrides[d]).Sum() * k * n;
             w.I32(aBase + aOffset * 4).I32(bBase + bOffset * 4).I32(yBase + batch * m * n * 4).Code.Emit(Opcode.Call, gemm);
         }
-        _ = yShape;
     }
 }
