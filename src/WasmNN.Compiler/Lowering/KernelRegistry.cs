@@ -37,7 +37,7 @@ internal static class KernelRegistry
             new SoftmaxKernel(), new ReduceKernel(), new LayerNormalizationKernel(), new InstanceNormalizationKernel(),
             new BatchNormalizationKernel(), new CastKernel(), new TransposeKernel(), new SliceKernel(), new SplitKernel(),
             new TileKernel(), new ExpandKernel(), new PadKernel(), new GatherKernel(), new ResizeKernel(),
-            new BlockRearrangementKernel(), new TypedElementwiseKernel(),
+            new BlockRearrangementKernel(), new TypedElementwiseKernel(), new RecurrentKernel(),
         ];
         return kernels.SelectMany(k => k.OpTypes.Select(op => (op, k))).ToFrozenDictionary(p => p.op, p => p.k);
     }

@@ -25,6 +25,8 @@ public static class OperatorRegistry
         new BatchNormalizationOperator(), new PReluOperator(),
         // Compute-heavy anchors.
         new ConvOperator(), new GemmOperator(), new MatMulOperator(), new MaxPoolOperator(), new AveragePoolOperator(),
+        // Recurrent layers.
+        new RnnOperator(), new GruOperator(), new LstmOperator(),
         // Reductions and normalisations.
         new GlobalAveragePoolOperator(), new GlobalMaxPoolOperator(), new SoftmaxOperator(), new LogSoftmaxOperator(),
         new ReduceMeanOperator(), new ReduceSumOperator(), new ReduceMaxOperator(), new ReduceMinOperator(),

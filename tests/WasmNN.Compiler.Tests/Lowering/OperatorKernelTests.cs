@@ -63,6 +63,22 @@ public sealed class OperatorKernelTests
             ("mode", "cubic"), ("coordinate_transformation_mode", "align_corners"))),
         ["resize_tf_crop_and_resize"] = ([1, 1, 4, 5], (g, x) => Node(g, "Resize", [x, Floats(g, 0, 0, 0.4f, 0.6f, 1, 1, 1.2f, 1.7f), null, Ints(g, 1, 1, 3, 3)],
             ("mode", "linear"), ("coordinate_transformation_mode", "tf_crop_and_resize"), ("extrapolation_value", 10f))),
+        // Recurrent layers: X is [T, B, I] = [4, 3, 5] (or [B, T, I] with layout 1), H = 6 (a SIMD tail of 2).
+        ["lstm_bidirectional_peepholes_initial_state"] = ([4, 3, 5], (g, x) => Recurrent(g, "LSTM", 4, 2, x,
+            [null, State(g, 2, 3), State(g, 2, 3), Random(g, 2, 18)], ("direction", "bidirectional"))),
+        ["lstm_reverse_clip_input_forget_ragged"] = ([4, 3, 5], (g, x) => Recurrent(g, "LSTM", 4, 1, x,
+            [Lengths(g, 4, 2, 1), null, null, null], ("direction", "reverse"), ("clip", 0.5f), ("input_forget", 1L))),
+        ["lstm_batchwise_initial_state"] = ([3, 4, 5], (g, x) => Recurrent(g, "LSTM", 4, 1, x,
+            [null, g.AddConstant("h0", PassTestGraphs.Random([3, 1, 6], 9)), g.AddConstant("c0", PassTestGraphs.Random([3, 1, 6], 10))], ("layout", 1L))),
+        ["gru_bidirectional_reset_before_linear_ragged"] = ([4, 3, 5], (g, x) => Recurrent(g, "GRU", 3, 2, x,
+            [Lengths(g, 1, 4, 3), State(g, 2, 3)], ("direction", "bidirectional"))),
+        ["gru_linear_before_reset_batchwise_hard_sigmoid"] = ([3, 4, 5], (g, x) => Recurrent(g, "GRU", 3, 1, x, [],
+            ("linear_before_reset", 1L), ("layout", 1L), ("activations", new[] { "HardSigmoid", "Tanh" }))),
+        ["rnn_reverse_relu_ragged"] = ([4, 3, 5], (g, x) => Recurrent(g, "RNN", 1, 1, x, [Lengths(g, 2, 0, 4)],
+            ("direction", "reverse"), ("activations", new[] { "Relu" }))),
+        ["rnn_bidirectional_scaled_tanh_leaky_relu"] = ([4, 3, 5], (g, x) => Recurrent(g, "RNN", 1, 2, x, [],
+            ("direction", "bidirectional"), ("activations", new[] { "ScaledTanh", "LeakyRelu" }), ("activation_alpha", new[] { 0.7f, 0.1f }),
+            ("activation_beta", new[] { 1.3f }))),
         ["pow_log_softplus"] = ([4, 5], (g, x) => Node(g, "Softplus", [Node(g, "Log", [Node(g, "Pow", [Node(g, "Abs", [x]), Scalar(g, 1.5f)])])])),
     };
 
@@ -95,6 +111,34 @@ public sealed class OperatorKernelTests
 
     private static Value Node(Graph g, string opType, Value?[] inputs, params (string Name, object Value)[] attributes) =>
         g.AddNode(opType, inputs, [$"{opType}_{g.Nodes.Count}_out"], new AttributeBag(attributes)).Outputs[0]!;
+
+    /// <summary>
+    /// A recurrent node with hidden size 6 and random W, R, B, then its outputs (Y, Y_h, and LSTM's Y_c) flattened and
+    /// concatenated, so one comparison covers all of them. <paramref name="more"/> follows B: sequence_lens,
+    /// initial_h, initial_c, P.
+    /// </summary>
+    private static Value Recurrent(Graph g, string opType, int gates, int directions, Value x, Value?[] more, params (string Name, object Value)[] attributes)
+    {
+        const int hidden = 6;
+        var input = x.Shape![2];
+        Value?[] inputs = [x, Random(g, directions, gates * hidden * input, gates * hidden, input), Random(g, directions, gates * hidden * hidden, gates * hidden, hidden),
+            Random(g, directions, 2 * gates * hidden), .. more];
+        var outputCount = opType == "LSTM" ? 3 : 2;
+        var node = g.AddNode(opType, inputs, [.. Enumerable.Range(0, outputCount).Select(i => $"{opType}_{g.Nodes.Count}_out{i}")],
+            new AttributeBag([("hidden_size", (object)(long)hidden), .. attributes]) { OutputCount = outputCount });
+        var flat = node.Outputs.Select(o => Node(g, "Reshape", [o, Ints(g, -1)])).ToArray();
+        return Node(g, "Concat", flat, ("axis", 0L));
+    }
+
+    private static Value Random(Graph g, int directions, int count, params int[] inner) =>
+        g.AddConstant($"random_{g.Initializers.Count}", PassTestGraphs.Random(inner.Length > 0 ? [directions, .. inner] : [directions, count], g.Initializers.Count + 1));
+
+    /// <summary>An initial state [D, B, H] for batch <paramref name="batch"/> and H = 6.</summary>
+    private static Value State(Graph g, int directions, int batch) =>
+        g.AddConstant($"state_{g.Initializers.Count}", PassTestGraphs.Random([directions, batch, 6], g.Initializers.Count + 7));
+
+    private static Value Lengths(Graph g, params int[] lengths) =>
+        g.AddConstant($"lengths_{g.Initializers.Count}", new Tensor(DataType.Int32, [lengths.Length], lengths));
 
     private static Value Ints(Graph g, params long[] values) =>
         g.AddConstant($"ints_{g.Initializers.Count}", Tensor.FromInt64s([values.Length], values));
