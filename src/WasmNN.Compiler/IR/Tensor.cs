@@ -93,8 +93,9 @@ public sealed class Tensor
         double[] d => d[index],
         long[] l => l[index],
         int[] i => i[index],
+        // The CLR lets a byte[] pass as sbyte[] (and back), so the element type decides the sign, not the pattern.
+        byte[] b when DataType == DataType.UInt8 => b[index],
         sbyte[] s => s[index],
-        byte[] b => b[index],
         bool[] b => b[index] ? 1 : 0,
         _ => throw new InvalidOperationException(),
     };
@@ -104,8 +105,8 @@ public sealed class Tensor
     {
         long[] l => l[index],
         int[] i => i[index],
+        byte[] b when DataType == DataType.UInt8 => b[index],
         sbyte[] s => s[index],
-        byte[] b => b[index],
         bool[] b => b[index] ? 1 : 0,
         _ => (long)GetDouble(index),
     };

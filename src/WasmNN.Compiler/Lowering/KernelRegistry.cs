@@ -4,31 +4,32 @@ using WasmNN.Compiler.Lowering.Kernels;
 
 namespace WasmNN.Compiler.Lowering;
 
-/// <summary>Which kernel lowers each ONNX op type; fixed at build time.</summary>
+/// <summary>
+/// Which kernels lower each ONNX op type, in order of preference; fixed at build time. An op type may have more than
+/// one (float32 Add in the vectorised, fusable <see cref="ElementwiseKernel"/>, other dtypes in
+/// <see cref="TypedElementwiseKernel"/>): a node goes to the first that accepts it.
+/// </summary>
 internal static class KernelRegistry
 {
-    private static readonly FrozenDictionary<string, IKernelLowering> s_kernels = BuildTable();
+    private static readonly FrozenDictionary<string, IKernelLowering[]> s_kernels = BuildTable();
 
     /// <summary>Every op type with a kernel.</summary>
     public static IEnumerable<string> OpTypes => s_kernels.Keys.Order(StringComparer.Ordinal);
 
-    /// <summary>The kernel for <paramref name="opType"/>, or null.</summary>
-    public static IKernelLowering? Find(string opType) => s_kernels.GetValueOrDefault(opType);
+    /// <summary>The preferred kernel for <paramref name="opType"/>, or null.</summary>
+    public static IKernelLowering? Find(string opType) => s_kernels.GetValueOrDefault(opType)?[0];
 
     /// <summary>The kernel for the node, or an error naming the node and why it cannot be lowered.</summary>
-    /// <exception cref="UnsupportedOperatorException">No kernel, or the kernel rejects this variant.</exception>
+    /// <exception cref="UnsupportedOperatorException">No kernel, or every kernel rejects this variant (the preferred one's reason).</exception>
     public static IKernelLowering Resolve(Node node)
     {
-        var kernel = Find(node.OpType)
+        var kernels = s_kernels.GetValueOrDefault(node.OpType)
             ?? throw new UnsupportedOperatorException($"node '{node.Name}': operator {node.OpType} (opset {node.Opset}) has no wasm kernel");
-        if (kernel.Unsupported(node) is { } reason)
-        {
-            throw new UnsupportedOperatorException($"node '{node.Name}' ({node.OpType}, opset {node.Opset}): {reason}");
-        }
-        return kernel;
+        return kernels.FirstOrDefault(k => k.Unsupported(node) is null)
+            ?? throw new UnsupportedOperatorException($"node '{node.Name}' ({node.OpType}, opset {node.Opset}): {kernels[0].Unsupported(node)}");
     }
 
-    private static FrozenDictionary<string, IKernelLowering> BuildTable()
+    private static FrozenDictionary<string, IKernelLowering[]> BuildTable()
     {
         IKernelLowering[] kernels =
         [
@@ -37,8 +38,9 @@ internal static class KernelRegistry
             new SoftmaxKernel(), new ReduceKernel(), new LayerNormalizationKernel(), new InstanceNormalizationKernel(),
             new BatchNormalizationKernel(), new CastKernel(), new TransposeKernel(), new SliceKernel(), new SplitKernel(),
             new TileKernel(), new ExpandKernel(), new PadKernel(), new GatherKernel(), new ResizeKernel(),
-            new BlockRearrangementKernel(), new TypedElementwiseKernel(), new RecurrentKernel(),
+            new BlockRearrangementKernel(), new TypedElementwiseKernel(), new RecurrentKernel(), new TriluKernel(),
         ];
-        return kernels.SelectMany(k => k.OpTypes.Select(op => (op, k))).ToFrozenDictionary(p => p.op, p => p.k);
+        return kernels.SelectMany(k => k.OpTypes.Select(op => (op, k))).GroupBy(p => p.op)
+            .ToFrozenDictionary(g => g.Key, g => g.Select(p => p.k).ToArray());
     }
 }

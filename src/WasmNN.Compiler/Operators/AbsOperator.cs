@@ -19,5 +19,5 @@ public sealed class AbsOperator : UnaryElementwiseOperator
     protected override bool AcceptsIntegers => true;
 
     /// <inheritdoc/>
-    public override long ApplyInteger(OperatorAttributes attributes, long x) => Math.Abs(x);
+    public override long ApplyInteger(OperatorAttributes attributes, long x) => x < 0 ? unchecked(-x) : x;
 }

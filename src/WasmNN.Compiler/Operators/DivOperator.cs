@@ -2,7 +2,10 @@ using WasmNN.Compiler.IR;
 
 namespace WasmNN.Compiler.Operators;
 
-/// <summary>ONNX Div: elementwise division with broadcasting (integers truncate toward zero).</summary>
+/// <summary>
+/// ONNX Div: elementwise division with broadcasting. Integers truncate toward zero; where C would fault, the
+/// result is defined as the wasm kernel computes it: x / 0 = 0 (numpy's result) and INT_MIN / -1 wraps.
+/// </summary>
 /// <remarks>C = A / B</remarks>
 public sealed class DivOperator : BinaryBroadcastOperator
 {
@@ -13,5 +16,5 @@ public sealed class DivOperator : BinaryBroadcastOperator
     public override double Apply(double a, double b) => a / b;
 
     /// <inheritdoc/>
-    public override long ApplyInteger(long a, long b) => b == 0 ? throw new OperatorException("integer division by zero") : a / b;
+    public override long ApplyInteger(long a, long b) => b switch { 0 => 0, -1 => unchecked(-a), _ => a / b };
 }

@@ -7,7 +7,8 @@ namespace WasmNN.Compiler.Operators;
 public sealed record ModAttributes(bool Fmod) : OperatorAttributes;
 
 /// <summary>ONNX Mod: elementwise remainder with broadcasting.</summary>
-/// <remarks>fmod = 1: a - b trunc(a / b); fmod = 0 (integers): a - b floor(a / b)</remarks>
+/// <remarks>fmod = 1: a - b trunc(a / b); fmod = 0 (integers): a - b floor(a / b). An integer Mod by zero is 0 (numpy's
+/// result, and the wasm kernel's).</remarks>
 public sealed class ModOperator : BinaryBroadcastOperator
 {
     /// <inheritdoc/>
@@ -34,16 +35,15 @@ public sealed class ModOperator : BinaryBroadcastOperator
         var fmod = As<ModAttributes>(attributes).Fmod;
         // Floats with fmod = 0 (which the spec disallows) follow the integer rule: the divisor's sign.
         return [ReferenceMath.Zip(a, b, a.DataType, fmod ? (x, y) => x % y : (x, y) => x - y * Math.Floor(x / y),
-            a.DataType.IsFloat() ? null : fmod ? (x, y) => y == 0 ? throw new OperatorException("integer Mod by zero") : x % y : FloorMod)];
+            a.DataType.IsFloat() ? null : fmod ? TruncatedMod : FloorMod)];
     }
+
+    /// <summary>C's remainder (the dividend's sign); 0 for a zero divisor, and for -1 (where C# would overflow).</summary>
+    private static long TruncatedMod(long a, long b) => b is 0 or -1 ? 0 : a % b;
 
     private static long FloorMod(long a, long b)
     {
-        if (b == 0)
-        {
-            throw new OperatorException("integer Mod by zero");
-        }
-        var r = a % b;
+        var r = TruncatedMod(a, b);
         return r != 0 && (r < 0) != (b < 0) ? r + b : r;
     }
 }

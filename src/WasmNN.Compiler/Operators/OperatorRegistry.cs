@@ -37,7 +37,7 @@ public static class OperatorRegistry
         new ShapeOperator(), new SizeOperator(), new GatherOperator(), new UnsqueezeOperator(), new SqueezeOperator(),
         new TransposeOperator(), new SliceOperator(), new SplitOperator(), new TileOperator(), new PadOperator(),
         new ConstantOfShapeOperator(), new RangeOperator(), new ConstantOperator(), new ResizeOperator(), new UpsampleOperator(),
-        new DepthToSpaceOperator(), new SpaceToDepthOperator(),
+        new DepthToSpaceOperator(), new SpaceToDepthOperator(), new TriluOperator(),
         // Logic on bool tensors.
         new NotOperator(), new AndOperator(), new OrOperator(), new XorOperator(),
     }.ToFrozenDictionary(op => op.OpType);

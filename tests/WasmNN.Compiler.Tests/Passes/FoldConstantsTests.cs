@@ -56,4 +56,22 @@ public sealed class FoldConstantsTests
         Assert.False(new FoldConstants().Run(g));
         Assert.Single(g.Nodes);
     }
+
+    [Fact]
+    public void Run_TriluOfConstantOnes_FoldsTheCausalMask()
+    {
+        // torch.triu(torch.ones(3, 3), diagonal=1): the future positions of a causal mask.
+        var g = new Graph("causal", 14);
+        var ones = g.AddConstant("ones", Tensor.FromFloats([3, 3], [1, 1, 1, 1, 1, 1, 1, 1, 1]));
+        var k = g.AddConstant("k", Tensor.FromInt64s([], [1]));
+        var mask = g.AddNode("Trilu", [ones, k], ["mask"]).Outputs[0]!;
+        var x = new Value("x", DataType.Float32, [3, 3]);
+        g.Inputs.Add(x);
+        g.Outputs.Add(g.AddNode("Mul", [x, mask], ["y"]).Outputs[0]!);
+
+        Assert.True(new FoldConstants().Run(g));
+
+        Assert.Equal("Mul", Assert.Single(g.Nodes).OpType);
+        Assert.Equal([0f, 1, 1, 0, 0, 1, 0, 0, 0], mask.Constant!.AsFloat32());
+    }
 }

@@ -7,22 +7,17 @@ using ValueType = WasmNN.Wasm.ValueType;
 namespace WasmNN.Compiler.Lowering.Kernels;
 
 /// <summary>
-/// Cast among float32, int32 and int64 (float to integer truncates toward zero, saturating). A cast to the same
-/// type is a view of its input.
+/// Cast between every pair of float32, float64, int64, int32, int8, uint8 and bool, each element loaded and stored
+/// through the per-dtype table of <see cref="ElementAccess"/>. Float to integer truncates toward zero, saturating
+/// to int32 or int64 (NaN gives 0), and to int8/uint8 through int64, keeping the low byte (as the reference's C
+/// cast); integers narrow by keeping their low bits; anything to bool is "not zero" (NaN is true). A cast to the
+/// same type is a view of its input.
 /// </summary>
 internal sealed class CastKernel : IKernelLowering
 {
-    private static readonly DataType[] s_types = [DataType.Float32, DataType.Int32, DataType.Int64];
-
     public IEnumerable<string> OpTypes => ["Cast"];
 
-    public string? Unsupported(Node node)
-    {
-        var from = node.Inputs[0]!.ElementType;
-        var to = node.Outputs[0]!.ElementType;
-        return from == to || (s_types.Contains(from) && s_types.Contains(to)) ? null
-            : $"Cast from {from} to {to} is not supported (float32, int32 and int64 only)";
-    }
+    public string? Unsupported(Node node) => null;
 
     public Value? ViewSource(Node node) => node.Inputs[0]!.ElementType == node.Outputs[0]!.ElementType ? node.Inputs[0] : null;
 
@@ -44,35 +39,45 @@ internal sealed class CastKernel : IKernelLowering
         var i = w.Local(ValueType.I32);
         w.For(i, 0, count, 1, () =>
         {
-            w.Get(i).I32(toBytes).Op(Opcode.I32Mul);
-            w.Get(i).I32(fromBytes).Op(Opcode.I32Mul);
-            w.Code.EmitMemArg(Load(x.ElementType), (uint)(fromBytes == 8 ? 3 : 2), (uint)source);
-            w.Op(Convert(x.ElementType, y.ElementType));
-            w.Code.EmitMemArg(Store(y.ElementType), (uint)(toBytes == 8 ? 3 : 2), (uint)destination);
+            w.Get(i).I32(toBytes).Op(Opcode.I32Mul).I32(destination).Op(Opcode.I32Add);
+            w.Get(i).I32(fromBytes).Op(Opcode.I32Mul).I32(source).Op(Opcode.I32Add);
+            ElementAccess.Load(w, x.ElementType);
+            Convert(w, x.ElementType, y.ElementType);
+            ElementAccess.Store(w, y.ElementType);
         });
     }
 
-    private static Opcode Load(DataType type) => type switch
+    /// <summary>Replaces the number of <paramref name="from"/>'s kind on the stack by its value as <paramref name="to"/>.</summary>
+    private static void Convert(FunctionBuilder w, DataType from, DataType to)
     {
-        DataType.Float32 => Opcode.F32Load,
-        DataType.Int32 => Opcode.I32Load,
-        _ => Opcode.I64Load,
-    };
-
-    private static Opcode Store(DataType type) => type switch
-    {
-        DataType.Float32 => Opcode.F32Store,
-        DataType.Int32 => Opcode.I32Store,
-        _ => Opcode.I64Store,
-    };
-
-    private static Opcode Convert(DataType from, DataType to) => (from, to) switch
-    {
-        (DataType.Float32, DataType.Int32) => Opcode.I32TruncSatF32S,
-        (DataType.Float32, DataType.Int64) => Opcode.I64TruncSatF32S,
-        (DataType.Int32, DataType.Float32) => Opcode.F32ConvertI32S,
-        (DataType.Int64, DataType.Float32) => Opcode.F32ConvertI64S,
-        (DataType.Int32, DataType.Int64) => Opcode.I64ExtendI32S,
-        _ => Opcode.I32WrapI64,
-    };
+        NumberKind source = ElementAccess.Kind(from), target = ElementAccess.Kind(to);
+        if (to == DataType.Bool)
+        {
+            ElementAccess.Constant(w, source, 0);
+            w.Op(source switch { NumberKind.F32 => Opcode.F32Ne, NumberKind.F64 => Opcode.F64Ne, NumberKind.I64 => Opcode.I64Ne, _ => Opcode.I32Ne });
+            return;
+        }
+        var bytes = to is DataType.Int8 or DataType.UInt8;
+        Opcode[] steps = (source, target) switch
+        {
+            (NumberKind.F32, NumberKind.F64) => [Opcode.F64PromoteF32],
+            (NumberKind.F64, NumberKind.F32) => [Opcode.F32DemoteF64],
+            (NumberKind.F32, NumberKind.I64) => [Opcode.I64TruncSatF32S],
+            (NumberKind.F64, NumberKind.I64) => [Opcode.I64TruncSatF64S],
+            (NumberKind.F32, NumberKind.I32) => bytes ? [Opcode.I64TruncSatF32S, Opcode.I32WrapI64] : [Opcode.I32TruncSatF32S],
+            (NumberKind.F64, NumberKind.I32) => bytes ? [Opcode.I64TruncSatF64S, Opcode.I32WrapI64] : [Opcode.I32TruncSatF64S],
+            (NumberKind.I32, NumberKind.F32) => [Opcode.F32ConvertI32S],
+            (NumberKind.I32, NumberKind.F64) => [Opcode.F64ConvertI32S],
+            (NumberKind.I64, NumberKind.F32) => [Opcode.F32ConvertI64S],
+            (NumberKind.I64, NumberKind.F64) => [Opcode.F64ConvertI64S],
+            (NumberKind.I32, NumberKind.I64) => [Opcode.I64ExtendI32S],
+            (NumberKind.I64, NumberKind.I32) => [Opcode.I32WrapI64],
+            // int8, uint8 and bool to int32 (or among themselves): already widened on load, narrowed on store.
+            _ => [],
+        };
+        foreach (var step in steps)
+        {
+            w.Op(step);
+        }
+    }
 }

@@ -6,8 +6,9 @@ namespace WasmNN.Compiler.Lowering.Kernels;
 
 /// <summary>
 /// Elementwise operators on any element type, one element per iteration with numpy broadcasting: the comparisons
-/// (Equal, Less, Greater, LessOrEqual, GreaterOrEqual -> bool), the logical Not, And, Or, Xor on bool (bytes 0/1)
-/// and Where (bool condition, any value type). Every
+/// (Equal, Less, Greater, LessOrEqual, GreaterOrEqual -> bool), the logical Not, And, Or, Xor on bool (bytes 0/1),
+/// Where (bool condition, any value type) and the arithmetic of <see cref="TypedArithmetic"/> on float64 and
+/// integers. Every
 /// operand is loaded through one per-dtype table (<see cref="ElementAccess"/>), so each operator is written once for
 /// all dtypes. The vectorised, fused float32 arithmetic stays in <see cref="ElementwiseKernel"/>.
 /// </summary>
@@ -26,10 +27,11 @@ internal sealed class TypedElementwiseKernel : IKernelLowering
         ["Xor"] = _ => Opcode.I32Xor,
     };
 
-    public IEnumerable<string> OpTypes => [.. s_binary.Keys, "Not", "Where"];
+    public IEnumerable<string> OpTypes => [.. s_binary.Keys, "Not", "Where", .. TypedArithmetic.OpTypes];
 
     public string? Unsupported(Node node) =>
         node.Epilogue.Count > 0 ? "a fused epilogue is not supported"
+        : TypedArithmetic.Handles(node.OpType) && TypedArithmetic.Unsupported(node) is { } reason ? reason
         : node.AllInputs.Concat(node.Outputs.OfType<Value>()).FirstOrDefault(v => !Shapes.IsStatic(v.Shape)) is { } dynamic
             ? $"'{dynamic.Name}' has no static shape" : null;
 
@@ -38,7 +40,7 @@ internal sealed class TypedElementwiseKernel : IKernelLowering
         var output = node.Outputs[0]!;
         var shape = output.Shape!;
         var outputStrides = Shapes.Strides(shape).Select(s => s * output.ElementType.ByteSize()).ToArray();
-        var operands = node.Inputs.Select(v => v!).ToArray();
+        var operands = node.Inputs.OfType<Value>().ToArray();
         var operandStrides = operands.Select(v => BroadcastStrideBytes(v, shape)).ToArray();
         var addresses = operands.Select(context.Address).ToArray();
         KernelLoops.Nest(w, shape, counters =>
@@ -49,7 +51,11 @@ internal sealed class TypedElementwiseKernel : IKernelLowering
                 ElementAccess.Load(w, operands[k].ElementType);
             }
             KernelLoops.PushAddress(w, context.Address(output), counters, outputStrides);
-            if (node.OpType == "Where")
+            if (TypedArithmetic.Handles(node.OpType))
+            {
+                TypedArithmetic.Emit(w, node, Load);
+            }
+            else if (node.OpType == "Where")
             {
                 Load(1);
                 Load(2);
@@ -101,6 +107,18 @@ internal static class ElementAccess
         DataType.Int64 => NumberKind.I64,
         _ => NumberKind.I32,
     };
+
+    /// <summary>Pushes <paramref name="value"/> as a number of <paramref name="kind"/>.</summary>
+    public static void Constant(FunctionBuilder w, NumberKind kind, long value)
+    {
+        switch (kind)
+        {
+            case NumberKind.F32: w.F32(value); break;
+            case NumberKind.F64: w.Code.F64Const(value); break;
+            case NumberKind.I64: w.Code.I64Const(value); break;
+            default: w.I32(checked((int)value)); break;
+        }
+    }
 
     /// <summary>Replaces the address on the stack by the element there.</summary>
     public static void Load(FunctionBuilder w, DataType type)

@@ -1,0 +1,154 @@
+using WasmNN.Compiler.Execution;
+using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Operators;
+using WasmNN.Runtime.Conformance;
+
+namespace WasmNN.Compiler.Tests.Lowering;
+
+/// <summary>
+/// Integer arithmetic, Trilu and Cast kernels compiled to wasm and run on our engine. Div and Mod are checked
+/// against Python's and C's rules (literal values from Python's // and %, and C's / and fmod) at the edges where wasm
+/// would trap: a zero divisor gives 0 (numpy's result) and INT_MIN / -1 wraps, so a model never traps on its data.
+/// </summary>
+public sealed class TypedArithmeticKernelTests
+{
+    private static readonly long[] s_dividends = [7, -7, 7, -7, 6, 5, 0, -128];
+    private static readonly long[] s_divisors = [2, 2, -2, -2, 3, 0, 3, -1];
+
+    [Theory]
+    [InlineData(DataType.Int32)]
+    [InlineData(DataType.Int64)]
+    [InlineData(DataType.Int8)]
+    public void Compile_IntegerDiv_TruncatesAndGivesZeroForAZeroDivisor(DataType type)
+    {
+        // C: 7/2 = 3, -7/2 = -3, 7/-2 = -3, -7/-2 = 3; int8 -128 / -1 wraps to -128.
+        var y = Run("Div", type, s_dividends, s_divisors);
+
+        Assert.Equal([3, -3, -3, 3, 2, 0, 0, type == DataType.Int8 ? -128 : 128], y);
+    }
+
+    [Theory]
+    [InlineData(DataType.Int32)]
+    [InlineData(DataType.Int64)]
+    [InlineData(DataType.Int8)]
+    public void Compile_IntegerMod_TakesTheDivisorsSign(DataType type)
+    {
+        // Python: 7 % 2 = 1, -7 % 2 = 1, 7 % -2 = -1, -7 % -2 = -1.
+        var y = Run("Mod", type, s_dividends, s_divisors);
+
+        Assert.Equal([1, 1, -1, -1, 0, 0, 0, 0], y);
+    }
+
+    [Theory]
+    [InlineData(DataType.Int32)]
+    [InlineData(DataType.Int64)]
+    public void Compile_IntegerFmod_TakesTheDividendsSign(DataType type)
+    {
+        // C fmod: fmod(7, 2) = 1, fmod(-7, 2) = -1, fmod(7, -2) = 1, fmod(-7, -2) = -1.
+        var y = Run("Mod", type, s_dividends, s_divisors, ("fmod", 1L));
+
+        Assert.Equal([1, -1, 1, -1, 0, 0, 0, 0], y);
+    }
+
+    [Fact]
+    public void Compile_Int32MinDividedByMinusOne_WrapsInsteadOfTrapping()
+    {
+        var y = Run("Div", DataType.Int32, [int.MinValue, int.MinValue], [-1, 1]);
+
+        Assert.Equal([int.MinValue, int.MinValue], y);
+    }
+
+    [Theory]
+    [InlineData("Add", DataType.UInt8, new long[] { 250, 1, 9 }, new long[] { 10, 2, 200 }, new long[] { 4, 3, 209 })]
+    [InlineData("Sub", DataType.UInt8, new long[] { 1, 5, 9 }, new long[] { 2, 2, 0 }, new long[] { 255, 3, 9 })]
+    [InlineData("Mul", DataType.Int8, new long[] { 100, -3, 7 }, new long[] { 2, 5, -1 }, new long[] { -56, -15, -7 })]
+    [InlineData("Max", DataType.Int64, new long[] { long.MinValue, -1, 9 }, new long[] { 0, -2, 9 }, new long[] { 0, -1, 9 })]
+    [InlineData("Min", DataType.UInt8, new long[] { 200, 1, 9 }, new long[] { 100, 2, 255 }, new long[] { 100, 1, 9 })]
+    public void Compile_IntegerBinary_WrapsToTheElementType(string opType, DataType type, long[] a, long[] b, long[] expected)
+    {
+        Assert.Equal(expected, Run(opType, type, a, b));
+    }
+
+    [Theory]
+    [InlineData("Neg", DataType.Int32, new long[] { 5, -7, int.MinValue }, new long[] { -5, 7, int.MinValue })]
+    [InlineData("Abs", DataType.Int8, new long[] { -5, 7, -128 }, new long[] { 5, 7, -128 })]
+    [InlineData("Abs", DataType.Int64, new long[] { -5, 0, long.MinValue }, new long[] { 5, 0, long.MinValue })]
+    public void Compile_IntegerUnary_MatchesTwosComplement(string opType, DataType type, long[] x, long[] expected)
+    {
+        Assert.Equal(expected, Run(opType, type, x));
+    }
+
+    [Theory]
+    [InlineData(DataType.Float32)]
+    [InlineData(DataType.Int32)]
+    [InlineData(DataType.Bool)]
+    public void Compile_TriluBatchedLower_MatchesTheReference(DataType type)
+    {
+        var g = new Graph("trilu", 14);
+        var x = new Value("x", type, [2, 3, 4]);
+        g.Inputs.Add(x);
+        g.Outputs.Add(g.AddNode("Trilu", [x, g.AddConstant("k", Tensor.FromInt64s([], [1]))], ["y"], new AttributeBag(("upper", 0L))).Outputs[0]!);
+        var input = Tensor.FromDoubles(type, [2, 3, 4], [.. Enumerable.Range(1, 24).Select(i => (double)(i % 5))]);
+
+        using var executor = new WasmExecutor();
+        var actual = executor.Execute(g, [input])[0];
+
+        // Row r of each matrix keeps columns 0..r+1.
+        double[] expected = [.. Enumerable.Range(0, 24).Select(i => i % 4 <= i / 4 % 3 + 1 ? input.GetDouble(i) : 0)];
+        Assert.Equal(expected, actual.ToDoubleArray());
+    }
+
+    public static TheoryData<DataType, DataType> CastPairs()
+    {
+        DataType[] types = [DataType.Float32, DataType.Float64, DataType.Int64, DataType.Int32, DataType.Int8, DataType.UInt8, DataType.Bool];
+        var data = new TheoryData<DataType, DataType>();
+        foreach (var from in types)
+        {
+            foreach (var to in types)
+            {
+                data.Add(from, to);
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(CastPairs))]
+    public void Compile_CastBetweenEveryPair_MatchesTheReference(DataType from, DataType to)
+    {
+        double[] values = [0, 1, -1, 2.75, -2.75, 127, 128, 255, 256, -129, 70000.5, -3e9, 1e12];
+        var input = Tensor.FromDoubles(from, [values.Length], values);
+        var g = new Graph("cast", 13);
+        var x = new Value("x", from, [values.Length]);
+        g.Inputs.Add(x);
+        g.Outputs.Add(g.AddNode("Cast", [x], ["y"], new AttributeBag(("to", (long)OnnxDataTypes.ToOnnx(to)))).Outputs[0]!);
+
+        var expected = new ReferenceExecutor().Execute(g, [input])[0];
+        using var executor = new WasmExecutor();
+        var actual = executor.Execute(g, [input])[0];
+
+        Assert.Equal(to, actual.DataType);
+        Assert.Equal(expected.ToDoubleArray(), actual.ToDoubleArray());
+    }
+
+    private static Tensor Integers(DataType type, long[] values)
+    {
+        var tensor = Tensor.Zeros(type, [values.Length]);
+        for (var i = 0; i < values.Length; i++)
+        {
+            tensor.SetInt64(i, values[i]);
+        }
+        return tensor;
+    }
+
+    private static long[] Run(string opType, DataType type, long[] a, long[]? b = null, params (string Name, object Value)[] attributes)
+    {
+        var g = new Graph(opType, 13);
+        Tensor[] inputs = [.. new[] { a, b }.OfType<long[]>().Select(values => Integers(type, values))];
+        var values = inputs.Select((t, i) => new Value($"x{i}", type, t.Shape)).ToArray();
+        g.Inputs.AddRange(values);
+        g.Outputs.Add(g.AddNode(opType, values, ["y"], new AttributeBag(attributes)).Outputs[0]!);
+        using var executor = new WasmExecutor();
+        return executor.Execute(g, inputs)[0].ToInt64Array();
+    }
+}
