@@ -48,6 +48,8 @@ public static class PassPipeline
             new FoldConstants(),
             // Before fusion: BN must still be a separate node that directly follows its Conv.
             new FoldBatchNormIntoConv(),
+            // After folding (epsilon, exponent, scale and bias must be constants), before fusion claims the Div.
+            new FuseLayerNormalization(),
             // Folding leaves dead shape-chain nodes and unused initializers behind.
             new EliminateDeadNodes(),
         ];
