@@ -33,7 +33,7 @@ internal static class KernelRegistry
     {
         IKernelLowering[] kernels =
         [
-            new ConvKernel(), new GemmKernel(), new PoolKernel(), new GlobalPoolKernel(), new ElementwiseKernel(),
+            new ConvKernel(), new ConvTransposeKernel(), new GemmKernel(), new PoolKernel(), new GlobalPoolKernel(), new ElementwiseKernel(),
             new ViewKernel(), new ConcatKernel(),
             new SoftmaxKernel(), new ReduceKernel(), new LayerNormalizationKernel(), new InstanceNormalizationKernel(),
             new BatchNormalizationKernel(), new CastKernel(), new TransposeKernel(), new SliceKernel(), new SplitKernel(),

@@ -24,7 +24,7 @@ public static class OperatorRegistry
         new SumOperator(), new MaxOperator(), new MinOperator(), new MeanOperator(), new WhereOperator(), new ExpandOperator(),
         new BatchNormalizationOperator(), new PReluOperator(),
         // Compute-heavy anchors.
-        new ConvOperator(), new GemmOperator(), new MatMulOperator(), new MaxPoolOperator(), new AveragePoolOperator(),
+        new ConvOperator(), new ConvTransposeOperator(), new GemmOperator(), new MatMulOperator(), new MaxPoolOperator(), new AveragePoolOperator(),
         // Recurrent layers.
         new RnnOperator(), new GruOperator(), new LstmOperator(),
         // Reductions and normalisations.

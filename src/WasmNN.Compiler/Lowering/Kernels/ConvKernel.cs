@@ -159,8 +159,8 @@ internal sealed class ConvKernel : IKernelLowering
                 {
                     var tap = i * l.Kw + j;
                     // Valid output ranges for this tap, known at compile time.
-                    var (ohLo, ohHi) = ValidRange(l.Oh, l.Sh, l.Pt - i * l.Dh, l.H);
-                    var (owLo, owHi) = ValidRange(l.Ow, l.Sw, l.Pl - j * l.Dw, l.W);
+                    var (ohLo, ohHi) = KernelLoops.ValidRange(l.Oh, l.Sh, l.Pt - i * l.Dh, l.H);
+                    var (owLo, owHi) = KernelLoops.ValidRange(l.Ow, l.Sw, l.Pl - j * l.Dw, l.W);
                     // dst = scratch + (channel*kh*kw + tap) * planeBytes.
                     w.Get(channel).I32(l.Kh * l.Kw * planeBytes).Op(Opcode.I32Mul).I32(context.ScratchAddress + tap * planeBytes).Op(Opcode.I32Add).Set(dst);
                     if (ohLo >= ohHi || owLo >= owHi)
@@ -197,22 +197,6 @@ internal sealed class ConvKernel : IKernelLowering
                 }
             }
         });
-    }
-
-    /// <summary>Output positions o in [lo, hi) whose input o*stride - shift lies in [0, size).</summary>
-    private static (int Lo, int Hi) ValidRange(int outputs, int stride, int shift, int size)
-    {
-        var lo = 0;
-        while (lo < outputs && lo * stride - shift < 0)
-        {
-            lo++;
-        }
-        var hi = lo;
-        while (hi < outputs && hi * stride - shift < size)
-        {
-            hi++;
-        }
-        return (lo, hi);
     }
 
     /// <summary>

@@ -55,4 +55,20 @@ internal static class KernelLoops
         w.For(offset, 0, vectorEnd * 4, width * 4, () => body(width));
         w.For(offset, vectorEnd * 4, count * 4, 4, () => body(1));
     }
+
+    /// <summary>Positions o in [lo, hi) whose o*stride - shift lies in [0, size) (the window taps that land inside a plane).</summary>
+    public static (int Lo, int Hi) ValidRange(int outputs, int stride, int shift, int size)
+    {
+        var lo = 0;
+        while (lo < outputs && lo * stride - shift < 0)
+        {
+            lo++;
+        }
+        var hi = lo;
+        while (hi < outputs && hi * stride - shift < size)
+        {
+            hi++;
+        }
+        return (lo, hi);
+    }
 }
