@@ -39,6 +39,7 @@ internal static class KernelRegistry
             new BatchNormalizationKernel(), new CastKernel(), new TransposeKernel(), new SliceKernel(), new SplitKernel(),
             new TileKernel(), new ExpandKernel(), new PadKernel(), new GatherKernel(), new ResizeKernel(),
             new BlockRearrangementKernel(), new TypedElementwiseKernel(), new RecurrentKernel(), new TriluKernel(),
+            new ArgReduceKernel(), new CumSumKernel(), new TopKKernel(),
         ];
         return kernels.SelectMany(k => k.OpTypes.Select(op => (op, k))).GroupBy(p => p.op)
             .ToFrozenDictionary(g => g.Key, g => g.Select(p => p.k).ToArray());

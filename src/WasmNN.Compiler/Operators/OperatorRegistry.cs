@@ -32,6 +32,7 @@ public static class OperatorRegistry
         new ReduceMeanOperator(), new ReduceSumOperator(), new ReduceMaxOperator(), new ReduceMinOperator(),
         new ReduceProdOperator(), new ReduceSumSquareOperator(), new ReduceL1Operator(), new ReduceL2Operator(),
         new ReduceLogSumExpOperator(), new ReduceLogSumOperator(), new LayerNormalizationOperator(), new InstanceNormalizationOperator(),
+        new ArgMaxOperator(), new ArgMinOperator(), new CumSumOperator(), new TopKOperator(),
         // Data movement and shape computation.
         new IdentityOperator(), new DropoutOperator(), new FlattenOperator(), new ReshapeOperator(), new ConcatOperator(),
         new ShapeOperator(), new SizeOperator(), new GatherOperator(), new UnsqueezeOperator(), new SqueezeOperator(),

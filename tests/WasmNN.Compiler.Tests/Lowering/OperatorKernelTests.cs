@@ -79,6 +79,27 @@ public sealed class OperatorKernelTests
         ["rnn_bidirectional_scaled_tanh_leaky_relu"] = ([4, 3, 5], (g, x) => Recurrent(g, "RNN", 1, 2, x, [],
             ("direction", "bidirectional"), ("activations", new[] { "ScaledTanh", "LeakyRelu" }), ("activation_alpha", new[] { 0.7f, 0.1f }),
             ("activation_beta", new[] { 1.3f }))),
+        ["conv_transpose_grouped_bias_relu"] = ([1, 4, 5, 6], (g, x) => Node(g, "Relu", [Node(g, "ConvTranspose",
+            [x, g.AddConstant("w", PassTestGraphs.Random([4, 3, 3, 2], 3)), g.AddConstant("b", PassTestGraphs.Random([6], 4))],
+            ("group", 2L), ("strides", new long[] { 2, 3 }), ("pads", new long[] { 1, 0, 0, 1 }), ("output_padding", new long[] { 1, 2 }))])),
+        ["conv_transpose_1d_dilated"] = ([2, 3, 7], (g, x) => Node(g, "ConvTranspose",
+            [x, g.AddConstant("w", PassTestGraphs.Random([3, 2, 3], 3))], ("dilations", new long[] { 2 }), ("pads", new long[] { 2, 1 }))),
+        // Floor makes many ties, which the spec breaks by index.
+        ["argmax_ties_last_index"] = ([3, 9, 4], (g, x) => Node(g, "Cast", [Node(g, "ArgMax", [Node(g, "Floor", [x])], ("axis", 1L), ("select_last_index", 1L))], ("to", 1L))),
+        ["argmin_ties_first_index"] = ([5, 8], (g, x) => Node(g, "Cast", [Node(g, "ArgMin", [Node(g, "Floor", [x])], ("axis", -1L), ("keepdims", 0L))], ("to", 1L))),
+        ["cumsum_reverse_exclusive_int64"] = ([4, 3, 5], (g, x) => Node(g, "Cast", [Node(g, "CumSum", [Node(g, "Cast", [Node(g, "Floor", [x])], ("to", 7L)), Ints(g, 1)],
+            ("reverse", 1L), ("exclusive", 1L))], ("to", 1L))),
+        ["cumsum_axis0"] = ([6, 7], (g, x) => Node(g, "CumSum", [x, Ints(g, 0)])),
+        ["topk_ties_values_and_indices"] = ([3, 10, 2], (g, x) =>
+        {
+            var top = g.AddNode("TopK", [Node(g, "Floor", [x]), Ints(g, 4)], ["values", "indices"], new AttributeBag(("axis", 1L)) { OutputCount = 2 });
+            return Node(g, "Concat", [top.Outputs[0]!, Node(g, "Cast", [top.Outputs[1]!], ("to", 1L))], ("axis", 1L));
+        }),
+        ["topk_smallest_last_axis"] = ([4, 9], (g, x) =>
+        {
+            var top = g.AddNode("TopK", [Node(g, "Floor", [x]), Ints(g, 9)], ["values", "indices"], new AttributeBag(("largest", 0L)) { OutputCount = 2 });
+            return Node(g, "Concat", [top.Outputs[0]!, Node(g, "Cast", [top.Outputs[1]!], ("to", 1L))], ("axis", 1L));
+        }),
         ["pow_log_softplus"] = ([4, 5], (g, x) => Node(g, "Softplus", [Node(g, "Log", [Node(g, "Pow", [Node(g, "Abs", [x]), Scalar(g, 1.5f)])])])),
     };
 

@@ -29,6 +29,9 @@ internal sealed class TypedElementwiseKernel : IKernelLowering
 
     public IEnumerable<string> OpTypes => [.. s_binary.Keys, "Not", "Where", .. TypedArithmetic.OpTypes];
 
+    /// <summary>The instruction of a comparison or logical operator (by ONNX name) for operands of <paramref name="kind"/>.</summary>
+    public static Opcode BinaryOpcode(string opType, NumberKind kind) => s_binary[opType](kind);
+
     public string? Unsupported(Node node) =>
         node.Epilogue.Count > 0 ? "a fused epilogue is not supported"
         : TypedArithmetic.Handles(node.OpType) && TypedArithmetic.Unsupported(node) is { } reason ? reason
