@@ -12,6 +12,12 @@ internal interface IKernelLowering
     /// <summary>The ONNX op types this lowering handles.</summary>
     IEnumerable<string> OpTypes { get; }
 
+    /// <summary>
+    /// False when the node's element types belong to another kernel of the same op type (float32 Add to the
+    /// vectorised elementwise kernel, int64 Add to the typed one), so that kernel's reason is the one reported.
+    /// </summary>
+    bool Covers(Node node) => true;
+
     /// <summary>Null when the node can be lowered, else why not (a variant, a data type...).</summary>
     string? Unsupported(Node node);
 

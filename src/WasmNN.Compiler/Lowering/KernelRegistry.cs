@@ -20,13 +20,14 @@ internal static class KernelRegistry
     public static IKernelLowering? Find(string opType) => s_kernels.GetValueOrDefault(opType)?[0];
 
     /// <summary>The kernel for the node, or an error naming the node and why it cannot be lowered.</summary>
-    /// <exception cref="UnsupportedOperatorException">No kernel, or every kernel rejects this variant (the preferred one's reason).</exception>
+    /// <exception cref="UnsupportedOperatorException">No kernel, or every kernel rejects this variant (the reason of the first that covers its element types).</exception>
     public static IKernelLowering Resolve(Node node)
     {
         var kernels = s_kernels.GetValueOrDefault(node.OpType)
             ?? throw new UnsupportedOperatorException($"node '{node.Name}': operator {node.OpType} (opset {node.Opset}) has no wasm kernel");
-        return kernels.FirstOrDefault(k => k.Unsupported(node) is null)
-            ?? throw new UnsupportedOperatorException($"node '{node.Name}' ({node.OpType}, opset {node.Opset}): {kernels[0].Unsupported(node)}");
+        var covering = kernels.Where(k => k.Covers(node)).DefaultIfEmpty(kernels[0]).ToList();
+        return covering.FirstOrDefault(k => k.Unsupported(node) is null)
+            ?? throw new UnsupportedOperatorException($"node '{node.Name}' ({node.OpType}, opset {node.Opset}): {covering[0].Unsupported(node)}");
     }
 
     private static FrozenDictionary<string, IKernelLowering[]> BuildTable()

@@ -30,10 +30,12 @@ public sealed class CastOperator : OnnxOperator
         [new TensorType(As<CastAttributes>(attributes).To, Required(inputs, 0, "input").Shape)];
 
     /// <inheritdoc/>
-    public override Tensor[] Evaluate(OperatorAttributes attributes, IReadOnlyList<Tensor?> inputs)
+    public override Tensor[] Evaluate(OperatorAttributes attributes, IReadOnlyList<Tensor?> inputs) =>
+        [Convert(Required(inputs, 0, "input"), As<CastAttributes>(attributes).To)];
+
+    /// <summary>The elements of <paramref name="x"/> as <paramref name="to"/> (shared with CastLike).</summary>
+    public static Tensor Convert(Tensor x, DataType to)
     {
-        var to = As<CastAttributes>(attributes).To;
-        var x = Required(inputs, 0, "input");
         var y = Tensor.Zeros(to, x.Shape);
         for (var i = 0; i < x.Length; i++)
         {
@@ -46,6 +48,6 @@ public sealed class CastOperator : OnnxOperator
                 y.SetInt64(i, x.GetInt64(i));
             }
         }
-        return [y];
+        return y;
     }
 }

@@ -17,7 +17,7 @@ public static class OperatorRegistry
         new LogOperator(), new NegOperator(), new ReciprocalOperator(), new ReluOperator(), new RoundOperator(),
         new SeluOperator(), new SigmoidOperator(), new SignOperator(), new SinOperator(), new SoftplusOperator(),
         new SoftsignOperator(), new SqrtOperator(), new TanhOperator(), new ThresholdedReluOperator(), new GeluOperator(),
-        new ClipOperator(), new CastOperator(),
+        new ClipOperator(), new CastOperator(), new CastLikeOperator(),
         // Broadcasting.
         new AddOperator(), new SubOperator(), new MulOperator(), new DivOperator(), new PowOperator(), new ModOperator(),
         new EqualOperator(), new LessOperator(), new GreaterOperator(), new LessOrEqualOperator(), new GreaterOrEqualOperator(),

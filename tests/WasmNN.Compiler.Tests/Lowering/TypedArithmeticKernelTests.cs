@@ -79,6 +79,54 @@ public sealed class TypedArithmeticKernelTests
     }
 
     [Theory]
+    [InlineData(DataType.Int32)]
+    [InlineData(DataType.Int64)]
+    public void Compile_IntegerPow_IsExactAndTruncatesNegativeExponents(DataType type)
+    {
+        // Python: 2**10, 3**3, (-2)**3, 0**0; 1/1**5 = 1, 1/(-1)**3 = -1, 1/(-1)**4 = 1, int(1/5) = 0.
+        var y = Run("Pow", type, [2, 3, -2, 0, 1, -1, -1, 5], [10, 3, 3, 0, -5, -3, -4, -1]);
+
+        Assert.Equal([1024, 27, -8, 1, 1, -1, 1, 0], y);
+    }
+
+    [Fact]
+    public void Compile_Int64PowPastTheRange_WrapsLikeNumpy()
+    {
+        // numpy: np.int64(3) ** 40 == -6289078614652622815 (3^40 mod 2^64).
+        Assert.Equal([-6289078614652622815L], Run("Pow", DataType.Int64, [3], [40]));
+    }
+
+    [Fact]
+    public void Compile_Float32PowByInt64Exponent_MatchesMathPow()
+    {
+        float[] bases = [1.5f, -2f, 10f, 2f, 0.1f];
+        long[] exponents = [3, 3, -2, 0, 7];
+        var g = new Graph("pow", 15);
+        Value x = new("x", DataType.Float32, [5]), n = new("n", DataType.Int64, [5]);
+        g.Inputs.AddRange([x, n]);
+        g.Outputs.Add(g.AddNode("Pow", [x, n], ["y"]).Outputs[0]!);
+
+        using var executor = new WasmExecutor();
+        var y = executor.Execute(g, [Tensor.FromFloats([5], bases), Integers(DataType.Int64, exponents)])[0].AsFloat32();
+
+        Assert.Equal([.. bases.Select((b, i) => (float)Math.Pow(b, exponents[i]))], y);
+    }
+
+    [Fact]
+    public void Compile_Int8ClipWithMaxOnly_ClampsFromAbove()
+    {
+        var g = new Graph("clip", 13);
+        var x = new Value("x", DataType.Int8, [4]);
+        g.Inputs.Add(x);
+        g.Outputs.Add(g.AddNode("Clip", [x, null, g.AddConstant("max", Integers(DataType.Int8, [50]).Reshape([]))], ["y"]).Outputs[0]!);
+
+        using var executor = new WasmExecutor();
+        var y = executor.Execute(g, [Integers(DataType.Int8, [-128, 5, 100, 127])])[0].ToInt64Array();
+
+        Assert.Equal([-128, 5, 50, 50], y);
+    }
+
+    [Theory]
     [InlineData(DataType.Float32)]
     [InlineData(DataType.Int32)]
     [InlineData(DataType.Bool)]

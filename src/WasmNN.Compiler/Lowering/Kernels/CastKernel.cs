@@ -7,7 +7,7 @@ using ValueType = WasmNN.Wasm.ValueType;
 namespace WasmNN.Compiler.Lowering.Kernels;
 
 /// <summary>
-/// Cast between every pair of float32, float64, int64, int32, int8, uint8 and bool, each element loaded and stored
+/// Cast (and CastLike, whose second input only names the type) between every pair of float32, float64, int64, int32, int8, uint8 and bool, each element loaded and stored
 /// through the per-dtype table of <see cref="ElementAccess"/>. Float to integer truncates toward zero, saturating
 /// to int32 or int64 (NaN gives 0), and to int8/uint8 through int64, keeping the low byte (as the reference's C
 /// cast); integers narrow by keeping their low bits; anything to bool is "not zero" (NaN is true). A cast to the
@@ -15,7 +15,7 @@ namespace WasmNN.Compiler.Lowering.Kernels;
 /// </summary>
 internal sealed class CastKernel : IKernelLowering
 {
-    public IEnumerable<string> OpTypes => ["Cast"];
+    public IEnumerable<string> OpTypes => ["Cast", "CastLike"];
 
     public string? Unsupported(Node node) => null;
 

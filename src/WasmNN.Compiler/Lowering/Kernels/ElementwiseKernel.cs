@@ -14,6 +14,8 @@ internal sealed class ElementwiseKernel : IKernelLowering
 {
     public IEnumerable<string> OpTypes => ElementwiseOps.OpTypes;
 
+    public bool Covers(Node node) => node.Outputs[0]!.ElementType == DataType.Float32;
+
     public string? Unsupported(Node node)
     {
         if (node.Outputs.Skip(1).Any(o => o is not null))

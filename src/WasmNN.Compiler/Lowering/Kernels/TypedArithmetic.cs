@@ -51,28 +51,43 @@ internal static class TypedArithmetic
     };
 
     /// <summary>The operators lowered here.</summary>
-    public static IEnumerable<string> OpTypes => s_binary.Keys.Concat(s_unary.Keys);
+    public static IEnumerable<string> OpTypes => [.. s_binary.Keys, .. s_unary.Keys, "Clip", "Pow"];
 
     /// <summary>True for <paramref name="opType"/> lowered here.</summary>
-    public static bool Handles(string opType) => s_binary.ContainsKey(opType) || s_unary.ContainsKey(opType);
+    public static bool Handles(string opType) => s_binary.ContainsKey(opType) || s_unary.ContainsKey(opType) || opType is "Clip" or "Pow";
+
+    /// <summary>Whether the node's element types are this lowering's: all but float32, except Pow by an integer exponent.</summary>
+    public static bool Covers(Node node) => node.Outputs[0]!.ElementType != DataType.Float32 || node.OpType == "Pow";
 
     /// <summary>Null when the node's dtypes are lowered here, else why not.</summary>
     public static string? Unsupported(Node node)
     {
         var type = node.Outputs[0]!.ElementType;
+        if (node.OpType == "Pow")
+        {
+            var exponent = node.Inputs[1]!.ElementType;
+            return exponent.IsFloat() ? $"Pow of a {type} base by a {exponent} exponent is not lowered (a float exponent needs a float32 base)"
+                : type == DataType.Bool ? "Pow of a bool base is not defined" : null;
+        }
         return type is DataType.Float32 or DataType.Bool ? $"{node.OpType} on {type} is not lowered by the typed kernel"
             : node.Inputs.OfType<Value>().FirstOrDefault(v => v.ElementType != type) is { } other
                 ? $"operand '{other.Name}' is {other.ElementType}, the output {type}" : null;
     }
 
     /// <summary>
-    /// Pushes the result of the node's operator on the operands that <paramref name="load"/> pushes (by index,
-    /// already widened to the number kind): a left fold for the variadic Sum, Max and Min.
+    /// Pushes the result of the node's operator on the operands that <paramref name="load"/> pushes (by input index,
+    /// already widened to the number kind): a left fold over the present inputs for the variadic Sum, Max and Min,
+    /// and for Clip (max with min, then min with max).
     /// </summary>
     public static void Emit(FunctionBuilder w, Node node, Action<int> load)
     {
+        if (node.OpType == "Pow")
+        {
+            EmitPow(w, node, load);
+            return;
+        }
         var kind = ElementAccess.Kind(node.Outputs[0]!.ElementType);
-        var type = kind switch { NumberKind.F32 => ValueType.F32, NumberKind.F64 => ValueType.F64, NumberKind.I64 => ValueType.I64, _ => ValueType.I32 };
+        var type = ValueTypeOf(kind);
         var accumulator = w.Local(type);
         load(0);
         w.Set(accumulator);
@@ -81,21 +96,94 @@ internal static class TypedArithmetic
             unary(w, kind, accumulator);
             return;
         }
-        var operands = node.Inputs.Count(v => v is not null);
+        var present = Enumerable.Range(1, node.Inputs.Count - 1).Where(i => node.Inputs[i] is not null).ToList();
         var next = w.Local(type);
-        for (var i = 1; i < operands; i++)
+        foreach (var i in present)
         {
             load(i);
             w.Set(next);
-            s_binary[node.OpType](w, kind, node.Attributes, accumulator, next);
-            if (i < operands - 1)
+            s_binary[node.OpType == "Clip" ? i == 1 ? "Max" : "Min" : node.OpType](w, kind, node.Attributes, accumulator, next);
+            if (i != present[^1])
             {
                 w.Set(accumulator);
             }
         }
-        if (operands == 1)
+        if (present.Count == 0)
         {
             w.Get(accumulator);
+        }
+    }
+
+    private static ValueType ValueTypeOf(NumberKind kind) =>
+        kind switch { NumberKind.F32 => ValueType.F32, NumberKind.F64 => ValueType.F64, NumberKind.I64 => ValueType.I64, _ => ValueType.I32 };
+
+    /// <summary>
+    /// x^n for an integer exponent by repeated squaring (<see cref="PowOperator.IntegerPower"/>): float32 in float64,
+    /// so the result is float64's pow rounded once; integers wrap; a negative n gives 1/x^|n| for floats and its
+    /// truncation for integers (1 for x = 1, +-1 for x = -1, else 0, so 0^-n does not divide by zero).
+    /// </summary>
+    private static void EmitPow(FunctionBuilder w, Node node, Action<int> load)
+    {
+        var baseKind = ElementAccess.Kind(node.Outputs[0]!.ElementType);
+        var kind = baseKind == NumberKind.F32 ? NumberKind.F64 : baseKind;
+        var type = ValueTypeOf(kind);
+        uint x = w.Local(type), result = w.Local(type), n = w.Local(ValueType.I64);
+        load(0);
+        if (baseKind == NumberKind.F32)
+        {
+            w.Op(Opcode.F64PromoteF32);
+        }
+        w.Set(x);
+        load(1);
+        if (ElementAccess.Kind(node.Inputs[1]!.ElementType) != NumberKind.I64)
+        {
+            w.Op(Opcode.I64ExtendI32S);
+        }
+        w.Set(n);
+        ElementAccess.Constant(w, kind, 1);
+        w.Set(result);
+        w.Get(n).Code.I64Const(0);
+        w.Op(Opcode.I64LtS);
+        w.Code.If(BlockType.Empty);
+        if (kind == NumberKind.F64)
+        {
+            // x^-n = (1/x)^n; -n of INT64_MIN stays negative but the unsigned shifts below read it as 2^63.
+            w.Code.F64Const(1);
+            w.Get(x).Op(Opcode.F64Div).Set(x);
+            w.Code.I64Const(0);
+            w.Get(n).Op(Opcode.I64Sub).Set(n);
+        }
+        else
+        {
+            // |x| = 1 keeps the parity of n (and result 1); any other x truncates to 0 with n = 0.
+            var unit = w.Local(ValueType.I32);
+            PushEquals(w, kind, x, 1);
+            PushEquals(w, kind, x, -1);
+            w.Op(Opcode.I32Or).Set(unit);
+            w.Get(n).Code.I64Const(1);
+            w.Op(Opcode.I64And).Code.I64Const(0);
+            w.Get(unit).Op(Opcode.Select).Set(n);
+            ElementAccess.Constant(w, kind, 1);
+            ElementAccess.Constant(w, kind, 0);
+            w.Get(unit).Op(Opcode.Select).Set(result);
+        }
+        w.Code.End();
+        var multiply = Of(kind, Opcode.F32Mul, Opcode.F64Mul, Opcode.I64Mul, Opcode.I32Mul);
+        w.Code.Block(BlockType.Empty);
+        w.Code.Loop(BlockType.Empty);
+        w.Get(n).Op(Opcode.I64Eqz);
+        w.Code.Emit(Opcode.BrIf, 1);
+        w.If(() => w.Get(n).Code.I64Const(1).Emit(Opcode.I64And).Emit(Opcode.I32WrapI64), () => w.Get(result).Get(x).Op(multiply).Set(result));
+        w.Get(x).Get(x).Op(multiply).Set(x);
+        w.Get(n).Code.I64Const(1);
+        w.Op(Opcode.I64ShrU).Set(n);
+        w.Code.Emit(Opcode.Br, 0);
+        w.Code.End();
+        w.Code.End();
+        w.Get(result);
+        if (baseKind == NumberKind.F32)
+        {
+            w.Op(Opcode.F32DemoteF64);
         }
     }
 

@@ -32,6 +32,8 @@ internal sealed class TypedElementwiseKernel : IKernelLowering
     /// <summary>The instruction of a comparison or logical operator (by ONNX name) for operands of <paramref name="kind"/>.</summary>
     public static Opcode BinaryOpcode(string opType, NumberKind kind) => s_binary[opType](kind);
 
+    public bool Covers(Node node) => !TypedArithmetic.Handles(node.OpType) || TypedArithmetic.Covers(node);
+
     public string? Unsupported(Node node) =>
         node.Epilogue.Count > 0 ? "a fused epilogue is not supported"
         : TypedArithmetic.Handles(node.OpType) && TypedArithmetic.Unsupported(node) is { } reason ? reason
@@ -43,15 +45,16 @@ internal sealed class TypedElementwiseKernel : IKernelLowering
         var output = node.Outputs[0]!;
         var shape = output.Shape!;
         var outputStrides = Shapes.Strides(shape).Select(s => s * output.ElementType.ByteSize()).ToArray();
-        var operands = node.Inputs.OfType<Value>().ToArray();
-        var operandStrides = operands.Select(v => BroadcastStrideBytes(v, shape)).ToArray();
-        var addresses = operands.Select(context.Address).ToArray();
+        // Indexed as the node's inputs; an absent optional one (Clip's min or max) is null.
+        var operands = node.Inputs.ToArray();
+        var operandStrides = operands.Select(v => v is null ? [] : BroadcastStrideBytes(v, shape)).ToArray();
+        var addresses = operands.Select(v => v is null ? 0 : context.Address(v)).ToArray();
         KernelLoops.Nest(w, shape, counters =>
         {
             void Load(int k)
             {
                 KernelLoops.PushAddress(w, addresses[k], counters, operandStrides[k]);
-                ElementAccess.Load(w, operands[k].ElementType);
+                ElementAccess.Load(w, operands[k]!.ElementType);
             }
             KernelLoops.PushAddress(w, context.Address(output), counters, outputStrides);
             if (TypedArithmetic.Handles(node.OpType))
@@ -74,7 +77,7 @@ internal sealed class TypedElementwiseKernel : IKernelLowering
             {
                 Load(0);
                 Load(1);
-                w.Op(s_binary[node.OpType](ElementAccess.Kind(operands[0].ElementType)));
+                w.Op(s_binary[node.OpType](ElementAccess.Kind(operands[0]!.ElementType)));
             }
             ElementAccess.Store(w, output.ElementType);
         });
