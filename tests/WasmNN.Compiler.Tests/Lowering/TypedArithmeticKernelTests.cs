@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using WasmNN.Compiler.Execution;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
@@ -144,6 +145,29 @@ public sealed class TypedArithmeticKernelTests
         // Row r of each matrix keeps columns 0..r+1.
         double[] expected = [.. Enumerable.Range(0, 24).Select(i => i % 4 <= i / 4 % 3 + 1 ? input.GetDouble(i) : 0)];
         Assert.Equal(expected, actual.ToDoubleArray());
+    }
+
+    [Fact]
+    public void Compile_IntegerDivModAndTriluOnNode_MatchTheSameRules()
+    {
+        // V8 is an independent engine: the module must not trap there either, and give the same values.
+        Assert.True(NodeRunner.IsAvailable, "node is required (scripts/test.sh installs nodejs)");
+        var g = new Graph("typed", 14);
+        Value a = new("a", DataType.Int32, [8]), b = new("b", DataType.Int32, [8]), m = new("m", DataType.Int64, [2, 3, 4]);
+        g.Inputs.AddRange([a, b, m]);
+        g.Outputs.Add(g.AddNode("Div", [a, b], ["quotient"]).Outputs[0]!);
+        g.Outputs.Add(g.AddNode("Mod", [a, b], ["remainder"]).Outputs[0]!);
+        g.Outputs.Add(g.AddNode("Trilu", [m, g.AddConstant("k", Tensor.FromInt64s([], [-1]))], ["upper"]).Outputs[0]!);
+        long[] matrix = [.. Enumerable.Range(1, 24).Select(i => (long)i)];
+
+        var outputs = NodeRunner.RunBytes(ModelCompiler.Compile(g).Wasm,
+            [Integers(DataType.Int32, s_dividends).AsBytes().ToArray(), Integers(DataType.Int32, s_divisors).AsBytes().ToArray(),
+             Integers(DataType.Int64, matrix).AsBytes().ToArray()], 3);
+
+        Assert.Equal([3, -3, -3, 3, 2, 0, 0, 128], MemoryMarshal.Cast<byte, int>(outputs[0]).ToArray());
+        Assert.Equal([1, 1, -1, -1, 0, 0, 0, 0], MemoryMarshal.Cast<byte, int>(outputs[1]).ToArray());
+        // Upper with k = -1: row r keeps columns r-1 and up.
+        Assert.Equal([.. matrix.Select((v, i) => i % 4 >= i / 4 % 3 - 1 ? v : 0)], MemoryMarshal.Cast<byte, long>(outputs[2]).ToArray());
     }
 
     public static TheoryData<DataType, DataType> CastPairs()

@@ -22,8 +22,8 @@ public sealed class TorchTransformerTests
     [MemberData(nameof(Cases))]
     public void Compile_TorchTransformerOnOurEngine_MatchesPyTorch(string model, int seq)
     {
-        var (wasm, inputs) = Compile(model, seq);
-        using var engine = CompiledModel.Load(wasm);
+        var (compiled, inputs) = Compile(model, seq);
+        using var engine = CompiledModel.Load(compiled.Wasm);
         for (var i = 0; i < inputs.Count; i++)
         {
             engine.SetInput(i, System.Numerics.Tensors.Tensor.Create(inputs[i].AsInt64(), [1, seq]).AsReadOnlyTensorSpan());
@@ -38,20 +38,30 @@ public sealed class TorchTransformerTests
     public void Compile_TorchTransformerOnNode_MatchesPyTorch(string model, int seq)
     {
         Assert.True(NodeRunner.IsAvailable, "node is required (scripts/test.sh installs nodejs)");
-        var (wasm, inputs) = Compile(model, seq);
+        var (compiled, inputs) = Compile(model, seq);
 
-        var outputs = NodeRunner.RunBytes(wasm, [.. inputs.Select(t => t.AsBytes().ToArray())], 1);
+        var outputs = NodeRunner.RunBytes(compiled.Wasm, [.. inputs.Select(t => t.AsBytes().ToArray())], 1);
 
         AssertMatchesPyTorch(model, seq, MemoryMarshal.Cast<byte, float>(outputs[0]).ToArray());
     }
 
-    private static (byte[] Wasm, List<WasmNN.Compiler.IR.Tensor> Inputs) Compile(string model, int seq)
+    [Fact]
+    public void Compile_GptStyle_FoldsTheConstantCausalMask()
+    {
+        // torch.triu(torch.ones(seq, seq)) depends only on seq, fixed by --dim: FoldConstants evaluates the Trilu.
+        var (compiled, _) = Compile("gpt_style", 7);
+
+        Assert.DoesNotContain("Trilu", compiled.Metadata.Operators);
+        Assert.Contains("Where", compiled.Metadata.Operators);
+    }
+
+    private static (CompilationResult Compiled, List<WasmNN.Compiler.IR.Tensor> Inputs) Compile(string model, int seq)
     {
         var path = Path.Combine(Cache, $"{model}.onnx");
         Assert.True(File.Exists(path), $"{path} is missing: run scripts/fetch-real-models.sh");
         var compiled = ModelCompiler.Compile(path, new CompileOptions { Dimensions = new Dictionary<string, int> { ["batch"] = 1, ["seq"] = seq } });
         string[] names = model == "bert_style" ? ["input_ids", "attention_mask"] : ["input_ids"];
-        return (compiled.Wasm, [.. names.Select(name => Npy.Read(Path.Combine(Cache, $"{model}.s{seq}.{name}.npy")))]);
+        return (compiled, [.. names.Select(name => Npy.Read(Path.Combine(Cache, $"{model}.s{seq}.{name}.npy")))]);
     }
 
     private static void AssertMatchesPyTorch(string model, int seq, float[] actual)
