@@ -203,6 +203,28 @@ public sealed class TypedArithmeticKernelTests
         Assert.Equal(expected.ToDoubleArray(), actual.ToDoubleArray());
     }
 
+    [Theory]
+    [InlineData(DataType.Float32, DataType.Int8, new[] { 2.75, -2.75, 127.9, -128.9, 0.5 }, new[] { 2.0, -2, 127, -128, 0 })]
+    [InlineData(DataType.Float64, DataType.UInt8, new[] { 0.5, 255.9, 7.99, 1, 0 }, new[] { 0.0, 255, 7, 1, 0 })]
+    [InlineData(DataType.Float32, DataType.Bool, new[] { 0.0, -0.0, double.NaN, 1e-30, -3 }, new[] { 0.0, 0, 1, 1, 1 })]
+    [InlineData(DataType.Int64, DataType.Int8, new[] { 127.0, 128, 255, 256, -129 }, new[] { 127.0, -128, -1, 0, 127 })]
+    [InlineData(DataType.Int32, DataType.UInt8, new[] { -1.0, 256, 300, 65, 0 }, new[] { 255.0, 0, 44, 65, 0 })]
+    [InlineData(DataType.UInt8, DataType.Float32, new[] { 255.0, 128, 1, 0, 200 }, new[] { 255.0, 128, 1, 0, 200 })]
+    public void Compile_CastInRangeValues_MatchesNumpyAstype(DataType from, DataType to, double[] values, double[] expected)
+    {
+        // Expected: numpy's np.array(values, from).astype(to) (in-range floats truncate; integers keep their low bits).
+        var g = new Graph("cast", 13);
+        var x = new Value("x", from, [values.Length]);
+        g.Inputs.Add(x);
+        g.Outputs.Add(g.AddNode("Cast", [x], ["y"], new AttributeBag(("to", (long)OnnxDataTypes.ToOnnx(to)))).Outputs[0]!);
+        var input = Tensor.FromDoubles(from, [values.Length], values);
+
+        using var executor = new WasmExecutor();
+        var actual = executor.Execute(g, [input])[0];
+
+        Assert.Equal(expected, actual.ToDoubleArray());
+    }
+
     private static Tensor Integers(DataType type, long[] values)
     {
         var tensor = Tensor.Zeros(type, [values.Length]);
