@@ -13,7 +13,7 @@ namespace WasmNN.CodeGen;
 /// one rounding; IEEE special values hold: exp(-inf) = 0, exp(+inf) = +inf, log 0 = -inf, tanh(-0) = -0, and
 /// NaN in gives NaN out.
 /// </remarks>
-public static class FloatMath
+public static partial class FloatMath
 {
     private const float Log2E = 1.44269504088896341f;
     // ln 2 in two parts: Ln2High has 9 significant bits, so k * Ln2High is exact for |k| <= 2^15.

@@ -33,6 +33,10 @@ public enum UnaryOperation
     Sigmoid,
     /// <summary>Hyperbolic tangent (float only).</summary>
     Tanh,
+    /// <summary>Sine (float only).</summary>
+    Sin,
+    /// <summary>Cosine (float only).</summary>
+    Cos,
 }
 
 /// <summary>

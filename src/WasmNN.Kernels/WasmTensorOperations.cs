@@ -9,6 +9,12 @@ public static class WasmTensorOperations
     /// <summary><c>tanh x</c> elementwise.</summary>
     public static WasmTensor<float> Tanh(this WasmTensor<float> x) => x.Library.Unary(UnaryOperation.Tanh, x);
 
+    /// <summary><c>sin x</c> elementwise.</summary>
+    public static WasmTensor<float> Sin(this WasmTensor<float> x) => x.Library.Unary(UnaryOperation.Sin, x);
+
+    /// <summary><c>cos x</c> elementwise.</summary>
+    public static WasmTensor<float> Cos(this WasmTensor<float> x) => x.Library.Unary(UnaryOperation.Cos, x);
+
     /// <summary><c>min(max(x, min), max)</c> elementwise.</summary>
     public static WasmTensor<float> Clip(this WasmTensor<float> x, float min, float max) => x.Library.Clip(x, min, max);
 

@@ -15,6 +15,9 @@ public sealed class FloatMathTests
         ["tanh"] = (FloatReference.Tanh, 1.5),
         ["sigmoid"] = (FloatReference.Sigmoid, 2.5),
         ["erf"] = (FloatReference.Erf, 3.5),
+        ["sin"] = (Math.Sin, 0.5),
+        ["cos"] = (Math.Cos, 0.5),
+        ["tan"] = (Math.Tan, 1),
     };
 
     /// <summary>Each function's sweep: every 1021st float over its interesting range (so all magnitudes, subnormals included), and 2^20 evenly spaced points.</summary>
@@ -25,6 +28,7 @@ public sealed class FloatMathTests
         "tanh" => [.. FloatReference.BitSweep(0f, 12f, 1021), .. FloatReference.BitSweep(-0f, -12f, 1021), .. FloatReference.Uniform(-12, 12, 1 << 20)],
         "sigmoid" => [.. FloatReference.BitSweep(0f, 20f, 1021), .. FloatReference.BitSweep(-0f, -105f, 1021), .. FloatReference.Uniform(-105, 20, 1 << 20)],
         "erf" => [.. FloatReference.BitSweep(0f, 6f, 1021), .. FloatReference.BitSweep(-0f, -6f, 1021), .. FloatReference.Uniform(-6, 6, 1 << 20)],
+        "sin" or "cos" or "tan" => [.. FloatReference.BitSweep(0f, 1e4f, 1021), .. FloatReference.BitSweep(-0f, -1e4f, 1021), .. FloatReference.Uniform(-1e4f, 1e4f, 1 << 20)],
         _ => throw new ArgumentException(function, nameof(function)),
     };
 
@@ -95,6 +99,16 @@ public sealed class FloatMathTests
     [InlineData("erf", float.PositiveInfinity, 1f)]
     [InlineData("erf", float.NegativeInfinity, -1f)]
     [InlineData("erf", float.NaN, float.NaN)]
+    [InlineData("sin", 0f, 0f)]
+    [InlineData("sin", float.PositiveInfinity, float.NaN)]
+    [InlineData("sin", float.NegativeInfinity, float.NaN)]
+    [InlineData("sin", float.NaN, float.NaN)]
+    [InlineData("cos", 0f, 1f)]
+    [InlineData("cos", float.PositiveInfinity, float.NaN)]
+    [InlineData("cos", float.NaN, float.NaN)]
+    [InlineData("tan", 0f, 0f)]
+    [InlineData("tan", float.NegativeInfinity, float.NaN)]
+    [InlineData("tan", float.NaN, float.NaN)]
     public void FloatMath_SpecialValue_GivesTheIeeeResult(string function, float x, float expected) => AssertExactly(function, x, expected);
 
     // Apart from the table above: xUnit counts 0f and -0f as the same inline value.
@@ -104,7 +118,29 @@ public sealed class FloatMathTests
     [InlineData("tanh", -0f)]
     [InlineData("sigmoid", 0.5f)]
     [InlineData("erf", -0f)]
+    [InlineData("sin", -0f)]
+    [InlineData("cos", 1f)]
+    [InlineData("tan", -0f)]
     public void FloatMath_NegativeZero_GivesTheIeeeResult(string function, float expected) => AssertExactly(function, -0f, expected);
+
+    [Theory]
+    [InlineData("sin")]
+    [InlineData("cos")]
+    public void SinCos_BeyondTheAccurateRange_StayWithinTheDocumentedAbsoluteError(string function)
+    {
+        // FloatMath.Trig: exact reduction below 1.6e6, then about |x| 2^-53 in r; at most 1e-6 absolute up to 1e9, and
+        // never outside [-1, 1] up to float.MaxValue.
+        float[] moderate = [.. FloatReference.Uniform(1e4f, 1e9f, 1 << 16), .. FloatReference.Uniform(-1e9f, -1e4f, 1 << 16)];
+        float[] huge = FloatReference.BitSweep(1e9f, float.MaxValue, 4099);
+        foreach (var width in new[] { 1, FunctionBuilder.VectorWidth })
+        {
+            var y = MathModule.Shared.Map(function, width, moderate);
+            var reference = s_functions[function].Reference;
+            var worst = Enumerable.Range(0, moderate.Length).Max(i => Math.Abs(y[i] - reference(moderate[i])));
+            Assert.True(worst <= 1e-6, $"{function} at width {width}: absolute error {worst:E2} between 1e4 and 1e9");
+            Assert.All(MathModule.Shared.Map(function, width, huge), v => Assert.InRange(v, -1f, 1f));
+        }
+    }
 
     private static void AssertExactly(string function, float x, float expected)
     {

@@ -22,6 +22,9 @@ internal sealed class MathModule
             ["tanh"] = FloatMath.Tanh,
             ["sigmoid"] = FloatMath.Sigmoid,
             ["erf"] = FloatMath.Erf,
+            ["sin"] = FloatMath.Sin,
+            ["cos"] = FloatMath.Cos,
+            ["tan"] = FloatMath.Tan,
         };
 
     private static readonly Lazy<MathModule> s_shared = new(() => new MathModule());

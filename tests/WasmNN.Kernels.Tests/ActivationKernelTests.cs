@@ -42,6 +42,8 @@ public sealed class ActivationKernelTests(KernelLibraryFixture fixture) : IClass
     [InlineData(UnaryOperation.Abs, 0.0)]
     [InlineData(UnaryOperation.Sigmoid, 2e-7)]
     [InlineData(UnaryOperation.Tanh, 3e-7)]
+    [InlineData(UnaryOperation.Sin, 1e-7)]
+    [InlineData(UnaryOperation.Cos, 1e-7)]
     public void UnaryFloat32_RandomAndSpecialValues_MatchesReference(UnaryOperation op, double tolerance)
     {
         float[] special = [0f, -0f, 1e-6f, -1e-6f, 0.5f, -0.5f, 20f, -20f, 88f, -88f, 89f, -89f, 100f, -100f, float.PositiveInfinity, float.NegativeInfinity, float.NaN];
@@ -51,6 +53,8 @@ public sealed class ActivationKernelTests(KernelLibraryFixture fixture) : IClass
         {
             UnaryOperation.Sigmoid => t.Sigmoid(),
             UnaryOperation.Tanh => t.Tanh(),
+            UnaryOperation.Sin => t.Sin(),
+            UnaryOperation.Cos => t.Cos(),
             _ => Apply(op, t),
         };
         double[] expected = [.. x.Select(v => (double)ReferenceOps.Unary(op, v))];

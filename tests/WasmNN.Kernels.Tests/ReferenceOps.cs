@@ -57,6 +57,8 @@ internal static class ReferenceOps
             UnaryOperation.Neg => -v,
             UnaryOperation.Abs => MathF.Abs(v),
             UnaryOperation.Sigmoid => (float)(1 / (1 + Math.Exp(-v))),
+            UnaryOperation.Sin => (float)Math.Sin(v),
+            UnaryOperation.Cos => (float)Math.Cos(v),
             _ => (float)Math.Tanh(v),
         }),
         int v => (object)(operation switch

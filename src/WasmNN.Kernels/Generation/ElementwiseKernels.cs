@@ -44,6 +44,8 @@ internal static class ElementwiseKernels
         (UnaryOperation.Abs, ElementType.Int32) => "|x[i]| (wrapping: |MinValue| = MinValue)",
         (UnaryOperation.Abs, _) => "|x[i]|",
         (UnaryOperation.Sigmoid, _) => "1 / (1 + e^-x[i])",
+        (UnaryOperation.Sin, _) => "sin(x[i])",
+        (UnaryOperation.Cos, _) => "cos(x[i])",
         _ => "tanh(x[i])",
     };
 
@@ -252,6 +254,12 @@ internal static class ElementwiseKernels
                 break;
             case (ElementType.Float32, UnaryOperation.Tanh):
                 e.Get(x).Tanh(n);
+                break;
+            case (ElementType.Float32, UnaryOperation.Sin):
+                e.Get(x).Sin(n);
+                break;
+            case (ElementType.Float32, UnaryOperation.Cos):
+                e.Get(x).Cos(n);
                 break;
             case (ElementType.Int32, UnaryOperation.Relu):
                 if (v) e.Get(x).I32(0).Op(Opcode.I32x4Splat).Op(Opcode.I32x4MaxS);

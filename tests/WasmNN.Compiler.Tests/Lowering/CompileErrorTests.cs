@@ -1,6 +1,7 @@
 using WasmNN.Compiler.IO;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
+using WasmNN.Compiler.Passes;
 using WasmNN.Onnx;
 using WasmNN.Runtime;
 
@@ -11,15 +12,17 @@ public sealed class CompileErrorTests
     [Fact]
     public void Compile_OperatorWithoutKernel_ThrowsNamingNodeAndOperator()
     {
-        var graph = new Graph("sin", 13);
-        var x = new Value("x", DataType.Float32, [1, 4]);
-        graph.Inputs.Add(x);
-        graph.Outputs.Add(graph.AddNode("Sin", [x], ["y"], name: "my_node").Outputs[0]!);
+        // Range has no kernel: it is only ever folded, and one element past the folding limit keeps it a node.
+        var graph = new Graph("range", 13);
+        var limit = graph.AddConstant("limit", Tensor.FromFloats([], [FoldConstants.MaxFoldedElements + 1]));
+        var zero = graph.AddConstant("zero", Tensor.FromFloats([], [0f]));
+        var one = graph.AddConstant("one", Tensor.FromFloats([], [1f]));
+        graph.Outputs.Add(graph.AddNode("Range", [zero, limit, one], ["y"], name: "my_node").Outputs[0]!);
 
         var error = Assert.ThrowsAny<Exception>(() => ModelCompiler.Compile(graph));
 
         Assert.True(error is UnsupportedOperatorException, error.ToString());
-        Assert.Contains("Sin", error.Message);
+        Assert.Contains("Range", error.Message);
         Assert.Contains("my_node", error.Message);
     }
 

@@ -43,6 +43,8 @@ internal static class ElementwiseOps
         ["Exp"] = (w, n, _, x) => w.Get(x[0]!.Value).Exp(n),
         ["Sigmoid"] = (w, n, _, x) => w.Get(x[0]!.Value).Sigmoid(n),
         ["Tanh"] = (w, n, _, x) => w.Get(x[0]!.Value).Tanh(n),
+        ["Sin"] = (w, n, _, x) => w.Get(x[0]!.Value).Sin(n),
+        ["Cos"] = (w, n, _, x) => w.Get(x[0]!.Value).Cos(n),
         ["Elu"] = (w, n, a, x) => Select(w, n, x[0]!.Value,
             () => w.Get(x[0]!.Value).Exp(n).Constant(n, 1).Sub(n).Constant(n, ((EluAttributes)a).Alpha).Mul(n),
             () => w.Get(x[0]!.Value).Constant(n, 0).Op(n, Opcode.F32Gt, Opcode.F32x4Gt)),
