@@ -228,7 +228,7 @@ public sealed class MathFunctionKernelTests
             var actual = executor.Execute(g, [Tensor.FromFloats([inputs.Length], inputs)])[0].AsFloat32();
             for (var i = 0; i < inputs.Length; i++)
             {
-                if (opType is "Sin" or "Cos" && Math.Abs(inputs[i]) > 1e9)
+                if (opType is "Sin" or "Cos" && float.IsFinite(inputs[i]) && Math.Abs(inputs[i]) > 1e9)
                 {
                     // Documented (FloatMath.Trig) as bounded but meaningless: the reduction by pi/2 has lost every bit.
                     Assert.InRange(actual[i], -1f, 1f);
