@@ -24,7 +24,8 @@ public static class OperatorRegistry
         new SumOperator(), new MaxOperator(), new MinOperator(), new MeanOperator(), new WhereOperator(), new ExpandOperator(),
         new BatchNormalizationOperator(), new PReluOperator(),
         // Compute-heavy anchors.
-        new ConvOperator(), new ConvTransposeOperator(), new GemmOperator(), new MatMulOperator(), new MaxPoolOperator(), new AveragePoolOperator(),
+        new ConvOperator(), new ConvTransposeOperator(), new GemmOperator(), new MatMulOperator(), new EinsumOperator(), new MaxPoolOperator(),
+        new AveragePoolOperator(),
         // Recurrent layers.
         new RnnOperator(), new GruOperator(), new LstmOperator(),
         // Reductions and normalisations.
@@ -35,7 +36,8 @@ public static class OperatorRegistry
         new ArgMaxOperator(), new ArgMinOperator(), new CumSumOperator(), new TopKOperator(),
         // Data movement and shape computation.
         new IdentityOperator(), new DropoutOperator(), new FlattenOperator(), new ReshapeOperator(), new ConcatOperator(),
-        new ShapeOperator(), new SizeOperator(), new GatherOperator(), new UnsqueezeOperator(), new SqueezeOperator(),
+        new ShapeOperator(), new SizeOperator(), new GatherOperator(), new GatherElementsOperator(), new GatherNDOperator(), new ScatterNDOperator(),
+        new UnsqueezeOperator(), new SqueezeOperator(),
         new TransposeOperator(), new SliceOperator(), new SplitOperator(), new TileOperator(), new PadOperator(),
         new ConstantOfShapeOperator(), new RangeOperator(), new ConstantOperator(), new ResizeOperator(), new UpsampleOperator(),
         new DepthToSpaceOperator(), new SpaceToDepthOperator(), new TriluOperator(),

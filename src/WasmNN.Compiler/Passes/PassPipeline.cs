@@ -46,6 +46,8 @@ public static class PassPipeline
             new EliminateIdentities(),
             // Collapses Shape/Gather/Concat chains and precomputes anything with constant inputs.
             new FoldConstants(),
+            // Einsum left after folding becomes Transpose/Reshape/MatMul/ReduceSum, before fusion sees those nodes.
+            new LowerEinsum(),
             // Before fusion: BN must still be a separate node that directly follows its Conv.
             new FoldBatchNormIntoConv(),
             // After folding (epsilon, exponent, scale and bias must be constants), before fusion claims the Div.

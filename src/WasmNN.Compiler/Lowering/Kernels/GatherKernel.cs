@@ -9,9 +9,8 @@ namespace WasmNN.Compiler.Lowering.Kernels;
 /// <summary>
 /// Gather. The data is viewed as [outer, axis, inner] and the output as [outer, indices, inner]. Constant indices
 /// (a head split, fixed tokens) become a table of the middle dimension; indices known only at run time (the token
-/// ids of an embedding lookup, int64 or int32) are read per row: a negative index wraps by the axis size as the spec
-/// says, and an index still outside the axis is clamped to it (ONNX leaves it undefined; clamping never reads
-/// outside the data, docs/ABI.md).
+/// ids of an embedding lookup, int64 or int32) are read per row through <see cref="RuntimeIndex"/> (a negative index
+/// wraps by the axis size, one still outside the axis is clamped to it).
 /// </summary>
 internal sealed class GatherKernel : IKernelLowering
 {
@@ -53,7 +52,7 @@ internal sealed class GatherKernel : IKernelLowering
             new int[3], outputView, [DimensionMap.Affine(0, shape[axis] * inner), DimensionMap.Lookup(table), DimensionMap.Affine(0, 1)]);
     }
 
-    /// <summary>For each outer row and index: load the index, wrap and clamp it (in i64), copy one inner slice.</summary>
+    /// <summary>For each outer row and index: read the index (wrapped and clamped by <see cref="RuntimeIndex"/>), copy one inner slice.</summary>
     private static void EmitRuntimeIndices(Node node, LoweringContext context, FunctionBuilder w, int outer, int extent, int inner)
     {
         var indicesValue = node.Inputs[1]!;
@@ -61,38 +60,17 @@ internal sealed class GatherKernel : IKernelLowering
         var sliceBytes = inner * node.Inputs[0]!.ElementType.ByteSize();
         var source = context.Address(node.Inputs[0]!);
         var destination = context.Address(node.Outputs[0]!);
-        var indices = context.Address(indicesValue);
-        var wide = indicesValue.ElementType == DataType.Int64;
+        var index = new RuntimeIndex(w, context.Address(indicesValue), indicesValue.ElementType == DataType.Int64);
         var o = w.Local(ValueType.I32);
         var j = w.Local(ValueType.I32);
-        var index = w.Local(ValueType.I64);
-        w.For(o, 0, outer, 1, () => w.For(j, 0, count, 1, () =>
-        {
-            w.Get(j).I32(wide ? 8 : 4).Op(Opcode.I32Mul);
-            if (wide)
+        w.For(o, 0, outer, 1, () => w.For(j, 0, count, 1, () => w.Copy(
+            () => w.I32(destination).Get(o).I32(count).Op(Opcode.I32Mul).Get(j).Op(Opcode.I32Add).I32(sliceBytes).Op(Opcode.I32Mul).Op(Opcode.I32Add),
+            () =>
             {
-                w.Code.EmitMemArg(Opcode.I64Load, 3, (uint)indices);
-            }
-            else
-            {
-                w.Code.EmitMemArg(Opcode.I32Load, 2, (uint)indices);
-                w.Op(Opcode.I64ExtendI32S);
-            }
-            // index += extent when negative; then clamp to [0, extent - 1].
-            w.Tee(index).Get(index).Code.I64Const(0);
-            w.Op(Opcode.I64LtS).Op(Opcode.I64ExtendI32U).Code.I64Const(extent);
-            w.Op(Opcode.I64Mul).Op(Opcode.I64Add).Set(index);
-            w.Get(index).Code.I64Const(0);
-            w.Get(index).Code.I64Const(0);
-            w.Op(Opcode.I64GtS).Op(Opcode.Select).Set(index);
-            w.Get(index).Code.I64Const(extent - 1);
-            w.Get(index).Code.I64Const(extent - 1);
-            w.Op(Opcode.I64LtS).Op(Opcode.Select).Set(index);
-            w.Copy(
-                () => w.I32(destination).Get(o).I32(count).Op(Opcode.I32Mul).Get(j).Op(Opcode.I32Add).I32(sliceBytes).Op(Opcode.I32Mul).Op(Opcode.I32Add),
-                () => w.I32(source).Get(o).I32(extent * sliceBytes).Op(Opcode.I32Mul).Op(Opcode.I32Add)
-                    .Get(index).Op(Opcode.I32WrapI64).I32(sliceBytes).Op(Opcode.I32Mul).Op(Opcode.I32Add),
-                sliceBytes);
-        }));
+                w.I32(source).Get(o).I32(extent * sliceBytes).Op(Opcode.I32Mul).Op(Opcode.I32Add);
+                index.Push(() => w.Get(j), extent);
+                w.I32(sliceBytes).Op(Opcode.I32Mul).Op(Opcode.I32Add);
+            },
+            sliceBytes)));
     }
 }

@@ -1,0 +1,227 @@
+using WasmNN.CodeGen;
+using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Operators;
+using WasmNN.Wasm.Instructions;
+using ValueType = WasmNN.Wasm.ValueType;
+
+namespace WasmNN.Compiler.Lowering.Kernels;
+
+/// <summary>
+/// GatherElements: one element per index, read at the index's own position with the axis coordinate replaced by the
+/// index (read at run time, wrapped and clamped by <see cref="RuntimeIndex"/>). Any element type: elements move as
+/// bytes.
+/// </summary>
+internal sealed class GatherElementsKernel : IKernelLowering
+{
+    public IEnumerable<string> OpTypes => ["GatherElements"];
+
+    public string? Unsupported(Node node)
+    {
+        var (data, indices) = (node.Inputs[0]!, node.Inputs[1]!);
+        if (IndexedKernels.UnsupportedShapes(data, indices) is { } reason)
+        {
+            return reason;
+        }
+        var axis = Shapes.NormalizeAxis(node.GetAttributes<GatherElementsAttributes>().Axis, data.Shape!.Length);
+        if (Enumerable.Range(0, data.Shape.Length).Any(d => d != axis && indices.Shape![d] > data.Shape[d]))
+        {
+            return $"indices {Shapes.Format(indices.Shape)} exceed data {Shapes.Format(data.Shape)} off the gathered axis";
+        }
+        return data.Shape[axis] == 0 && Shapes.ElementCount(indices.Shape!) > 0 ? "the gathered axis is empty" : null;
+    }
+
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
+    {
+        var (data, indices) = (node.Inputs[0]!, node.Inputs[1]!);
+        var axis = Shapes.NormalizeAxis(node.GetAttributes<GatherElementsAttributes>().Axis, data.Shape!.Length);
+        var strides = Shapes.Strides(data.Shape);
+        var bytes = data.ElementType.ByteSize();
+        var (source, destination) = (context.Address(data), context.Address(node.Outputs[0]!));
+        var index = new RuntimeIndex(w, context.Address(indices), indices.ElementType == DataType.Int64);
+        var counters = indices.Shape!.Select(_ => w.Local()).ToArray();
+        var position = w.Local();
+        w.SetConst(position, 0);
+        IndexedKernels.ForEachPosition(w, indices.Shape!, counters, () =>
+        {
+            w.Copy(() => RuntimeIndex.PushAddress(w, destination, () => w.Get(position), bytes), () => RuntimeIndex.PushAddress(w, source, () =>
+            {
+                w.I32(0);
+                for (var d = 0; d < counters.Length; d++)
+                {
+                    if (d == axis)
+                    {
+                        index.Push(() => w.Get(position), data.Shape[axis]);
+                    }
+                    else
+                    {
+                        w.Get(counters[d]);
+                    }
+                    w.I32(strides[d]).Op(Opcode.I32Mul).Op(Opcode.I32Add);
+                }
+            }, bytes), bytes);
+            w.Increment(position, 1);
+        });
+    }
+}
+
+/// <summary>
+/// GatherND: per index tuple (the last axis of indices, read at run time) one contiguous slice of data copied out;
+/// batch_dims leading dimensions offset data by the batch. Any element type.
+/// </summary>
+internal sealed class GatherNDKernel : IKernelLowering
+{
+    public IEnumerable<string> OpTypes => ["GatherND"];
+
+    public string? Unsupported(Node node) =>
+        IndexedKernels.UnsupportedShapes(node.Inputs[0]!, node.Inputs[1]!)
+        ?? IndexedKernels.EmptyIndexedAxis(node.Inputs[0]!.Shape!, node.Inputs[1]!.Shape!, node.GetAttributes<GatherNDAttributes>().BatchDims);
+
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
+    {
+        var (data, indices) = (node.Inputs[0]!, node.Inputs[1]!);
+        var batchDims = node.GetAttributes<GatherNDAttributes>().BatchDims;
+        var (shape, indexShape) = (data.Shape!, indices.Shape!);
+        var k = indexShape[^1];
+        var bytes = data.ElementType.ByteSize();
+        var sliceBytes = Shapes.ElementCount(shape[(batchDims + k)..]) * bytes;
+        var batchElements = Shapes.ElementCount(shape[batchDims..]);
+        var tuplesPerBatch = Shapes.ElementCount(indexShape[batchDims..^1]);
+        var (source, destination) = (context.Address(data), context.Address(node.Outputs[0]!));
+        var index = new RuntimeIndex(w, context.Address(indices), indices.ElementType == DataType.Int64);
+        var (batch, step, tuple) = (w.Local(), w.Local(), w.Local());
+        w.SetConst(tuple, 0);
+        w.For(batch, 0, Shapes.ElementCount(indexShape[..batchDims]), 1, () => w.For(step, 0, tuplesPerBatch, 1, () =>
+        {
+            w.Copy(() => RuntimeIndex.PushAddress(w, destination, () => w.Get(tuple), sliceBytes), () => RuntimeIndex.PushAddress(w, source, () =>
+            {
+                w.Get(batch).I32(batchElements).Op(Opcode.I32Mul);
+                IndexedKernels.PushTupleOffset(w, index, tuple, k, shape, batchDims);
+            }, bytes), sliceBytes);
+            w.Increment(tuple, 1);
+        }));
+    }
+}
+
+/// <summary>
+/// ScatterND: data copied to the output, then per index tuple (read at run time) a slice of updates copied over it,
+/// or combined element by element (add, mul, max, min on float32, float64, int32, int64).
+/// </summary>
+internal sealed class ScatterNDKernel : IKernelLowering
+{
+    public IEnumerable<string> OpTypes => ["ScatterND"];
+
+    public string? Unsupported(Node node)
+    {
+        var (data, indices, updates) = (node.Inputs[0]!, node.Inputs[1]!, node.Inputs[2]!);
+        if ((IndexedKernels.UnsupportedShapes(data, indices) ?? IndexedKernels.UnsupportedShapes(updates, indices)
+            ?? IndexedKernels.EmptyIndexedAxis(data.Shape!, indices.Shape!, 0)) is { } reason)
+        {
+            return reason;
+        }
+        var reduction = node.GetAttributes<ScatterNDAttributes>().Reduction;
+        return reduction == ScatterReduction.None || data.ElementType is DataType.Float32 or DataType.Float64 or DataType.Int32 or DataType.Int64 ? null
+            : $"reduction {reduction.ToString().ToLowerInvariant()} on {data.ElementType} (kernels combine float32, float64, int32, int64)";
+    }
+
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
+    {
+        var (data, indices, updates) = (node.Inputs[0]!, node.Inputs[1]!, node.Inputs[2]!);
+        var reduction = node.GetAttributes<ScatterNDAttributes>().Reduction;
+        var (shape, indexShape) = (data.Shape!, indices.Shape!);
+        var k = indexShape[^1];
+        var bytes = data.ElementType.ByteSize();
+        var slice = Shapes.ElementCount(shape[k..]);
+        var (output, source) = (context.Address(node.Outputs[0]!), context.Address(updates));
+        w.Copy(() => w.I32(output), () => w.I32(context.Address(data)), Shapes.ElementCount(shape) * bytes);
+        var index = new RuntimeIndex(w, context.Address(indices), indices.ElementType == DataType.Int64);
+        var (tuple, offset, element) = (w.Local(), w.Local(), w.Local());
+        w.For(tuple, 0, Shapes.ElementCount(indexShape[..^1]), 1, () =>
+        {
+            w.I32(0);
+            IndexedKernels.PushTupleOffset(w, index, tuple, k, shape, 0);
+            w.Set(offset);
+            if (reduction == ScatterReduction.None)
+            {
+                w.Copy(() => RuntimeIndex.PushAddress(w, output, () => w.Get(offset), bytes),
+                    () => RuntimeIndex.PushAddress(w, source, () => w.Get(tuple).I32(slice).Op(Opcode.I32Mul), bytes), slice * bytes);
+                return;
+            }
+            w.For(element, 0, slice, 1, () =>
+            {
+                void Target() => RuntimeIndex.PushAddress(w, output, () => w.Get(offset).Get(element).Op(Opcode.I32Add), bytes);
+                Target();
+                Target();
+                Combine(w, data.ElementType, reduction,
+                    () => RuntimeIndex.PushAddress(w, source, () => w.Get(tuple).I32(slice).Op(Opcode.I32Mul).Get(element).Op(Opcode.I32Add), bytes));
+            });
+        });
+    }
+
+    /// <summary>With the target address twice on the stack: loads the target, combines the update at the pushed address, stores.</summary>
+    private static void Combine(FunctionBuilder w, DataType type, ScatterReduction reduction, Action pushUpdateAddress)
+    {
+        var (load, store, valueType, add, mul, max, min, greater) = type switch
+        {
+            DataType.Float32 => (Opcode.F32Load, Opcode.F32Store, ValueType.F32, Opcode.F32Add, Opcode.F32Mul, Opcode.F32Max, Opcode.F32Min, Opcode.Nop),
+            DataType.Float64 => (Opcode.F64Load, Opcode.F64Store, ValueType.F64, Opcode.F64Add, Opcode.F64Mul, Opcode.F64Max, Opcode.F64Min, Opcode.Nop),
+            DataType.Int32 => (Opcode.I32Load, Opcode.I32Store, ValueType.I32, Opcode.I32Add, Opcode.I32Mul, Opcode.Nop, Opcode.Nop, Opcode.I32GtS),
+            _ => (Opcode.I64Load, Opcode.I64Store, ValueType.I64, Opcode.I64Add, Opcode.I64Mul, Opcode.Nop, Opcode.Nop, Opcode.I64GtS),
+        };
+        var align = (uint)Math.Log2(type.ByteSize());
+        w.Code.EmitMemArg(load, align, 0);
+        pushUpdateAddress();
+        w.Code.EmitMemArg(load, align, 0);
+        if (reduction is ScatterReduction.Max or ScatterReduction.Min && greater != Opcode.Nop)
+        {
+            // Integers: select(a, b, a > b) for max, select(b, a, a > b) for min.
+            var (a, b) = (w.Local(valueType), w.Local(valueType));
+            w.Set(b).Set(a);
+            var (first, second) = reduction == ScatterReduction.Max ? (a, b) : (b, a);
+            w.Get(first).Get(second).Get(a).Get(b).Op(greater).Op(Opcode.Select);
+        }
+        else
+        {
+            w.Op(reduction switch { ScatterReduction.Add => add, ScatterReduction.Mul => mul, ScatterReduction.Max => max, _ => min });
+        }
+        w.Code.EmitMemArg(store, align, 0);
+    }
+}
+
+/// <summary>The loops and checks the indexed kernels share.</summary>
+internal static class IndexedKernels
+{
+    /// <summary>Null when data and indices have static shapes, else which one lacks it.</summary>
+    public static string? UnsupportedShapes(Value data, Value indices) =>
+        !Shapes.IsStatic(data.Shape) ? $"'{data.Name}' has no static shape"
+        : !Shapes.IsStatic(indices.Shape) ? $"'{indices.Name}' has no static shape" : null;
+
+    /// <summary>Null unless index tuples exist but an axis they index is empty (no position to clamp to).</summary>
+    public static string? EmptyIndexedAxis(int[] dataShape, int[] indexShape, int firstAxis) =>
+        Shapes.ElementCount(indexShape) > 0 && dataShape.Skip(firstAxis).Take(indexShape[^1]).Contains(0) ? "an indexed axis of data is empty" : null;
+
+    /// <summary>Runs <paramref name="body"/> once per position of <paramref name="shape"/>, row-major, with <c>counters[d]</c> the coordinate on axis d.</summary>
+    public static void ForEachPosition(FunctionBuilder w, int[] shape, uint[] counters, Action body, int axis = 0)
+    {
+        if (axis == shape.Length)
+        {
+            body();
+            return;
+        }
+        w.For(counters[axis], 0, shape[axis], 1, () => ForEachPosition(w, shape, counters, body, axis + 1));
+    }
+
+    /// <summary>
+    /// Adds to the i32 on the stack the element offset of index tuple <paramref name="tuple"/> (a local): component j
+    /// indexes data axis <paramref name="firstAxis"/> + j.
+    /// </summary>
+    public static void PushTupleOffset(FunctionBuilder w, RuntimeIndex index, uint tuple, int k, int[] dataShape, int firstAxis)
+    {
+        var strides = Shapes.Strides(dataShape);
+        for (var j = 0; j < k; j++)
+        {
+            var component = j;
+            index.Push(() => w.Get(tuple).I32(k).Op(Opcode.I32Mul).I32(component).Op(Opcode.I32Add), dataShape[firstAxis + j]);
+            w.I32(strides[firstAxis + j]).Op(Opcode.I32Mul).Op(Opcode.I32Add);
+        }
+    }
+}
