@@ -55,6 +55,20 @@ public sealed class EinsumLoweringTests
     }
 
     [Fact]
+    public void Compile_Float64Operands_ComputeInFloat32AndReturnFloat64()
+    {
+        int[][] shapes = [[2, 3], [3, 4]];
+        var inputs = shapes.Select((s, i) => Tensor.FromDoubles(DataType.Float64, s, PassTestGraphs.Random(s, 5 + i).ToDoubleArray())).ToArray();
+        var expected = new ReferenceExecutor().Execute(Build("ij,jk->ik", shapes, DataType.Float64), inputs)[0].ToDoubleArray();
+
+        using var executor = new WasmExecutor();
+        var actual = executor.Execute(Build("ij,jk->ik", shapes, DataType.Float64), inputs)[0];
+
+        Assert.Equal(DataType.Float64, actual.DataType);
+        Assert.All(actual.ToDoubleArray().Zip(expected), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-5 * (1 + Math.Abs(p.Second)), $"{p.First} vs {p.Second}"));
+    }
+
+    [Fact]
     public void Compile_IntegerOperands_FailNamingTheNodeAndEquation()
     {
         var graph = Build("ij,jk->ik", [[2, 3], [3, 4]], DataType.Int64);

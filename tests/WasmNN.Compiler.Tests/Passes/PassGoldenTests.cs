@@ -76,6 +76,32 @@ public sealed class PassGoldenTests
     }
 
     [Fact]
+    public void LowerEinsum_AttentionScores_TransposeReshapeAndOneMatMul()
+    {
+        // q[2,3,4,8] k[2,3,5,8], "bhqd,bhkd->bhqk": batch b,h (6), m = q (4), contracted d (8), n = k (5); k is
+        // transposed to [b,h,d,k], both flattened to [6,4,8] and [6,8,5], multiplied, and reshaped to [2,3,4,5].
+        var g = new Graph("attention", 13);
+        var q = new Value("q", DataType.Float32, [2, 3, 4, 8]);
+        var k = new Value("k", DataType.Float32, [2, 3, 5, 8]);
+        g.Inputs.AddRange([q, k]);
+        g.Outputs.Add(g.AddNode("Einsum", [q, k], ["scores"], new AttributeBag(("equation", "bhqd,bhkd->bhqk")), "einsum").Outputs[0]!);
+
+        GoldenIr.Check("LowerEinsum.AttentionScores", g, new LowerEinsum());
+    }
+
+    [Fact]
+    public void LowerEinsum_BatchDiagonal_MaskedAndSummed()
+    {
+        // "...ii->...i" on [3,5,5]: x * eye (shape [1,5,5]) summed over the last axis gives [3,5].
+        var g = new Graph("diagonal", 13);
+        var x = new Value("x", DataType.Float32, [3, 5, 5]);
+        g.Inputs.Add(x);
+        g.Outputs.Add(g.AddNode("Einsum", [x], ["d"], new AttributeBag(("equation", "...ii->...i")), "einsum").Outputs[0]!);
+
+        GoldenIr.Check("LowerEinsum.BatchDiagonal", g, new LowerEinsum());
+    }
+
+    [Fact]
     public void FoldBatchNormIntoConv_ConvWithBias_WeightsAndBiasScaled()
     {
         // epsilon 1, var [3, 0]: k = scale / sqrt(var + 1) = [1/2, 2/1] = [0.5, 2].
