@@ -54,6 +54,7 @@ if wasmnn --help 2>/dev/null | grep -q spectest; then
   suite "spec core" spectest "$shared/wasm-spec/core"
   suite "spec simd" spectest "$shared/wasm-spec/simd"
   suite "spec relaxed-simd" spectest "$shared/wasm-spec/relaxed-simd"
+  suite "spec threads" spectest "$shared/wasm-spec/threads"
 fi
 suite "onnx node tests (wasm)" onnxtest /usr/share/libonnx-testdata/data/node
 

@@ -101,7 +101,7 @@ public sealed class Instance
                 throw new WasmLinkException($"memory of {memory.Limits.Minimum} pages ({memory.Limits.Minimum / 16.0:0.##} MiB) exceeds the engine's limit " +
                     $"of {engine.Options.MaxMemoryPages} pages (EngineOptions.MaxMemoryPages)");
             }
-            context.Memory = new WasmMemory(memory.Limits.Minimum, memory.Limits.Maximum, engine.Options);
+            context.Memory = new WasmMemory(memory.Limits.Minimum, memory.Limits.Maximum, engine.Options, memory.Limits.Shared);
         }
         // Initialisers may read imported and earlier globals, so the array grows as they are evaluated.
         foreach (var global in module.Globals)

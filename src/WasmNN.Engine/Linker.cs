@@ -83,7 +83,7 @@ public sealed class Linker
     private bool Matches(WasmModule module, Import import, object item) => (import.Kind, item) switch
     {
         (ExternalKind.Function, WasmFunction f) => f.Engine == Engine && f.Type.Equals(module.Types[(int)import.TypeIndex]),
-        (ExternalKind.Memory, WasmMemory m) => LimitsMatch(m.Pages, m.MaximumPages, import.Memory.Limits),
+        (ExternalKind.Memory, WasmMemory m) => m.IsShared == import.Memory.Limits.Shared && LimitsMatch(m.Pages, m.MaximumPages, import.Memory.Limits),
         (ExternalKind.Table, WasmTable t) => t.ElementType == import.Table.ElementType && LimitsMatch((uint)t.Count, t.Maximum, import.Table.Limits),
         (ExternalKind.Global, WasmGlobal g) => g.Type == import.Global,
         _ => false,

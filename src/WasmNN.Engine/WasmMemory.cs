@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using WasmNN.Engine.Runtime;
 using WasmNN.Wasm;
 
 namespace WasmNN.Engine;
@@ -10,7 +11,10 @@ namespace WasmNN.Engine;
 /// after calls and <c>memory.grow</c>.
 /// </summary>
 /// <remarks>
-/// Not thread-safe. A <see cref="Span"/> taken before <see cref="Grow"/> may be stale afterwards.
+/// An unshared memory is not thread-safe, and a <see cref="Span"/> taken before <see cref="Grow"/> may be stale
+/// afterwards. A shared memory (threads proposal) reserves its whole maximum up front and grows in place under a
+/// lock, so its base never moves and every thread's and instance's view stays valid; its waiter table serves
+/// <c>memory.atomic.wait/notify</c>.
 /// </remarks>
 public sealed unsafe class WasmMemory : IDisposable
 {
@@ -20,28 +24,41 @@ public sealed unsafe class WasmMemory : IDisposable
 
     private long _reservedBytes;
     private readonly uint _pageLimit;
+    private readonly Lock _growLock = new();
+    private WaiterTable? _waiters;
 
     /// <summary>Creates a memory of <paramref name="minimumPages"/> 64 KiB pages.</summary>
     /// <param name="minimumPages">Initial size in pages.</param>
     /// <param name="maximumPages">Largest size in pages, or null for the engine limit.</param>
     /// <param name="options">Reservation and size limits; defaults when null.</param>
+    /// <param name="shared">A shared memory (needs <paramref name="maximumPages"/>): fixed base, usable from many threads.</param>
     /// <exception cref="ArgumentOutOfRangeException">The initial size exceeds the limits.</exception>
-    public WasmMemory(uint minimumPages, uint? maximumPages = null, EngineOptions? options = null)
+    /// <exception cref="ArgumentException">A shared memory without a maximum.</exception>
+    public WasmMemory(uint minimumPages, uint? maximumPages = null, EngineOptions? options = null, bool shared = false)
     {
         options ??= EngineOptions.Default;
+        if (shared && maximumPages is null) throw new ArgumentException("a shared memory must have a maximum", nameof(maximumPages));
+        IsShared = shared;
         _pageLimit = Math.Min(maximumPages ?? MemoryType.MaxPages, options.MaxMemoryPages);
         if (minimumPages > _pageLimit)
         {
             throw new ArgumentOutOfRangeException(nameof(minimumPages), $"memory of {minimumPages} pages exceeds the limit of {_pageLimit} pages");
         }
         MaximumPages = maximumPages;
-        long reservePages = Math.Max(minimumPages, Math.Min(_pageLimit, options.MemoryReservePages));
+        // A shared memory reserves all it may ever need: growing must not move it under other threads.
+        long reservePages = shared ? _pageLimit : Math.Max(minimumPages, Math.Min(_pageLimit, options.MemoryReservePages));
         Reserve(reservePages * MemoryType.PageSize);
         Size = (long)minimumPages * MemoryType.PageSize;
     }
 
     /// <summary>The declared maximum in pages, or null.</summary>
     public uint? MaximumPages { get; }
+
+    /// <summary>True for a shared memory (threads proposal).</summary>
+    public bool IsShared { get; }
+
+    /// <summary>Threads blocked in <c>memory.atomic.wait</c> on this memory, by address.</summary>
+    internal WaiterTable Waiters => _waiters ?? Interlocked.CompareExchange(ref _waiters, new WaiterTable(), null) ?? _waiters;
 
     /// <summary>Current size in 64 KiB pages.</summary>
     public uint Pages => (uint)(Size / MemoryType.PageSize);
@@ -63,6 +80,20 @@ public sealed unsafe class WasmMemory : IDisposable
     /// <summary>Grows by <paramref name="deltaPages"/> pages, zero-filled.</summary>
     /// <returns>The old size in pages, or -1 if the memory cannot grow that far (as <c>memory.grow</c>).</returns>
     public int Grow(uint deltaPages)
+    {
+        if (!IsShared) return GrowUnshared(deltaPages);
+        lock (_growLock)
+        {
+            // The reservation covers the maximum: grow in place; the new size is published after the pages exist.
+            long oldPages = Size / MemoryType.PageSize;
+            long newPages = oldPages + deltaPages;
+            if (newPages > _pageLimit) return -1;
+            Volatile.Write(ref Size, newPages * MemoryType.PageSize);
+            return (int)oldPages;
+        }
+    }
+
+    private int GrowUnshared(uint deltaPages)
     {
         long oldPages = Size / MemoryType.PageSize;
         long newPages = oldPages + deltaPages;

@@ -25,6 +25,10 @@ public enum TrapKind
     CallStackExhausted,
     /// <summary>The host stopped the guest (<see cref="Engine.Interrupt"/>, e.g. a timeout); <see cref="WasmTrapException.Reason"/> says why.</summary>
     Interrupted,
+    /// <summary>An atomic access at an address that is not a multiple of its size (threads proposal).</summary>
+    UnalignedAtomic,
+    /// <summary><c>memory.atomic.wait32/64</c> on a memory that is not shared.</summary>
+    WaitOnUnsharedMemory,
 }
 
 /// <summary>
@@ -81,6 +85,8 @@ public sealed class WasmTrapException : Exception
         TrapKind.InvalidConversionToInteger => "invalid conversion to integer",
         TrapKind.CallStackExhausted => "call stack exhausted",
         TrapKind.Interrupted => "execution interrupted",
+        TrapKind.UnalignedAtomic => "unaligned atomic",
+        TrapKind.WaitOnUnsharedMemory => "expected shared memory",
         _ => kind.ToString(),
     };
 

@@ -88,7 +88,10 @@ public sealed record FuncType(ImmutableArray<ValueType> Parameters, ImmutableArr
 }
 
 /// <summary>Size limits of a memory (in 64 KiB pages) or a table (in elements).</summary>
-public readonly record struct Limits(uint Minimum, uint? Maximum);
+/// <param name="Minimum">Initial size.</param>
+/// <param name="Maximum">Largest size, or null.</param>
+/// <param name="Shared">A shared memory (threads proposal; never set on tables): usable from several threads at once.</param>
+public readonly record struct Limits(uint Minimum, uint? Maximum, bool Shared = false);
 
 /// <summary>A table's element type and limits.</summary>
 public readonly record struct TableType(ValueType ElementType, Limits Limits);

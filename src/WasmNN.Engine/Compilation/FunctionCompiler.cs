@@ -94,7 +94,7 @@ internal sealed partial class FunctionCompiler
     private void CompileInstruction(in Instruction ins)
     {
         if (!(TryCompileControl(ins) || TryCompileVariable(ins) || TryCompileMemory(ins) || TryCompileNumeric(ins)
-              || TryCompileReference(ins) || TryCompileSimd(ins)))
+              || TryCompileReference(ins) || TryCompileSimd(ins) || TryCompileAtomic(ins)))
         {
             throw new NotSupportedException($"instruction {OpcodeTable.Get(ins.Opcode).Mnemonic} at byte offset 0x{ins.Offset:x} is not supported by the engine");
         }

@@ -228,6 +228,10 @@ public sealed class SpecTestRunner
             {
                 throw new SpecSkipException(SpecSkips.TextFormat);
             }
+            if (command.GetProperty("type").GetString() == "assert_invalid" && command.GetProperty("text").GetString() == SpecSkips.StaleMultipleTablesText)
+            {
+                throw new SpecSkipException(SpecSkips.StaleMultipleTables);
+            }
             try
             {
                 _engine.CompileFile(Path.Combine(_directory, command.GetProperty("filename").GetString()!));

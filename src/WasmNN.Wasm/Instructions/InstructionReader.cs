@@ -39,7 +39,7 @@ public ref struct InstructionReader
     {
         var instruction = new Instruction { Offset = _reader.Offset };
         uint code = _reader.ReadByte();
-        if (code is 0xFC or 0xFD)
+        if (code is 0xFC or 0xFD or 0xFE)
         {
             uint sub = _reader.ReadVarU32();
             if (sub > 0xFFFF) throw _reader.Error("illegal opcode");
@@ -94,7 +94,11 @@ public ref struct InstructionReader
                 ins.Index2 = _reader.ReadVarU32();
                 break;
             case Immediates.MemArg:
+            case Immediates.AtomicMemArg:
                 ins.MemArg = ReadMemArg();
+                break;
+            case Immediates.Fence:
+                ReadZeroByte();
                 break;
             case Immediates.MemArgLane:
                 ins.MemArg = ReadMemArg();

@@ -57,6 +57,14 @@ public enum Immediates : byte
     MemArgLane,
     /// <summary>Sixteen lane index bytes (<c>i8x16.shuffle</c>).</summary>
     Shuffle,
+    /// <summary>
+    /// The memory argument of an atomic access (threads proposal): its alignment must equal the natural alignment
+    /// exactly, and an unaligned effective address traps. Kept apart from <see cref="MemArg"/> so analyses that move
+    /// plain loads' bounds checks leave atomics alone.
+    /// </summary>
+    AtomicMemArg,
+    /// <summary>One reserved zero byte (<c>atomic.fence</c>).</summary>
+    Fence,
 }
 
 /// <summary>The proposal an instruction belongs to; engines and validators can enable features one by one.</summary>
@@ -79,8 +87,10 @@ public enum Feature : ushort
     Simd = 1 << 5,
     /// <summary>Relaxed SIMD.</summary>
     RelaxedSimd = 1 << 6,
-    /// <summary>Everything WebAssembly 2.0 has, plus relaxed SIMD.</summary>
-    All = SignExtension | SaturatingFloatToInt | MultiValue | BulkMemory | ReferenceTypes | Simd | RelaxedSimd,
+    /// <summary>Threads: shared memories, atomic accesses, wait/notify and fence (the 0xFE prefix).</summary>
+    Threads = 1 << 7,
+    /// <summary>Everything WebAssembly 2.0 has, plus relaxed SIMD and threads.</summary>
+    All = SignExtension | SaturatingFloatToInt | MultiValue | BulkMemory | ReferenceTypes | Simd | RelaxedSimd | Threads,
 }
 
 /// <summary>

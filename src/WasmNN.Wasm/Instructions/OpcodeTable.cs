@@ -15,7 +15,7 @@ namespace WasmNN.Wasm.Instructions;
 public sealed record OpcodeInfo(Opcode Opcode, string Mnemonic, Immediates Immediates, Feature Feature,
     ValueType[]? Parameters, ValueType[]? Results, int NaturalAlignment, Effects Effects)
 {
-    /// <summary>0, 0xFC or 0xFD.</summary>
+    /// <summary>0, 0xFC, 0xFD or 0xFE.</summary>
     public byte Prefix => (byte)((uint)Opcode >> 16);
 
     /// <summary>The opcode byte (prefix 0) or the LEB128-encoded sub-opcode after the prefix.</summary>

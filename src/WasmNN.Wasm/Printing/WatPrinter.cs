@@ -101,7 +101,8 @@ public static partial class WatPrinter
     private static string FunctionName(WasmModule module, uint index) =>
         module.Names.Functions.TryGetValue(index, out var name) ? $" ${name}" : $" (;{index};)";
 
-    private static string Limits(Limits limits) => limits.Maximum is { } max ? $"{limits.Minimum} {max}" : $"{limits.Minimum}";
+    private static string Limits(Limits limits) =>
+        (limits.Maximum is { } max ? $"{limits.Minimum} {max}" : $"{limits.Minimum}") + (limits.Shared ? " shared" : "");
 
     private static string GlobalType(GlobalType type) => type.Mutable ? $"(mut {type.ValueType.ToWat()})" : type.ValueType.ToWat();
 

@@ -24,16 +24,21 @@ internal static class BinaryDecoding
         return (ValueType)b;
     }
 
-    public static Limits ReadLimits(ref ByteReader r)
+    /// <summary>Limits: flag bit 0 = has maximum, bit 1 = shared (memories only, threads proposal).</summary>
+    public static Limits ReadLimits(ref ByteReader r, bool allowShared = false)
     {
         int offset = r.Offset;
         byte flags = r.ReadByte();
-        // The spec reads the flag as an integer: anything but 0 or 1 (shared, 64-bit: not enabled) is too large.
+        // The spec reads the flag as an integer: anything above the known flags (64-bit: not enabled) is too large.
+        // Shared without a maximum (0x02) decodes; validation rejects it.
         if ((flags & 0x80) != 0) throw new WasmFormatException(WasmErrorKind.Malformed, "integer representation too long", offset, r.Section);
-        if (flags > 1) throw new WasmFormatException(WasmErrorKind.Malformed, "integer too large", offset, r.Section);
+        if (flags > (allowShared ? 3 : 1)) throw new WasmFormatException(WasmErrorKind.Malformed, "integer too large", offset, r.Section);
         uint min = r.ReadVarU32();
-        return new Limits(min, flags == 1 ? r.ReadVarU32() : null);
+        return new Limits(min, (flags & 1) != 0 ? r.ReadVarU32() : null, (flags & 2) != 0);
     }
+
+    /// <summary>A memory type (limits that may be shared).</summary>
+    public static MemoryType ReadMemoryType(ref ByteReader r) => new(ReadLimits(ref r, allowShared: true));
 
     public static TableType ReadTableType(ref ByteReader r)
     {

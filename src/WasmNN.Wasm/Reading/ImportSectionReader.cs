@@ -16,7 +16,7 @@ internal static class ImportSectionReader
             {
                 0 => new Import(moduleName, name, ExternalKind.Function, TypeIndex: r.ReadVarU32()),
                 1 => new Import(moduleName, name, ExternalKind.Table, Table: BinaryDecoding.ReadTableType(ref r)),
-                2 => new Import(moduleName, name, ExternalKind.Memory, Memory: new MemoryType(BinaryDecoding.ReadLimits(ref r))),
+                2 => new Import(moduleName, name, ExternalKind.Memory, Memory: BinaryDecoding.ReadMemoryType(ref r)),
                 3 => new Import(moduleName, name, ExternalKind.Global, Global: BinaryDecoding.ReadGlobalType(ref r)),
                 _ => throw new WasmFormatException(WasmErrorKind.Malformed, "malformed import kind", kindOffset, r.Section),
             };

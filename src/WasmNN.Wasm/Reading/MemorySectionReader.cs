@@ -6,6 +6,6 @@ internal static class MemorySectionReader
     public static void Read(ref ByteReader r, SectionContext context)
     {
         int count = BinaryDecoding.ReadCount(ref r);
-        for (int i = 0; i < count; i++) context.Module.Memories.Add(new MemoryType(BinaryDecoding.ReadLimits(ref r)));
+        for (int i = 0; i < count; i++) context.Module.Memories.Add(BinaryDecoding.ReadMemoryType(ref r));
     }
 }

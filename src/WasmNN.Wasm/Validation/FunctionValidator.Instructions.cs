@@ -16,6 +16,10 @@ internal sealed partial class FunctionValidator
                 if ((1L << (int)ins.MemArg.AlignExponent) > info.NaturalAlignment) throw Error("alignment must not be larger than natural");
                 if (info.Immediates == Immediates.MemArgLane && ins.Index >= 16 / info.NaturalAlignment) throw Error("invalid lane index");
                 break;
+            case Immediates.AtomicMemArg:
+                RequireMemory(0);
+                if ((1L << (int)ins.MemArg.AlignExponent) != info.NaturalAlignment) throw Error("alignment must be equal to natural");
+                break;
             case Immediates.Memory:
                 RequireMemory(ins.Index);
                 break;

@@ -72,6 +72,8 @@ public static partial class ModuleValidator
             throw Invalid("memory size must be at most 65536 pages (4GiB)", offset, section);
         }
         if (limits.Maximum is { } max && limits.Minimum > max) throw Invalid("size minimum must not be greater than maximum", offset, section);
+        // Threads proposal: a shared memory has a fixed reservation, so it must declare its maximum.
+        if (limits.Shared && limits.Maximum is null) throw Invalid("shared memory must have maximum", offset, section);
     }
 
     private static void CheckGlobals(ValidationContext context)

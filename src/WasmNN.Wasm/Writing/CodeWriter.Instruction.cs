@@ -19,7 +19,8 @@ public sealed partial class CodeWriter
             case Immediates.BrTable: return BrTable(instruction.Targets, instruction.Index);
             case Immediates.CallIndirect or Immediates.TableCopy or Immediates.TableInit or Immediates.MemoryCopy or Immediates.MemoryInit:
                 return Emit(opcode, instruction.Index, instruction.Index2);
-            case Immediates.MemArg: return EmitMemArg(opcode, instruction.MemArg.AlignExponent, checked((uint)instruction.MemArg.Offset));
+            case Immediates.MemArg or Immediates.AtomicMemArg: return EmitMemArg(opcode, instruction.MemArg.AlignExponent, checked((uint)instruction.MemArg.Offset));
+            case Immediates.Fence: return Fence();
             case Immediates.MemArgLane:
                 WriteOpcode(opcode);
                 _out.WriteVarU32(instruction.MemArg.AlignExponent);

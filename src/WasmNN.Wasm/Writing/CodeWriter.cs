@@ -84,7 +84,9 @@ public sealed partial class CodeWriter
     /// <summary>A load or store with an explicit alignment exponent (log2 bytes) and static offset.</summary>
     public CodeWriter EmitMemArg(Opcode opcode, uint alignExponent, uint offset)
     {
-        Start(opcode, Immediates.MemArg);
+        var kind = OpcodeTable.Get(opcode).Immediates;
+        if (kind is not (Immediates.MemArg or Immediates.AtomicMemArg)) throw WrongImmediates(opcode, kind);
+        WriteOpcode(opcode);
         _out.WriteVarU32(alignExponent);
         _out.WriteVarU32(offset);
         return this;
@@ -93,6 +95,14 @@ public sealed partial class CodeWriter
     /// <summary>A load or store at its natural alignment.</summary>
     public CodeWriter EmitMemArg(Opcode opcode, uint offset = 0) =>
         EmitMemArg(opcode, (uint)int.Log2(OpcodeTable.Get(opcode).NaturalAlignment), offset);
+
+    /// <summary><c>atomic.fence</c> and its reserved zero byte.</summary>
+    public CodeWriter Fence()
+    {
+        Start(Opcode.AtomicFence, Immediates.Fence);
+        _out.WriteByte(0);
+        return this;
+    }
 
     /// <summary>A lane load or store (<c>v128.load32_lane</c>...), naturally aligned.</summary>
     public CodeWriter EmitMemArgLane(Opcode opcode, uint offset, byte lane)

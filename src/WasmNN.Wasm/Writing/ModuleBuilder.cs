@@ -32,10 +32,10 @@ public sealed class ModuleBuilder
         return (uint)(Module.ImportedFunctionCount - 1);
     }
 
-    /// <summary>Imports a memory (pages); returns its memory index.</summary>
-    public uint ImportMemory(string moduleName, string name, uint minimumPages, uint? maximumPages = null)
+    /// <summary>Imports a memory (pages, <paramref name="shared"/> for a threads shared memory); returns its memory index.</summary>
+    public uint ImportMemory(string moduleName, string name, uint minimumPages, uint? maximumPages = null, bool shared = false)
     {
-        Module.Imports.Add(new Import(moduleName, name, ExternalKind.Memory, Memory: new MemoryType(new Limits(minimumPages, maximumPages))));
+        Module.Imports.Add(new Import(moduleName, name, ExternalKind.Memory, Memory: new MemoryType(new Limits(minimumPages, maximumPages, shared))));
         return (uint)(Module.ImportedMemoryCount - 1);
     }
 
@@ -67,10 +67,10 @@ public sealed class ModuleBuilder
     /// <summary>Exports an item under <paramref name="name"/>.</summary>
     public void Export(string name, ExternalKind kind, uint index) => Module.Exports.Add(new Export(name, kind, index));
 
-    /// <summary>Defines a memory (pages); returns its memory index.</summary>
-    public uint AddMemory(uint minimumPages, uint? maximumPages = null)
+    /// <summary>Defines a memory (pages, <paramref name="shared"/> for a threads shared memory); returns its memory index.</summary>
+    public uint AddMemory(uint minimumPages, uint? maximumPages = null, bool shared = false)
     {
-        Module.Memories.Add(new MemoryType(new Limits(minimumPages, maximumPages)));
+        Module.Memories.Add(new MemoryType(new Limits(minimumPages, maximumPages, shared)));
         return (uint)(Module.ImportedMemoryCount + Module.Memories.Count - 1);
     }
 

@@ -10,7 +10,7 @@ public static partial class ModuleWriter
 
     private static void WriteLimits(ByteWriter w, Limits limits)
     {
-        w.WriteByte(limits.Maximum is null ? (byte)0 : (byte)1);
+        w.WriteByte((byte)((limits.Maximum is null ? 0 : 1) | (limits.Shared ? 2 : 0)));
         w.WriteVarU32(limits.Minimum);
         if (limits.Maximum is { } max) w.WriteVarU32(max);
     }

@@ -12,7 +12,7 @@ public sealed class InstructionDecodingSpecTests(ITestOutputHelper output)
     {
         int modules = 0, bodies = 0, instructions = 0;
         var failures = new List<string>();
-        foreach (var command in SpecSuite.ModuleCommands("core", "simd", "relaxed-simd").Where(c => c.Type == "module"))
+        foreach (var command in SpecSuite.ModuleCommands("core", "simd", "relaxed-simd", "threads").Where(c => c.Type == "module"))
         {
             try
             {

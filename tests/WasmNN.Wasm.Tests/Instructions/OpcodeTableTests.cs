@@ -31,7 +31,7 @@ public sealed class OpcodeTableTests
     {
         foreach (var info in OpcodeTable.All)
         {
-            bool memArg = info.Immediates is Immediates.MemArg or Immediates.MemArgLane;
+            bool memArg = info.Immediates is Immediates.MemArg or Immediates.MemArgLane or Immediates.AtomicMemArg;
             Assert.True(memArg == (info.NaturalAlignment > 0), info.Mnemonic);
             if (memArg) Assert.True(int.IsPow2(info.NaturalAlignment) && info.NaturalAlignment <= 16, info.Mnemonic);
         }

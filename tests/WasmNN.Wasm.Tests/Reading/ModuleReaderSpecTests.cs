@@ -11,7 +11,7 @@ public sealed class ModuleReaderSpecTests(ITestOutputHelper output)
     {
         var failures = new List<string>();
         int count = 0;
-        foreach (var command in SpecSuite.ModuleCommands("core", "simd", "relaxed-simd").Where(c => c.Type == "module"))
+        foreach (var command in SpecSuite.ModuleCommands("core", "simd", "relaxed-simd", "threads").Where(c => c.Type == "module"))
         {
             count++;
             try
@@ -26,6 +26,15 @@ public sealed class ModuleReaderSpecTests(ITestOutputHelper output)
         output.WriteLine($"{count - failures.Count}/{count} modules decoded");
         Assert.True(failures.Count == 0, string.Join('\n', failures.Take(30)));
     }
+
+    /// <summary>
+    /// Core (2.0) assertions a proposal the reader decodes has made well-formed, with the problem they give now.
+    /// binary.91 is a memory with limits flag 0x02, cut short: "integer too large" in 2.0, a shared memory in threads.
+    /// </summary>
+    private static readonly Dictionary<string, string> s_supersededByProposals = new(StringComparer.Ordinal)
+    {
+        ["binary.91.wasm"] = "unexpected end",
+    };
 
     [Fact]
     public void EveryBinaryAssertMalformed_InSpecSuite_FailsWithTheSpecProblem()
@@ -44,7 +53,8 @@ public sealed class ModuleReaderSpecTests(ITestOutputHelper output)
             catch (WasmFormatException e) when (e.Kind == WasmErrorKind.Malformed)
             {
                 // The reference interpreter compares messages by prefix; so does this test.
-                if (!e.Problem.StartsWith(command.Text!, StringComparison.Ordinal)) failures.Add($"{command}: got '{e.Message}'");
+                string expected = s_supersededByProposals.GetValueOrDefault(Path.GetFileName(command.FilePath), command.Text!);
+                if (!e.Problem.StartsWith(expected, StringComparison.Ordinal)) failures.Add($"{command}: got '{e.Message}'");
             }
         }
         output.WriteLine($"{count - failures.Count}/{count} binary assert_malformed rejected with the spec's problem");

@@ -23,13 +23,13 @@ public static class WabtTools
         }
     }
 
-    public static bool Validates(byte[] wasm)
+    public static bool Validates(byte[] wasm, params string[] options)
     {
         var path = Path.Combine(Path.GetTempPath(), $"wasmnn-{Guid.NewGuid():N}.wasm");
         File.WriteAllBytes(path, wasm);
         try
         {
-            return ExternalTool.Run("wasm-validate", path) is not null;
+            return ExternalTool.Run("wasm-validate", [.. options, path]) is not null;
         }
         finally
         {

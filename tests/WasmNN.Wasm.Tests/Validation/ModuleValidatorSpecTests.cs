@@ -20,7 +20,7 @@ public sealed class ModuleValidatorSpecTests(ITestOutputHelper output)
     {
         var failures = new List<string>();
         int count = 0;
-        foreach (var command in SpecSuite.ModuleCommands("core", "simd", "relaxed-simd").Where(c => c.Type == "module"))
+        foreach (var command in SpecSuite.ModuleCommands("core", "simd", "relaxed-simd", "threads").Where(c => c.Type == "module"))
         {
             count++;
             try

@@ -13,7 +13,7 @@ public sealed class ModuleWriterSpecTests(ITestOutputHelper output)
     {
         var failures = new List<string>();
         int count = 0;
-        foreach (var command in SpecSuite.ModuleCommands("core", "simd", "relaxed-simd").Where(c => c.Type == "module"))
+        foreach (var command in SpecSuite.ModuleCommands("core", "simd", "relaxed-simd", "threads").Where(c => c.Type == "module"))
         {
             count++;
             var original = ModuleReader.Read(File.ReadAllBytes(command.FilePath));
