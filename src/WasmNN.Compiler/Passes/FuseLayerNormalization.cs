@@ -1,5 +1,6 @@
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
+using static WasmNN.Compiler.Passes.GraphPatterns;
 
 namespace WasmNN.Compiler.Passes;
 
@@ -17,34 +18,17 @@ namespace WasmNN.Compiler.Passes;
 public sealed class FuseLayerNormalization : IGraphPass
 {
     /// <inheritdoc/>
-    public bool Run(Graph graph)
+    public bool Run(Graph graph) => ReplaceEach(graph, (uses, div) =>
     {
-        var changed = false;
-        var uses = graph.BuildUses();
-        foreach (var div in graph.Nodes.ToList())
+        if (Match(graph, uses, div) is not { } match)
         {
-            if (Match(graph, uses, div) is not { } match)
-            {
-                continue;
-            }
-            var layerNorm = OperatorRegistry.Resolve("LayerNormalization", LayerNormOpset, div.Name);
-            var fused = new Node(div.Name, layerNorm, LayerNormOpset, new LayerNormalizationAttributes(-1, match.Epsilon),
-                [match.X, match.Scale ?? graph.AddConstant(graph.UniqueName(div.Name + "_scale"), Ones(match.RowLength)), match.Bias],
-                [match.Output]);
-            graph.Nodes[graph.Nodes.IndexOf(match.Nodes[^1])] = fused;
-            foreach (var node in match.Nodes.SkipLast(1))
-            {
-                graph.Nodes.Remove(node);
-            }
-            uses = graph.BuildUses();
-            changed = true;
+            return null;
         }
-        if (changed)
-        {
-            new EliminateDeadNodes().Run(graph);
-        }
-        return changed;
-    }
+        var layerNorm = OperatorRegistry.Resolve("LayerNormalization", LayerNormOpset, div.Name);
+        var scale = match.Scale ?? graph.AddConstant(graph.UniqueName(div.Name + "_scale"), Ones(match.RowLength));
+        return (match.Nodes, new Node(div.Name, layerNorm, LayerNormOpset, new LayerNormalizationAttributes(-1, match.Epsilon),
+            [match.X, scale, match.Bias], [match.Output]));
+    });
 
     /// <summary>The opset of the LayerNormalization nodes this pass creates (the operator's first).</summary>
     private const int LayerNormOpset = 17;
@@ -57,7 +41,7 @@ public sealed class FuseLayerNormalization : IGraphPass
             || sub.Inputs[1]?.Producer is not { OpType: "ReduceMean" } mean || sub.Inputs[0] is not { Shape: { Length: > 0 } xShape } x
             || mean.Inputs[0] != x || !ReducesLastAxis(mean, xShape.Length)
             || sqrt.Inputs[0]?.Producer is not { OpType: "Add" } addEpsilon
-            || OtherOperand(addEpsilon, out var variance) is not { } epsilonValue || ScalarConstant(epsilonValue) is not { } epsilon
+            || ConstantOperand(addEpsilon, out var variance) is not { } epsilonValue || ScalarConstant(epsilonValue) is not { } epsilon
             || variance.Producer is not { OpType: "ReduceMean" } varianceMean || !ReducesLastAxis(varianceMean, xShape.Length)
             || varianceMean.Inputs[0]?.Producer is not { } square || !IsSquareOf(square, sub.Outputs[0]!)
             || x.ElementType != DataType.Float32)
@@ -79,14 +63,9 @@ public sealed class FuseLayerNormalization : IGraphPass
             }
         }
         // Intermediates read outside the pattern (or graph outputs) would lose their producer.
-        var inside = nodes.ToHashSet();
-        foreach (var node in nodes.SkipLast(1))
+        if (!IntermediatesStayInside(graph, uses, nodes))
         {
-            var value = node.Outputs[0]!;
-            if (graph.IsOutput(value) || !uses.TryGetValue(value, out var readers) || readers.Any(r => !inside.Contains(r)))
-            {
-                return null;
-            }
+            return null;
         }
         return output.Shape is { } outShape && outShape.SequenceEqual(xShape) ? new Pattern(x, epsilon, scale, bias, output, rowLength, nodes) : null;
     }
@@ -104,12 +83,8 @@ public sealed class FuseLayerNormalization : IGraphPass
         _ => false,
     };
 
-    /// <summary>The operand of a binary node other than the value produced inside the pattern.</summary>
-    private static Value? OtherOperand(Node node, Value known) =>
-        node.Inputs.Count == 2 && node.Inputs[0] == known ? node.Inputs[1] : node.Inputs.Count == 2 && node.Inputs[1] == known ? node.Inputs[0] : null;
-
     /// <summary>For Add(variance, epsilon) in either order: the constant operand, with the other in <paramref name="other"/>.</summary>
-    private static Value? OtherOperand(Node add, out Value other)
+    private static Value? ConstantOperand(Node add, out Value other)
     {
         other = null!;
         if (add.Inputs.Count != 2 || add.Inputs[0] is not { } a || add.Inputs[1] is not { } b)
@@ -120,16 +95,10 @@ public sealed class FuseLayerNormalization : IGraphPass
         return constant.IsConstant && !other.IsConstant ? constant : null;
     }
 
-    private static float? ScalarConstant(Value value) =>
-        value.Constant is { Length: 1 } c && c.DataType == DataType.Float32 ? (float)c.GetDouble(0) : null;
-
     /// <summary>A float32 constant of the row's length (or one value) that broadcasts onto the last axis only.</summary>
     private static bool IsRowConstant(Value value, int rowLength) =>
         value.Constant is { } c && c.DataType == DataType.Float32 && (c.Length == rowLength || c.Length == 1)
         && c.Shape.Take(c.Rank - 1).All(d => d == 1);
-
-    private static Node? SoleConsumer(Graph graph, Dictionary<Value, List<Node>> uses, Value value) =>
-        !graph.IsOutput(value) && uses.TryGetValue(value, out var readers) && readers.Count == 1 ? readers[0] : null;
 
     private static Tensor Ones(int length) => Tensor.FromFloats([length], Enumerable.Repeat(1f, length).ToArray());
 }

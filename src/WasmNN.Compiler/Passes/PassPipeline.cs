@@ -52,6 +52,8 @@ public static class PassPipeline
             new FoldBatchNormIntoConv(),
             // After folding (epsilon, exponent, scale and bias must be constants), before fusion claims the Div.
             new FuseLayerNormalization(),
+            // Likewise the erf GELU, which then fuses into its GEMM's tile as one elementwise epilogue.
+            new FuseGelu(),
             // Folding leaves dead shape-chain nodes and unused initializers behind.
             new EliminateDeadNodes(),
         ];
