@@ -41,7 +41,7 @@ internal static class KernelRegistry
             new TileKernel(), new ExpandKernel(), new PadKernel(), new GatherKernel(), new GatherElementsKernel(), new GatherNDKernel(),
             new ScatterNDKernel(), new ResizeKernel(),
             new BlockRearrangementKernel(), new TypedElementwiseKernel(), new RecurrentKernel(), new TriluKernel(),
-            new ArgReduceKernel(), new CumSumKernel(), new TopKKernel(),
+            new ArgReduceKernel(), new CumSumKernel(), new TopKKernel(), new ClassLossKernel(),
         ];
         return kernels.SelectMany(k => k.OpTypes.Select(op => (op, k))).GroupBy(p => p.op)
             .ToFrozenDictionary(g => g.Key, g => g.Select(p => p.k).ToArray());

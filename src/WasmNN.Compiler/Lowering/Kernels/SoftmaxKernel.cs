@@ -28,14 +28,20 @@ internal sealed class SoftmaxKernel : IKernelLowering
         var axis = Shapes.NormalizeAxis(a.Axis, shape.Length);
         var outer = Shapes.ElementCount(shape[..axis]);
         var (n, inner) = a.CoerceTo2D ? (Shapes.ElementCount(shape[axis..]), 1) : (shape[axis], Shapes.ElementCount(shape[(axis + 1)..]));
-        var pass = new Passes(w, node.OpType == "LogSoftmax", context.Address(node.Inputs[0]!), context.Address(node.Outputs[0]!));
+        EmitPasses(w, context.Width, node.OpType == "LogSoftmax", context.Address(node.Inputs[0]!), context.Address(node.Outputs[0]!), outer, n, inner);
+    }
+
+    /// <summary>(Log)Softmax of float32 [outer, n, inner] along n, from <paramref name="source"/> to <paramref name="destination"/>.</summary>
+    public static void EmitPasses(FunctionBuilder w, int width, bool isLog, int source, int destination, int outer, int n, int inner)
+    {
+        var pass = new Passes(w, isLog, source, destination);
         if (inner == 1)
         {
-            pass.EmitRows(context.Width, outer, n);
+            pass.EmitRows(width, outer, n);
         }
         else
         {
-            pass.EmitColumns(context.Width, outer, n, inner);
+            pass.EmitColumns(width, outer, n, inner);
         }
     }
 
