@@ -63,14 +63,19 @@ public abstract class ClassLossBase : OnnxOperator
         {
             throw new OperatorException($"weight is {weight.ElementType} but input is {x.ElementType}");
         }
-        int[]? lossShape = null;
+        var lossShape = target.Shape;
         if (x.Shape is { } shape)
         {
             Split(shape);
             lossShape = [shape[0], .. shape[2..]];
-            if (target.Shape is { } t && !Shapes.AreEqual(t, lossShape))
+            if (target.Shape is { } t)
             {
-                throw new OperatorException($"target shape {Shapes.Format(t)} does not match input shape {Shapes.Format(shape)} without its class axis");
+                // Dimensions unknown on one side (negative) take the other side's.
+                if (t.Length != lossShape.Length || t.Where((d, i) => d >= 0 && lossShape[i] >= 0 && d != lossShape[i]).Any())
+                {
+                    throw new OperatorException($"target shape {Shapes.Format(t)} does not match input shape {Shapes.Format(shape)} without its class axis");
+                }
+                lossShape = [.. lossShape.Select((d, i) => d >= 0 ? d : t[i])];
             }
         }
         var loss = new TensorType(x.ElementType, As<ClassLossAttributes>(attributes).Reduction == LossReduction.None ? lossShape : []);
