@@ -9,7 +9,9 @@ namespace WasmNN.CodeGen;
 /// <remarks>
 /// Largest error measured by <c>FloatMathTests</c> on the engine against double-precision references, over dense
 /// sweeps of every magnitude (subnormals included), in ulps of the correctly rounded result: exp 1.2, log 0.8,
-/// tanh 1.3, sigmoid 2.2, erf 3.1 (the tests hold them to 1.5, 1, 1.5, 2.5, 3.5). exp underflows gradually to 0 with
+/// tanh 1.3, sigmoid 2.2, erf 3.1 (the tests hold them to 1.5, 1, 1.5, 2.5, 3.5); sin and cos 0.5, tan 1
+/// (FloatMath.Trig); sinh and cosh 2.6, asinh 3.7, acosh 2.2, atanh 1.3 (FloatMath.Hyperbolic); atan 2.6, asin 1.9,
+/// acos 1.3 (FloatMath.Arc). exp underflows gradually to 0 with
 /// one rounding; IEEE special values hold: exp(-inf) = 0, exp(+inf) = +inf, log 0 = -inf, tanh(-0) = -0, and
 /// NaN in gives NaN out.
 /// </remarks>

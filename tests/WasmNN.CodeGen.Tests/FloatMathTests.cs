@@ -18,6 +18,14 @@ public sealed class FloatMathTests
         ["sin"] = (Math.Sin, 0.5),
         ["cos"] = (Math.Cos, 0.5),
         ["tan"] = (Math.Tan, 1),
+        ["sinh"] = (Math.Sinh, 3),
+        ["cosh"] = (Math.Cosh, 3),
+        ["asin"] = (Math.Asin, 2),
+        ["acos"] = (Math.Acos, 1.5),
+        ["atan"] = (Math.Atan, 3),
+        ["asinh"] = (Math.Asinh, 4),
+        ["acosh"] = (Math.Acosh, 2.5),
+        ["atanh"] = (Math.Atanh, 1.5),
     };
 
     /// <summary>Each function's sweep: every 1021st float over its interesting range (so all magnitudes, subnormals included), and 2^20 evenly spaced points.</summary>
@@ -29,6 +37,14 @@ public sealed class FloatMathTests
         "sigmoid" => [.. FloatReference.BitSweep(0f, 20f, 1021), .. FloatReference.BitSweep(-0f, -105f, 1021), .. FloatReference.Uniform(-105, 20, 1 << 20)],
         "erf" => [.. FloatReference.BitSweep(0f, 6f, 1021), .. FloatReference.BitSweep(-0f, -6f, 1021), .. FloatReference.Uniform(-6, 6, 1 << 20)],
         "sin" or "cos" or "tan" => [.. FloatReference.BitSweep(0f, 1e4f, 1021), .. FloatReference.BitSweep(-0f, -1e4f, 1021), .. FloatReference.Uniform(-1e4f, 1e4f, 1 << 20)],
+        "sinh" => [.. FloatReference.BitSweep(0f, 89.4f, 1021), .. FloatReference.BitSweep(-0f, -89.4f, 1021), .. FloatReference.Uniform(-89, 89, 1 << 20)],
+        "cosh" => [.. FloatReference.BitSweep(0f, 89.4f, 1021), .. FloatReference.BitSweep(-0f, -89.4f, 1021), .. FloatReference.Uniform(-89, 89, 1 << 20)],
+        "asin" => [.. FloatReference.BitSweep(0f, 1f, 1021), .. FloatReference.BitSweep(-0f, -1f, 1021), .. FloatReference.Uniform(-1, 1, 1 << 20)],
+        "acos" => [.. FloatReference.BitSweep(0f, 1f, 1021), .. FloatReference.BitSweep(-0f, -1f, 1021), .. FloatReference.Uniform(-1, 1, 1 << 20)],
+        "atan" => [.. FloatReference.BitSweep(0f, float.MaxValue, 1021), .. FloatReference.BitSweep(-0f, -float.MaxValue, 1021), .. FloatReference.Uniform(-10, 10, 1 << 20)],
+        "asinh" => [.. FloatReference.BitSweep(0f, float.MaxValue, 1021), .. FloatReference.BitSweep(-0f, -float.MaxValue, 1021), .. FloatReference.Uniform(-10, 10, 1 << 20)],
+        "acosh" => [.. FloatReference.BitSweep(1f, float.MaxValue, 1021), .. FloatReference.Uniform(1, 10, 1 << 20)],
+        "atanh" => [.. FloatReference.BitSweep(0f, 1f, 1021), .. FloatReference.BitSweep(-0f, -1f, 1021), .. FloatReference.Uniform(-1, 1, 1 << 20)],
         _ => throw new ArgumentException(function, nameof(function)),
     };
 
@@ -109,6 +125,33 @@ public sealed class FloatMathTests
     [InlineData("tan", 0f, 0f)]
     [InlineData("tan", float.NegativeInfinity, float.NaN)]
     [InlineData("tan", float.NaN, float.NaN)]
+    [InlineData("sinh", float.PositiveInfinity, float.PositiveInfinity)]
+    [InlineData("sinh", float.NegativeInfinity, float.NegativeInfinity)]
+    [InlineData("sinh", float.NaN, float.NaN)]
+    [InlineData("cosh", 0f, 1f)]
+    [InlineData("cosh", float.NegativeInfinity, float.PositiveInfinity)]
+    [InlineData("cosh", float.NaN, float.NaN)]
+    [InlineData("asin", 1f, 1.57079637f)]
+    [InlineData("asin", 1.0000001f, float.NaN)]
+    [InlineData("asin", float.NaN, float.NaN)]
+    [InlineData("acos", 1f, 0f)]
+    [InlineData("acos", -1f, 3.14159274f)]
+    [InlineData("acos", -1.0000001f, float.NaN)]
+    [InlineData("acos", float.NaN, float.NaN)]
+    [InlineData("atan", float.PositiveInfinity, 1.57079637f)]
+    [InlineData("atan", float.NegativeInfinity, -1.57079637f)]
+    [InlineData("atan", float.NaN, float.NaN)]
+    [InlineData("asinh", float.PositiveInfinity, float.PositiveInfinity)]
+    [InlineData("asinh", float.NegativeInfinity, float.NegativeInfinity)]
+    [InlineData("asinh", float.NaN, float.NaN)]
+    [InlineData("acosh", 1f, 0f)]
+    [InlineData("acosh", 0.99999994f, float.NaN)]
+    [InlineData("acosh", float.PositiveInfinity, float.PositiveInfinity)]
+    [InlineData("acosh", float.NaN, float.NaN)]
+    [InlineData("atanh", 1f, float.PositiveInfinity)]
+    [InlineData("atanh", -1f, float.NegativeInfinity)]
+    [InlineData("atanh", 1.0000001f, float.NaN)]
+    [InlineData("atanh", float.NaN, float.NaN)]
     public void FloatMath_SpecialValue_GivesTheIeeeResult(string function, float x, float expected) => AssertExactly(function, x, expected);
 
     // Apart from the table above: xUnit counts 0f and -0f as the same inline value.
@@ -121,6 +164,13 @@ public sealed class FloatMathTests
     [InlineData("sin", -0f)]
     [InlineData("cos", 1f)]
     [InlineData("tan", -0f)]
+    [InlineData("sinh", -0f)]
+    [InlineData("cosh", 1f)]
+    [InlineData("asin", -0f)]
+    [InlineData("acos", 1.57079637f)]
+    [InlineData("atan", -0f)]
+    [InlineData("asinh", -0f)]
+    [InlineData("atanh", -0f)]
     public void FloatMath_NegativeZero_GivesTheIeeeResult(string function, float expected) => AssertExactly(function, -0f, expected);
 
     [Theory]

@@ -25,6 +25,14 @@ internal sealed class MathModule
             ["sin"] = FloatMath.Sin,
             ["cos"] = FloatMath.Cos,
             ["tan"] = FloatMath.Tan,
+            ["sinh"] = FloatMath.Sinh,
+            ["cosh"] = FloatMath.Cosh,
+            ["asin"] = FloatMath.Asin,
+            ["acos"] = FloatMath.Acos,
+            ["atan"] = FloatMath.Atan,
+            ["asinh"] = FloatMath.Asinh,
+            ["acosh"] = FloatMath.Acosh,
+            ["atanh"] = FloatMath.Atanh,
         };
 
     private static readonly Lazy<MathModule> s_shared = new(() => new MathModule());

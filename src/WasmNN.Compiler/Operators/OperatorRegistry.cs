@@ -15,7 +15,7 @@ public static class OperatorRegistry
         new AbsOperator(), new CeilOperator(), new CeluOperator(), new CosOperator(), new EluOperator(), new ErfOperator(),
         new ExpOperator(), new FloorOperator(), new HardSigmoidOperator(), new HardSwishOperator(), new LeakyReluOperator(),
         new LogOperator(), new NegOperator(), new ReciprocalOperator(), new ReluOperator(), new RoundOperator(),
-        new SeluOperator(), new SigmoidOperator(), new SignOperator(), new SinOperator(), new SoftplusOperator(),
+        new SeluOperator(), new SigmoidOperator(), new SignOperator(), new SinOperator(), new TanOperator(), new SinhOperator(), new CoshOperator(), new AsinOperator(), new AcosOperator(), new AtanOperator(), new AsinhOperator(), new AcoshOperator(), new AtanhOperator(), new SoftplusOperator(),
         new SoftsignOperator(), new SqrtOperator(), new TanhOperator(), new ThresholdedReluOperator(), new GeluOperator(),
         new ClipOperator(), new CastOperator(), new CastLikeOperator(),
         // Broadcasting.

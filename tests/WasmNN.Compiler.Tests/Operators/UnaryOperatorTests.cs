@@ -10,10 +10,21 @@ public sealed class UnaryOperatorTests
     // Halves and zero on purpose: they tell Round's half-to-even, Sign(0), ThresholdedRelu's strict '>' apart.
     private static readonly float[] s_signed = [-2.5f, -0.5f, 0f, 0.5f, 1.5f, 3f];
     private static readonly float[] s_positive = [0.25f, 1f, 4f, 0.5f, 2f, 9f];
+    private static readonly float[] s_unit = [-0.99f, -0.5f, 0f, 0.25f, 0.5f, 0.875f];
+    private static readonly float[] s_atLeastOne = [1f, 1.25f, 2f, 4f, 10f, 3000f];
 
     private static readonly Dictionary<string, (AttributeBag? Attributes, float[] Input, Func<double, double> Formula)> s_cases = new()
     {
         ["Abs"] = (null, s_signed, Math.Abs),
+        ["Acos"] = (null, s_unit, Math.Acos),
+        ["Acosh"] = (null, s_atLeastOne, Math.Acosh),
+        ["Asin"] = (null, s_unit, Math.Asin),
+        ["Asinh"] = (null, s_signed, Math.Asinh),
+        ["Atan"] = (null, s_signed, Math.Atan),
+        ["Atanh"] = (null, s_unit, Math.Atanh),
+        ["Cosh"] = (null, s_signed, Math.Cosh),
+        ["Sinh"] = (null, s_signed, Math.Sinh),
+        ["Tan"] = (null, s_signed, Math.Tan),
         ["Ceil"] = (null, s_signed, Math.Ceiling),
         ["Celu"] = (Attributes(("alpha", 2f)), s_signed, x => Math.Max(0, x) + Math.Min(0, 2 * (Math.Exp(x / 2) - 1))),
         ["Cos"] = (null, s_signed, Math.Cos),
