@@ -122,7 +122,9 @@ public class AtomicsTests
         Assert.Equal(RunOnWasmtime(bytes, calls), ours);
         Assert.Equal(["notify(0, 5, 0) = 0", "wait32(0, 0, 0) trap", "wait32(0, 1, 0) trap"], ours);
         var trap = Assert.Throws<WasmTrapException>(() => Wat.Instantiate(new Engine(), wat).GetFunction("wait32")!.Invoke(0, 0L, 0L));
+        Assert.Equal(TrapKind.WaitOnUnsharedMemory, trap.Kind);
         Assert.Contains("expected shared memory", trap.Message, StringComparison.Ordinal);
+        Assert.True(trap.Offset > 0, "the trap names the wait instruction's offset");
     }
 
     /// <summary>

@@ -35,6 +35,7 @@ internal sealed partial class FunctionCompiler
             _il.Emit(OpCodes.Stloc, operands[i]);
         }
         Pop();
+        if (ins.Opcode is Opcode.MemoryAtomicWait32 or Opcode.MemoryAtomicWait64) EmitSharedMemoryCheck();
         EmitAtomicAddress(ins, size);
         uint code = info.Code;
         switch (ins.Opcode)
@@ -55,6 +56,20 @@ internal sealed partial class FunctionCompiler
         foreach (var temp in operands) ReturnTemp(temp);
         foreach (var result in info.Results!) Push(result);
         return true;
+    }
+
+    /// <summary>Traps (at this instruction) unless the memory is shared: only a shared memory can be waited on.</summary>
+    private void EmitSharedMemoryCheck()
+    {
+        // The address goes aside: the trap branch must leave the IL stack empty.
+        var address = RentTemp(ValueType.I32);
+        _il.Emit(OpCodes.Stloc, address);
+        _il.Emit(OpCodes.Ldarg, _contextArgument);
+        _il.Emit(OpCodes.Ldfld, Field(typeof(InstanceContext), nameof(InstanceContext.Memory)));
+        _il.Emit(OpCodes.Call, Method(typeof(WasmMemory), "get_" + nameof(WasmMemory.IsShared)));
+        EmitTrapUnless(OpCodes.Brtrue, TrapKind.WaitOnUnsharedMemory);
+        _il.Emit(OpCodes.Ldloc, address);
+        ReturnTemp(address);
     }
 
     private void EmitAtomicHelper(string helper, LocalBuilder[] operands)

@@ -89,7 +89,7 @@ internal static unsafe class AtomicOperations
         return memory.IsShared ? memory.Waiters.Notify(address - memory.Base, (uint)count) : 0;
     }
 
-    /// <summary><c>memory.atomic.wait32</c>: 0 woken, 1 not equal, 2 timed out; traps on an unshared memory.</summary>
+    /// <summary><c>memory.atomic.wait32</c> on a shared memory (the caller traps on others): 0 woken, 1 not equal, 2 timed out.</summary>
     internal static int Wait32(byte* address, int expected, long timeoutNanoseconds, InstanceContext context) =>
         Wait(address, (uint)expected, timeoutNanoseconds, context);
 
@@ -100,7 +100,6 @@ internal static unsafe class AtomicOperations
     private static int Wait<T>(byte* address, T expected, long timeoutNanoseconds, InstanceContext context) where T : unmanaged, IBinaryInteger<T>
     {
         var memory = context.Memory!;
-        if (!memory.IsShared) throw new WasmTrapException(TrapKind.WaitOnUnsharedMemory);
         nint cell = (nint)address;
         return memory.Waiters.Wait(address - memory.Base, () => Load<T>((byte*)cell) == expected, timeoutNanoseconds);
     }
