@@ -40,6 +40,8 @@ public sealed class OperatorKernelTests
             return Node(g, "Concat", [parts.Outputs[2]!, parts.Outputs[0]!, parts.Outputs[1]!], ("axis", 1L));
         }),
         ["cast_round_trip"] = ([3, 7], (g, x) => Node(g, "Cast", [Node(g, "Cast", [x], ("to", 6L))], ("to", 1L))),
+        // A float32 -> float32 Cast (exporters emit them) anchoring a fused Pow + Sqrt: not a view of its input then.
+        ["cast_same_type_then_pow_sqrt"] = ([3, 5], (g, x) => Node(g, "Sqrt", [Node(g, "Pow", [Node(g, "Cast", [x], ("to", 1L)), Scalar(g, 2f)])])),
         ["cast_int64_round_trip"] = ([3, 5], (g, x) => Node(g, "Cast", [Node(g, "Cast", [x], ("to", 7L))], ("to", 1L))),
         ["reduce_mean_axes_input"] = ([2, 3, 4, 5], (g, x) => Node(g, "ReduceMean", [x, Ints(g, 1, 3)], ("keepdims", 0L))),
         ["reduce_max_inner_kept"] = ([4, 3, 6], (g, x) => Node(g, "ReduceMax", [x, Ints(g, 0, 1)])),

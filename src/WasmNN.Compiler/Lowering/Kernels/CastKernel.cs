@@ -19,7 +19,8 @@ internal sealed class CastKernel : IKernelLowering
 
     public string? Unsupported(Node node) => null;
 
-    public Value? ViewSource(Node node) => node.Inputs[0]!.ElementType == node.Outputs[0]!.ElementType ? node.Inputs[0] : null;
+    // A view cannot run the elementwise epilogue FuseElementwise may have attached to a float32 -> float32 Cast.
+    public Value? ViewSource(Node node) => node.Inputs[0]!.ElementType == node.Outputs[0]!.ElementType && node.Epilogue.Count == 0 ? node.Inputs[0] : null;
 
     public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
@@ -31,6 +32,10 @@ internal sealed class CastKernel : IKernelLowering
             if (source != destination)
             {
                 w.Copy(() => w.I32(destination), () => w.I32(source), checked((int)PlanMemory.ByteSize(y)));
+            }
+            if (node.Epilogue.Count > 0)
+            {
+                ElementwiseKernel.EmitLoop(context, w, y, ChainStep.Epilogue(node), accumulatorFromOutput: true);
             }
             return;
         }
