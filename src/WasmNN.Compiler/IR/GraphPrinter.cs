@@ -104,6 +104,7 @@ public static class GraphPrinter
         Enum e => e.ToString(),
         IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
         Tensor t => $"{Type(t.DataType, t.Shape)} {Contents(t)}",
+        Graph g => $"graph {g.Name} ({g.Inputs.Count} inputs, {g.Nodes.Count} nodes, {g.Outputs.Count} outputs)",
         Array array => $"[{string.Join(",", array.Cast<object?>().Select(Format))}]",
         _ => $"{value.GetType().Name}({string.Join(", ", Properties(value).Select(p => $"{p.Name}={Format(p.GetValue(value))}"))})",
     };

@@ -28,6 +28,8 @@ public static class OperatorRegistry
         new AveragePoolOperator(),
         // Recurrent layers.
         new RnnOperator(), new GruOperator(), new LstmOperator(),
+        // Control flow (inlined when the condition folds).
+        new IfOperator(),
         // Reductions and normalisations.
         new GlobalAveragePoolOperator(), new GlobalMaxPoolOperator(), new SoftmaxOperator(), new LogSoftmaxOperator(),
         new ReduceMeanOperator(), new ReduceSumOperator(), new ReduceMaxOperator(), new ReduceMinOperator(),

@@ -46,6 +46,8 @@ public static class PassPipeline
             new EliminateIdentities(),
             // Collapses Shape/Gather/Concat chains and precomputes anything with constant inputs.
             new FoldConstants(),
+            // Exporters branch on shape checks: now that those folded, an If becomes the branch it takes (or both and a Where).
+            new InlineIfBranches(),
             // Einsum left after folding becomes Transpose/Reshape/MatMul/ReduceSum, before fusion sees those nodes.
             new LowerEinsum(),
             // Before fusion: BN must still be a separate node that directly follows its Conv.
