@@ -36,7 +36,7 @@ public static class OperatorRegistry
         new ReduceProdOperator(), new ReduceSumSquareOperator(), new ReduceL1Operator(), new ReduceL2Operator(),
         new ReduceLogSumExpOperator(), new ReduceLogSumOperator(), new LayerNormalizationOperator(), new InstanceNormalizationOperator(),
         new ArgMaxOperator(), new ArgMinOperator(), new CumSumOperator(), new TopKOperator(),
-        new NegativeLogLikelihoodLossOperator(), new SoftmaxCrossEntropyLossOperator(),
+        new NegativeLogLikelihoodLossOperator(), new SoftmaxCrossEntropyLossOperator(), new IsNaNOperator(), new IsInfOperator(),
         // Data movement and shape computation.
         new IdentityOperator(), new DropoutOperator(), new FlattenOperator(), new ReshapeOperator(), new ConcatOperator(),
         new ShapeOperator(), new SizeOperator(), new GatherOperator(), new GatherElementsOperator(), new GatherNDOperator(), new ScatterNDOperator(),

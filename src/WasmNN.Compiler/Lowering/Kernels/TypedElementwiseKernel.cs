@@ -1,5 +1,6 @@
 using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Operators;
 using WasmNN.Wasm.Instructions;
 
 namespace WasmNN.Compiler.Lowering.Kernels;
@@ -27,7 +28,7 @@ internal sealed class TypedElementwiseKernel : IKernelLowering
         ["Xor"] = _ => Opcode.I32Xor,
     };
 
-    public IEnumerable<string> OpTypes => [.. s_binary.Keys, "Not", "Where", .. TypedArithmetic.OpTypes];
+    public IEnumerable<string> OpTypes => [.. s_binary.Keys, "Not", "Where", "IsNaN", "IsInf", .. TypedArithmetic.OpTypes];
 
     /// <summary>The instruction of a comparison or logical operator (by ONNX name) for operands of <paramref name="kind"/>.</summary>
     public static Opcode BinaryOpcode(string opType, NumberKind kind) => s_binary[opType](kind);
@@ -36,6 +37,7 @@ internal sealed class TypedElementwiseKernel : IKernelLowering
 
     public string? Unsupported(Node node) =>
         node.Epilogue.Count > 0 ? "a fused epilogue is not supported"
+        : node.OpType is "IsNaN" or "IsInf" && !node.Inputs[0]!.ElementType.IsFloat() ? $"input is {node.Inputs[0]!.ElementType}; the kernel handles float32 and float64"
         : TypedArithmetic.Handles(node.OpType) && TypedArithmetic.Unsupported(node) is { } reason ? reason
         : node.AllInputs.Concat(node.Outputs.OfType<Value>()).FirstOrDefault(v => !Shapes.IsStatic(v.Shape)) is { } dynamic
             ? $"'{dynamic.Name}' has no static shape" : null;
@@ -68,6 +70,10 @@ internal sealed class TypedElementwiseKernel : IKernelLowering
                 Load(0);
                 w.Op(Opcode.Select);
             }
+            else if (node.OpType is "IsNaN" or "IsInf")
+            {
+                EmitFloatClass(w, node, () => Load(0));
+            }
             else if (node.OpType == "Not")
             {
                 Load(0);
@@ -81,6 +87,44 @@ internal sealed class TypedElementwiseKernel : IKernelLowering
             }
             ElementAccess.Store(w, output.ElementType);
         });
+    }
+
+    /// <summary>IsNaN as x != x; IsInf as x == +inf and/or x == -inf (a constant false when neither sign is detected).</summary>
+    private static void EmitFloatClass(FunctionBuilder w, Node node, Action load)
+    {
+        var isF32 = node.Inputs[0]!.ElementType == DataType.Float32;
+        void Infinity(double value)
+        {
+            load();
+            if (isF32)
+            {
+                w.F32((float)value).Op(Opcode.F32Eq);
+            }
+            else
+            {
+                w.Code.F64Const(value);
+                w.Op(Opcode.F64Eq);
+            }
+        }
+        if (node.OpType == "IsNaN")
+        {
+            load();
+            load();
+            w.Op(isF32 ? Opcode.F32Ne : Opcode.F64Ne);
+            return;
+        }
+        var a = node.GetAttributes<IsInfAttributes>();
+        w.I32(0);
+        if (a.DetectPositive)
+        {
+            Infinity(double.PositiveInfinity);
+            w.Op(Opcode.I32Or);
+        }
+        if (a.DetectNegative)
+        {
+            Infinity(double.NegativeInfinity);
+            w.Op(Opcode.I32Or);
+        }
     }
 
     /// <summary>Byte strides of <paramref name="value"/> read at every index of <paramref name="shape"/> (0 along broadcast dimensions).</summary>
