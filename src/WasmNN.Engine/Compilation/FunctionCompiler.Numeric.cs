@@ -110,7 +110,7 @@ internal sealed partial class FunctionCompiler
                 return true;
             case Opcode.I32ReinterpretF32: Call(F32, I32, typeof(BitConverter), nameof(BitConverter.SingleToInt32Bits), typeof(float)); return true;
             case Opcode.I64ReinterpretF64: Call(F64, I64, typeof(BitConverter), nameof(BitConverter.DoubleToInt64Bits), typeof(double)); return true;
-            case Opcode.F32ReinterpretI32: Call(I32, F32, typeof(BitConverter), nameof(BitConverter.Int32BitsToSingle), typeof(int)); return true;
+            case Opcode.F32ReinterpretI32: Call(I32, F32, typeof(FloatOperations), nameof(FloatOperations.ReinterpretAsSingle), typeof(int)); return true;
             case Opcode.F64ReinterpretI64: Call(I64, F64, typeof(BitConverter), nameof(BitConverter.Int64BitsToDouble), typeof(long)); return true;
 
             // Trapping conversions: the valid range is open at both ends (after truncation toward zero).
