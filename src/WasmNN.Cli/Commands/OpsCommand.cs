@@ -1,6 +1,7 @@
 using System.CommandLine;
 using WasmNN.Compiler.Lowering;
 using WasmNN.Compiler.Operators;
+using WasmNN.Compiler.Passes;
 
 namespace WasmNN.Cli.Commands;
 
@@ -24,6 +25,17 @@ internal static class OpsCommand
             return (Op: op, Opsets: opsets, Kernel: KernelRegistry.Find(op)!.GetType().Name.Replace("Kernel", "", StringComparison.Ordinal),
                 Fusable: definition?.PatternKind.ToString() ?? "");
         }).ToList();
+        // Operators a pass rewrites into others (Einsum into MatMul, If into its branches) compile without a kernel.
+        foreach (var pass in PassPipeline.Passes(new PassOptions()).OfType<IRewritesOperators>())
+        {
+            foreach (var op in pass.RewrittenOpTypes.Where(op => rows.All(r => r.Op != op)))
+            {
+                var definition = OperatorRegistry.All.First(o => o.OpType == op);
+                rows.Add((op, $"{definition.MinOpset}-{(definition.MaxOpset == int.MaxValue ? "latest" : definition.MaxOpset.ToString())}",
+                    $"pass {pass.GetType().Name}", definition.PatternKind.ToString()));
+            }
+        }
+        rows.Sort((a, b) => string.CompareOrdinal(a.Op, b.Op));
         if (!markdown)
         {
             foreach (var row in rows)
@@ -41,6 +53,7 @@ internal static class OpsCommand
         Console.WriteLine("the float32 one: comparisons, logic, Where, Trilu, Cast and the arithmetic on float64 and integer dtypes");
         Console.WriteLine("(TypedElementwise) run one element at a time over a per-dtype load/store table. Every ONNX node test of");
         Console.WriteLine("these operators passes on the compiled module unless it needs an unsupported variant (`wasmnn onnxtest`).");
+        Console.WriteLine("A kernel \"pass X\" means the pass X rewrites the operator into others before lowering.");
         Console.WriteLine();
         Console.WriteLine("| operator | opsets | kernel | pattern |");
         Console.WriteLine("|---|---|---|---|");

@@ -14,8 +14,11 @@ namespace WasmNN.Compiler.Passes;
 /// each If, so shape chains inside the branch and nested conditions fold too.
 /// </summary>
 /// <exception cref="UnsupportedOperatorException">A run-time condition whose branches disagree on an output's type or shape.</exception>
-public sealed class InlineIfBranches : IGraphPass
+public sealed class InlineIfBranches : IGraphPass, IRewritesOperators
 {
+    /// <inheritdoc/>
+    public IReadOnlyList<string> RewrittenOpTypes { get; } = ["If"];
+
     /// <inheritdoc/>
     public bool Run(Graph graph)
     {

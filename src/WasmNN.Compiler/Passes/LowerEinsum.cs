@@ -14,8 +14,11 @@ namespace WasmNN.Compiler.Passes;
 /// so the result carries float32 rounding); a batch label whose extents differ between
 /// the two operands (broadcast ellipsis) is not lowered. Those give an "unsupported equation" error naming the node.
 /// </remarks>
-public sealed class LowerEinsum : IGraphPass
+public sealed class LowerEinsum : IGraphPass, IRewritesOperators
 {
+    /// <inheritdoc/>
+    public IReadOnlyList<string> RewrittenOpTypes { get; } = ["Einsum"];
+
     /// <inheritdoc/>
     public bool Run(Graph graph)
     {
