@@ -47,3 +47,54 @@ public sealed class ReinterpretTests
         Assert.Equal(0xa95b, BitConverter.SingleToInt32Bits(value));
     }
 }
+
+/// <summary>
+/// A rotation tested for zero must see the rotated value: the .NET 10 JIT folded "rotate(comparison, n) == 0" to the
+/// opposite polarity (the differential fuzzer found a loop that ran a different number of times than on wasmtime).
+/// Expected values follow the spec: eqz gives 0 or 1, rotating 1 gives a non-zero word, rotating 0 gives 0.
+/// </summary>
+public sealed class RotateOfComparisonTests
+{
+    private const string Module = """
+        (module
+          (func (export "eqz") (param i32) (result i32) local.get 0 i32.eqz i32.const -6 i32.rotr i32.eqz)
+          (func (export "eqz64") (param i64) (result i32) local.get 0 i64.eqz i64.extend_i32_u i64.const 7 i64.rotl i64.eqz)
+          (func (export "br_if") (param i32) (result i32)
+            (block (result i32) (i32.const 7) local.get 0 i32.eqz i32.const -6 i32.rotr br_if 0 drop i32.const 9))
+          (func (export "if") (param i32) (result i32)
+            local.get 0 i32.eqz i32.const 3 i32.rotl (if (result i32) (then i32.const 1) (else i32.const 2)))
+          (func (export "select") (param i32) (result i32)
+            i32.const 10 i32.const 20 local.get 0 i32.eqz i32.const 31 i32.rotr select)
+          (func (export "value") (param i32) (result i32) local.get 0 i32.eqz i32.const -6 i32.rotr))
+        """;
+
+    [Theory]
+    [InlineData("eqz", 0, 0)]
+    [InlineData("eqz", 5, 1)]
+    [InlineData("br_if", 0, 7)]
+    [InlineData("br_if", 5, 9)]
+    [InlineData("if", 0, 1)]
+    [InlineData("if", 5, 2)]
+    [InlineData("select", 0, 10)]
+    [InlineData("select", 5, 20)]
+    [InlineData("value", 0, 64)]
+    [InlineData("value", 5, 0)]
+    public void Rotate_OfComparison_TestedForZero_FollowsTheRotatedValue(string export, int argument, int expected)
+    {
+        var engine = new Engine();
+        var instance = new Linker(engine).Instantiate(engine.Compile(Wat.Assemble(Module)));
+
+        Assert.Equal(expected, instance.GetFunction(export)!.Call([WasmValue.FromInt32(argument)])[0].AsInt32());
+    }
+
+    [Theory]
+    [InlineData(0L, 0)]
+    [InlineData(9L, 1)]
+    public void Rotate64_OfComparison_TestedForZero_FollowsTheRotatedValue(long argument, int expected)
+    {
+        var engine = new Engine();
+        var instance = new Linker(engine).Instantiate(engine.Compile(Wat.Assemble(Module)));
+
+        Assert.Equal(expected, instance.GetFunction("eqz64")!.Call([WasmValue.FromInt64(argument)])[0].AsInt32());
+    }
+}

@@ -234,6 +234,14 @@ internal sealed partial class FunctionCompiler
     private void Rotate(Type operand, string name)
     {
         Pop();
+        if (_nextOpcode is Opcode.I32Eqz or Opcode.I64Eqz or Opcode.BrIf or Opcode.If or Opcode.Select or Opcode.SelectTyped)
+        {
+            // Only its zeroness is read, and a rotation is zero exactly when its operand is: drop the count. Not just
+            // faster: the .NET 10 JIT folds "rotate(x != 0 ? 1 : 0, n) == 0" to the wrong polarity (a wasm eqz ->
+            // rotr -> eqz chain gave 1 for 0; found by the differential fuzzer against wasmtime).
+            _il.Emit(OpCodes.Pop);
+            return;
+        }
         if (operand == typeof(ulong)) _il.Emit(OpCodes.Conv_I4);
         _il.Emit(OpCodes.Call, Method(typeof(BitOperations), name, operand, typeof(int)));
     }
