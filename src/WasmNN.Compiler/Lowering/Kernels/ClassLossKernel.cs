@@ -10,7 +10,7 @@ namespace WasmNN.Compiler.Lowering.Kernels;
 /// NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss over [N, C, D] (D the trailing dimensions). SCE first
 /// writes LogSoftmax along C with the Softmax kernel's passes, into its log_prob output or scratch. Then one pass
 /// over (n, d): the target is read (int32 widened to int64) and compared with ignore_index before it is used as an
-/// index, so a negative ignore_index never addresses memory; the loss is stored per element or summed with its
+/// index, so a negative ignore_index never addresses memory, and clamped to [0, C) like Gather's indices; the loss is stored per element or summed with its
 /// weight for sum and mean (mean divides by the weight sum, so all-ignored gives 0/0 = NaN like the reference).
 /// </summary>
 internal sealed class ClassLossKernel : IKernelLowering
@@ -75,6 +75,14 @@ internal sealed class ClassLossKernel : IKernelLowering
             w.Set(label);
             void Contribute()
             {
+                // A target outside [0, C) is invalid ONNX (the reference evaluation rejects it); the kernel clamps it
+                // like Gather's indices, so data never makes it read past its own row of log-probabilities or weights.
+                w.Get(label).Code.I64Const(0);
+                w.Get(label).Code.I64Const(0);
+                w.Op(Opcode.I64GtS).Op(Opcode.Select).Set(label);
+                w.Get(label).Code.I64Const(classes - 1);
+                w.Get(label).Code.I64Const(classes - 1);
+                w.Op(Opcode.I64LtS).Op(Opcode.Select).Set(label);
                 w.Get(label).Op(Opcode.I32WrapI64).I32(inner * size).Op(Opcode.I32Mul).Set(classBytes);
                 if (weight is null)
                 {
