@@ -21,8 +21,7 @@ internal static class OpsCommand
         var rows = KernelRegistry.OpTypes.Select(op =>
         {
             var definition = OperatorRegistry.All.FirstOrDefault(o => o.OpType == op);
-            var opsets = definition is null ? "" : $"{definition.MinOpset}-{(definition.MaxOpset == int.MaxValue ? "latest" : definition.MaxOpset.ToString())}";
-            return (Op: op, Opsets: opsets, Kernel: KernelRegistry.Find(op)!.GetType().Name.Replace("Kernel", "", StringComparison.Ordinal),
+            return (Op: op, Opsets: Opsets(definition), Kernel: KernelRegistry.Find(op)!.GetType().Name.Replace("Kernel", "", StringComparison.Ordinal),
                 Fusable: definition?.PatternKind.ToString() ?? "");
         }).ToList();
         // Operators a pass rewrites into others (Einsum into MatMul, If into its branches) compile without a kernel.
@@ -31,8 +30,7 @@ internal static class OpsCommand
             foreach (var op in pass.RewrittenOpTypes.Where(op => rows.All(r => r.Op != op)))
             {
                 var definition = OperatorRegistry.All.First(o => o.OpType == op);
-                rows.Add((op, $"{definition.MinOpset}-{(definition.MaxOpset == int.MaxValue ? "latest" : definition.MaxOpset.ToString())}",
-                    $"pass {pass.GetType().Name}", definition.PatternKind.ToString()));
+                rows.Add((op, Opsets(definition), $"pass {pass.GetType().Name}", definition.PatternKind.ToString()));
             }
         }
         rows.Sort((a, b) => string.CompareOrdinal(a.Op, b.Op));
@@ -65,4 +63,7 @@ internal static class OpsCommand
         Console.WriteLine($"{rows.Count} operators.");
         return 0;
     }
+
+    private static string Opsets(OnnxOperator? definition) =>
+        definition is null ? "" : $"{definition.MinOpset}-{(definition.MaxOpset == int.MaxValue ? "latest" : definition.MaxOpset.ToString())}";
 }

@@ -77,12 +77,7 @@ internal sealed class ClassLossKernel : IKernelLowering
             {
                 // A target outside [0, C) is invalid ONNX (the reference evaluation rejects it); the kernel clamps it
                 // like Gather's indices, so data never makes it read past its own row of log-probabilities or weights.
-                w.Get(label).Code.I64Const(0);
-                w.Get(label).Code.I64Const(0);
-                w.Op(Opcode.I64GtS).Op(Opcode.Select).Set(label);
-                w.Get(label).Code.I64Const(classes - 1);
-                w.Get(label).Code.I64Const(classes - 1);
-                w.Op(Opcode.I64LtS).Op(Opcode.Select).Set(label);
+                RuntimeIndex.Clamp(w, label, classes);
                 w.Get(label).Op(Opcode.I32WrapI64).I32(inner * size).Op(Opcode.I32Mul).Set(classBytes);
                 if (weight is null)
                 {

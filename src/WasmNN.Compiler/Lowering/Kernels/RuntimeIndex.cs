@@ -31,12 +31,19 @@ internal sealed class RuntimeIndex(FunctionBuilder w, int indicesAddress, bool w
         w.Tee(_index).Get(_index).Code.I64Const(0);
         w.Op(Opcode.I64LtS).Op(Opcode.I64ExtendI32U).Code.I64Const(extent);
         w.Op(Opcode.I64Mul).Op(Opcode.I64Add).Set(_index);
-        w.Get(_index).Code.I64Const(0);
-        w.Get(_index).Code.I64Const(0);
-        w.Op(Opcode.I64GtS).Op(Opcode.Select).Set(_index);
-        w.Get(_index).Code.I64Const(extent - 1);
-        w.Get(_index).Code.I64Const(extent - 1);
-        w.Op(Opcode.I64LtS).Op(Opcode.Select).Op(Opcode.I32WrapI64);
+        Clamp(w, _index, extent);
+        w.Get(_index).Op(Opcode.I32WrapI64);
+    }
+
+    /// <summary>Clamps the i64 local <paramref name="index"/> to [0, extent - 1] in place (branch-free selects).</summary>
+    public static void Clamp(FunctionBuilder w, uint index, int extent)
+    {
+        w.Get(index).Code.I64Const(0);
+        w.Get(index).Code.I64Const(0);
+        w.Op(Opcode.I64GtS).Op(Opcode.Select).Set(index);
+        w.Get(index).Code.I64Const(extent - 1);
+        w.Get(index).Code.I64Const(extent - 1);
+        w.Op(Opcode.I64LtS).Op(Opcode.Select).Set(index);
     }
 
     /// <summary>Pushes <c>base + position * elementBytes</c> for the i32 position <paramref name="pushPosition"/> pushes.</summary>
