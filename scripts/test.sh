@@ -47,6 +47,7 @@ suite() {
   local out; out=$(wasmnn "$@" 2>&1); local rc=$?
   local last; last=$(echo "$out" | grep -E "^[0-9]+ passed, [0-9]+ failed" | tail -1)
   echo "$name: ${last:-no result (exit $rc)}"
+  echo "$out" | grep -E "^[A-Za-z0-9_-]+: [0-9]+ passed, [0-9]+ failed" | sed 's/^/  /'
   if [ -z "$last" ]; then add 0 1; return; fi
   add "$(echo "$last" | sed -E 's/^([0-9]+) passed.*/\1/')" "$(echo "$last" | sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/')"
 }
@@ -56,6 +57,7 @@ if wasmnn --help 2>/dev/null | grep -q spectest; then
   suite "spec relaxed-simd" spectest "$shared/wasm-spec/relaxed-simd"
   suite "spec threads" spectest "$shared/wasm-spec/threads"
 fi
-suite "onnx node tests (wasm)" onnxtest /usr/share/libonnx-testdata/data/node
+# Every libonnx-testdata set (node, pytorch-converted, pytorch-operator, simple); the per-set lines go to the log.
+suite "onnx tests (wasm, all sets)" onnxtest /usr/share/libonnx-testdata/data
 
 echo "$passed passed, $failed failed"

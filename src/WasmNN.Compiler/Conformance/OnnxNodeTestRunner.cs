@@ -64,7 +64,24 @@ public sealed record NodeTestSummary(IReadOnlyList<NodeTestResult> Results)
 public sealed class OnnxNodeTestRunner
 {
     /// <summary>Where Debian's libonnx-testdata package installs the node tests.</summary>
-    public const string DebianNodeTestDirectory = "/usr/share/libonnx-testdata/data/node";
+    public const string DebianNodeTestDirectory = DebianTestDataDirectory + "/node";
+
+    /// <summary>Where Debian's libonnx-testdata package installs all its sets (node, pytorch-converted, pytorch-operator, simple).</summary>
+    public const string DebianTestDataDirectory = "/usr/share/libonnx-testdata/data";
+
+    /// <summary>
+    /// The test sets under <paramref name="directory"/>: the folder itself when it holds <c>test_*</c> folders,
+    /// else each sub-folder that does (sorted by name). A set whose tests hold no model.onnx (libonnx-testdata's
+    /// "real" set is download links only) is returned apart, in <c>DownloadOnly</c>.
+    /// </summary>
+    public static (IReadOnlyList<string> Sets, IReadOnlyList<string> DownloadOnly) FindTestSets(string directory)
+    {
+        var candidates = Directory.GetDirectories(directory, "test_*").Length > 0
+            ? [directory]
+            : Directory.GetDirectories(directory).Where(d => Directory.GetDirectories(d, "test_*").Length > 0).Order(StringComparer.Ordinal).ToList();
+        var runnable = candidates.ToLookup(d => Directory.GetDirectories(d, "test_*").Any(t => File.Exists(Path.Combine(t, "model.onnx"))));
+        return ([.. runnable[true]], [.. runnable[false]]);
+    }
 
     private readonly IGraphExecutor _executor;
     private readonly NodeTestOptions _options;

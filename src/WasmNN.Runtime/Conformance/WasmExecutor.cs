@@ -1,5 +1,6 @@
 using WasmNN.Compiler;
 using WasmNN.Compiler.Abi;
+using WasmNN.Compiler.Conformance;
 using WasmNN.Compiler.Execution;
 using WasmNN.Compiler.IR;
 using WasmNN.Engine;
@@ -29,7 +30,7 @@ public sealed class WasmExecutor : IGraphExecutor, IDisposable
             _model?.Dispose();
             _model = null;
             _graph = graph;
-            _bound = BindConstantInputs(graph, inputs);
+            _bound = ConstantInputBinding.Bind(graph, inputs);
             var result = ModelCompiler.Compile(graph, _options);
             try
             {
@@ -41,14 +42,7 @@ public sealed class WasmExecutor : IGraphExecutor, IDisposable
             }
         }
         var model = _model;
-        foreach (var (index, bound) in _bound)
-        {
-            if (!bound.ToDoubleArray().SequenceEqual(inputs[index].ToDoubleArray()))
-            {
-                throw new UnsupportedOperatorException($"input {index} configures a kernel and differs between data sets");
-            }
-        }
-        inputs = [.. inputs.Where((_, i) => !_bound.ContainsKey(i))];
+        inputs = ConstantInputBinding.RuntimeInputs(_bound, inputs);
         if (inputs.Count != model.Inputs.Count)
         {
             throw new GraphException($"graph '{graph.Name}' takes {model.Inputs.Count} inputs, {inputs.Count} given");
@@ -77,32 +71,6 @@ public sealed class WasmExecutor : IGraphExecutor, IDisposable
             model.OutputBytes(i).CopyTo(tensor.AsBytes());
             return tensor;
         })];
-    }
-
-    /// <summary>
-    /// Turns the graph inputs that configure a kernel (Resize scales/sizes, Pad pads: an operator's
-    /// <see cref="Operator.RequiresConstantInput"/>) into constants with the data set's values, as an exporter's
-    /// initializers would be; returns them by input index. The data inputs stay runtime inputs.
-    /// </summary>
-    private static Dictionary<int, Tensor> BindConstantInputs(Graph graph, IReadOnlyList<Tensor> inputs)
-    {
-        var bound = new Dictionary<int, Tensor>();
-        var uses = graph.BuildUses();
-        for (var i = graph.Inputs.Count - 1; i >= 0; i--)
-        {
-            var value = graph.Inputs[i];
-            if (i >= inputs.Count || !uses.TryGetValue(value, out var readers) || readers.Count == 0
-                || !readers.All(n => n.Inputs.Select((v, slot) => (v, slot)).Where(p => p.v == value)
-                    .All(p => n.Operator.RequiresConstantInput(n.Attributes, p.slot))))
-            {
-                continue;
-            }
-            value.Constant = inputs[i];
-            graph.Inputs.RemoveAt(i);
-            graph.Initializers.Add(value);
-            bound[i] = inputs[i];
-        }
-        return bound;
     }
 
     /// <inheritdoc/>
