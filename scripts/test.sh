@@ -60,4 +60,11 @@ fi
 # Every libonnx-testdata set (node, pytorch-converted, pytorch-operator, simple); the per-set lines go to the log.
 suite "onnx tests (wasm, all sets)" onnxtest /usr/share/libonnx-testdata/data
 
+# --- The npm package (js/) on Node 20, Node 26 and Bun; one "HOST: N passed, M failed" line per host. ---
+while IFS= read -r line; do
+  echo "$line"
+  counts=$(echo "$line" | sed -nE 's/.*: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p')
+  [ -n "$counts" ] && add $counts
+done < <(scripts/test-js.sh 2>&1)
+
 echo "$passed passed, $failed failed"

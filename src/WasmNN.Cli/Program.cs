@@ -17,6 +17,7 @@ public static class Program
         root.Add(Commands.CompileCommand.Create());
         root.Add(Commands.InspectCommand.Create());
         root.Add(Commands.OpsCommand.Create());
+        root.Add(Commands.KernelsCommand.Create());
         root.Add(Commands.OnnxTestCommand.Create());
         try
         {

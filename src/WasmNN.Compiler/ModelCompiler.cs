@@ -75,6 +75,35 @@ public sealed record CompilationResult(byte[] Wasm, ModelMetadata Metadata, Comp
     public void WriteTo(string path) => AtomicFile.Write(path, Wasm);
 }
 
+/// <summary>One build of <see cref="ModelCompiler.CompileVariants"/>: its row of <see cref="ModelVariants.Builds"/> and the module.</summary>
+/// <param name="Name">The variant's name (<c>simd128</c>...).</param>
+/// <param name="FileEnding">What replaces <c>.wasm</c> in the output path (<c>.relaxed.wasm</c>...).</param>
+/// <param name="Features">The proposals the module needs.</param>
+/// <param name="Result">The compiled module.</param>
+public sealed record VariantBuild(string Name, string FileEnding, IReadOnlyList<string> Features, CompilationResult Result);
+
+/// <summary>The same model built once per row of <see cref="ModelVariants.Builds"/>, best first.</summary>
+/// <param name="Builds">The modules, in manifest order.</param>
+public sealed record VariantsCompilation(IReadOnlyList<VariantBuild> Builds)
+{
+    /// <summary>The manifest for modules written beside <paramref name="wasmPath"/>.</summary>
+    public ModelVariants Manifest(string wasmPath) => new(1, Builds[0].Result.Metadata.Model,
+        [.. Builds.Select(b => new ModelVariant(b.Name, Path.GetFileName(ModelVariants.VariantPath(wasmPath, b.FileEnding)), b.Features, b.Result.Wasm.Length))]);
+
+    /// <summary>
+    /// Writes every module beside <paramref name="wasmPath"/> (the SIMD128 one at that path), then the manifest
+    /// (<see cref="ModelVariants.ManifestPath"/>), each atomically: the manifest never names a missing file.
+    /// </summary>
+    public void WriteTo(string wasmPath)
+    {
+        foreach (var build in Builds)
+        {
+            build.Result.WriteTo(ModelVariants.VariantPath(wasmPath, build.FileEnding));
+        }
+        AtomicFile.Write(ModelVariants.ManifestPath(wasmPath), Manifest(wasmPath).ToUtf8());
+    }
+}
+
 /// <summary>
 /// Compiles an ONNX model to one standalone WebAssembly module (docs/ABI.md): import, optimisation passes,
 /// memory planning, lowering of each node to a SIMD128 kernel, module assembly.
@@ -102,6 +131,18 @@ public static class ModelCompiler
         var stopwatch = Stopwatch.StartNew();
         var graph = OnnxImporter.Import(onnxPath);
         return Compile(graph, options with { ModelName = options.ModelName ?? Path.GetFileNameWithoutExtension(onnxPath) }, stopwatch);
+    }
+
+    /// <summary>
+    /// Compiles <paramref name="onnxPath"/> once per row of <see cref="ModelVariants.Builds"/> (relaxed SIMD, SIMD128,
+    /// scalar); <see cref="CompileOptions.Simd"/> and <see cref="CompileOptions.RelaxedSimd"/> are set per build.
+    /// </summary>
+    /// <exception cref="Onnx.OnnxFormatException">As <see cref="Compile(string, CompileOptions?)"/>.</exception>
+    public static VariantsCompilation CompileVariants(string onnxPath, CompileOptions? options = null)
+    {
+        options ??= CompileOptions.Default;
+        return new VariantsCompilation([.. ModelVariants.Builds.Select(b => new VariantBuild(b.Name, b.FileEnding, ModelVariants.FeatureNames(b.Features),
+            Compile(onnxPath, options with { Simd = b.Simd, RelaxedSimd = b.RelaxedSimd })))]);
     }
 
     /// <summary>Compiles an ONNX model read from <paramref name="onnx"/>.</summary>

@@ -31,6 +31,15 @@ public static class ElementTypeExtensions
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 
+    /// <summary>The numpy dtype name: <c>float32</c>, <c>int32</c> or <c>int8</c> (as in a compiled model's metadata).</summary>
+    public static string DTypeName(this ElementType type) => type switch
+    {
+        ElementType.Float32 => "float32",
+        ElementType.Int32 => "int32",
+        ElementType.Int8 => "int8",
+        _ => throw new ArgumentOutOfRangeException(nameof(type)),
+    };
+
     /// <summary>The element type of the .NET type <typeparamref name="T"/> (float, int or sbyte).</summary>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is none of those.</exception>
     public static ElementType Of<T>() =>

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using WasmNN.Compiler.Abi;
 using WasmNN.Engine;
 using WasmNN.Wasm;
+using WasmNN.Wasm.Instructions;
 using WasmNN.Wasm.Reading;
 
 namespace WasmNN.Runtime;
@@ -57,11 +58,36 @@ public sealed class CompiledModel : IDisposable
     /// <summary>Outputs in index order.</summary>
     public IReadOnlyList<TensorInfo> Outputs => Metadata.Outputs;
 
-    /// <summary>Loads and compiles a model module from a file.</summary>
-    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <summary>
+    /// The WebAssembly proposals our engine runs: every build of a variants manifest. A host that picks from a
+    /// manifest (<see cref="ChooseVariant"/>) takes the first variant these cover, i.e. the relaxed-SIMD build.
+    /// </summary>
+    public static Feature EngineFeatures => Feature.All;
+
+    /// <summary>
+    /// Loads and compiles a model module from a file, or, for a variants manifest (<c>MODEL.variants.json</c> from
+    /// <c>wasmnn compile --variants</c>), the best variant our engine supports (<see cref="ChooseVariant"/>).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No such file (the module or the variant the manifest names).</exception>
     /// <exception cref="WasmFormatException">The file is not a valid WebAssembly module (corrupt or truncated).</exception>
-    /// <exception cref="FormatException">The module is not a compiled model (no or invalid <c>wasmnn.meta</c>).</exception>
-    public static CompiledModel Load(string path, EngineOptions? engineOptions = null) => Load(File.ReadAllBytes(path), engineOptions);
+    /// <exception cref="FormatException">The module is not a compiled model (no or invalid <c>wasmnn.meta</c>), or the manifest is invalid.</exception>
+    public static CompiledModel Load(string path, EngineOptions? engineOptions = null)
+    {
+        var bytes = File.ReadAllBytes(path);
+        return Load(ModelVariants.LooksLikeManifest(bytes) ? File.ReadAllBytes(ChooseVariant(path, bytes).Path) : bytes, engineOptions);
+    }
+
+    /// <summary>
+    /// The variant our engine runs from the manifest at <paramref name="manifestPath"/> (its bytes
+    /// <paramref name="manifest"/>): the first whose features <see cref="EngineFeatures"/> covers, and its path.
+    /// </summary>
+    /// <exception cref="FormatException">The manifest is invalid or no variant fits.</exception>
+    public static (ModelVariant Variant, string Path) ChooseVariant(string manifestPath, ReadOnlySpan<byte> manifest)
+    {
+        var variant = ModelVariants.Parse(manifest).Best(EngineFeatures)
+            ?? throw new FormatException($"{manifestPath}: no variant needs only features our engine supports");
+        return (variant, Path.Combine(Path.GetDirectoryName(manifestPath) ?? "", variant.File));
+    }
 
     /// <summary>Loads and compiles a model module from its bytes.</summary>
     /// <inheritdoc cref="Load(string, EngineOptions?)"/>

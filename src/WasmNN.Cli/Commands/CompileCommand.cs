@@ -22,6 +22,11 @@ internal static class CompileCommand
         {
             Description = "Also use relaxed SIMD (fused multiply-add in matrix products): faster, but needs a host with relaxed SIMD",
         };
+        var variants = new Option<bool>("--variants")
+        {
+            Description = "Build for every host: relaxed-SIMD, SIMD128 (at -o) and scalar modules plus MODEL.variants.json; loaders pick the best the host supports",
+        };
+        var js = new Option<bool>("--js") { Description = "Also write the JavaScript loader (the npm package's ES modules) into wasmnn/ beside the module" };
         var dumpAfter = new Option<string?>("--dump-after")
         {
             Description = $"Print the IR after this pass, or after every one ({string.Join(", ", PassPipeline.StageNames)})",
@@ -40,15 +45,22 @@ internal static class CompileCommand
         };
         var command = new Command("compile", "Compile an ONNX model to one standalone WebAssembly module")
         {
-            model, output, wasi, noSimd, relaxedSimd, dumpAfter, verifyEach, shape, dim,
+            model, output, wasi, noSimd, relaxedSimd, variants, js, dumpAfter, verifyEach, shape, dim,
         };
+        command.Validators.Add(result =>
+        {
+            if (!result.GetValue(variants)) return;
+            if (result.GetValue(noSimd) || result.GetValue(relaxedSimd)) result.AddError("--variants builds every SIMD level itself; drop --no-simd and --relaxed-simd");
+            if (result.GetValue(wasi)) result.AddError("--variants builds raw-buffer modules for the loaders; it cannot be combined with --wasi");
+        });
         command.SetAction(r =>
         {
             if (ShapeFlags.Parse(r.GetValue(shape) ?? [], r.GetValue(dim) ?? []) is not { } bindings)
             {
                 return ExitCodes.Usage;
             }
-            return Run(r.GetValue(model)!, r.GetValue(output), r.GetValue(dumpAfter), new CompileOptions
+            var outputs = new OutputRequest(r.GetValue(output), r.GetValue(variants), r.GetValue(js));
+            return Run(r.GetValue(model)!, outputs, r.GetValue(dumpAfter), new CompileOptions
             {
                 Wasi = r.GetValue(wasi),
                 Simd = !r.GetValue(noSimd),
@@ -61,9 +73,12 @@ internal static class CompileCommand
         return command;
     }
 
-    private static int Run(string modelPath, string? outputPath, string? dumpAfter, CompileOptions options)
+    /// <summary>What to write: the module path (null: beside the model), all variants with their manifest, the JS loader.</summary>
+    private sealed record OutputRequest(string? Path, bool Variants, bool Js);
+
+    private static int Run(string modelPath, OutputRequest request, string? dumpAfter, CompileOptions options)
     {
-        outputPath ??= Path.ChangeExtension(modelPath, ".wasm");
+        var outputPath = request.Path ?? Path.ChangeExtension(modelPath, ".wasm");
         if (dumpAfter is not null)
         {
             if (!PassPipeline.StageNames.Contains(dumpAfter, StringComparer.OrdinalIgnoreCase))
@@ -72,9 +87,13 @@ internal static class CompileCommand
             }
             options = options with { DumpIr = new IrDump(dumpAfter, Console.Out) };
         }
-        if ((CommandLineFiles.CheckReadable(modelPath, "model") ?? CommandLineFiles.CheckOutputFile(outputPath, "module", modelPath)) is { } usage)
+        if ((CommandLineFiles.CheckReadable(modelPath, "model") ?? CheckOutputs(modelPath, outputPath, request)) is { } usage)
         {
             return Report.Error(ExitCodes.Usage, usage);
+        }
+        if (request.Variants)
+        {
+            return RunVariants(modelPath, outputPath, request, options);
         }
         CompilationResult? result = null;
         try
@@ -104,13 +123,9 @@ internal static class CompileCommand
         {
             return Report.Error(ExitCodes.Invalid, WithModelPath(e.Message, modelPath));
         }
-        try
+        if (Write(() => result!.WriteTo(outputPath), outputPath, request) is { } failed)
         {
-            result!.WriteTo(outputPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Report.Error(ExitCodes.Usage, $"cannot write {outputPath}: {e.Message}");
+            return failed;
         }
         var s = result!.Statistics;
         var table = new Table().AddColumn("compiled").AddColumn(new TableColumn("value").RightAligned());
@@ -123,6 +138,72 @@ internal static class CompileCommand
         table.AddRow("peak activation bytes", $"{Bytes(s.PeakActivationBytes)} (unshared {Bytes(s.UnsharedActivationBytes)})");
         table.AddRow("module bytes", Bytes(s.ModuleBytes));
         table.AddRow("time", $"{s.Elapsed.TotalMilliseconds:F0} ms");
+        AddLoaderRow(table, outputPath, request);
+        AnsiConsole.Write(table);
+        return 0;
+    }
+
+    /// <summary>Every file the request writes, checked before any work: none may be a folder or an input.</summary>
+    private static string? CheckOutputs(string modelPath, string outputPath, OutputRequest request)
+    {
+        if (CommandLineFiles.CheckOutputFile(outputPath, "module", modelPath) is { } error) return error;
+        if (!request.Variants) return null;
+        var paths = Compiler.Abi.ModelVariants.Builds.Select(b => Compiler.Abi.ModelVariants.VariantPath(outputPath, b.FileEnding))
+            .Append(Compiler.Abi.ModelVariants.ManifestPath(outputPath));
+        return paths.Select(p => CommandLineFiles.CheckOutputFile(p, "module", modelPath)).FirstOrDefault(e => e is not null);
+    }
+
+    /// <summary>Runs <paramref name="write"/>, then writes the loader when asked; an exit code when either fails.</summary>
+    private static int? Write(Action write, string outputPath, OutputRequest request)
+    {
+        try
+        {
+            write();
+            if (request.Js) WebLoader.WriteBeside(outputPath);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Report.Error(ExitCodes.Usage, $"cannot write {outputPath}: {e.Message}");
+        }
+    }
+
+    private static void AddLoaderRow(Table table, string outputPath, OutputRequest request)
+    {
+        if (request.Js) table.AddRow("JavaScript loader", Markup.Escape(WebLoader.DirectoryBeside(outputPath) + Path.DirectorySeparatorChar + WebLoader.EntryModule));
+    }
+
+    private static int RunVariants(string modelPath, string outputPath, OutputRequest request, CompileOptions options)
+    {
+        VariantsCompilation result;
+        try
+        {
+            result = ModelCompiler.CompileVariants(modelPath, options);
+        }
+        catch (InputShapeException e)
+        {
+            return Report.Error(ExitCodes.Usage, $"{modelPath}: {e.Message}");
+        }
+        catch (Exception e) when (e is OnnxFormatException or GraphException or UnsupportedOperatorException or OperatorException)
+        {
+            return Report.Error(ExitCodes.Invalid, WithModelPath(e.Message, modelPath));
+        }
+        if (Write(() => result.WriteTo(outputPath), outputPath, request) is { } failed)
+        {
+            return failed;
+        }
+        var table = new Table().AddColumn("variant").AddColumn("module").AddColumn(new TableColumn("bytes").RightAligned()).AddColumn("needs");
+        var simd = result.Builds.First(b => b.Name == "simd128").Result.Wasm.Length;
+        foreach (var build in result.Builds)
+        {
+            var size = build.Result.Wasm.Length;
+            var change = (size - simd) * 100.0 / simd;
+            var relative = size == simd ? "" : $" ({(change >= 0 ? "+" : "")}{change.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)}%)";
+            table.AddRow(build.Name, Markup.Escape(Path.GetFileName(Compiler.Abi.ModelVariants.VariantPath(outputPath, build.FileEnding))), Bytes(size) + relative,
+                build.Features.Count == 0 ? "-" : string.Join(", ", build.Features));
+        }
+        table.AddRow("manifest", Markup.Escape(Compiler.Abi.ModelVariants.ManifestPath(outputPath)), "", "");
+        if (request.Js) table.AddRow("loader", Markup.Escape(WebLoader.DirectoryBeside(outputPath) + Path.DirectorySeparatorChar + WebLoader.EntryModule), "", "");
         AnsiConsole.Write(table);
         return 0;
     }

@@ -91,11 +91,35 @@ internal static class RunCommand
         {
             return Report.Error(ExitCodes.Usage, error!);
         }
+        if (ModelVariants.LooksLikeManifest(bytes))
+        {
+            return RunVariant(request, bytes);
+        }
         return Detect(bytes) switch
         {
             ModuleKind.Model => ModelRunCommand.Run(request.Program, request.Arguments, bytes) ?? RunWasiProgram(request, bytes),
             _ => RunWasiProgram(request, bytes),
         };
+    }
+
+    /// <summary>A variants manifest: runs the best variant our engine supports, as the JavaScript loader picks for its host.</summary>
+    private static int RunVariant(RunRequest request, byte[] manifest)
+    {
+        string path;
+        try
+        {
+            (var variant, path) = Runtime.CompiledModel.ChooseVariant(request.Program, manifest);
+            Console.WriteLine($"variant: {variant.Name} ({path})");
+        }
+        catch (FormatException e)
+        {
+            return Report.Error(ExitCodes.Invalid, e.Message.StartsWith(request.Program, StringComparison.Ordinal) ? e.Message : $"{request.Program}: {e.Message}");
+        }
+        if (CommandLineFiles.TryReadAllBytes(path, "module", out var error) is not { } bytes)
+        {
+            return Report.Error(ExitCodes.Usage, error!);
+        }
+        return ModelRunCommand.Run(path, request.Arguments, bytes) ?? Report.Error(ExitCodes.Invalid, $"{path}: a variant must be a model, not a WASI program");
     }
 
     private static int RunWasiProgram(RunRequest request, byte[] bytes)

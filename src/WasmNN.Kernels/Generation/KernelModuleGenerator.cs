@@ -43,6 +43,7 @@ internal static class KernelModuleGenerator
         }
         builder.AddMemory(InitialPages);
         builder.Export(MemoryExport, ExternalKind.Memory, 0);
+        builder.AddCustomSection(KernelTable.SectionName, KernelTable.ToUtf8(kernels));
         return builder.ToBytes();
     }
 }

@@ -1,0 +1,122 @@
+// A compiled model (docs/ABI.md) behind a promise-based API: named, typed, shape-checked inputs in, typed outputs out.
+import { dtypeOf, elementCount } from './dtypes.js';
+import { compileVariant } from './variants.js';
+
+const metadataSection = 'wasmnn.meta';
+
+/** The `wasmnn.meta` JSON of a compiled module. */
+export function readMetadata(module) {
+  const [section] = WebAssembly.Module.customSections(module, metadataSection);
+  if (!section) throw new Error(`not a compiled model: the module has no '${metadataSection}' custom section`);
+  const meta = JSON.parse(new TextDecoder().decode(section));
+  for (const t of [...meta.inputs, ...meta.outputs]) dtypeOf(t.dtype, t.name);
+  return meta;
+}
+
+const describe = (t) => ({ name: t.name, dtype: t.dtype, shape: [...t.shape] });
+const dimsText = (dims) => `[${dims.join(', ')}]`;
+
+/** Checks one feed against its input and returns the typed array to copy; throws naming the input otherwise. */
+function feedData(input, value) {
+  const info = dtypeOf(input.dtype, `input '${input.name}'`);
+  const where = `input '${input.name}' (${input.dtype} ${dimsText(input.shape)})`;
+  let data = value;
+  let dims = null;
+  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && !Array.isArray(value) && 'data' in value) {
+    ({ data, dims } = value);
+    if (!Array.isArray(dims) || dims.some((d) => !Number.isInteger(d) || d < 0)) throw new TypeError(`${where}: dims must be an array of sizes`);
+    if (dims.length !== input.shape.length || dims.some((d, i) => d !== input.shape[i])) {
+      throw new RangeError(`${where}: got dims ${dimsText(dims)}; the model was compiled for ${dimsText(input.shape)}`);
+    }
+  }
+  if (Array.isArray(data)) {
+    data = info.array.from(data, info.from);
+  } else if (!ArrayBuffer.isView(data) || data instanceof DataView) {
+    throw new TypeError(`${where}: expected a ${info.array.name}, an array or { data, dims }`);
+  } else if (!info.accepts.some((type) => data instanceof type)) {
+    throw new TypeError(`${where}: expected a ${info.array.name}, got a ${data.constructor.name}`);
+  }
+  const count = elementCount(input.shape);
+  if (data.length !== count) throw new RangeError(`${where}: got ${data.length} elements, expected ${count}`);
+  if (input.dtype === 'bool' && data.some((v) => v > 1)) throw new RangeError(`${where}: a bool element must be 0 or 1`);
+  return data;
+}
+
+/** A model instantiated in this thread. Create it with `loadModel`. */
+export class Model {
+  #exports;
+  #meta;
+  #disposed = false;
+
+  constructor(instance, meta, variant) {
+    this.#exports = instance.exports;
+    this.#meta = meta;
+    /** Which build of a variants manifest runs ('relaxed-simd', 'simd128', 'scalar'), or null for a lone module. */
+    this.variant = variant;
+    /** The model's inputs in ABI order: `{ name, dtype, shape }`. */
+    this.inputs = meta.inputs.map(describe);
+    /** The model's outputs in ABI order. */
+    this.outputs = meta.outputs.map(describe);
+    /** The whole `wasmnn.meta` metadata (model name, compiler, operators). */
+    this.metadata = meta;
+  }
+
+  /**
+   * Runs the model. `feeds` maps every input name to a typed array of its dtype (or an array, or `{ data, dims }`);
+   * wrong names, dtypes, lengths or dims are rejected before anything runs. Resolves to `{ [output]: { data, dims,
+   * dtype } }` with copies of the outputs (the module reuses its buffers on the next run).
+   */
+  async run(feeds) {
+    return this.runSync(feeds);
+  }
+
+  /** `run` without the promise, for callers in a worker or a loop that want no microtask per call. */
+  runSync(feeds) {
+    if (this.#disposed) throw new Error('the model was disposed');
+    if (feeds === null || typeof feeds !== 'object') throw new TypeError('run takes an object mapping input names to data');
+    const known = new Set(this.inputs.map((t) => t.name));
+    const unknown = Object.keys(feeds).filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+      throw new Error(`unknown input '${unknown[0]}'; the model's inputs are ${this.inputs.map((t) => t.name).join(', ')}`);
+    }
+    const missing = this.inputs.filter((t) => !(t.name in feeds));
+    if (missing.length > 0) throw new Error(`missing input '${missing[0].name}' (${missing[0].dtype} ${dimsText(missing[0].shape)})`);
+    const checked = this.inputs.map((t) => feedData(t, feeds[t.name]));
+    const { memory, wasmnn_input_ptr: inputPtr, wasmnn_output_ptr: outputPtr, wasmnn_run: runGraph } = this.#exports;
+    checked.forEach((data, i) => {
+      new Uint8Array(memory.buffer, inputPtr(i), data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    });
+    const status = runGraph();
+    if (status !== 0) throw new Error(`${this.#meta.model}: wasmnn_run returned ${status}`);
+    const results = {};
+    this.outputs.forEach((t, i) => {
+      const info = dtypeOf(t.dtype, `output '${t.name}'`);
+      const count = elementCount(t.shape);
+      const bytes = new Uint8Array(memory.buffer, outputPtr(i), count * info.bytes).slice();
+      results[t.name] = { data: new info.array(bytes.buffer, 0, count), dims: [...t.shape], dtype: t.dtype };
+    });
+    return results;
+  }
+
+  /** Drops the instance; later runs throw. */
+  dispose() {
+    this.#disposed = true;
+    this.#exports = null;
+  }
+}
+
+/**
+ * Loads a compiled model from a URL, a path (Node, Bun), bytes, a Response or a WebAssembly.Module, or from a
+ * variants manifest (MODEL.variants.json), choosing the best variant this host validates.
+ *
+ * Options: `variant` (take that build), `features` (a Set replacing detection), `threads` ('auto' or a count; the
+ * modules built today run on one thread).
+ */
+export async function loadModel(source, options = {}) {
+  const { threads = 'auto' } = options;
+  if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`threads must be 'auto' or a positive integer, got ${threads}`);
+  const { module, variant } = await compileVariant(source, options);
+  const meta = readMetadata(module);
+  const instance = await WebAssembly.instantiate(module, {});
+  return new Model(instance, meta, variant);
+}
