@@ -88,15 +88,7 @@ public sealed record ModelMetadata(
     /// <exception cref="FormatException">Not valid metadata (the message says what is wrong).</exception>
     public static ModelMetadata Parse(ReadOnlySpan<byte> utf8)
     {
-        ModelMetadata? metadata;
-        try
-        {
-            metadata = JsonSerializer.Deserialize<ModelMetadata>(utf8, s_json);
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"the {ModelAbi.MetadataSection} section is not valid JSON: {e.Message}", e);
-        }
+        var metadata = Deserialize<ModelMetadata>(utf8, s_json, $"the {ModelAbi.MetadataSection} section is not valid JSON");
         if (metadata is null || metadata.Inputs is null || metadata.Outputs is null)
         {
             throw new FormatException($"the {ModelAbi.MetadataSection} section lacks inputs or outputs");
@@ -110,6 +102,19 @@ public sealed record ModelMetadata(
             _ = TensorInfo.DataTypeOf(t.DType);
         }
         return metadata;
+    }
+
+    /// <summary>JSON of the ABI's files and sections; invalid JSON is a <see cref="FormatException"/> starting with <paramref name="problem"/>.</summary>
+    internal static T? Deserialize<T>(ReadOnlySpan<byte> utf8, JsonSerializerOptions options, string problem)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(utf8, options);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{problem}: {e.Message}", e);
+        }
     }
 
     /// <inheritdoc/>

@@ -84,15 +84,7 @@ public sealed record ModelVariants(
     /// <exception cref="FormatException">Not a valid manifest (the message says what is wrong).</exception>
     public static ModelVariants Parse(ReadOnlySpan<byte> utf8)
     {
-        ModelVariants? manifest;
-        try
-        {
-            manifest = JsonSerializer.Deserialize<ModelVariants>(utf8, s_json);
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"not a valid variants manifest: {e.Message}", e);
-        }
+        var manifest = ModelMetadata.Deserialize<ModelVariants>(utf8, s_json, "not a valid variants manifest");
         if (manifest?.Variants is not { Count: > 0 } variants)
         {
             throw new FormatException("not a valid variants manifest: it lists no variants");
