@@ -118,9 +118,11 @@ public static class OnnxImporter
             inputs.AddRange(captures);
             var outputs = nodeProto.Output.Select(n => string.IsNullOrEmpty(n) ? null : new Value(n, DataType.Float32, null)).ToList();
             OperatorAttributes typed;
+            IReadOnlyList<Value?> upgraded;
             try
             {
                 typed = op.ParseAttributes(attributes, opset);
+                upgraded = op.UpgradeInputs(inputs, opset);
             }
             catch (OperatorException e)
             {
@@ -130,7 +132,8 @@ public static class OnnxImporter
             {
                 throw new UnsupportedOperatorException($"{where}: {e.Message}", e);
             }
-            var node = new Node(name, op, opset, typed, inputs, outputs);
+            graph.Initializers.AddRange(upgraded.OfType<Value>().Where(v => v.IsConstant && !inputs.Contains(v)));
+            var node = new Node(name, op, opset, typed, [.. upgraded], outputs);
             try
             {
                 Graph.InferNodeTypes(node);

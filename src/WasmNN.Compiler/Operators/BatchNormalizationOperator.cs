@@ -7,14 +7,15 @@ namespace WasmNN.Compiler.Operators;
 public sealed record BatchNormalizationAttributes(float Epsilon) : OperatorAttributes;
 
 /// <summary>ONNX BatchNormalization in inference mode (training_mode = 0).</summary>
-/// <remarks>Y = scale * (X - mean) / sqrt(var + epsilon) + B, per channel (dimension 1).</remarks>
+/// <remarks>
+/// Y = scale * (X - mean) / sqrt(var + epsilon) + B, per channel (dimension 1). Opsets before 7 mark inference by
+/// is_test = 1 instead of by the output count, and before 6 carry consumed_inputs (an in-place hint, ignored);
+/// opsets before 9 allow spatial = 0 (statistics per activation, not per channel), which is rejected.
+/// </remarks>
 public sealed class BatchNormalizationOperator : OnnxOperator
 {
     /// <inheritdoc/>
     public override string OpType => "BatchNormalization";
-
-    /// <inheritdoc/>
-    public override int MinOpset => 7;
 
     /// <inheritdoc/>
     public override OpPatternKind PatternKind => OpPatternKind.Broadcast;
@@ -25,6 +26,14 @@ public sealed class BatchNormalizationOperator : OnnxOperator
         if (attributes.GetInt("training_mode", 0) != 0)
         {
             throw new UnsupportedOperatorException("BatchNormalization with training_mode = 1 is not supported (inference only)");
+        }
+        if (opset < 7 && attributes.GetInt("is_test", 0) == 0 && attributes.OutputCount > 1)
+        {
+            throw new UnsupportedOperatorException("BatchNormalization with is_test = 0 and running-statistics outputs is not supported (inference only)");
+        }
+        if (opset < 9 && attributes.GetInt("spatial", 1) == 0)
+        {
+            throw new UnsupportedOperatorException("BatchNormalization with spatial = 0 (per-activation statistics) is not supported");
         }
         return new BatchNormalizationAttributes(attributes.GetFloat("epsilon", 1e-5f));
     }

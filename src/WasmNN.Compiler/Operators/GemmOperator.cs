@@ -10,14 +10,15 @@ namespace WasmNN.Compiler.Operators;
 public sealed record GemmAttributes(float Alpha, float Beta, bool TransA, bool TransB) : OperatorAttributes;
 
 /// <summary>ONNX Gemm: general matrix multiply with an optional broadcast bias.</summary>
-/// <remarks>Y = alpha * A' * B' + beta * C, with A' = transA ? A^T : A (M x K), B' = transB ? B^T : B (K x N).</remarks>
+/// <remarks>
+/// Y = alpha * A' * B' + beta * C, with A' = transA ? A^T : A (M x K), B' = transB ? B^T : B (K x N). Before opset 7
+/// a 'broadcast' attribute allowed C to broadcast unidirectionally; with broadcast = 0 C had to be M x N already, a case
+/// of the same rule, so every opset is computed alike.
+/// </remarks>
 public sealed class GemmOperator : OnnxOperator
 {
     /// <inheritdoc/>
     public override string OpType => "Gemm";
-
-    /// <inheritdoc/>
-    public override int MinOpset => 7;
 
     /// <inheritdoc/>
     public override OpPatternKind PatternKind => OpPatternKind.OutElementwiseFusable;

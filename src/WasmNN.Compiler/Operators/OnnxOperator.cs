@@ -19,6 +19,14 @@ public abstract class OnnxOperator : Operator
     /// <exception cref="OperatorException">An attribute is invalid or the variant is unsupported.</exception>
     public virtual OperatorAttributes ParseAttributes(AttributeBag attributes, int opset) => NoAttributes.Instance;
 
+    /// <summary>
+    /// The node's inputs in the form of the latest opset, for opsets whose inputs meant something else (PRelu before
+    /// opset 7 applied a 1-D slope per channel, not numpy-broadcast along the last axis). The importer adds a new
+    /// constant input to the graph's initializers. Default: the inputs unchanged.
+    /// </summary>
+    /// <exception cref="UnsupportedOperatorException">The old form cannot be rewritten (a run-time operand).</exception>
+    public virtual IReadOnlyList<Value?> UpgradeInputs(IReadOnlyList<Value?> inputs, int opset) => inputs;
+
     /// <summary>Input <paramref name="index"/>, which the operator requires.</summary>
     protected static T Required<T>(IReadOnlyList<T?> inputs, int index, string what) where T : class =>
         index < inputs.Count && inputs[index] is { } value ? value : throw new OperatorException($"missing required input {index} ({what})");

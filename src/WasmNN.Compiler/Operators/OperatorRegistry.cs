@@ -17,7 +17,7 @@ public static class OperatorRegistry
         new LogOperator(), new NegOperator(), new ReciprocalOperator(), new ReluOperator(), new RoundOperator(),
         new SeluOperator(), new SigmoidOperator(), new SignOperator(), new SinOperator(), new TanOperator(), new SinhOperator(), new CoshOperator(), new AsinOperator(), new AcosOperator(), new AtanOperator(), new AsinhOperator(), new AcoshOperator(), new AtanhOperator(), new SoftplusOperator(),
         new SoftsignOperator(), new SqrtOperator(), new TanhOperator(), new ThresholdedReluOperator(), new GeluOperator(),
-        new ClipOperator(), new CastOperator(), new CastLikeOperator(),
+        new ClipOperator(), new CastOperator(), new CastLikeOperator(), new ShrinkOperator(), new MishOperator(),
         // Broadcasting.
         new AddOperator(), new SubOperator(), new MulOperator(), new DivOperator(), new PowOperator(), new ModOperator(),
         new EqualOperator(), new LessOperator(), new GreaterOperator(), new LessOrEqualOperator(), new GreaterOrEqualOperator(),
@@ -43,9 +43,11 @@ public static class OperatorRegistry
         new UnsqueezeOperator(), new SqueezeOperator(),
         new TransposeOperator(), new SliceOperator(), new SplitOperator(), new TileOperator(), new PadOperator(),
         new ConstantOfShapeOperator(), new RangeOperator(), new ConstantOperator(), new ResizeOperator(), new UpsampleOperator(),
-        new DepthToSpaceOperator(), new SpaceToDepthOperator(), new TriluOperator(),
+        new DepthToSpaceOperator(), new SpaceToDepthOperator(), new TriluOperator(), new EyeLikeOperator(),
         // Logic on bool tensors.
         new NotOperator(), new AndOperator(), new OrOperator(), new XorOperator(),
+        // Bits of integer tensors.
+        new BitwiseAndOperator(), new BitwiseOrOperator(), new BitwiseXorOperator(), new BitwiseNotOperator(), new BitShiftOperator(),
     }.ToFrozenDictionary(op => op.OpType);
 
     /// <summary>Every registered operator.</summary>

@@ -25,4 +25,22 @@ public sealed class WasmNodeTestTests(ITestOutputHelper output)
         Assert.True(summary.Failed == 0, string.Join("\n", summary.Results.Where(r => r.Outcome == NodeTestOutcome.Failed).Select(r => $"{r.Name}: {r.Message}")));
         Assert.True(summary.Passed > 150, summary.ToString());
     }
+
+    [Theory]
+    [InlineData("pytorch-converted", "test_PReLU_2d_multiparam", "test_BatchNorm2d_eval", "test_Linear")]
+    [InlineData("pytorch-operator", "test_operator_addmm", "test_operator_mm")]
+    public void RunAll_PyTorchExportedTests_PassIncludingOpset6Operators(string folder, params string[] mustPass)
+    {
+        // Exported by PyTorch at opset 6 (PRelu's per-channel slope, BatchNormalization's is_test, Gemm's broadcast);
+        // the expected outputs are PyTorch's.
+        var root = Path.Combine(Path.GetDirectoryName(OnnxNodeTestRunner.DebianNodeTestDirectory)!, folder);
+        using var executor = new WasmExecutor();
+        var runner = new OnnxNodeTestRunner(executor, new NodeTestOptions(Passes: new PassOptions(Verify: true)));
+
+        var summary = runner.RunAll(root);
+
+        output.WriteLine(summary.ToString());
+        Assert.True(summary.Failed == 0, string.Join("\n", summary.Results.Where(r => r.Outcome == NodeTestOutcome.Failed).Select(r => $"{r.Name}: {r.Message}")));
+        Assert.All(mustPass, name => Assert.Equal(NodeTestOutcome.Passed, summary.Results.Single(r => r.Name == name).Outcome));
+    }
 }

@@ -48,6 +48,9 @@ public sealed class UnaryOperatorTests
         ["Sqrt"] = (null, s_positive, Math.Sqrt),
         ["Tanh"] = (null, s_signed, Math.Tanh),
         ["ThresholdedRelu"] = (Attributes(("alpha", 0.5f)), s_signed, x => x > 0.5 ? x : 0),
+        // Shrink's spec formula with lambd = 0.5: the bias moves values beyond +-lambd toward zero, the rest become 0.
+        ["Shrink"] = (Attributes(("lambd", 0.5f), ("bias", 0.25f)), s_signed, x => x < -0.5 ? x + 0.25 : x > 0.5 ? x - 0.25 : 0),
+        ["Mish"] = (null, s_signed, x => x * Math.Tanh(Math.Log(1 + Math.Exp(x)))),
     };
 
     public static TheoryData<string> Operators => [.. s_cases.Keys];

@@ -27,6 +27,28 @@ public sealed class EliminateIdentitiesTests
     }
 
     [Fact]
+    public void Run_DropoutMaskIsAnOutput_MaskBecomesAllTrueConstantAndDropoutGoes()
+    {
+        // Inference Dropout keeps every element (ONNX Dropout: the mask is all true when training_mode is false).
+        var g = new Graph("mask", 13);
+        var x = new Value("x", DataType.Float32, [2, 3]);
+        g.Inputs.Add(x);
+        var relu = g.AddNode("Relu", [x], ["r"]);
+        var dropout = g.AddNode("Dropout", [relu.Outputs[0]], ["d", "mask"]);
+        g.Outputs.Add(dropout.Outputs[0]!);
+        g.Outputs.Add(dropout.Outputs[1]!);
+
+        Assert.True(new EliminateIdentities().Run(g));
+        Verifier.Verify(g);
+
+        Assert.Same(relu, Assert.Single(g.Nodes));
+        var mask = g.Outputs[1];
+        Assert.Equal("mask", mask.Name);
+        Assert.Equal([2, 3], mask.Shape!);
+        Assert.Equal(Enumerable.Repeat(true, 6), (bool[])mask.Constant!.Data);
+    }
+
+    [Fact]
     public void Run_IdentityFromGraphInputToOutput_Kept()
     {
         var g = new Graph("copy", 13);

@@ -75,6 +75,17 @@ internal static class ElementwiseOps
         // ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|): no overflow for large x.
         ["Softplus"] = (w, n, _, x) => w.Get(x[0]!.Value).Constant(n, 0).Max(n)
             .Get(x[0]!.Value).Abs(n).Neg(n).Exp(n).Constant(n, 1).Add(n).Log(n).Add(n),
+        // x * tanh(softplus(x)), softplus as above.
+        ["Mish"] = (w, n, _, x) => w.Get(x[0]!.Value).Get(x[0]!.Value).Constant(n, 0).Max(n)
+            .Get(x[0]!.Value).Abs(n).Neg(n).Exp(n).Constant(n, 1).Add(n).Log(n).Add(n).Tanh(n).Mul(n),
+        ["Shrink"] = (w, n, a, x) =>
+        {
+            var s = (ShrinkAttributes)a;
+            FloatMath.Choose(w, n, () => w.Get(x[0]!.Value).Constant(n, s.Bias).Add(n),
+                () => FloatMath.Choose(w, n, () => w.Get(x[0]!.Value).Constant(n, s.Bias).Sub(n), () => w.Constant(n, 0),
+                    () => w.Get(x[0]!.Value).Constant(n, s.Lambd).Op(n, Opcode.F32Gt, Opcode.F32x4Gt)),
+                () => w.Get(x[0]!.Value).Constant(n, -s.Lambd).Op(n, Opcode.F32Lt, Opcode.F32x4Lt));
+        },
         ["Sign"] = (w, n, _, x) =>
         {
             var positive = w.MaskLocal(n);

@@ -26,9 +26,12 @@ internal sealed class TypedElementwiseKernel : IKernelLowering
         ["And"] = _ => Opcode.I32And,
         ["Or"] = _ => Opcode.I32Or,
         ["Xor"] = _ => Opcode.I32Xor,
+        ["BitwiseAnd"] = k => k == NumberKind.I64 ? Opcode.I64And : Opcode.I32And,
+        ["BitwiseOr"] = k => k == NumberKind.I64 ? Opcode.I64Or : Opcode.I32Or,
+        ["BitwiseXor"] = k => k == NumberKind.I64 ? Opcode.I64Xor : Opcode.I32Xor,
     };
 
-    public IEnumerable<string> OpTypes => [.. s_binary.Keys, "Not", "Where", "IsNaN", "IsInf", .. TypedArithmetic.OpTypes];
+    public IEnumerable<string> OpTypes => [.. s_binary.Keys, "Not", "BitwiseNot", "BitShift", "Where", "IsNaN", "IsInf", .. TypedArithmetic.OpTypes];
 
     /// <summary>The instruction of a comparison or logical operator (by ONNX name) for operands of <paramref name="kind"/>.</summary>
     public static Opcode BinaryOpcode(string opType, NumberKind kind) => s_binary[opType](kind);
@@ -79,6 +82,18 @@ internal sealed class TypedElementwiseKernel : IKernelLowering
                 Load(0);
                 w.Op(Opcode.I32Eqz);
             }
+            else if (node.OpType == "BitwiseNot")
+            {
+                // ~x = x ^ -1; the store keeps the element's own bits.
+                var kind = ElementAccess.Kind(operands[0]!.ElementType);
+                Load(0);
+                ElementAccess.Constant(w, kind, -1);
+                w.Op(kind == NumberKind.I64 ? Opcode.I64Xor : Opcode.I32Xor);
+            }
+            else if (node.OpType == "BitShift")
+            {
+                EmitShift(w, node.GetAttributes<BitShiftAttributes>().Left, ElementAccess.Kind(operands[0]!.ElementType), Load);
+            }
             else
             {
                 Load(0);
@@ -87,6 +102,23 @@ internal sealed class TypedElementwiseKernel : IKernelLowering
             }
             ElementAccess.Store(w, output.ElementType);
         });
+    }
+
+    /// <summary>
+    /// x &lt;&lt; y or x &gt;&gt; y (logical), 0 when y is at least the computation's width: wasm would shift by y modulo the
+    /// width, numpy shifts every bit out. Narrow elements are widened with zero bits, so their stores keep the right bits.
+    /// </summary>
+    private static void EmitShift(FunctionBuilder w, bool left, NumberKind kind, Action<int> load)
+    {
+        var wide = kind == NumberKind.I64;
+        load(0);
+        load(1);
+        w.Op(wide ? left ? Opcode.I64Shl : Opcode.I64ShrU : left ? Opcode.I32Shl : Opcode.I32ShrU);
+        ElementAccess.Constant(w, kind, 0);
+        load(1);
+        ElementAccess.Constant(w, kind, wide ? 64 : 32);
+        w.Op(wide ? Opcode.I64LtU : Opcode.I32LtU);
+        w.Op(Opcode.Select);
     }
 
     /// <summary>IsNaN as x != x; IsInf as x == +inf and/or x == -inf (a constant false when neither sign is detected).</summary>
