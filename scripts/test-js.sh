@@ -28,6 +28,10 @@ make_fixtures() {
   # LeNet-5 as PyTorch exported it, with PyTorch's output for the shared input (../shared/models).
   wasmnn compile "$root/../shared/models/lenet5.onnx" -o "$fixtures/lenet5.wasm" --variants >/dev/null || return 1
   cp "$root/../shared/models/lenet5.input.npy" "$root/../shared/models/lenet5.output.npy" "$fixtures/" || return 1
+  # A threads build (issue "Parallel inference") once the CLI has it; js/test/threads.test.mjs skips without it.
+  if wasmnn compile --help | grep -q -- '--threads'; then
+    wasmnn compile "$root/../shared/models/lenet5.onnx" -o "$fixtures/lenet5.threads.wasm" --threads 4 >/dev/null || return 1
+  fi
   for t in "${node_tests[@]}"; do
     wasmnn compile "$onnx_node/$t/model.onnx" -o "$fixtures/node/$t.wasm" >/dev/null || { echo "cannot compile $t"; return 1; }
   done

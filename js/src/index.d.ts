@@ -38,7 +38,7 @@ export interface LoadOptions {
   variant?: string;
   /** Replaces feature detection when choosing a variant. */
   features?: Set<Feature | string>;
-  /** 'auto' or a thread count (modules built today run on one thread). */
+  /** Workers for a `--threads` build: 'auto' (the host's cores) or a count, at most the build's max_workers. */
   threads?: 'auto' | number;
 }
 
@@ -52,6 +52,8 @@ export interface Metadata {
 }
 
 export class Model {
+  /** Workers running each call: 1, or a threads build's worker count (each a Web Worker or worker_threads thread). */
+  readonly threads: number;
   /** Which build of a variants manifest runs, or null for a lone module. */
   readonly variant: string | null;
   readonly inputs: TensorInfo[];
@@ -59,7 +61,7 @@ export class Model {
   readonly metadata: Metadata;
   /** Runs the model; rejects (before running) on a wrong input name, dtype, length or dims. */
   run(feeds: Record<string, Feed>): Promise<Record<string, OutputTensor>>;
-  /** `run` without the promise. */
+  /** `run` without the promise (one thread only). */
   runSync(feeds: Record<string, Feed>): Record<string, OutputTensor>;
   dispose(): void;
 }

@@ -1,5 +1,6 @@
 // A compiled model (docs/ABI.md) behind a promise-based API: named, typed, shape-checked inputs in, typed outputs out.
 import { dtypeOf, elementCount } from './dtypes.js';
+import { instantiateThreaded } from './threads.js';
 import { compileVariant } from './variants.js';
 
 const metadataSection = 'wasmnn.meta';
@@ -46,11 +47,17 @@ function feedData(input, value) {
 export class Model {
   #exports;
   #meta;
+  #backend;
+  #queue = Promise.resolve();
   #disposed = false;
 
-  constructor(instance, meta, variant) {
-    this.#exports = instance.exports;
+  /** `backend`: `{ exports, workers, run(), dispose() }`, one instance or a threads build's workers (threads.js). */
+  constructor(backend, meta, variant) {
+    this.#backend = backend;
+    this.#exports = backend.exports;
     this.#meta = meta;
+    /** Workers running each call: 1, or a threads build's worker count. */
+    this.threads = backend.workers;
     /** Which build of a variants manifest runs ('relaxed-simd', 'simd128', 'scalar'), or null for a lone module. */
     this.variant = variant;
     /** The model's inputs in ABI order: `{ name, dtype, shape }`. */
@@ -67,11 +74,27 @@ export class Model {
    * dtype } }` with copies of the outputs (the module reuses its buffers on the next run).
    */
   async run(feeds) {
-    return this.runSync(feeds);
+    if (this.threads === 1) return this.runSync(feeds);
+    // Workers share the buffers: one call at a time, each checked before it waits its turn.
+    this.#check(feeds);
+    const turn = this.#queue.then(async () => {
+      this.#write(feeds);
+      this.#status(await this.#backend.run());
+      return this.#read();
+    });
+    this.#queue = turn.catch(() => {});
+    return turn;
   }
 
-  /** `run` without the promise, for callers in a worker or a loop that want no microtask per call. */
+  /** `run` without the promise, for callers in a worker or a loop that want no microtask per call (one thread only). */
   runSync(feeds) {
+    if (this.threads !== 1) throw new Error(`${this.#meta.model} runs on ${this.threads} workers: use run()`);
+    this.#write(feeds);
+    this.#status(this.#backend.run());
+    return this.#read();
+  }
+
+  #check(feeds) {
     if (this.#disposed) throw new Error('the model was disposed');
     if (feeds === null || typeof feeds !== 'object') throw new TypeError('run takes an object mapping input names to data');
     const known = new Set(this.inputs.map((t) => t.name));
@@ -81,13 +104,23 @@ export class Model {
     }
     const missing = this.inputs.filter((t) => !(t.name in feeds));
     if (missing.length > 0) throw new Error(`missing input '${missing[0].name}' (${missing[0].dtype} ${dimsText(missing[0].shape)})`);
-    const checked = this.inputs.map((t) => feedData(t, feeds[t.name]));
-    const { memory, wasmnn_input_ptr: inputPtr, wasmnn_output_ptr: outputPtr, wasmnn_run: runGraph } = this.#exports;
+    return this.inputs.map((t) => feedData(t, feeds[t.name]));
+  }
+
+  #write(feeds) {
+    const checked = this.#check(feeds);
+    const { memory, wasmnn_input_ptr: inputPtr } = this.#exports;
     checked.forEach((data, i) => {
       new Uint8Array(memory.buffer, inputPtr(i), data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     });
-    const status = runGraph();
-    if (status !== 0) throw new Error(`${this.#meta.model}: wasmnn_run returned ${status}`);
+  }
+
+  #status(status) {
+    if (status !== 0) throw new Error(`${this.#meta.model}: the run returned ${status}`);
+  }
+
+  #read() {
+    const { memory, wasmnn_output_ptr: outputPtr } = this.#exports;
     const results = {};
     this.outputs.forEach((t, i) => {
       const info = dtypeOf(t.dtype, `output '${t.name}'`);
@@ -98,10 +131,10 @@ export class Model {
     return results;
   }
 
-  /** Drops the instance; later runs throw. */
+  /** Drops the instance (and stops a threads build's workers); later runs throw. */
   dispose() {
+    if (!this.#disposed) this.#backend.dispose();
     this.#disposed = true;
-    this.#exports = null;
   }
 }
 
@@ -109,14 +142,15 @@ export class Model {
  * Loads a compiled model from a URL, a path (Node, Bun), bytes, a Response or a WebAssembly.Module, or from a
  * variants manifest (MODEL.variants.json), choosing the best variant this host validates.
  *
- * Options: `variant` (take that build), `features` (a Set replacing detection), `threads` ('auto' or a count; the
- * modules built today run on one thread).
+ * Options: `variant` (take that build), `features` (a Set replacing detection), `threads` ('auto': the host's
+ * cores, or a count; used by a `--threads` build, which runs on that many workers, at most its `max_workers`).
  */
 export async function loadModel(source, options = {}) {
   const { threads = 'auto' } = options;
   if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`threads must be 'auto' or a positive integer, got ${threads}`);
   const { module, variant } = await compileVariant(source, options);
   const meta = readMetadata(module);
-  const instance = await WebAssembly.instantiate(module, {});
-  return new Model(instance, meta, variant);
+  if (meta.threads) return new Model(await instantiateThreaded(module, meta, threads), meta, variant);
+  const { exports } = await WebAssembly.instantiate(module, {});
+  return new Model({ exports, workers: 1, run: () => exports.wasmnn_run(), dispose: () => {} }, meta, variant);
 }

@@ -1,0 +1,34 @@
+// A `--threads` build (docs/ABI.md) through loadModel: the workers share one memory and give the one-thread build's
+// bits. scripts/test-js.sh makes the fixture when the CLI has `compile --threads`; until then these are skipped.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadModel } from '../src/index.js';
+import { assertClose, fixtures, readNpy } from './helpers.mjs';
+
+const threaded = join(fixtures, 'lenet5.threads.wasm');
+const skip = !existsSync(threaded) && 'no threads build (the CLI has no compile --threads yet)';
+
+test('run_ThreadsBuildOnSeveralWorkers_GivesTheOneThreadBuildsBitsAndPyTorchsValues', { skip }, async () => {
+  const { data } = readNpy(join(fixtures, 'lenet5.input.npy'));
+  const single = await loadModel(join(fixtures, 'lenet5.wasm'));
+  const reference = (await single.run({ input: data })).output.data;
+  assertClose(assert, reference, readNpy(join(fixtures, 'lenet5.output.npy')).data, 1e-5, 'one-thread build');
+  for (const threads of [1, 2, 3]) {
+    const model = await loadModel(threaded, { threads });
+    assert.equal(model.threads, threads);
+    // Two calls at once: they take turns on the shared buffers.
+    const [a, b] = await Promise.all([model.run({ input: data }), model.run({ input: new Float32Array(784) })]);
+    assert.deepEqual(a.output.data, reference, `${threads} workers`);
+    assert.notDeepEqual(b.output.data, reference);
+    if (threads > 1) assert.throws(() => model.runSync({ input: data }), /runs on \d workers: use run\(\)/);
+    await assert.rejects(model.run({ input: new Float32Array(3) }), /got 3 elements, expected 784/);
+    model.dispose();
+    await assert.rejects(model.run({ input: data }), /disposed/);
+  }
+  const meta = JSON.parse(new TextDecoder().decode(WebAssembly.Module.customSections(new WebAssembly.Module(readFileSync(threaded)), 'wasmnn.meta')[0]));
+  const many = await loadModel(threaded, { threads: 64 });
+  assert.equal(many.threads, meta.threads.max_workers);
+  many.dispose();
+});
