@@ -39,48 +39,36 @@ public sealed class JsFrontendTests
         var ia = TestData.Ints(random, 9, -1000, 1000);
         var ib = TestData.Ints(random, 9, -1000, 1000);
 
-        var directory = Directory.CreateTempSubdirectory("wasmnn-js-ops");
-        try
-        {
-            var wasm = Path.Combine(directory.FullName, "wasm_ops.wasm");
-            var script = Path.Combine(directory.FullName, "run.mjs");
-            File.WriteAllBytes(wasm, KernelLibrary.Generate());
-            File.WriteAllText(script, Script);
-            var package = new Uri(Path.Combine(RepositoryPaths.Root, "js", "src", "index.js")).AbsoluteUri;
-            var input = JsonSerializer.Serialize(new { x, w1, b1, w2, p, q, qa = qa.Select(v => (int)v), qb = qb.Select(v => (int)v), ia, ib });
-            var result = ProcessRunner.Run("node", [script, package, wasm], input);
-            Assert.True(result.ExitCode == 0, result.Stderr);
-            using var json = JsonDocument.Parse(result.Stdout);
-            var root = json.RootElement;
+        var package = new Uri(Path.Combine(RepositoryPaths.Root, "js", "src", "index.js")).AbsoluteUri;
+        var input = JsonSerializer.Serialize(new { x, w1, b1, w2, p, q, qa = qa.Select(v => (int)v), qb = qb.Select(v => (int)v), ia, ib });
+        var result = NodeScript.RunWithLibrary(Script, input, wasm => [package, wasm]);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var json = JsonDocument.Parse(result.Stdout);
+        var root = json.RootElement;
 
-            using var ops = KernelLibrary.Load();
-            using var tx = ops.FromArray(x, 3, 8);
-            using var tw1 = ops.FromArray(w1, 8, 16);
-            using var tb1 = ops.FromArray(b1, 16);
-            using var tw2 = ops.FromArray(w2, 16, 5);
-            using var mlp = (tx.MatMul(tw1) + tb1).Relu().MatMul(tw2).Softmax();
-            using var tp = ops.FromArray(p, 4, 1, 6);
-            using var tq = ops.FromArray(q, 5, 1);
-            using var product = tp * tq;
-            using var tqa = ops.FromArray(qa, 3, 20);
-            using var tqb = ops.FromArray(qb, 20, 7);
-            using var quantized = tqa.MatMul(tqb);
-            using var tia = ops.FromArray(ia, 9);
-            using var tib = ops.FromArray(ib, 9);
-            using var zero = ops.FromArray(new[] { 0 }, 1);
-            using var clamped = (tia - tib).Maximum(zero);
+        using var ops = KernelLibrary.Load();
+        using var tx = ops.FromArray(x, 3, 8);
+        using var tw1 = ops.FromArray(w1, 8, 16);
+        using var tb1 = ops.FromArray(b1, 16);
+        using var tw2 = ops.FromArray(w2, 16, 5);
+        using var mlp = (tx.MatMul(tw1) + tb1).Relu().MatMul(tw2).Softmax();
+        using var tp = ops.FromArray(p, 4, 1, 6);
+        using var tq = ops.FromArray(q, 5, 1);
+        using var product = tp * tq;
+        using var tqa = ops.FromArray(qa, 3, 20);
+        using var tqb = ops.FromArray(qb, 20, 7);
+        using var quantized = tqa.MatMul(tqb);
+        using var tia = ops.FromArray(ia, 9);
+        using var tib = ops.FromArray(ib, 9);
+        using var zero = ops.FromArray(new[] { 0 }, 1);
+        using var clamped = (tia - tib).Maximum(zero);
 
-            AssertSame(mlp.Shape.ToArray(), mlp.ToArray(), root.GetProperty("mlp"), v => v.GetSingle());
-            AssertSame(product.Shape.ToArray(), product.ToArray(), root.GetProperty("product"), v => v.GetSingle());
-            AssertSame(quantized.Shape.ToArray(), quantized.ToArray(), root.GetProperty("quantized"), v => v.GetInt32());
-            AssertSame(clamped.Shape.ToArray(), clamped.ToArray(), root.GetProperty("clamped"), v => v.GetInt32());
-            // The script kept its tensors: nine inputs and intermediates of the MLP alone would be more than its outputs.
-            Assert.True(root.GetProperty("live").GetInt32() > 4);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        AssertSame(mlp.Shape.ToArray(), mlp.ToArray(), root.GetProperty("mlp"), v => v.GetSingle());
+        AssertSame(product.Shape.ToArray(), product.ToArray(), root.GetProperty("product"), v => v.GetSingle());
+        AssertSame(quantized.Shape.ToArray(), quantized.ToArray(), root.GetProperty("quantized"), v => v.GetInt32());
+        AssertSame(clamped.Shape.ToArray(), clamped.ToArray(), root.GetProperty("clamped"), v => v.GetInt32());
+        // The script kept its tensors: nine inputs and intermediates of the MLP alone would be more than its outputs.
+        Assert.True(root.GetProperty("live").GetInt32() > 4);
     }
 
     private static void AssertSame<T>(int[] shape, T[] expected, JsonElement actual, Func<JsonElement, T> read)

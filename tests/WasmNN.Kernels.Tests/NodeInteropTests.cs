@@ -37,38 +37,21 @@ public sealed class NodeInteropTests
         var y = TestData.SBytes(random, 19);
         x[0] = 127; y[0] = 5;
 
-        var directory = Directory.CreateTempSubdirectory("wasmnn-kernels-node");
-        try
-        {
-            var wasm = Path.Combine(directory.FullName, "wasmnn_ops.wasm");
-            var script = Path.Combine(directory.FullName, "run.mjs");
-            File.WriteAllBytes(wasm, KernelLibrary.Generate());
-            File.WriteAllText(script, Script);
-            var input = JsonSerializer.Serialize(new { a, b, x = x.Select(v => (int)v), y = y.Select(v => (int)v) });
-            var (exitCode, output, errors) = RunNode(input, script, wasm, m.ToString(CultureInfo.InvariantCulture), k.ToString(CultureInfo.InvariantCulture), n.ToString(CultureInfo.InvariantCulture));
-            Assert.True(exitCode == 0, errors);
-            using var json = JsonDocument.Parse(output);
-            var nodeProduct = json.RootElement.GetProperty("c").EnumerateArray().Select(v => v.GetSingle()).ToArray();
-            var nodeSum = json.RootElement.GetProperty("z").EnumerateArray().Select(v => (sbyte)v.GetInt32()).ToArray();
+        var input = JsonSerializer.Serialize(new { a, b, x = x.Select(v => (int)v), y = y.Select(v => (int)v) });
+        var result = NodeScript.RunWithLibrary(Script, input, wasm =>
+            [wasm, m.ToString(CultureInfo.InvariantCulture), k.ToString(CultureInfo.InvariantCulture), n.ToString(CultureInfo.InvariantCulture)]);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var json = JsonDocument.Parse(result.Stdout);
+        var nodeProduct = json.RootElement.GetProperty("c").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+        var nodeSum = json.RootElement.GetProperty("z").EnumerateArray().Select(v => (sbyte)v.GetInt32()).ToArray();
 
-            using var ops = KernelLibrary.Load();
-            using var ta = ops.FromArray(a, m, k);
-            using var tb = ops.FromArray(b, k, n);
-            using var product = ta.MatMul(tb);
-            // Same instructions in the same order: V8 and our engine agree bit for bit.
-            Assert.Equal(product.ToArray(), nodeProduct);
-            MatMulKernelTests.AssertProductClose(ReferenceOps.MatMul(a, b, m, k, n, out var magnitude), magnitude, nodeProduct);
-            Assert.Equal(x.Zip(y, (p, q) => ReferenceOps.BinaryInt8(BinaryOperation.Add, p, q)), nodeSum);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
-    }
-
-    private static (int ExitCode, string Output, string Errors) RunNode(string standardInput, params string[] arguments)
-    {
-        var result = ProcessRunner.Run("node", arguments, standardInput);
-        return (result.ExitCode, result.Stdout, result.Stderr);
+        using var ops = KernelLibrary.Load();
+        using var ta = ops.FromArray(a, m, k);
+        using var tb = ops.FromArray(b, k, n);
+        using var product = ta.MatMul(tb);
+        // Same instructions in the same order: V8 and our engine agree bit for bit.
+        Assert.Equal(product.ToArray(), nodeProduct);
+        MatMulKernelTests.AssertProductClose(ReferenceOps.MatMul(a, b, m, k, n, out var magnitude), magnitude, nodeProduct);
+        Assert.Equal(x.Zip(y, (p, q) => ReferenceOps.BinaryInt8(BinaryOperation.Add, p, q)), nodeSum);
     }
 }
