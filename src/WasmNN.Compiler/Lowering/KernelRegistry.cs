@@ -42,6 +42,7 @@ internal static class KernelRegistry
             new ScatterNDKernel(), new ResizeKernel(),
             new BlockRearrangementKernel(), new TypedElementwiseKernel(), new RecurrentKernel(), new TriluKernel(),
             new ArgReduceKernel(), new CumSumKernel(), new TopKKernel(), new ClassLossKernel(),
+            new LinearQuantizationKernel(), new DynamicQuantizeLinearKernel(), new IntegerMatMulKernel(), new IntegerConvKernel(),
         ];
         return kernels.SelectMany(k => k.OpTypes.Select(op => (op, k))).GroupBy(p => p.op)
             .ToFrozenDictionary(g => g.Key, g => g.Select(p => p.k).ToArray());

@@ -44,6 +44,9 @@ public static class OperatorRegistry
         new TransposeOperator(), new SliceOperator(), new SplitOperator(), new TileOperator(), new PadOperator(),
         new ConstantOfShapeOperator(), new RangeOperator(), new ConstantOperator(), new ResizeOperator(), new UpsampleOperator(),
         new DepthToSpaceOperator(), new SpaceToDepthOperator(), new TriluOperator(), new EyeLikeOperator(),
+        // Linear quantization and the integer products of quantized models.
+        new QuantizeLinearOperator(), new DequantizeLinearOperator(), new DynamicQuantizeLinearOperator(),
+        new MatMulIntegerOperator(), new QLinearMatMulOperator(), new ConvIntegerOperator(), new QLinearConvOperator(),
         // Logic on bool tensors.
         new NotOperator(), new AndOperator(), new OrOperator(), new XorOperator(),
         // Bits of integer tensors.

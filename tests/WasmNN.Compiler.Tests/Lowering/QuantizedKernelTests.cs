@@ -1,0 +1,134 @@
+using WasmNN.Compiler.Execution;
+using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Operators;
+using WasmNN.Runtime.Conformance;
+
+namespace WasmNN.Compiler.Tests.Lowering;
+
+/// <summary>
+/// The quantized kernels on the variants the ONNX node tests leave out (blocked scales, per-channel weights,
+/// groups, strides, padding, broadcast batches), against the reference evaluation, with and without SIMD.
+/// </summary>
+public sealed class QuantizedKernelTests
+{
+    [Fact]
+    public void QuantizeLinear_BlockedInt8_MatchesTheReference()
+    {
+        var inputs = new[] { Floats([2, 6], 40, seed: 99) };
+        AssertMatchesReference(() =>
+        {
+            var g = new Graph("q", 21);
+            var x = Input(g, "x", DataType.Float32, [2, 6]);
+            var scale = new Value("scale", Tensor.FromFloats([2, 2], [0.5f, 0.25f, 2, 0.125f]));
+            var zero = new Value("zero", new Tensor(DataType.Int8, [2, 2], new sbyte[] { 3, -2, 0, 7 }));
+            g.Initializers.AddRange([scale, zero]);
+            g.Outputs.Add(g.AddNode("QuantizeLinear", [x, scale, zero], ["y"], new AttributeBag([("axis", 1L), ("block_size", 3L)])).Outputs[0]!);
+
+            return g;
+        }, inputs);
+    }
+
+    [Fact]
+    public void DequantizeLinear_PerAxisOnTheLastAxis_MatchesTheReference()
+    {
+        var inputs = new[] { Bytes(DataType.Int8, [3, 4], seed: 1) };
+        AssertMatchesReference(() =>
+        {
+            var g = new Graph("dq", 13);
+            var x = Input(g, "x", DataType.Int8, [3, 4]);
+            var scale = new Value("scale", Tensor.FromFloats([4], [0.5f, 0.25f, 2, 0.125f]));
+            var zero = new Value("zero", new Tensor(DataType.Int8, [4], new sbyte[] { 3, -2, 0, 7 }));
+            g.Initializers.AddRange([scale, zero]);
+            g.Outputs.Add(g.AddNode("DequantizeLinear", [x, scale, zero], ["y"], new AttributeBag([("axis", -1L)])).Outputs[0]!);
+
+            return g;
+        }, inputs);
+    }
+
+    [Fact]
+    public void QLinearConv_GroupedStridedPaddedPerChannel_MatchesTheReference()
+    {
+        var inputs = new[] { Bytes(DataType.UInt8, [1, 4, 7, 6], seed: 2) };
+        AssertMatchesReference(() =>
+        {
+            var g = new Graph("qconv", 13);
+            var x = Input(g, "x", DataType.UInt8, [1, 4, 7, 6]);
+            var w = new Value("w", Bytes(DataType.Int8, [6, 2, 3, 3], seed: 3));
+            var bias = new Value("b", new Tensor(DataType.Int32, [6], new[] { 100, -50, 0, 7, -300, 20 }));
+            Value[] parameters =
+            [
+                Scalar("xs", 0.05f), new Value("xz", new Tensor(DataType.UInt8, [], new byte[] { 128 })), w,
+                new Value("ws", Tensor.FromFloats([6], [0.01f, 0.02f, 0.005f, 0.03f, 0.015f, 0.008f])), new Value("wz", new Tensor(DataType.Int8, [6], new sbyte[6])),
+                Scalar("ys", 0.2f), new Value("yz", new Tensor(DataType.Int8, [], new sbyte[] { -5 })), bias,
+            ];
+            g.Initializers.AddRange(parameters);
+            var attributes = new AttributeBag([("group", 2L), ("strides", new long[] { 2, 1 }), ("pads", new long[] { 1, 0, 1, 2 })]);
+            g.Outputs.Add(g.AddNode("QLinearConv", [x, parameters[0], parameters[1], w, parameters[3], parameters[4], parameters[5], parameters[6], bias], ["y"], attributes).Outputs[0]!);
+
+            return g;
+        }, inputs);
+    }
+
+    [Fact]
+    public void QLinearMatMul_BroadcastBatchesPerColumnScales_MatchesTheReference()
+    {
+        var inputs = new[] { Bytes(DataType.Int8, [2, 3, 5], seed: 4) };
+        AssertMatchesReference(() =>
+        {
+            var g = new Graph("qmm", 13);
+            var a = Input(g, "a", DataType.Int8, [2, 3, 5]);
+            var b = new Value("b", Bytes(DataType.Int8, [5, 4], seed: 5));
+            Value[] parameters =
+            [
+                Scalar("as", 0.1f), new Value("az", new Tensor(DataType.Int8, [], new sbyte[] { 4 })), b,
+                new Value("bs", Tensor.FromFloats([4], [0.01f, 0.02f, 0.05f, 0.03f])), new Value("bz", new Tensor(DataType.Int8, [4], new sbyte[] { 0, 1, -1, 2 })),
+                Scalar("ys", 0.07f), new Value("yz", new Tensor(DataType.UInt8, [], new byte[] { 120 })),
+            ];
+            g.Initializers.AddRange(parameters);
+            g.Outputs.Add(g.AddNode("QLinearMatMul", [a, .. parameters], ["y"]).Outputs[0]!);
+
+            return g;
+        }, inputs);
+    }
+
+    private static Value Input(Graph g, string name, DataType type, int[] shape)
+    {
+        var value = new Value(name, type, shape);
+        g.Inputs.Add(value);
+        return value;
+    }
+
+    private static Value Scalar(string name, float value) => new(name, Tensor.FromFloats([], [value]));
+
+    private static Tensor Floats(int[] shape, float range, int seed)
+    {
+        var random = new Random(seed);
+        return Tensor.FromFloats(shape, [.. Enumerable.Range(0, Shapes.ElementCount(shape)).Select(_ => (float)((random.NextDouble() * 2 - 1) * range))]);
+    }
+
+    private static Tensor Bytes(DataType type, int[] shape, int seed)
+    {
+        var random = new Random(seed);
+        var values = Enumerable.Range(0, Shapes.ElementCount(shape)).Select(_ => (long)random.Next(256)).ToArray();
+        var tensor = Tensor.Zeros(type, shape);
+        for (var i = 0; i < values.Length; i++)
+        {
+            tensor.SetInt64(i, type == DataType.Int8 ? values[i] - 128 : values[i]);
+        }
+        return tensor;
+    }
+
+    /// <summary>Each run gets its own graph: compiling rewrites it.</summary>
+    private static void AssertMatchesReference(Func<Graph> build, Tensor[] inputs)
+    {
+        var expected = new ReferenceExecutor().Execute(build(), inputs)[0];
+        foreach (var simd in new[] { true, false })
+        {
+            using var executor = new WasmExecutor(new CompileOptions { Simd = simd });
+            var actual = executor.Execute(build(), inputs)[0];
+            Assert.Equal(expected.DataType, actual.DataType);
+            Assert.Equal(expected.ToInt64Array(), actual.ToInt64Array());
+            Assert.Equal(expected.ToDoubleArray(), actual.ToDoubleArray());
+        }
+    }
+}
