@@ -56,23 +56,11 @@ public static class IntegerProducts
         RequireCount(aZeroPoints, m, "A zero point (per row)");
         RequireCount(bZeroPoints, n, "B zero point (per column)");
         var shape = MatMulOperator.OutputShape(a.Shape, b.Shape);
-        var batch = Shapes.Broadcast(a2[..^2], b2[..^2]);
-        var aStrides = Shapes.BroadcastStrides(a2[..^2], batch);
-        var bStrides = Shapes.BroadcastStrides(b2[..^2], batch);
-        var batchCount = Shapes.ElementCount(batch);
-        var y = new int[batchCount * m * n];
-        var coords = new int[batch.Length];
-        for (var t = 0; t < batchCount; t++)
+        var offsets = MatMulOperator.BatchOffsets(a2, b2);
+        var y = new int[offsets.Length * m * n];
+        for (var t = 0; t < offsets.Length; t++)
         {
-            ReferenceMath.Unravel(t, batch, coords);
-            int aOff = 0, bOff = 0;
-            for (var d = 0; d < batch.Length; d++)
-            {
-                aOff += coords[d] * aStrides[d];
-                bOff += coords[d] * bStrides[d];
-            }
-            aOff *= m * k;
-            bOff *= k * n;
+            var (aOff, bOff) = offsets[t];
             for (var i = 0; i < m; i++)
             {
                 var za = aZeroPoints[aZeroPoints.Length == 1 ? 0 : i];

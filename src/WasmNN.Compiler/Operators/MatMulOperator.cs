@@ -38,6 +38,31 @@ public sealed class MatMulOperator : OnnxOperator
         return [.. result];
     }
 
+    /// <summary>
+    /// For each batch of the broadcast product, the element offsets of its A and B matrices in the operands
+    /// <paramref name="a2"/> and <paramref name="b2"/> (shapes with 1-D operands promoted to matrices).
+    /// </summary>
+    public static (int A, int B)[] BatchOffsets(int[] a2, int[] b2)
+    {
+        var batch = Shapes.Broadcast(a2[..^2], b2[..^2]);
+        var aStrides = Shapes.BroadcastStrides(a2[..^2], batch);
+        var bStrides = Shapes.BroadcastStrides(b2[..^2], batch);
+        var offsets = new (int, int)[Shapes.ElementCount(batch)];
+        var coords = new int[batch.Length];
+        for (var t = 0; t < offsets.Length; t++)
+        {
+            ReferenceMath.Unravel(t, batch, coords);
+            int aOff = 0, bOff = 0;
+            for (var d = 0; d < batch.Length; d++)
+            {
+                aOff += coords[d] * aStrides[d];
+                bOff += coords[d] * bStrides[d];
+            }
+            offsets[t] = (aOff * a2[^2] * a2[^1], bOff * b2[^2] * b2[^1]);
+        }
+        return offsets;
+    }
+
     /// <inheritdoc/>
     public override IReadOnlyList<TensorType> InferTypes(OperatorAttributes attributes, IReadOnlyList<Value?> inputs)
     {
@@ -54,25 +79,13 @@ public sealed class MatMulOperator : OnnxOperator
         int[] a2 = a.Rank == 1 ? [1, a.Shape[0]] : a.Shape;
         int[] b2 = b.Rank == 1 ? [b.Shape[0], 1] : b.Shape;
         int m = a2[^2], k = a2[^1], n = b2[^1];
-        var batch = Shapes.Broadcast(a2[..^2], b2[..^2]);
-        var aStrides = Shapes.BroadcastStrides(a2[..^2], batch);
-        var bStrides = Shapes.BroadcastStrides(b2[..^2], batch);
-        var batchCount = Shapes.ElementCount(batch);
+        var offsets = BatchOffsets(a2, b2);
         var ad = a.ToDoubleArray();
         var bd = b.ToDoubleArray();
-        var y = new double[batchCount * m * n];
-        var coords = new int[batch.Length];
-        for (var t = 0; t < batchCount; t++)
+        var y = new double[offsets.Length * m * n];
+        for (var t = 0; t < offsets.Length; t++)
         {
-            ReferenceMath.Unravel(t, batch, coords);
-            int aOff = 0, bOff = 0;
-            for (var d = 0; d < batch.Length; d++)
-            {
-                aOff += coords[d] * aStrides[d];
-                bOff += coords[d] * bStrides[d];
-            }
-            aOff *= m * k;
-            bOff *= k * n;
+            var (aOff, bOff) = offsets[t];
             for (var i = 0; i < m; i++)
             {
                 for (var j = 0; j < n; j++)

@@ -117,16 +117,11 @@ internal sealed class IntegerMatMulKernel : IKernelLowering
             }));
             return hw;
         });
-        var batchShape = Shapes.Broadcast(a2[..^2], b2[..^2]);
-        var aStrides = Shapes.BroadcastStrides(a2[..^2], batchShape);
-        var bStrides = Shapes.BroadcastStrides(b2[..^2], batchShape);
         int aBase = context.Address(aValue), bBase = context.Address(bValue), yBase = context.Address(node.Outputs[0]!);
-        var index = new int[batchShape.Length];
-        for (var batch = 0; batch < Shapes.ElementCount(batchShape); batch++)
+        var offsets = MatMulOperator.BatchOffsets(a2, b2);
+        for (var batch = 0; batch < offsets.Length; batch++)
         {
-            ReferenceMath.Unravel(batch, batchShape, index);
-            var aOffset = index.Select((x, d) => x * aStrides[d]).Sum() * m * k;
-            var bOffset = index.Select((x, d) => x * bStrides[d]).Sum() * k * n;
+            var (aOffset, bOffset) = offsets[batch];
             w.I32(aBase + aOffset).I32(bBase + bOffset).I32(yBase + batch * m * n * outBytes).Code.Emit(Opcode.Call, product);
         }
     }
