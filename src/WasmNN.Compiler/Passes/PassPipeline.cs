@@ -44,6 +44,8 @@ public static class PassPipeline
             new InferShapes(),
             // Identity/Dropout are no-ops at inference; removing them exposes Conv -> BN and Conv -> Relu pairs.
             new EliminateIdentities(),
+            // Before folding, which would dequantize constant weights to float32: QDQ layers become integer operators.
+            new FuseQuantizedOperators(),
             // Collapses Shape/Gather/Concat chains and precomputes anything with constant inputs.
             new FoldConstants(),
             // Exporters branch on shape checks: now that those folded, an If becomes the branch it takes (or both and a Where).

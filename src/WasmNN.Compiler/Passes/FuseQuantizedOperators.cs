@@ -1,0 +1,157 @@
+using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Operators;
+
+namespace WasmNN.Compiler.Passes;
+
+/// <summary>
+/// Turns the QDQ form of a quantized layer into the integer operator onnxruntime runs for it:
+/// QuantizeLinear(Conv(DequantizeLinear(x), DequantizeLinear(w), b)) becomes QLinearConv, and
+/// QuantizeLinear(MatMul(DequantizeLinear(a), DequantizeLinear(b))) becomes QLinearMatMul, so the product runs on
+/// 8-bit data with the requantization in the kernel's epilogue and the activations stay 8-bit between layers.
+/// </summary>
+/// <remarks>
+/// Needs constant scales and zero points, x/a and y per tensor, weights per tensor or per output channel (Conv: axis
+/// 0; MatMul: per column of a 2-D B). A Relu before the QuantizeLinear is dropped when the output zero point is the
+/// type's minimum (then quantization already clamps at zero). A float bias b becomes round_half_even(b / (x_scale *
+/// w_scale[m])) in int32, as onnxruntime quantizes it; a DequantizeLinear'd int32 bias with that scale is used as it
+/// is. Runs before constant folding, which would otherwise dequantize the weights to float32.
+/// </remarks>
+public sealed class FuseQuantizedOperators : IGraphPass
+{
+    /// <inheritdoc/>
+    public bool Run(Graph graph)
+    {
+        var changed = false;
+        var uses = graph.BuildUses();
+        for (var i = 0; i < graph.Nodes.Count; i++)
+        {
+            if (graph.Nodes[i] is { OpType: "QuantizeLinear" } quantize && Fuse(graph, uses, quantize) is { } fused)
+            {
+                graph.Nodes[i] = fused;
+                uses = graph.BuildUses();
+                changed = true;
+            }
+        }
+        if (changed)
+        {
+            new EliminateDeadNodes().Run(graph);
+        }
+        return changed;
+    }
+
+    private static Node? Fuse(Graph graph, Dictionary<Value, List<Node>> uses, Node quantize)
+    {
+        if (!PerTensorParameters(quantize, out var yScale, out var yZero) || yZero is null)
+        {
+            return null;
+        }
+        var product = SoleProducer(graph, uses, quantize.Inputs[0]);
+        if (product is { OpType: "Relu" } relu)
+        {
+            var type = yZero.ElementType;
+            if (relu.Epilogue.Count > 0 || yZero.Constant!.GetInt64(0) != Quantization.Range(type).Min)
+            {
+                return null;
+            }
+            product = SoleProducer(graph, uses, relu.Inputs[0]);
+        }
+        if (product is null || product.Epilogue.Count > 0)
+        {
+            return null;
+        }
+        return product.OpType switch
+        {
+            "Conv" => FuseConv(graph, product, quantize, yScale!, yZero),
+            "MatMul" => FuseMatMul(graph, product, quantize, yScale!, yZero),
+            _ => null,
+        };
+    }
+
+    private static Node? FuseConv(Graph graph, Node conv, Node quantize, Value yScale, Value yZero)
+    {
+        if (Dequantized(conv.Inputs[0]) is not { } x || !PerTensorParameters(x, out var xScale, out var xZero)
+            || Dequantized(conv.Inputs[1]) is not { } w || !w.Inputs[0]!.IsConstant || !WeightParameters(w, axis: 0, out var wScale, out var wZero)
+            || x.Inputs[0]!.ElementType is not (DataType.Int8 or DataType.UInt8) || w.Inputs[0]!.ElementType is not (DataType.Int8 or DataType.UInt8))
+        {
+            return null;
+        }
+        var bias = conv.Inputs.ElementAtOrDefault(2) is { } b ? QuantizedBias(graph, b, xScale!.Constant!, wScale!.Constant!) : null;
+        if (conv.Inputs.ElementAtOrDefault(2) is not null && bias is null)
+        {
+            return null;
+        }
+        var op = OperatorRegistry.Resolve("QLinearConv", Math.Max(conv.Opset, 10), conv.Name);
+        return new Node(conv.Name, op, Math.Max(conv.Opset, 10), conv.Attributes,
+            [x.Inputs[0], xScale, xZero ?? ZeroPoint(graph, x.Inputs[0]!.ElementType), w.Inputs[0], wScale, wZero ?? ZeroPoint(graph, w.Inputs[0]!.ElementType), yScale, yZero, bias],
+            [quantize.Outputs[0]]);
+    }
+
+    private static Node? FuseMatMul(Graph graph, Node matMul, Node quantize, Value yScale, Value yZero)
+    {
+        if (Dequantized(matMul.Inputs[0]) is not { } a || !PerTensorParameters(a, out var aScale, out var aZero)
+            || Dequantized(matMul.Inputs[1]) is not { } b || b.Inputs[0]!.Shape is not { Length: 2 } || !WeightParameters(b, axis: 1, out var bScale, out var bZero)
+            || a.Inputs[0]!.ElementType is not (DataType.Int8 or DataType.UInt8) || b.Inputs[0]!.ElementType is not (DataType.Int8 or DataType.UInt8))
+        {
+            return null;
+        }
+        var op = OperatorRegistry.Resolve("QLinearMatMul", Math.Max(matMul.Opset, 10), matMul.Name);
+        return new Node(matMul.Name, op, Math.Max(matMul.Opset, 10), NoAttributes.Instance,
+            [a.Inputs[0], aScale, aZero ?? ZeroPoint(graph, a.Inputs[0]!.ElementType), b.Inputs[0], bScale, bZero ?? ZeroPoint(graph, b.Inputs[0]!.ElementType), yScale, yZero], [quantize.Outputs[0]]);
+    }
+
+    /// <summary>The producer of <paramref name="value"/> when nothing else reads the value and it is no graph output.</summary>
+    private static Node? SoleProducer(Graph graph, Dictionary<Value, List<Node>> uses, Value? value) =>
+        value is { Producer: { } producer } && !graph.IsOutput(value) && uses.TryGetValue(value, out var readers) && readers.Count == 1 ? producer : null;
+
+    /// <summary>The DequantizeLinear that produces <paramref name="value"/> (it may have other readers), or null.</summary>
+    private static Node? Dequantized(Value? value) => value?.Producer is { OpType: "DequantizeLinear" } dq && dq.Epilogue.Count == 0 ? dq : null;
+
+    /// <summary>True when the node's scale and zero point (inputs 1 and 2) are constants with one element each.</summary>
+    private static bool PerTensorParameters(Node node, out Value? scale, out Value? zero)
+    {
+        scale = node.Inputs[1];
+        zero = node.Inputs.ElementAtOrDefault(2);
+        return scale is { Constant: { Length: 1, DataType: DataType.Float32 } } && (zero is null || zero.Constant is { Length: 1 })
+            && node.GetAttributes<LinearQuantizationAttributes>().BlockSize == 0;
+    }
+
+    /// <summary>True when a weight's DequantizeLinear is per tensor, or per channel along <paramref name="axis"/>, with constant parameters.</summary>
+    private static bool WeightParameters(Node dq, int axis, out Value? scale, out Value? zero)
+    {
+        if (PerTensorParameters(dq, out scale, out zero))
+        {
+            return true;
+        }
+        var a = dq.GetAttributes<LinearQuantizationAttributes>();
+        var shape = dq.Inputs[0]!.Shape;
+        return scale is { Constant: { Rank: 1, DataType: DataType.Float32 } s } && (zero is null || zero.IsConstant) && a.BlockSize == 0 && shape is not null
+            && (a.Axis == axis || a.Axis == axis - shape.Length) && s.Length == shape[axis];
+    }
+
+    /// <summary>
+    /// The int32 bias of the fused product: the quantized input of a DequantizeLinear whose scale is x_scale *
+    /// w_scale, or a constant float bias quantized to that scale; null when the bias is neither.
+    /// </summary>
+    private static Value? QuantizedBias(Graph graph, Value bias, Tensor xScale, Tensor wScale)
+    {
+        var x = Quantization.Scales(xScale)[0];
+        var scales = Quantization.Scales(wScale).Select(s => x * s).ToArray();
+        if (Dequantized(bias) is { } dq && dq.Inputs[0] is { ElementType: DataType.Int32 } quantized && dq.Inputs[1]?.Constant is { DataType: DataType.Float32 } biasScale
+            && biasScale.AsFloat32().Select((s, i) => Math.Abs(s - scales[scales.Length == 1 ? 0 : i]) <= 1e-6f * Math.Abs(s)).All(ok => ok)
+            && (dq.Inputs.ElementAtOrDefault(2) is null || dq.Inputs[2]!.Constant is { } zero && zero.ToInt64Array().All(z => z == 0)))
+        {
+            return quantized;
+        }
+        if (bias.Constant is not { DataType: DataType.Float32 } b)
+        {
+            return null;
+        }
+        var values = b.AsFloat32();
+        var quantizedBias = values.Select((v, m) => (int)Math.Clamp(Math.Round((double)v / scales[scales.Length == 1 ? 0 : m], MidpointRounding.ToEven), int.MinValue, int.MaxValue)).ToArray();
+        return graph.AddConstant(graph.UniqueName(bias.Name + "_quantized"), new Tensor(DataType.Int32, b.Shape, quantizedBias));
+    }
+
+    /// <summary>A zero zero point of <paramref name="type"/> (QLinear operators require one where DequantizeLinear may omit it).</summary>
+    private static Value ZeroPoint(Graph graph, DataType type) =>
+        graph.AddConstant(graph.UniqueName("zero_point_" + type.ToString().ToLowerInvariant()), Tensor.Zeros(type, []));
+}

@@ -1,0 +1,96 @@
+using WasmNN.Compiler.Execution;
+using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Operators;
+using WasmNN.Compiler.Passes;
+using WasmNN.Runtime.Conformance;
+
+namespace WasmNN.Compiler.Tests.Passes;
+
+/// <summary>
+/// QDQ layers become QLinearConv/QLinearMatMul (golden IR), and the fused integer kernels stay within one
+/// quantization step of the float QDQ graph the reference evaluates node by node.
+/// </summary>
+public sealed class FuseQuantizedOperatorsTests
+{
+    [Fact]
+    public void Run_ConvReluWithPerChannelWeightsAndFloatBias_BecomesQLinearConv()
+    {
+        GoldenIr.Check("FuseQuantizedOperators.ConvRelu", QdqConv(outputZero: 0), new FuseQuantizedOperators());
+    }
+
+    [Fact]
+    public void Run_ReluWhoseZeroIsNotTheMinimum_KeptInFloat()
+    {
+        // y_zero_point 10: quantizing drops nothing below zero, so the Relu is not redundant and nothing fuses.
+        GoldenIr.Check("FuseQuantizedOperators.ReluNotRedundant", QdqConv(outputZero: 10), new FuseQuantizedOperators());
+    }
+
+    [Fact]
+    public void Run_MatMulWithPerColumnWeights_BecomesQLinearMatMul()
+    {
+        GoldenIr.Check("FuseQuantizedOperators.MatMul", QdqMatMul(), new FuseQuantizedOperators());
+    }
+
+    [Fact]
+    public void CompiledConv_FusedIntegerKernel_WithinOneStepOfTheFloatGraph()
+    {
+        AssertWithinOneStep(() => QdqConv(outputZero: 0), Input(DataType.UInt8, [1, 3, 6, 5], seed: 7));
+    }
+
+    [Fact]
+    public void CompiledMatMul_FusedIntegerKernel_WithinOneStepOfTheFloatGraph()
+    {
+        AssertWithinOneStep(QdqMatMul, Input(DataType.Int8, [3, 6], seed: 8));
+    }
+
+    /// <summary>x(uint8) -> DQ -> Conv(DQ(w int8, per channel), float bias, pads 1) -> Relu -> Q(uint8).</summary>
+    private static Graph QdqConv(byte outputZero)
+    {
+        var g = new Graph("qdq_conv", 13);
+        var xq = new Value("xq", DataType.UInt8, [1, 3, 6, 5]);
+        g.Inputs.Add(xq);
+        var x = g.AddNode("DequantizeLinear", [xq, g.AddConstant("xs", Tensor.Scalar(0.02f)), g.AddConstant("xz", new Tensor(DataType.UInt8, [], new byte[] { 120 }))], ["x"], name: "dq_x").Outputs[0]!;
+        var wq = g.AddConstant("wq", Input(DataType.Int8, [4, 3, 3, 3], seed: 3));
+        var w = g.AddNode("DequantizeLinear", [wq, g.AddConstant("ws", Tensor.FromFloats([4], [0.01f, 0.004f, 0.02f, 0.008f])),
+            g.AddConstant("wz", new Tensor(DataType.Int8, [4], new sbyte[4]))], ["w"], new AttributeBag(("axis", 0L)), "dq_w").Outputs[0]!;
+        var bias = g.AddConstant("bias", Tensor.FromFloats([4], [0.1f, -0.25f, 0.03f, 0.5f]));
+        var conv = g.AddNode("Conv", [x, w, bias], ["conv"], new AttributeBag(("pads", new long[] { 1, 1, 1, 1 })), "conv").Outputs[0]!;
+        var relu = g.AddNode("Relu", [conv], ["relu"], name: "relu").Outputs[0]!;
+        g.Outputs.Add(g.AddNode("QuantizeLinear", [relu, g.AddConstant("ys", Tensor.Scalar(0.05f)), g.AddConstant("yz", new Tensor(DataType.UInt8, [], new[] { outputZero }))], ["y"], name: "q_y").Outputs[0]!);
+        return g;
+    }
+
+    /// <summary>a(int8) -> DQ -> MatMul(DQ(b int8 [6, 4], per column)) -> Q(int8).</summary>
+    private static Graph QdqMatMul()
+    {
+        var g = new Graph("qdq_matmul", 13);
+        var aq = new Value("aq", DataType.Int8, [3, 6]);
+        g.Inputs.Add(aq);
+        var a = g.AddNode("DequantizeLinear", [aq, g.AddConstant("as", Tensor.Scalar(0.03f)), g.AddConstant("az", new Tensor(DataType.Int8, [], new sbyte[] { -4 }))], ["a"], name: "dq_a").Outputs[0]!;
+        var b = g.AddNode("DequantizeLinear", [g.AddConstant("bq", Input(DataType.Int8, [6, 4], seed: 5)), g.AddConstant("bs", Tensor.FromFloats([4], [0.01f, 0.02f, 0.005f, 0.015f]))],
+            ["b"], new AttributeBag(("axis", 1L)), "dq_b").Outputs[0]!;
+        var product = g.AddNode("MatMul", [a, b], ["product"], name: "matmul").Outputs[0]!;
+        g.Outputs.Add(g.AddNode("QuantizeLinear", [product, g.AddConstant("ys", Tensor.Scalar(0.04f)), g.AddConstant("yz", new Tensor(DataType.Int8, [], new sbyte[] { 3 }))], ["y"], name: "q_y").Outputs[0]!);
+        return g;
+    }
+
+    private static Tensor Input(DataType type, int[] shape, int seed)
+    {
+        var random = new Random(seed);
+        var tensor = Tensor.Zeros(type, shape);
+        for (var i = 0; i < tensor.Length; i++)
+        {
+            tensor.SetInt64(i, random.Next(256) + (type == DataType.Int8 ? -128 : 0));
+        }
+        return tensor;
+    }
+
+    private static void AssertWithinOneStep(Func<Graph> build, Tensor input)
+    {
+        var expected = new ReferenceExecutor().Execute(build(), [input])[0].ToInt64Array();
+        using var executor = new WasmExecutor();
+        var actual = executor.Execute(build(), [input])[0].ToInt64Array();
+        Assert.Equal(expected.Length, actual.Length);
+        Assert.All(expected.Zip(actual), p => Assert.InRange(p.Second, p.First - 1, p.First + 1));
+    }
+}
