@@ -69,6 +69,32 @@ public sealed class QuantizedKernelTests
         }, inputs);
     }
 
+    [Theory]
+    [InlineData("QLinearConv")]
+    [InlineData("ConvInteger")]
+    public void IntegerConv_UngroupedOddDepthPartialTiles_MatchesTheReference(string opType)
+    {
+        // K = 3 * 3 * 3 = 27 (odd: a half-empty last pair), 6 output channels (a 4-row and a 2-row tile), 4 x 5 = 20
+        // output pixels (two 8-column tiles and 4 left over): every edge of the SIMD GEMM path.
+        var inputs = new[] { Bytes(DataType.UInt8, [1, 3, 7, 6], seed: 6) };
+        AssertMatchesReference(() =>
+        {
+            var g = new Graph("iconv", 13);
+            var x = Input(g, "x", DataType.UInt8, [1, 3, 7, 6]);
+            var w = new Value("w", Bytes(DataType.Int8, [6, 3, 3, 3], seed: 7));
+            var xz = new Value("xz", new Tensor(DataType.UInt8, [], new byte[] { 131 }));
+            var wz = new Value("wz", new Tensor(DataType.Int8, [6], new sbyte[] { 0, 1, -2, 0, 3, 0 }));
+            var attributes = new AttributeBag([("strides", new long[] { 2, 1 }), ("pads", new long[] { 1, 0, 1, 1 })]);
+            Value?[] operands = opType == "ConvInteger"
+                ? [x, w, xz, wz]
+                : [x, Scalar("xs", 0.05f), xz, w, new Value("ws", Tensor.FromFloats([6], [0.01f, 0.02f, 0.005f, 0.03f, 0.015f, 0.008f])), wz,
+                    Scalar("ys", 0.3f), new Value("yz", new Tensor(DataType.UInt8, [], new byte[] { 100 })), new Value("b", new Tensor(DataType.Int32, [6], new[] { 100, -50, 0, 7, -300, 20 }))];
+            g.Initializers.AddRange(operands.Skip(1).OfType<Value>());
+            g.Outputs.Add(g.AddNode(opType, operands, ["y"], attributes).Outputs[0]!);
+            return g;
+        }, inputs);
+    }
+
     [Fact]
     public void QLinearMatMul_BroadcastBatchesPerColumnScales_MatchesTheReference()
     {

@@ -76,7 +76,7 @@ public sealed class PassPipelineTests
     public void StageNames_EveryPassOnceBetweenImportAndAll()
     {
         Assert.Equal(
-            ["import", "InferShapes", "EliminateIdentities", "FoldConstants", "InlineIfBranches", "LowerEinsum", "FoldBatchNormIntoConv", "FuseLayerNormalization", "FuseGelu", "EliminateDeadNodes", "FuseElementwise", "all"],
+            ["import", "InferShapes", "EliminateIdentities", "FuseQuantizedOperators", "FoldConstants", "InlineIfBranches", "LowerEinsum", "FoldBatchNormIntoConv", "FuseLayerNormalization", "FuseGelu", "EliminateDeadNodes", "FuseElementwise", "all"],
             PassPipeline.StageNames);
     }
 }

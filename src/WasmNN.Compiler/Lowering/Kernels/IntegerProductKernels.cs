@@ -75,6 +75,12 @@ internal sealed class IntegerMatMulKernel : IKernelLowering
 
     public string? Unsupported(Node node) => QuantizedArithmetic.RequireConstants(node);
 
+    public long ScratchBytes(Node node, LoweringOptions options)
+    {
+        var (a, b) = (node.Inputs[0]!, node.Inputs[node.OpType == "QLinearMatMul" ? 3 : 1]!);
+        return IntegerGemmKernels.CoversMatMul(options, b) ? IntegerGemmKernels.MatMulScratch(Shapes.ElementCount(a.Shape!) / b.Shape![0], b.Shape[0]) : 0;
+    }
+
     public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var qlinear = node.OpType == "QLinearMatMul";
@@ -88,6 +94,11 @@ internal sealed class IntegerMatMulKernel : IKernelLowering
         var aZeroPoints = Quantization.ZeroPoints(QuantizedArithmetic.ConstantInput(node, 2), 1);
         var bZeroPoints = Quantization.ZeroPoints(QuantizedArithmetic.ConstantInput(node, qlinear ? 5 : 3), 1);
         var requantization = qlinear ? Requantization.Of(node, 1, 4, 6, 7) : null;
+        if (IntegerGemmKernels.CoversMatMul(context.Options, bValue))
+        {
+            IntegerGemmKernels.EmitMatMul(node, context, w, aValue, bValue, aZeroPoints, bZeroPoints, requantization);
+            return;
+        }
         var outBytes = node.Outputs[0]!.ElementType.ByteSize();
         var product = context.Helper($"imatmul_{node.Name}", new FuncType([ValueType.I32, ValueType.I32, ValueType.I32], []), () =>
         {
@@ -137,6 +148,13 @@ internal sealed class IntegerConvKernel : IKernelLowering
 
     public string? Unsupported(Node node) => QuantizedArithmetic.RequireConstants(node);
 
+    public long ScratchBytes(Node node, LoweringOptions options)
+    {
+        var weights = node.Inputs[node.OpType == "QLinearConv" ? 3 : 1]!;
+        var s = ConvolutionShape.Of((ConvAttributes)node.Attributes, node.Inputs[0]!.Shape!, weights.Shape!);
+        return IntegerGemmKernels.CoversConv(options, s, weights) ? IntegerGemmKernels.ConvScratch(s) : 0;
+    }
+
     public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var qlinear = node.OpType == "QLinearConv";
@@ -147,6 +165,11 @@ internal sealed class IntegerConvKernel : IKernelLowering
         var wZeroPoints = Quantization.ZeroPoints(QuantizedArithmetic.ConstantInput(node, qlinear ? 5 : 3), 1);
         var requantization = qlinear ? Requantization.Of(node, 1, 4, 6, 7) : null;
         var bias = qlinear && QuantizedArithmetic.ConstantInput(node, 8) is { } b ? (int[])b.Data : null;
+        if (IntegerGemmKernels.CoversConv(context.Options, s, weights))
+        {
+            IntegerGemmKernels.EmitConv(node, context, w, s, x, weights, xZeroPoint, wZeroPoints, bias, requantization);
+            return;
+        }
         var biasTable = bias is null ? 0 : QuantizedArithmetic.Table(context, $"{node.Name}#bias", bias);
         int xBase = context.Address(x), wBase = context.Address(weights), yBase = context.Address(node.Outputs[0]!);
         var outBytes = node.Outputs[0]!.ElementType.ByteSize();
