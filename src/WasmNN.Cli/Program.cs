@@ -19,6 +19,7 @@ public static class Program
         root.Add(Commands.OpsCommand.Create());
         root.Add(Commands.KernelsCommand.Create());
         root.Add(Commands.OnnxTestCommand.Create());
+        root.Add(Commands.ServeCommand.Create());
         try
         {
             var parsed = root.Parse(args);

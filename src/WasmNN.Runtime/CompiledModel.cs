@@ -22,6 +22,7 @@ namespace WasmNN.Runtime;
 /// </example>
 public sealed class CompiledModel : IDisposable
 {
+    private readonly Engine.Engine _engine;
     private readonly Instance _instance;
     private readonly WasmMemory _memory;
     private readonly Func<int> _run;
@@ -33,7 +34,7 @@ public sealed class CompiledModel : IDisposable
     private CompiledModel(WasmModule module, ModelMetadata metadata, EngineOptions? engineOptions)
     {
         Metadata = metadata;
-        var engine = new Engine.Engine(engineOptions);
+        var engine = _engine = new Engine.Engine(engineOptions);
         var compiled = engine.Compile(module);
         if (compiled.Imports.Count > 0)
         {
@@ -164,6 +165,21 @@ public sealed class CompiledModel : IDisposable
         if (status != 0)
         {
             throw new InvalidOperationException($"{ModelAbi.Run} returned {status}");
+        }
+    }
+
+    /// <summary>
+    /// Runs the graph on the current input buffers, stopping it (a <see cref="TrapKind.Interrupted"/> trap naming
+    /// <paramref name="reason"/>) once <paramref name="cancellation"/> is cancelled: a server's per-request time limit.
+    /// The module must have been loaded with <see cref="EngineOptions.Interruptible"/> (the default).
+    /// </summary>
+    /// <exception cref="WasmTrapException">The module trapped, or was interrupted.</exception>
+    /// <exception cref="InvalidOperationException"><c>wasmnn_run</c> returned a non-zero status.</exception>
+    public void Run(CancellationToken cancellation, string reason = "interrupted by the host")
+    {
+        using (_engine.InterruptWhen(reason, cancellation))
+        {
+            Run();
         }
     }
 
