@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using WasmNN.ServingLoad;
 
@@ -45,7 +46,7 @@ public sealed partial class ShutdownTests
             var lenet = LoadCase.LeNet("lenet5", TestModels.LeNetInputNpy, TestModels.LeNetOutputNpy);
             var load = LoadGenerator.RunAsync(address, i => i % 2 == 0 ? LoadCase.Add("add", i) : lenet, int.MaxValue, 64, stopLoad.Token);
             await Task.Delay(TimeSpan.FromSeconds(2));
-            Assert.Equal(0, ProcessRunner.Run("kill", ["-TERM", process.Id.ToString()]).ExitCode);
+            Assert.Equal(0, Kill(process.Id, SigTerm));
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
             await stopLoad.CancelAsync();
             var result = await load;
@@ -65,6 +66,11 @@ public sealed partial class ShutdownTests
             if (!process.HasExited) process.Kill(entireProcessTree: true);
         }
     }
+
+    private const int SigTerm = 15;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
 
     [GeneratedRegex("Now listening on: (http://127\\.0\\.0\\.1:\\d+)")]
     private static partial Regex Listening();
