@@ -25,7 +25,10 @@ public sealed class ServerFixture : IAsyncLifetime
             Pool = pool,
             ConsoleLogs = false,
         });
-        return (server, new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(1) });
+        var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(1) };
+        // As a readiness probe would: the port opens after each model's first instance, the rest compile after.
+        for (var i = 0; i < 1200 && (await client.GetAsync("v2/health/ready")).StatusCode != HttpStatusCode.OK; i++) await Task.Delay(50);
+        return (server, client);
     }
 
     public async Task InitializeAsync() =>
