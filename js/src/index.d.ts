@@ -11,7 +11,7 @@ export type TypedArray =
   | Float32Array | Float64Array | BigInt64Array | BigUint64Array
   | Int32Array | Int16Array | Int8Array | Uint32Array | Uint16Array | Uint8Array | Uint8ClampedArray;
 
-/** One input or output of a compiled model, from its `wasmnn.meta` metadata. */
+/** One input or output of a compiled model, from its `wasmnn.meta` metadata (an output of run-time length: its maximum shape). */
 export interface TensorInfo {
   name: string;
   dtype: DType;
@@ -21,7 +21,7 @@ export interface TensorInfo {
 /** What `run` accepts per input: a typed array of its dtype (row-major), a plain array, or data with its dims. */
 export type Feed = TypedArray | ArrayLike<number | bigint | boolean> | { data: TypedArray | ArrayLike<number | bigint | boolean>; dims: number[] };
 
-/** One output: a copy of its elements (the module reuses its buffers), its dimensions and dtype. */
+/** One output: a copy of its elements (the module reuses its buffers), its dimensions (for an output of run-time length, those the run reported) and dtype. */
 export interface OutputTensor {
   data: TypedArray;
   dims: number[];

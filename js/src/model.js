@@ -17,6 +17,18 @@ export function readMetadata(module) {
 const describe = (t) => ({ name: t.name, dtype: t.dtype, shape: [...t.shape] });
 const dimsText = (dims) => `[${dims.join(', ')}]`;
 
+/**
+ * The shape the last run reported for an output of run-time length (docs/ABI.md): one little-endian i32 per axis at
+ * `wasmnn_output_dims(index)`; the output's metadata `shape` is its maximum.
+ */
+function runDims(memory, outputDims, index, output) {
+  if (typeof outputDims !== 'function') throw new Error(`output '${output.name}' has run-time dims but the module exports no wasmnn_output_dims`);
+  const view = new DataView(memory.buffer, outputDims(index), 4 * output.shape.length);
+  const dims = output.shape.map((_, axis) => view.getInt32(4 * axis, true));
+  if (dims.some((d, axis) => d < 0 || d > output.shape[axis])) throw new Error(`output '${output.name}': the run reported dims [${dims}] beyond its maximum [${output.shape}]`);
+  return dims;
+}
+
 /** Checks one feed against its input and returns the typed array to copy; throws naming the input otherwise. */
 function feedData(input, value) {
   const info = dtypeOf(input.dtype, `input '${input.name}'`);
@@ -120,13 +132,14 @@ export class Model {
   }
 
   #read() {
-    const { memory, wasmnn_output_ptr: outputPtr } = this.#exports;
+    const { memory, wasmnn_output_ptr: outputPtr, wasmnn_output_dims: outputDims } = this.#exports;
     const results = {};
-    this.outputs.forEach((t, i) => {
+    this.#meta.outputs.forEach((t, i) => {
       const info = dtypeOf(t.dtype, `output '${t.name}'`);
-      const count = elementCount(t.shape);
+      const dims = t.runtime_dims ? runDims(memory, outputDims, i, t) : [...t.shape];
+      const count = elementCount(dims);
       const bytes = new Uint8Array(memory.buffer, outputPtr(i), count * info.bytes).slice();
-      results[t.name] = { data: new info.array(bytes.buffer, 0, count), dims: [...t.shape], dtype: t.dtype };
+      results[t.name] = { data: new info.array(bytes.buffer, 0, count), dims, dtype: t.dtype };
     });
     return results;
   }
