@@ -46,7 +46,7 @@ public sealed class InstancePoolTests
     [Fact]
     public async Task Infer_QueueFull_Answers429AndQueuedRequestsStillRun()
     {
-        var (server, client) = await StartAsync(new PoolOptions { Instances = 1, QueueCapacity = 1, TimeLimit = TimeSpan.FromSeconds(2) });
+        var (server, client) = await StartAsync(new PoolOptions { Instances = 1, QueueCapacity = 1, TimeLimit = TimeSpan.FromSeconds(5) });
         await using var _ = server;
         using var __ = client;
         var metrics = server.Models["rows"].Metrics;
@@ -64,7 +64,7 @@ public sealed class InstancePoolTests
     [Fact]
     public async Task Infer_DynamicBatching_GathersRequestsIntoFewerRunsAndSplitsTheRows()
     {
-        var (server, client) = await StartAsync(new PoolOptions { Instances = 1, MaxBatch = 4, BatchTimeout = TimeSpan.FromMilliseconds(200) });
+        var (server, client) = await StartAsync(new PoolOptions { Instances = 1, MaxBatch = 4, BatchTimeout = TimeSpan.FromSeconds(1) });
         await using var _ = server;
         using var __ = client;
         var metrics = server.Models["rows"].Metrics;
