@@ -187,8 +187,9 @@ public sealed partial class InstancePool : IDisposable
             }
             return instance;
         }
-        catch (Exception e) when (e is WasmTrapException or InvalidOperationException)
+        catch (Exception e)
         {
+            // Any failure, not only a trap: an exception escaping a worker thread would end the whole process.
             var timeLimit = e is WasmTrapException { Kind: TrapKind.Interrupted };
             _metrics.RecordTrap(timeLimit);
             LogTrap(_log, _model.Name, batch.Count, e.Message);
