@@ -28,6 +28,26 @@ public sealed class QuantizedKernelTests
         }, inputs);
     }
 
+    [Theory]
+    [InlineData(DataType.UInt8)]
+    [InlineData(DataType.Int8)]
+    public void QuantizeThenDequantize_PerTensorElevenElements_MatchesTheReference(DataType type)
+    {
+        // 11 elements: two SIMD steps of 4 and 3 left to the scalar loop; values past the range saturate.
+        var inputs = new[] { Floats([11], 9, seed: 98) };
+        AssertMatchesReference(() =>
+        {
+            var g = new Graph("qdq", 13);
+            var x = Input(g, "x", DataType.Float32, [11]);
+            var scale = new Value("scale", Tensor.FromFloats([], [0.03f]));
+            var zero = new Value("zero", Tensor.FromDoubles(type, [], [type == DataType.Int8 ? -7 : 131]));
+            g.Initializers.AddRange([scale, zero]);
+            var q = g.AddNode("QuantizeLinear", [x, scale, zero], ["q"]).Outputs[0]!;
+            g.Outputs.Add(g.AddNode("DequantizeLinear", [q, scale, zero], ["y"]).Outputs[0]!);
+            return g;
+        }, inputs);
+    }
+
     [Fact]
     public void DequantizeLinear_PerAxisOnTheLastAxis_MatchesTheReference()
     {
@@ -70,21 +90,25 @@ public sealed class QuantizedKernelTests
     }
 
     [Theory]
-    [InlineData("QLinearConv")]
-    [InlineData("ConvInteger")]
-    public void IntegerConv_UngroupedOddDepthPartialTiles_MatchesTheReference(string opType)
+    [InlineData("QLinearConv", 3)]
+    [InlineData("ConvInteger", 3)]
+    [InlineData("QLinearConv", 1)]
+    [InlineData("ConvInteger", 1)]
+    public void IntegerConv_UngroupedOddDepthPartialTiles_MatchesTheReference(string opType, int kernel)
     {
-        // K = 3 * 3 * 3 = 27 (odd: a half-empty last pair), 6 output channels (a 4-row and a 2-row tile), 4 x 5 = 20
-        // output pixels (two 8-column tiles and 4 left over): every edge of the SIMD GEMM path.
-        var inputs = new[] { Bytes(DataType.UInt8, [1, 3, 7, 6], seed: 6) };
+        // 3x3: K = 3 * 3 * 3 = 27 (odd: a half-empty last pair), 6 output channels (a 4-row and a 2-row tile), 4 x 5
+        // = 20 output pixels (two 8-column tiles and 4 left over). 1x1: 5 channels (an odd one pairs with zeros),
+        // 3 x 7 = 21 pixels (two 8-pixel packing steps and 5 element by element). Every edge of the SIMD GEMM path.
+        int[] xShape = kernel == 3 ? [1, 3, 7, 6] : [1, 5, 3, 7];
+        var inputs = new[] { Bytes(DataType.UInt8, xShape, seed: 6) };
         AssertMatchesReference(() =>
         {
             var g = new Graph("iconv", 13);
-            var x = Input(g, "x", DataType.UInt8, [1, 3, 7, 6]);
-            var w = new Value("w", Bytes(DataType.Int8, [6, 3, 3, 3], seed: 7));
+            var x = Input(g, "x", DataType.UInt8, xShape);
+            var w = new Value("w", Bytes(DataType.Int8, [6, xShape[1], kernel, kernel], seed: 7));
             var xz = new Value("xz", new Tensor(DataType.UInt8, [], new byte[] { 131 }));
             var wz = new Value("wz", new Tensor(DataType.Int8, [6], new sbyte[] { 0, 1, -2, 0, 3, 0 }));
-            var attributes = new AttributeBag([("strides", new long[] { 2, 1 }), ("pads", new long[] { 1, 0, 1, 1 })]);
+            var attributes = kernel == 3 ? new AttributeBag([("strides", new long[] { 2, 1 }), ("pads", new long[] { 1, 0, 1, 1 })]) : null;
             Value?[] operands = opType == "ConvInteger"
                 ? [x, w, xz, wz]
                 : [x, Scalar("xs", 0.05f), xz, w, new Value("ws", Tensor.FromFloats([6], [0.01f, 0.02f, 0.005f, 0.03f, 0.015f, 0.008f])), wz,

@@ -124,6 +124,11 @@ internal static class IntegerGemmKernels
     /// </summary>
     private static void EmitIm2Col(FunctionBuilder w, ConvolutionShape s, Action pushImage, DataType type, int zeroPoint, int col, int paddedColumns)
     {
+        if (s is { Kh: 1, Kw: 1, Sh: 1, Sw: 1, Pt: 0, Pl: 0 } && s.OutH == s.InH && s.OutW == s.InW)
+        {
+            EmitPointwisePack(w, s.ChannelsPerGroup, s.InH * s.InW, pushImage, type, zeroPoint, col, paddedColumns);
+            return;
+        }
         var (image, c, i, j, k, destination, oh, ow, ih, iw) = (w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local());
         pushImage();
         w.Set(image);
@@ -152,6 +157,55 @@ internal static class IntegerGemmKernels
             });
             w.Increment(k, 1);
         })));
+    }
+
+    /// <summary>
+    /// A 1x1 convolution's im2col is x itself: channel pairs (c, c+1) interleaved per pixel, 8 pixels per step
+    /// (two 8-byte loads widened to int16 less the zero point, two shuffles), the last pixels and an odd last
+    /// channel element by element.
+    /// </summary>
+    private static void EmitPointwisePack(FunctionBuilder w, int channels, int pixels, Action pushImage, DataType type, int zeroPoint, int col, int paddedColumns)
+    {
+        var (source, destination, pair, p) = (w.Local(), w.Local(), w.Local(), w.Local());
+        var (first, second, zero) = (w.Local(ValueType.V128), w.Local(ValueType.V128), w.Local(ValueType.V128));
+        var widen = type == DataType.Int8 ? Opcode.I16x8ExtendLowI8x16S : Opcode.I16x8ExtendLowI8x16U;
+        var vectorPixels = pixels / 8 * 8;
+        w.I32(zeroPoint).Op(Opcode.I16x8Splat).Set(zero);
+        void Scalar(int half, int rowOffset, int start)
+        {
+            w.For(p, start, pixels, 1, () =>
+            {
+                w.Get(destination).Get(p).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add);
+                w.Get(source).Get(p).Op(Opcode.I32Add);
+                w.Memory(type == DataType.Int8 ? Opcode.I32Load8S : Opcode.I32Load8U, (uint)rowOffset);
+                w.I32(zeroPoint).Op(Opcode.I32Sub).Memory(Opcode.I32Store16, (uint)(2 * half));
+            });
+        }
+        pushImage();
+        w.Set(source);
+        w.I32(col).Set(destination);
+        w.For(pair, 0, channels / 2, 1, () =>
+        {
+            w.For(p, 0, vectorPixels, 8, () =>
+            {
+                w.Get(source).Get(p).Op(Opcode.I32Add).Memory(Opcode.V128Load64Zero).Op(widen).Get(zero).Op(Opcode.I16x8Sub).Set(first);
+                w.Get(source).Get(p).Op(Opcode.I32Add).Memory(Opcode.V128Load64Zero, (uint)pixels).Op(widen).Get(zero).Op(Opcode.I16x8Sub).Set(second);
+                w.Get(destination).Get(p).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Get(first).Get(second);
+                w.Code.I8x16Shuffle([0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23]);
+                w.Memory(Opcode.V128Store);
+                w.Get(destination).Get(p).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Get(first).Get(second);
+                w.Code.I8x16Shuffle([8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31]);
+                w.Memory(Opcode.V128Store, 16);
+            });
+            Scalar(0, 0, vectorPixels);
+            Scalar(1, pixels, vectorPixels);
+            w.Increment(source, 2 * pixels).Increment(destination, paddedColumns * 4);
+        });
+        if (channels % 2 == 1)
+        {
+            // The odd last channel pairs with zeros (the buffer was zeroed).
+            Scalar(0, 0, 0);
+        }
     }
 
     /// <summary>

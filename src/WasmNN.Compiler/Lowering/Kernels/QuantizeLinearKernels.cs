@@ -108,7 +108,11 @@ internal sealed class LinearQuantizationKernel : IKernelLowering
         }
         int source = context.Address(x), destination = context.Address(y);
         var quantize = node.OpType == "QuantizeLinear";
-        ForEachElement(w, layout, (element, parameter) =>
+        var vectorized = context.Options.Simd && layout.PerTensor && scale.IsConstant && zero is not { IsConstant: false } && x.ElementType != DataType.Int32
+            ? EmitVectorPrefix(w, quantize, x.ElementType, y.ElementType, layout.Inner, source, destination,
+                Quantization.Scales(scale.Constant!)[0], Quantization.ZeroPoints(zero?.Constant, 1)[0])
+            : 0;
+        ForEachElement(w, layout, vectorized, (element, parameter) =>
         {
             w.Get(element).I32(y.ElementType.ByteSize()).Op(Opcode.I32Mul).I32(destination).Op(Opcode.I32Add);
             w.Get(element).I32(x.ElementType.ByteSize()).Op(Opcode.I32Mul).I32(source).Op(Opcode.I32Add);
@@ -135,16 +139,51 @@ internal sealed class LinearQuantizationKernel : IKernelLowering
     }
 
     /// <summary>
+    /// Per tensor with SIMD: the first count / 4 * 4 elements 4 at a time, the same steps in f32x4/i32x4 (quantize:
+    /// divide, clamp to the range less the zero point, nearest, add it, narrow; dequantize: widen, subtract, convert,
+    /// multiply). Returns how many elements it covered.
+    /// </summary>
+    private static int EmitVectorPrefix(FunctionBuilder w, bool quantize, DataType xType, DataType yType, int count, int source, int destination, float scale, int zeroPoint)
+    {
+        var vectorCount = count / 4 * 4;
+        var e = w.Local(ValueType.I32);
+        w.For(e, 0, vectorCount, 4, () =>
+        {
+            if (quantize)
+            {
+                var (min, max) = Quantization.Range(yType);
+                var packed = w.Local(ValueType.V128);
+                w.Get(e).I32(destination).Op(Opcode.I32Add);
+                w.Get(e).I32(4).Op(Opcode.I32Mul).Memory(Opcode.V128Load, (uint)source).F32(scale).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Div)
+                    .F32(min - zeroPoint).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Max).F32(max - zeroPoint).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Min)
+                    .Op(Opcode.F32x4Nearest).Op(Opcode.I32x4TruncSatF32x4S).I32(zeroPoint).Op(Opcode.I32x4Splat).Op(Opcode.I32x4Add);
+                // In range already, so the saturating narrows only repack.
+                w.Set(packed).Get(packed).Get(packed).Op(Opcode.I16x8NarrowI32x4S).Set(packed).Get(packed).Get(packed)
+                    .Op(yType == DataType.Int8 ? Opcode.I8x16NarrowI16x8S : Opcode.I8x16NarrowI16x8U);
+                w.Code.EmitMemArgLane(Opcode.V128Store32Lane, 0, 0);
+            }
+            else
+            {
+                w.Get(e).I32(4).Op(Opcode.I32Mul).I32(destination).Op(Opcode.I32Add);
+                w.Get(e).Memory(Opcode.V128Load32Zero, (uint)source).Op(xType == DataType.Int8 ? Opcode.I16x8ExtendLowI8x16S : Opcode.I16x8ExtendLowI8x16U)
+                    .Op(Opcode.I32x4ExtendLowI16x8S).I32(zeroPoint).Op(Opcode.I32x4Splat).Op(Opcode.I32x4Sub).Op(Opcode.F32x4ConvertI32x4S)
+                    .F32(scale).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Mul).Memory(Opcode.V128Store);
+            }
+        });
+        return vectorCount;
+    }
+
+    /// <summary>
     /// Runs <paramref name="body"/> for every element with locals holding the flat element index and its parameter
     /// index (left unset per tensor, where the parameters are constants).
     /// </summary>
-    private static void ForEachElement(FunctionBuilder w, QuantizationLayout layout, Action<uint, uint> body)
+    private static void ForEachElement(FunctionBuilder w, QuantizationLayout layout, int start, Action<uint, uint> body)
     {
         var element = w.Local(ValueType.I32);
         var parameter = w.Local(ValueType.I32);
         if (layout.PerTensor)
         {
-            w.For(element, 0, layout.Outer * layout.AxisLength * layout.Inner, 1, () => body(element, parameter));
+            w.For(element, start, layout.Outer * layout.AxisLength * layout.Inner, 1, () => body(element, parameter));
             return;
         }
         var (outer, axis, inner) = (w.Local(ValueType.I32), w.Local(ValueType.I32), w.Local(ValueType.I32));
