@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using WasmNN.Compiler.Abi;
+using BFloat16 = WasmNN.Compiler.IR.BFloat16;
 using WasmNN.Engine;
 using WasmNN.Wasm;
 using WasmNN.Wasm.Instructions;
@@ -115,7 +116,7 @@ public sealed class CompiledModel : IDisposable
     /// <exception cref="ArgumentException">The output is not float32.</exception>
     public ReadOnlySpan<float> OutputBuffer(int index) => OutputBuffer<float>(index);
 
-    /// <summary>The live buffer of input <paramref name="index"/> as elements of <typeparamref name="T"/> (long for int64, bool for bool...).</summary>
+    /// <summary>The live buffer of input <paramref name="index"/> as elements of <typeparamref name="T"/> (long for int64, bool for bool, Half for float16, BFloat16 for bfloat16, ulong for uint64...).</summary>
     /// <exception cref="ArgumentException"><typeparamref name="T"/> is not the input's dtype (the message names both).</exception>
     public Span<T> InputBuffer<T>(int index) where T : unmanaged => TypedSpan<T>(_inputAddresses, Inputs, index, "input");
 
@@ -243,6 +244,12 @@ public sealed class CompiledModel : IDisposable
         sbyte => "int8",
         byte => "uint8",
         bool => "bool",
+        Half => "float16",
+        BFloat16 => "bfloat16",
+        short => "int16",
+        ushort => "uint16",
+        uint => "uint32",
+        ulong => "uint64",
         _ => null,
     };
 

@@ -65,7 +65,10 @@ internal static class ModelRunCommand
 
     private static int Run(CompiledModel model, Arguments request)
     {
-        var inputError = SetInputs(model, request.Inputs);
+        var inputError = SetInputs(model, request.Inputs)
+            ?? (request.OutputDirectory is null ? null : model.Outputs.FirstOrDefault(o => TensorInfo.DataTypeOf(o.DType).Info().NpyDescr is null) is { } unwritable
+                ? $"output '{unwritable.Name}' is {unwritable.DType}, which has no NumPy dtype: --output cannot write it as .npy (run without --output to print it)"
+                : null);
         if (inputError is not null)
         {
             return Report.Error(ExitCodes.Usage, inputError);
@@ -135,6 +138,8 @@ internal static class ModelRunCommand
     {
         float f => f.ToString("G6", CultureInfo.InvariantCulture),
         double d => d.ToString("G6", CultureInfo.InvariantCulture),
+        Half h => ((float)h).ToString("G5", CultureInfo.InvariantCulture),
+        BFloat16 h => ((float)h).ToString("G4", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
         IFormattable n => n.ToString(null, CultureInfo.InvariantCulture),
         _ => "?",

@@ -28,31 +28,13 @@ public sealed record TensorInfo(
     [JsonIgnore]
     public int ByteCount => ElementCount * DataTypeOf(DType).ByteSize();
 
-    /// <summary>The IR data type for a numpy dtype name.</summary>
+    /// <summary>The IR data type for a dtype name (numpy's, and "bfloat16"; <see cref="DataTypeInfo.Name"/>).</summary>
     /// <exception cref="FormatException">Unknown name.</exception>
-    public static DataType DataTypeOf(string dtype) => dtype switch
-    {
-        "float32" => DataType.Float32,
-        "float64" => DataType.Float64,
-        "int64" => DataType.Int64,
-        "int32" => DataType.Int32,
-        "int8" => DataType.Int8,
-        "uint8" => DataType.UInt8,
-        "bool" => DataType.Bool,
-        _ => throw new FormatException($"unknown dtype '{dtype}'"),
-    };
+    public static DataType DataTypeOf(string dtype) =>
+        DataTypes.FromName(dtype) ?? throw new FormatException($"unknown dtype '{dtype}'");
 
-    /// <summary>The numpy dtype name of <paramref name="type"/>.</summary>
-    public static string DTypeName(DataType type) => type switch
-    {
-        DataType.Float32 => "float32",
-        DataType.Float64 => "float64",
-        DataType.Int64 => "int64",
-        DataType.Int32 => "int32",
-        DataType.Int8 => "int8",
-        DataType.UInt8 => "uint8",
-        _ => "bool",
-    };
+    /// <summary>The dtype name of <paramref name="type"/> ("float32", "float16", "bfloat16", "uint64"...).</summary>
+    public static string DTypeName(DataType type) => type.Info().Name;
 }
 
 /// <summary>The <c>wasmnn.meta</c> custom section: what a host needs to name and shape the buffers.</summary>

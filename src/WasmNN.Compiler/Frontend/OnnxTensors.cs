@@ -67,6 +67,9 @@ public static class OnnxTensors
             DataType.Float32 => (proto.FloatData.Count, (Action<int>)(i => tensor.SetDouble(i, proto.FloatData[i]))),
             DataType.Float64 => (proto.DoubleData.Count, i => tensor.SetDouble(i, proto.DoubleData[i])),
             DataType.Int64 => (proto.Int64Data.Count, i => tensor.SetInt64(i, proto.Int64Data[i])),
+            DataType.UInt32 or DataType.UInt64 => (proto.Uint64Data.Count, i => tensor.SetInt64(i, (long)proto.Uint64Data[i])),
+            // float16 and bfloat16 elements are their 16-bit patterns in int32_data (onnx.proto).
+            DataType.Float16 or DataType.BFloat16 => (proto.Int32Data.Count, i => BitConverter.TryWriteBytes(tensor.AsBytes()[(2 * i)..], (ushort)proto.Int32Data[i])),
             _ => (proto.Int32Data.Count, (Action<int>)(i => tensor.SetInt64(i, proto.Int32Data[i]))),
         };
         if (fieldCount != count)

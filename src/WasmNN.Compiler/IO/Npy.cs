@@ -7,7 +7,7 @@ namespace WasmNN.Compiler.IO;
 
 /// <summary>
 /// NumPy .npy files as the format specification describes them (numpy/lib/format.py): versions 1.0, 2.0 and 3.0,
-/// little-endian float32, float64, int64, int32, int8, uint8 and bool, C or Fortran order (Fortran-ordered data is
+/// little-endian float32, float64, float16, int64, int32, int16, int8, uint64, uint32, uint16, uint8 and bool (bfloat16 has no NumPy dtype), C or Fortran order (Fortran-ordered data is
 /// reordered to C order on reading). The one .npy reader and writer of the project: the CLI and the compiler use it.
 /// </summary>
 /// <remarks>
@@ -27,12 +27,9 @@ public static class Npy
 
     private static readonly byte[] s_magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
-    /// <summary>The supported dtypes: the descr NumPy writes for each.</summary>
+    /// <summary>The supported dtypes: the descr NumPy writes for each (bfloat16 has none).</summary>
     private static readonly (string Descr, DataType Type)[] s_dtypes =
-    [
-        ("<f4", DataType.Float32), ("<f8", DataType.Float64), ("<i8", DataType.Int64), ("<i4", DataType.Int32),
-        ("|i1", DataType.Int8), ("|u1", DataType.UInt8), ("|b1", DataType.Bool),
-    ];
+        [.. DataTypes.All.Where(t => t.NpyDescr is not null).Select(t => (t.NpyDescr!, t.Type))];
 
     /// <summary>Reads a .npy file.</summary>
     /// <exception cref="NpyFormatException">The file is not a valid or supported .npy (the message names it and the byte offset).</exception>
@@ -150,7 +147,8 @@ public static class Npy
     /// </summary>
     public static void Write(Stream stream, Tensor tensor)
     {
-        var descr = s_dtypes.First(d => d.Type == tensor.DataType).Descr;
+        var descr = tensor.DataType.Info().NpyDescr
+            ?? throw new NpyFormatException($"{tensor.DataType.Info().Name} has no NumPy dtype, so it cannot be written as .npy (cast the output to float32 in the model)");
         var text = new NpyHeader(descr, false, [.. tensor.Shape.Select(d => (long)d)]).ToString();
         if (tensor.Rank > 0)
         {

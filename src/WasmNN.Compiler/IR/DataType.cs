@@ -1,6 +1,8 @@
+using System.Collections.Frozen;
+
 namespace WasmNN.Compiler.IR;
 
-/// <summary>Element types the IR carries. Others in ONNX (float16, strings, ...) are rejected at import.</summary>
+/// <summary>Element types the IR carries. Others in ONNX (strings, complex, float8, int4) are rejected at import.</summary>
 public enum DataType
 {
     /// <summary>IEEE 754 binary32.</summary>
@@ -17,32 +19,70 @@ public enum DataType
     UInt8,
     /// <summary>Boolean, one byte per element.</summary>
     Bool,
+    /// <summary>IEEE 754 binary16: a storage type, computed in float32.</summary>
+    Float16,
+    /// <summary>bfloat16 (the upper half of a binary32): a storage type, computed in float32.</summary>
+    BFloat16,
+    /// <summary>Signed 16-bit integer.</summary>
+    Int16,
+    /// <summary>Unsigned 16-bit integer.</summary>
+    UInt16,
+    /// <summary>Unsigned 32-bit integer.</summary>
+    UInt32,
+    /// <summary>Unsigned 64-bit integer.</summary>
+    UInt64,
 }
+
+/// <summary>
+/// Facts about one <see cref="DataType"/>: the one table the importer, the .npy reader and writer, the module
+/// metadata and the hosts read (docs/ABI.md lists the same layouts).
+/// </summary>
+/// <param name="Type">The element type.</param>
+/// <param name="ByteSize">Bytes per element (little-endian; bool is one byte, 0 or 1).</param>
+/// <param name="ClrType">The element type of a <see cref="Tensor"/>'s storage array.</param>
+/// <param name="Name">The dtype name in the <c>wasmnn.meta</c> section (numpy's, and "bfloat16" as ml_dtypes spells it).</param>
+/// <param name="OnnxCode">The ONNX TensorProto.DataType code.</param>
+/// <param name="NpyDescr">The descr NumPy writes in a .npy header, or null when NumPy has no such dtype (bfloat16).</param>
+public sealed record DataTypeInfo(DataType Type, int ByteSize, Type ClrType, string Name, int OnnxCode, string? NpyDescr);
 
 /// <summary>Facts about <see cref="DataType"/> values.</summary>
 public static class DataTypes
 {
-    /// <summary>True for float32 and float64.</summary>
-    public static bool IsFloat(this DataType type) => type is DataType.Float32 or DataType.Float64;
+    /// <summary>Every element type, in <see cref="DataType"/> order.</summary>
+    public static IReadOnlyList<DataTypeInfo> All { get; } =
+    [
+        new(DataType.Float32, 4, typeof(float), "float32", 1, "<f4"),
+        new(DataType.Float64, 8, typeof(double), "float64", 11, "<f8"),
+        new(DataType.Int64, 8, typeof(long), "int64", 7, "<i8"),
+        new(DataType.Int32, 4, typeof(int), "int32", 6, "<i4"),
+        new(DataType.Int8, 1, typeof(sbyte), "int8", 3, "|i1"),
+        new(DataType.UInt8, 1, typeof(byte), "uint8", 2, "|u1"),
+        new(DataType.Bool, 1, typeof(bool), "bool", 9, "|b1"),
+        new(DataType.Float16, 2, typeof(Half), "float16", 10, "<f2"),
+        new(DataType.BFloat16, 2, typeof(BFloat16), "bfloat16", 16, null),
+        new(DataType.Int16, 2, typeof(short), "int16", 5, "<i2"),
+        new(DataType.UInt16, 2, typeof(ushort), "uint16", 4, "<u2"),
+        new(DataType.UInt32, 4, typeof(uint), "uint32", 12, "<u4"),
+        new(DataType.UInt64, 8, typeof(ulong), "uint64", 13, "<u8"),
+    ];
+
+    private static readonly FrozenDictionary<string, DataType> s_byName = All.ToFrozenDictionary(i => i.Name, i => i.Type);
+
+    /// <summary>The facts about <paramref name="type"/>.</summary>
+    public static DataTypeInfo Info(this DataType type) => All[(int)type];
+
+    /// <summary>The type a metadata dtype name ("float16") names, or null.</summary>
+    public static DataType? FromName(string name) => s_byName.TryGetValue(name, out var type) ? type : null;
+
+    /// <summary>True for the floating-point types (float32, float64, float16, bfloat16).</summary>
+    public static bool IsFloat(this DataType type) => type is DataType.Float32 or DataType.Float64 or DataType.Float16 or DataType.BFloat16;
+
+    /// <summary>True for the unsigned integer types (not bool).</summary>
+    public static bool IsUnsigned(this DataType type) => type is DataType.UInt8 or DataType.UInt16 or DataType.UInt32 or DataType.UInt64;
 
     /// <summary>Size in bytes of one element.</summary>
-    public static int ByteSize(this DataType type) => type switch
-    {
-        DataType.Float32 or DataType.Int32 => 4,
-        DataType.Float64 or DataType.Int64 => 8,
-        _ => 1,
-    };
+    public static int ByteSize(this DataType type) => type.Info().ByteSize;
 
     /// <summary>The CLR element type used for a tensor's storage array.</summary>
-    public static Type ClrType(this DataType type) => type switch
-    {
-        DataType.Float32 => typeof(float),
-        DataType.Float64 => typeof(double),
-        DataType.Int64 => typeof(long),
-        DataType.Int32 => typeof(int),
-        DataType.Int8 => typeof(sbyte),
-        DataType.UInt8 => typeof(byte),
-        DataType.Bool => typeof(bool),
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
-    };
+    public static Type ClrType(this DataType type) => type.Info().ClrType;
 }

@@ -4,7 +4,7 @@ namespace WasmNN.Compiler.IR;
 
 /// <summary>
 /// A dense, row-major tensor: constants in the IR, inputs and outputs of the reference executor.
-/// Storage is a typed array matching <see cref="DataType"/> (float[], double[], long[], int[], sbyte[], byte[], bool[]).
+/// Storage is a typed array matching <see cref="DataType"/> (<see cref="DataTypeInfo.ClrType"/>: float[], Half[], BFloat16[], ulong[]...).
 /// </summary>
 /// <remarks>Tensors are treated as immutable once they are in a graph; operators always allocate their outputs.</remarks>
 public sealed class Tensor
@@ -68,74 +68,76 @@ public sealed class Tensor
     }
 
     /// <summary>The raw little-endian bytes of the elements (bool tensors are one byte each, as stored).</summary>
-    public Span<byte> AsBytes() => Data switch
-    {
-        float[] f => MemoryMarshal.AsBytes(f.AsSpan()),
-        double[] d => MemoryMarshal.AsBytes(d.AsSpan()),
-        long[] l => MemoryMarshal.AsBytes(l.AsSpan()),
-        int[] i => MemoryMarshal.AsBytes(i.AsSpan()),
-        sbyte[] sb => MemoryMarshal.AsBytes(sb.AsSpan()),
-        byte[] b => b.AsSpan(),
-        bool[] bools => MemoryMarshal.AsBytes(bools.AsSpan()),
-        _ => throw new InvalidOperationException($"no byte view for {DataType}"),
-    };
+    public Span<byte> AsBytes() =>
+        MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(Data), Data.Length * DataType.ByteSize());
 
     /// <summary>The float32 storage.</summary>
     public float[] AsFloat32() => Data as float[] ?? throw new OperatorException($"expected a float32 tensor, got {DataType}");
 
     /// <summary>The int64 storage.</summary>
-    public long[] AsInt64() => Data as long[] ?? throw new OperatorException($"expected an int64 tensor, got {DataType}");
+    public long[] AsInt64() => DataType == DataType.Int64 ? (long[])Data : throw new OperatorException($"expected an int64 tensor, got {DataType}");
 
     /// <summary>Element <paramref name="index"/> as a double (bool is 0 or 1).</summary>
-    public double GetDouble(int index) => Data switch
+    /// <remarks>
+    /// Every accessor switches on <see cref="DataType"/>, not on the array's type: the CLR lets a byte[] pass as sbyte[],
+    /// a ushort[] as short[] and so on, so only the element type decides the sign.
+    /// </remarks>
+    public double GetDouble(int index) => DataType switch
     {
-        float[] f => f[index],
-        double[] d => d[index],
-        long[] l => l[index],
-        int[] i => i[index],
-        // The CLR lets a byte[] pass as sbyte[] (and back), so the element type decides the sign, not the pattern.
-        byte[] b when DataType == DataType.UInt8 => b[index],
-        sbyte[] s => s[index],
-        bool[] b => b[index] ? 1 : 0,
-        _ => throw new InvalidOperationException(),
+        DataType.Float32 => ((float[])Data)[index],
+        DataType.Float64 => ((double[])Data)[index],
+        DataType.Float16 => (double)((Half[])Data)[index],
+        DataType.BFloat16 => (double)((BFloat16[])Data)[index],
+        DataType.UInt64 => ((ulong[])Data)[index],
+        _ => GetInt64(index),
     };
 
-    /// <summary>Element <paramref name="index"/> as an int64 (floats truncate toward zero).</summary>
-    public long GetInt64(int index) => Data switch
+    /// <summary>Element <paramref name="index"/> as an int64 (floats truncate toward zero; uint64 keeps its bits).</summary>
+    public long GetInt64(int index) => DataType switch
     {
-        long[] l => l[index],
-        int[] i => i[index],
-        byte[] b when DataType == DataType.UInt8 => b[index],
-        sbyte[] s => s[index],
-        bool[] b => b[index] ? 1 : 0,
+        DataType.Int64 => ((long[])Data)[index],
+        DataType.Int32 => ((int[])Data)[index],
+        DataType.Int16 => ((short[])Data)[index],
+        DataType.Int8 => ((sbyte[])Data)[index],
+        DataType.UInt64 => (long)((ulong[])Data)[index],
+        DataType.UInt32 => ((uint[])Data)[index],
+        DataType.UInt16 => ((ushort[])Data)[index],
+        DataType.UInt8 => ((byte[])Data)[index],
+        DataType.Bool => ((bool[])Data)[index] ? 1 : 0,
         _ => (long)GetDouble(index),
     };
 
-    /// <summary>Stores a double, converting to the element type (saturating nothing; as a C cast).</summary>
+    /// <summary>Stores a double, converting to the element type (saturating nothing; as a C cast; float16 and bfloat16 round to nearest even).</summary>
     public void SetDouble(int index, double value)
     {
-        switch (Data)
+        switch (DataType)
         {
-            case float[] f: f[index] = (float)value; break;
-            case double[] d: d[index] = value; break;
-            case long[] l: l[index] = (long)value; break;
-            case int[] i: i[index] = (int)value; break;
-            case sbyte[] s: s[index] = (sbyte)(long)value; break;
-            case byte[] b: b[index] = (byte)(long)value; break;
-            case bool[] b: b[index] = value != 0; break;
+            case DataType.Float32: ((float[])Data)[index] = (float)value; break;
+            case DataType.Float64: ((double[])Data)[index] = value; break;
+            // int32 and int64 saturate (.NET's conversion, wasm's trunc_sat); narrower integers keep the int64's low bits.
+            case DataType.Int32: ((int[])Data)[index] = (int)value; break;
+            case DataType.Float16: ((Half[])Data)[index] = (Half)value; break;
+            case DataType.BFloat16: ((BFloat16[])Data)[index] = (BFloat16)value; break;
+            case DataType.Bool: ((bool[])Data)[index] = value != 0; break;
+            case DataType.UInt64: ((ulong[])Data)[index] = value >= 9223372036854775808.0 ? (ulong)value : (ulong)(long)value; break;
+            default: SetInt64(index, (long)value); break;
         }
     }
 
-    /// <summary>Stores an int64, converting to the element type.</summary>
+    /// <summary>Stores an int64, converting to the element type (integers keep their low bits).</summary>
     public void SetInt64(int index, long value)
     {
-        switch (Data)
+        switch (DataType)
         {
-            case long[] l: l[index] = value; break;
-            case int[] i: i[index] = (int)value; break;
-            case sbyte[] s: s[index] = (sbyte)value; break;
-            case byte[] b: b[index] = (byte)value; break;
-            case bool[] b: b[index] = value != 0; break;
+            case DataType.Int64: ((long[])Data)[index] = value; break;
+            case DataType.Int32: ((int[])Data)[index] = (int)value; break;
+            case DataType.Int16: ((short[])Data)[index] = (short)value; break;
+            case DataType.Int8: ((sbyte[])Data)[index] = (sbyte)value; break;
+            case DataType.UInt64: ((ulong[])Data)[index] = (ulong)value; break;
+            case DataType.UInt32: ((uint[])Data)[index] = (uint)value; break;
+            case DataType.UInt16: ((ushort[])Data)[index] = (ushort)value; break;
+            case DataType.UInt8: ((byte[])Data)[index] = (byte)value; break;
+            case DataType.Bool: ((bool[])Data)[index] = value != 0; break;
             default: SetDouble(index, value); break;
         }
     }

@@ -39,7 +39,8 @@ public sealed class CastOperator : OnnxOperator
         var y = Tensor.Zeros(to, x.Shape);
         for (var i = 0; i < x.Length; i++)
         {
-            if (x.DataType.IsFloat())
+            // uint64 reads as a double when it becomes a float (as an int64 it would turn negative from 2^63).
+            if (x.DataType.IsFloat() || x.DataType == DataType.UInt64 && to.IsFloat())
             {
                 y.SetDouble(i, x.GetDouble(i));
             }

@@ -6,30 +6,10 @@ namespace WasmNN.Compiler.Operators;
 public static class OnnxDataTypes
 {
     /// <summary>The IR type for an ONNX data type code, or null when the IR does not support it.</summary>
-    public static DataType? FromOnnx(int code) => code switch
-    {
-        1 => DataType.Float32,
-        2 => DataType.UInt8,
-        3 => DataType.Int8,
-        6 => DataType.Int32,
-        7 => DataType.Int64,
-        9 => DataType.Bool,
-        11 => DataType.Float64,
-        _ => null,
-    };
+    public static DataType? FromOnnx(int code) => DataTypes.All.FirstOrDefault(t => t.OnnxCode == code)?.Type;
 
     /// <summary>The ONNX data type code of an IR type.</summary>
-    public static int ToOnnx(DataType type) => type switch
-    {
-        DataType.Float32 => 1,
-        DataType.UInt8 => 2,
-        DataType.Int8 => 3,
-        DataType.Int32 => 6,
-        DataType.Int64 => 7,
-        DataType.Bool => 9,
-        DataType.Float64 => 11,
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
-    };
+    public static int ToOnnx(DataType type) => type.Info().OnnxCode;
 
     /// <summary>The ONNX name of a data type code (for error messages).</summary>
     public static string Name(int code) => code switch

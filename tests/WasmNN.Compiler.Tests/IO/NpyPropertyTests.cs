@@ -10,9 +10,12 @@ public sealed class NpyPropertyTests
 {
     private static readonly Config s_config = Config.QuickThrowOnFailure.WithMaxTest(300);
 
+    /// <summary>The dtypes NumPy has (all but bfloat16).</summary>
+    private static readonly DataType[] s_numpyTypes = [.. DataTypes.All.Where(t => t.NpyDescr is not null).Select(t => t.Type)];
+
     /// <summary>A tensor of any supported dtype, rank 0-4, dimensions 0-5, random contents (any bit pattern).</summary>
     private static Arbitrary<Tensor> Tensors() =>
-        (from type in Gen.Elements(Enum.GetValues<DataType>())
+        (from type in Gen.Elements(s_numpyTypes)
          from rank in Gen.Choose(0, 4)
          from shape in Gen.ArrayOf(Gen.Choose(0, 5), rank)
          from seed in Gen.Choose(0, int.MaxValue)
@@ -73,7 +76,7 @@ public sealed class NpyPropertyTests
         [
             File.ReadAllBytes(TestPaths.Model("lenet5.input.npy")),
             File.ReadAllBytes(TestPaths.Model("lenet5.output.npy")),
-            .. Enum.GetValues<DataType>().Select(t => Bytes(RandomTensor(t, [2, 3], (int)t))),
+            .. s_numpyTypes.Select(t => Bytes(RandomTensor(t, [2, 3], (int)t))),
             NpyTests.Spec("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }\n", NpyTests.Floats(1, 2, 3, 4), 3),
         ];
         var damage =

@@ -172,7 +172,7 @@ public sealed class TypedArithmeticKernelTests
 
     public static TheoryData<DataType, DataType> CastPairs()
     {
-        DataType[] types = [DataType.Float32, DataType.Float64, DataType.Int64, DataType.Int32, DataType.Int8, DataType.UInt8, DataType.Bool];
+        DataType[] types = [.. DataTypes.All.Select(t => t.Type)];
         var data = new TheoryData<DataType, DataType>();
         foreach (var from in types)
         {
@@ -223,6 +223,65 @@ public sealed class TypedArithmeticKernelTests
         var actual = executor.Execute(g, [input])[0];
 
         Assert.Equal(expected, actual.ToDoubleArray());
+    }
+
+    // Expected values: numpy 1.x, e.g. np.array([2**64 - 1, ...], np.uint64) // np.array([2, ...], np.uint64); a zero divisor gives 0 as in numpy.
+    [Theory]
+    [InlineData("Div", new ulong[] { ulong.MaxValue, 1UL << 63, 7, 0, 5 }, new ulong[] { 2, 3, 0, 9, (1UL << 63) + 1 }, new ulong[] { 9223372036854775807, 3074457345618258602, 0, 0, 0 })]
+    [InlineData("Mod", new ulong[] { ulong.MaxValue, 1UL << 63, 7, 0, 5 }, new ulong[] { 2, 3, 0, 9, (1UL << 63) + 1 }, new ulong[] { 1, 2, 0, 0, 5 })]
+    [InlineData("Max", new ulong[] { ulong.MaxValue, 1UL << 63, 7, 0, 5 }, new ulong[] { 2, 3, 0, 9, (1UL << 63) + 1 }, new ulong[] { ulong.MaxValue, 1UL << 63, 7, 9, (1UL << 63) + 1 })]
+    [InlineData("Min", new ulong[] { ulong.MaxValue, 1UL << 63, 7, 0, 5 }, new ulong[] { 2, 3, 0, 9, (1UL << 63) + 1 }, new ulong[] { 2, 3, 0, 0, 5 })]
+    [InlineData("Greater", new ulong[] { ulong.MaxValue, 1UL << 63, 7, 0, 5 }, new ulong[] { 2, 3, 0, 9, (1UL << 63) + 1 }, new ulong[] { 1, 1, 1, 0, 0 })]
+    public void Compile_UInt64Arithmetic_IsUnsignedAsNumpy(string opType, ulong[] a, ulong[] b, ulong[] expected)
+    {
+        static long[] Bits(ulong[] values) => [.. values.Select(v => unchecked((long)v))];
+
+        Assert.Equal(Bits(expected), Run(opType, DataType.UInt64, Bits(a), Bits(b)));
+    }
+
+    [Theory]
+    [InlineData("Div", DataType.UInt32, new long[] { 4294967295, 2147483648, 7, 0 }, new long[] { 2, 3, 5, 9 }, new long[] { 2147483647, 715827882, 1, 0 })]
+    [InlineData("Mod", DataType.UInt32, new long[] { 4294967295, 2147483648, 7, 0 }, new long[] { 2, 3, 5, 9 }, new long[] { 1, 2, 2, 0 })]
+    [InlineData("Max", DataType.UInt32, new long[] { 4294967295, 2147483648, 7, 0 }, new long[] { 2, 3, 5, 9 }, new long[] { 4294967295, 2147483648, 7, 9 })]
+    [InlineData("Add", DataType.UInt32, new long[] { 4294967295, 2147483648, 7, 0 }, new long[] { 2, 3, 5, 9 }, new long[] { 1, 2147483651, 12, 9 })]
+    [InlineData("Mul", DataType.UInt32, new long[] { 4294967295, 2147483648, 7, 0 }, new long[] { 2, 3, 5, 9 }, new long[] { 4294967294, 2147483648, 35, 0 })]
+    [InlineData("Sub", DataType.UInt32, new long[] { 4294967295, 2147483648, 7, 0 }, new long[] { 2, 3, 5, 9 }, new long[] { 4294967293, 2147483645, 2, 4294967287 })]
+    [InlineData("Add", DataType.Int16, new long[] { -32768, 32767, -7, 300 }, new long[] { -1, 2, 2, -7 }, new long[] { 32767, -32767, -5, 293 })]
+    [InlineData("Mul", DataType.Int16, new long[] { -32768, 32767, -7, 300 }, new long[] { -1, 2, 2, -7 }, new long[] { -32768, -2, -14, -2100 })]
+    [InlineData("Mod", DataType.Int16, new long[] { -32768, 32767, -7, 300 }, new long[] { -1, 2, 2, -7 }, new long[] { 0, 1, 1, -1 })]
+    [InlineData("Max", DataType.Int16, new long[] { -32768, 32767, -7, 300 }, new long[] { -1, 2, 2, -7 }, new long[] { -1, 32767, 2, 300 })]
+    [InlineData("Add", DataType.UInt16, new long[] { 65535, 40000, 7, 1 }, new long[] { 1, 30000, 2, 3 }, new long[] { 0, 4464, 9, 4 })]
+    [InlineData("Mul", DataType.UInt16, new long[] { 65535, 40000, 7, 1 }, new long[] { 1, 30000, 2, 3 }, new long[] { 65535, 35840, 14, 3 })]
+    [InlineData("Mod", DataType.UInt16, new long[] { 65535, 40000, 7, 1 }, new long[] { 1, 30000, 2, 3 }, new long[] { 0, 10000, 1, 1 })]
+    [InlineData("Sub", DataType.UInt16, new long[] { 65535, 40000, 7, 1 }, new long[] { 1, 30000, 2, 3 }, new long[] { 65534, 10000, 5, 65534 })]
+    [InlineData("Min", DataType.UInt16, new long[] { 65535, 40000, 7, 1 }, new long[] { 1, 30000, 2, 3 }, new long[] { 1, 30000, 2, 1 })]
+    public void Compile_16And32BitIntegers_WrapAsNumpy(string opType, DataType type, long[] a, long[] b, long[] expected)
+    {
+        // Expected: numpy, e.g. np.array([65535, 40000, 7, 1], np.uint16) * np.array([1, 30000, 2, 3], np.uint16).
+        Assert.Equal(expected, Run(opType, type, a, b));
+    }
+
+    [Theory]
+    [InlineData("Add", 0L, new ushort[] { 16486, 16128, 31743, 13926 })]
+    [InlineData("Mul", 0L, new ushort[] { 15412, 51328, 31744, 10158 })]
+    [InlineData("Div", 0L, new ushort[] { 16457, 47232, 30719, 13653 })]
+    [InlineData("Mod", 0L, new ushort[] { 11872, 16128, 0, 11878 })]
+    [InlineData("Mod", 1L, new ushort[] { 11872, 49280, 0, 11878 })]
+    public void Compile_Float16Arithmetic_RoundsOnceAsNumpy(string opType, long fmod, ushort[] expectedBits)
+    {
+        // Expected: (np.array([1.5, -2.25, 65504, 0.1], np.float16) OP np.array([0.7, 4, 2, 0.3], np.float16)).view(np.uint16)
+        // (Mod: np.mod, fmod = 1: np.fmod); 65504 * 2 overflows to infinity, 65504 + 2 rounds back to 65504.
+        var g = new Graph(opType, 13);
+        Value a = new("a", DataType.Float16, [4]), b = new("b", DataType.Float16, [4]);
+        g.Inputs.AddRange([a, b]);
+        var attributes = opType == "Mod" ? new AttributeBag(("fmod", fmod)) : new AttributeBag();
+        g.Outputs.Add(g.AddNode(opType, [a, b], ["y"], attributes).Outputs[0]!);
+
+        using var executor = new WasmExecutor();
+        var y = executor.Execute(g, [Tensor.FromDoubles(DataType.Float16, [4], [1.5, -2.25, 65504, 0.1]), Tensor.FromDoubles(DataType.Float16, [4], [0.7, 4, 2, 0.3])])[0];
+
+        Assert.Equal(DataType.Float16, y.DataType);
+        Assert.Equal(expectedBits, ((Half[])y.Data).Select(BitConverter.HalfToUInt16Bits).ToArray());
     }
 
     private static Tensor Integers(DataType type, long[] values)

@@ -30,34 +30,13 @@ internal static class AxisWalk
     }
 
     /// <summary>A local of the type elements of <paramref name="type"/> are computed in.</summary>
-    public static uint Local(FunctionBuilder w, DataType type) => w.Local(ElementAccess.Kind(type) switch
-    {
-        NumberKind.F32 => ValueType.F32,
-        NumberKind.F64 => ValueType.F64,
-        NumberKind.I64 => ValueType.I64,
-        _ => ValueType.I32,
-    });
+    public static uint Local(FunctionBuilder w, DataType type) => ElementAccess.Local(w, type);
 
     /// <summary>Pushes zero in the computation type of <paramref name="type"/>.</summary>
-    public static void Zero(FunctionBuilder w, DataType type)
-    {
-        switch (ElementAccess.Kind(type))
-        {
-            case NumberKind.F32: w.F32(0); break;
-            case NumberKind.F64: w.Code.F64Const(0); break;
-            case NumberKind.I64: w.Code.I64Const(0); break;
-            default: w.I32(0); break;
-        }
-    }
+    public static void Zero(FunctionBuilder w, DataType type) => ElementAccess.Constant(w, ElementAccess.Kind(type), 0);
 
     /// <summary>The add instruction of the computation type of <paramref name="type"/>.</summary>
-    public static Opcode Add(DataType type) => ElementAccess.Kind(type) switch
-    {
-        NumberKind.F32 => Opcode.F32Add,
-        NumberKind.F64 => Opcode.F64Add,
-        NumberKind.I64 => Opcode.I64Add,
-        _ => Opcode.I32Add,
-    };
+    public static Opcode Add(DataType type) => ElementAccess.Kind(type).Of(Opcode.F32Add, Opcode.F64Add, Opcode.I64Add, Opcode.I32Add);
 
     /// <summary>Pushes <c>base + index * strideBytes</c> with <paramref name="index"/> an i32 local.</summary>
     public static void PushElement(FunctionBuilder w, uint baseAddress, uint index, int strideBytes) =>

@@ -122,6 +122,7 @@ internal static class IndexMapEmitter
             {
                 case 8: w.Code.I64Const(bits); w.Code.EmitMemArg(Opcode.I64Store, 3, (uint)destination); break;
                 case 4: w.I32((int)bits); w.Code.EmitMemArg(Opcode.I32Store, 2, (uint)destination); break;
+                case 2: w.I32((int)bits); w.Code.EmitMemArg(Opcode.I32Store16, 1, (uint)destination); break;
                 default: w.I32((int)bits); w.Code.EmitMemArg(Opcode.I32Store8, 0, (uint)destination); break;
             }
         });
@@ -151,6 +152,10 @@ internal static class IndexMapEmitter
             case 4:
                 w.Code.EmitMemArg(Opcode.I32Load, 2, 0);
                 w.Code.EmitMemArg(Opcode.I32Store, 2, 0);
+                break;
+            case 2:
+                w.Code.EmitMemArg(Opcode.I32Load16U, 1, 0);
+                w.Code.EmitMemArg(Opcode.I32Store16, 1, 0);
                 break;
             case 1:
                 w.Code.EmitMemArg(Opcode.I32Load8U, 0, 0);

@@ -119,8 +119,8 @@ internal sealed class ScatterNDKernel : IKernelLowering
             return reason;
         }
         var reduction = node.GetAttributes<ScatterNDAttributes>().Reduction;
-        return reduction == ScatterReduction.None || data.ElementType is DataType.Float32 or DataType.Float64 or DataType.Int32 or DataType.Int64 ? null
-            : $"reduction {reduction.ToString().ToLowerInvariant()} on {data.ElementType} (kernels combine float32, float64, int32, int64)";
+        return reduction == ScatterReduction.None || data.ElementType != DataType.Bool ? null
+            : $"reduction {reduction.ToString().ToLowerInvariant()} on {data.ElementType} (kernels combine numbers, not bool)";
     }
 
     public void Emit(Node node, LoweringContext context, FunctionBuilder w)
@@ -160,30 +160,29 @@ internal sealed class ScatterNDKernel : IKernelLowering
     /// <summary>With the target address twice on the stack: loads the target, combines the update at the pushed address, stores.</summary>
     private static void Combine(FunctionBuilder w, DataType type, ScatterReduction reduction, Action pushUpdateAddress)
     {
-        var (load, store, valueType, add, mul, max, min, greater) = type switch
-        {
-            DataType.Float32 => (Opcode.F32Load, Opcode.F32Store, ValueType.F32, Opcode.F32Add, Opcode.F32Mul, Opcode.F32Max, Opcode.F32Min, Opcode.Nop),
-            DataType.Float64 => (Opcode.F64Load, Opcode.F64Store, ValueType.F64, Opcode.F64Add, Opcode.F64Mul, Opcode.F64Max, Opcode.F64Min, Opcode.Nop),
-            DataType.Int32 => (Opcode.I32Load, Opcode.I32Store, ValueType.I32, Opcode.I32Add, Opcode.I32Mul, Opcode.Nop, Opcode.Nop, Opcode.I32GtS),
-            _ => (Opcode.I64Load, Opcode.I64Store, ValueType.I64, Opcode.I64Add, Opcode.I64Mul, Opcode.Nop, Opcode.Nop, Opcode.I64GtS),
-        };
-        var align = (uint)Math.Log2(type.ByteSize());
-        w.Code.EmitMemArg(load, align, 0);
+        var kind = ElementAccess.Kind(type);
+        ElementAccess.Load(w, type);
         pushUpdateAddress();
-        w.Code.EmitMemArg(load, align, 0);
-        if (reduction is ScatterReduction.Max or ScatterReduction.Min && greater != Opcode.Nop)
+        ElementAccess.Load(w, type);
+        if (reduction is ScatterReduction.Max or ScatterReduction.Min && !kind.IsFloat())
         {
             // Integers: select(a, b, a > b) for max, select(b, a, a > b) for min.
-            var (a, b) = (w.Local(valueType), w.Local(valueType));
+            var (a, b) = (w.Local(kind.ValueType()), w.Local(kind.ValueType()));
             w.Set(b).Set(a);
             var (first, second) = reduction == ScatterReduction.Max ? (a, b) : (b, a);
-            w.Get(first).Get(second).Get(a).Get(b).Op(greater).Op(Opcode.Select);
+            w.Get(first).Get(second).Get(a).Get(b).Op(kind.Ordered(Opcode.Nop, Opcode.Nop, Opcode.I64GtS, Opcode.I64GtU, Opcode.I32GtS)).Op(Opcode.Select);
         }
         else
         {
-            w.Op(reduction switch { ScatterReduction.Add => add, ScatterReduction.Mul => mul, ScatterReduction.Max => max, _ => min });
+            w.Op(reduction switch
+            {
+                ScatterReduction.Add => kind.Of(Opcode.F32Add, Opcode.F64Add, Opcode.I64Add, Opcode.I32Add),
+                ScatterReduction.Mul => kind.Of(Opcode.F32Mul, Opcode.F64Mul, Opcode.I64Mul, Opcode.I32Mul),
+                ScatterReduction.Max => kind.Of(Opcode.F32Max, Opcode.F64Max, Opcode.Nop, Opcode.Nop),
+                _ => kind.Of(Opcode.F32Min, Opcode.F64Min, Opcode.Nop, Opcode.Nop),
+            });
         }
-        w.Code.EmitMemArg(store, align, 0);
+        ElementAccess.Store(w, type);
     }
 }
 

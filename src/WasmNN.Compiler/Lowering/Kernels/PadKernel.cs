@@ -24,10 +24,6 @@ internal sealed class PadKernel : IKernelLowering
         {
             return "the constant_value input must be a constant";
         }
-        if (a.Mode == "constant" && FillBits(node) is null)
-        {
-            return $"a nonzero constant_value needs float32 data, got {node.Inputs[0]!.ElementType}";
-        }
         if (a.Mode != "constant" && node.Inputs[0]!.Shape!.Any(d => d == 0))
         {
             return $"{a.Mode} padding of an empty input is not defined";
@@ -49,7 +45,7 @@ internal sealed class PadKernel : IKernelLowering
         var outputShape = y.Shape!;
         if (a.Mode == "constant")
         {
-            IndexMapEmitter.Fill(w, destination, Shapes.ElementCount(outputShape), elementBytes, FillBits(node)!.Value);
+            IndexMapEmitter.Fill(w, destination, Shapes.ElementCount(outputShape), elementBytes, FillBits(node));
             var boxStart = new int[rank];
             var boxSize = new int[rank];
             var maps = new DimensionMap[rank];
@@ -89,8 +85,8 @@ internal sealed class PadKernel : IKernelLowering
         }
     }
 
-    /// <summary>The fill value's bits, or null when a nonzero value is given for data that is not float32.</summary>
-    private static long? FillBits(Node node)
+    /// <summary>The fill value's bits in the data's element type (rounded or truncated as Cast would).</summary>
+    private static long FillBits(Node node)
     {
         var a = node.GetAttributes<PadAttributes>();
         var value = a.FromInputs ? node.Inputs.ElementAtOrDefault(2)?.Constant?.GetDouble(0) ?? 0 : a.Value;
@@ -98,6 +94,8 @@ internal sealed class PadKernel : IKernelLowering
         {
             return 0;
         }
-        return node.Inputs[0]!.ElementType == DataType.Float32 ? BitConverter.SingleToInt32Bits((float)value) : null;
+        Span<byte> bits = stackalloc byte[8];
+        Tensor.FromDoubles(node.Inputs[0]!.ElementType, [1], [value]).AsBytes().CopyTo(bits);
+        return BitConverter.ToInt64(bits);
     }
 }

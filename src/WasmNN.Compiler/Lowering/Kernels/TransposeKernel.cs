@@ -26,9 +26,9 @@ internal sealed class TransposeKernel : IKernelLowering
 /// <summary>Checks shared by the data-movement kernels.</summary>
 internal static class InjectiveKernels
 {
-    /// <summary>Why elements of <paramref name="value"/> cannot be moved, or null (1-, 4- and 8-byte elements with a static shape).</summary>
+    /// <summary>Why elements of <paramref name="value"/> cannot be moved, or null (1-, 2-, 4- and 8-byte elements with a static shape).</summary>
     public static string? UnsupportedElement(Value value) =>
         !Shapes.IsStatic(value.Shape) ? $"'{value.Name}' has no static shape"
-        : value.ElementType.ByteSize() is 1 or 4 or 8 ? null
-        : $"'{value.Name}' is {value.ElementType}; data movement handles 1-, 4- and 8-byte elements";
+        : value.ElementType.ByteSize() is 1 or 2 or 4 or 8 ? null
+        : $"'{value.Name}' is {value.ElementType}; data movement handles 1-, 2-, 4- and 8-byte elements";
 }

@@ -7,10 +7,11 @@ using ValueType = WasmNN.Wasm.ValueType;
 namespace WasmNN.Compiler.Lowering.Kernels;
 
 /// <summary>
-/// Arithmetic on float64 and the integer dtypes, one element at a time (float32 stays in the vectorised, fusable
-/// <see cref="ElementwiseKernel"/>): one emitter per operator written once over the wasm number kind, so int8, uint8,
-/// int32, int64 and float64 share it. ONNX integer semantics: Div truncates toward zero; Mod with fmod = 0 takes the
-/// divisor's sign, with fmod = 1 the dividend's (C); results wrap to the element type. Where wasm would trap, the
+/// Arithmetic on float64, float16, bfloat16 and the integer dtypes, one element at a time (float32 stays in the
+/// vectorised, fusable <see cref="ElementwiseKernel"/>): one emitter per operator written once over the wasm number
+/// kind (<see cref="NumberKind"/>), so every integer width, float64 and the 16-bit floats (computed in float32, rounded
+/// once on store) share it. ONNX integer semantics: Div truncates toward zero; Mod with fmod = 0 takes the
+/// divisor's sign, with fmod = 1 the dividend's (C); uint64 divides and compares unsigned; results wrap to the element type. Where wasm would trap, the
 /// kernel defines a result instead so that a model never traps on its data: an integer Div or Mod by zero gives 0
 /// (numpy's result) and INT_MIN / -1 wraps to INT_MIN. The reference evaluations (Operators/) define the same.
 /// </summary>
@@ -20,14 +21,14 @@ internal static class TypedArithmetic
 
     private static readonly Dictionary<string, Binary> s_binary = new()
     {
-        ["Add"] = (w, k, _, a, b) => w.Get(a).Get(b).Op(Of(k, Opcode.F32Add, Opcode.F64Add, Opcode.I64Add, Opcode.I32Add)),
-        ["Sum"] = (w, k, _, a, b) => w.Get(a).Get(b).Op(Of(k, Opcode.F32Add, Opcode.F64Add, Opcode.I64Add, Opcode.I32Add)),
-        ["Sub"] = (w, k, _, a, b) => w.Get(a).Get(b).Op(Of(k, Opcode.F32Sub, Opcode.F64Sub, Opcode.I64Sub, Opcode.I32Sub)),
-        ["Mul"] = (w, k, _, a, b) => w.Get(a).Get(b).Op(Of(k, Opcode.F32Mul, Opcode.F64Mul, Opcode.I64Mul, Opcode.I32Mul)),
+        ["Add"] = (w, k, _, a, b) => w.Get(a).Get(b).Op(k.Of(Opcode.F32Add, Opcode.F64Add, Opcode.I64Add, Opcode.I32Add)),
+        ["Sum"] = (w, k, _, a, b) => w.Get(a).Get(b).Op(k.Of(Opcode.F32Add, Opcode.F64Add, Opcode.I64Add, Opcode.I32Add)),
+        ["Sub"] = (w, k, _, a, b) => w.Get(a).Get(b).Op(k.Of(Opcode.F32Sub, Opcode.F64Sub, Opcode.I64Sub, Opcode.I32Sub)),
+        ["Mul"] = (w, k, _, a, b) => w.Get(a).Get(b).Op(k.Of(Opcode.F32Mul, Opcode.F64Mul, Opcode.I64Mul, Opcode.I32Mul)),
         ["Div"] = (w, k, _, a, b) => EmitDiv(w, k, a, b),
         ["Mod"] = EmitMod,
-        ["Max"] = (w, k, _, a, b) => MinOrMax(w, k, a, b, Opcode.F64Max, Opcode.I64GtS, Opcode.I32GtS),
-        ["Min"] = (w, k, _, a, b) => MinOrMax(w, k, a, b, Opcode.F64Min, Opcode.I64LtS, Opcode.I32LtS),
+        ["Max"] = (w, k, _, a, b) => MinOrMax(w, k, a, b, k.Ordered(Opcode.F32Max, Opcode.F64Max, Opcode.I64GtS, Opcode.I64GtU, Opcode.I32GtS)),
+        ["Min"] = (w, k, _, a, b) => MinOrMax(w, k, a, b, k.Ordered(Opcode.F32Min, Opcode.F64Min, Opcode.I64LtS, Opcode.I64LtU, Opcode.I32LtS)),
     };
 
     private static readonly Dictionary<string, Action<FunctionBuilder, NumberKind, uint>> s_unary = new()
@@ -35,9 +36,13 @@ internal static class TypedArithmetic
         ["Neg"] = (w, k, x) => Negated(w, k, x),
         ["Abs"] = (w, k, x) =>
         {
-            if (k == NumberKind.F64)
+            if (k.IsFloat() || k == NumberKind.U64)
             {
-                w.Get(x).Op(Opcode.F64Abs);
+                w.Get(x);
+                if (k.IsFloat())
+                {
+                    w.Op(k.Of(Opcode.F32Abs, Opcode.F64Abs, Opcode.Nop, Opcode.Nop));
+                }
                 return;
             }
             // x >= 0 ? x : -x (INT_MIN stays INT_MIN, as in two's complement).
@@ -45,7 +50,7 @@ internal static class TypedArithmetic
             Negated(w, k, x);
             w.Get(x);
             ElementAccess.Constant(w, k, 0);
-            w.Op(Of(k, Opcode.F32Ge, Opcode.F64Ge, Opcode.I64GeS, Opcode.I32GeS));
+            w.Op(k.Of(Opcode.F32Ge, Opcode.F64Ge, Opcode.I64GeS, Opcode.I32GeS));
             w.Op(Opcode.Select);
         },
     };
@@ -87,7 +92,7 @@ internal static class TypedArithmetic
             return;
         }
         var kind = ElementAccess.Kind(node.Outputs[0]!.ElementType);
-        var type = ValueTypeOf(kind);
+        var type = kind.ValueType();
         var accumulator = w.Local(type);
         load(0);
         w.Set(accumulator);
@@ -114,9 +119,6 @@ internal static class TypedArithmetic
         }
     }
 
-    private static ValueType ValueTypeOf(NumberKind kind) =>
-        kind switch { NumberKind.F32 => ValueType.F32, NumberKind.F64 => ValueType.F64, NumberKind.I64 => ValueType.I64, _ => ValueType.I32 };
-
     /// <summary>
     /// x^n for an integer exponent by repeated squaring (<see cref="PowOperator.IntegerPower"/>): float32 in float64,
     /// so the result is float64's pow rounded once; integers wrap; a negative n gives 1/x^|n| for floats and its
@@ -126,7 +128,7 @@ internal static class TypedArithmetic
     {
         var baseKind = ElementAccess.Kind(node.Outputs[0]!.ElementType);
         var kind = baseKind == NumberKind.F32 ? NumberKind.F64 : baseKind;
-        var type = ValueTypeOf(kind);
+        var type = kind.ValueType();
         uint x = w.Local(type), result = w.Local(type), n = w.Local(ValueType.I64);
         load(0);
         if (baseKind == NumberKind.F32)
@@ -135,15 +137,23 @@ internal static class TypedArithmetic
         }
         w.Set(x);
         load(1);
-        if (ElementAccess.Kind(node.Inputs[1]!.ElementType) != NumberKind.I64)
+        if (ElementAccess.Kind(node.Inputs[1]!.ElementType) == NumberKind.I32)
         {
             w.Op(Opcode.I64ExtendI32S);
         }
         w.Set(n);
         ElementAccess.Constant(w, kind, 1);
         w.Set(result);
-        w.Get(n).Code.I64Const(0);
-        w.Op(Opcode.I64LtS);
+        // A uint64 exponent is never negative (the unsigned shifts below read all 64 bits).
+        if (ElementAccess.Kind(node.Inputs[1]!.ElementType) == NumberKind.U64)
+        {
+            w.I32(0);
+        }
+        else
+        {
+            w.Get(n).Code.I64Const(0);
+            w.Op(Opcode.I64LtS);
+        }
         w.Code.If(BlockType.Empty);
         if (kind == NumberKind.F64)
         {
@@ -168,7 +178,7 @@ internal static class TypedArithmetic
             w.Get(unit).Op(Opcode.Select).Set(result);
         }
         w.Code.End();
-        var multiply = Of(kind, Opcode.F32Mul, Opcode.F64Mul, Opcode.I64Mul, Opcode.I32Mul);
+        var multiply = kind.Of(Opcode.F32Mul, Opcode.F64Mul, Opcode.I64Mul, Opcode.I32Mul);
         w.Code.Block(BlockType.Empty);
         w.Code.Loop(BlockType.Empty);
         w.Get(n).Op(Opcode.I64Eqz);
@@ -187,19 +197,16 @@ internal static class TypedArithmetic
         }
     }
 
-    private static Opcode Of(NumberKind kind, Opcode f32, Opcode f64, Opcode i64, Opcode i32) =>
-        kind switch { NumberKind.F32 => f32, NumberKind.F64 => f64, NumberKind.I64 => i64, _ => i32 };
-
     /// <summary>Pushes -x (0 - x for integers, which wraps).</summary>
     private static void Negated(FunctionBuilder w, NumberKind kind, uint x)
     {
-        if (kind is NumberKind.F64)
+        if (kind.IsFloat())
         {
-            w.Get(x).Op(Opcode.F64Neg);
+            w.Get(x).Op(kind.Of(Opcode.F32Neg, Opcode.F64Neg, Opcode.Nop, Opcode.Nop));
             return;
         }
         ElementAccess.Constant(w, kind, 0);
-        w.Get(x).Op(Of(kind, Opcode.F32Sub, Opcode.F64Sub, Opcode.I64Sub, Opcode.I32Sub));
+        w.Get(x).Op(kind.Of(Opcode.F32Sub, Opcode.F64Sub, Opcode.I64Sub, Opcode.I32Sub));
     }
 
     /// <summary>Pushes <c>b == value</c> (an i32 condition).</summary>
@@ -207,24 +214,38 @@ internal static class TypedArithmetic
     {
         w.Get(b);
         ElementAccess.Constant(w, kind, value);
-        w.Op(Of(kind, Opcode.F32Eq, Opcode.F64Eq, Opcode.I64Eq, Opcode.I32Eq));
+        w.Op(kind.Of(Opcode.F32Eq, Opcode.F64Eq, Opcode.I64Eq, Opcode.I32Eq));
     }
 
-    private static void MinOrMax(FunctionBuilder w, NumberKind kind, uint a, uint b, Opcode f64, Opcode i64KeepFirst, Opcode i32KeepFirst)
+    /// <summary>The float min/max instruction, or for integers a select by <paramref name="operation"/> (keep the first when true).</summary>
+    private static void MinOrMax(FunctionBuilder w, NumberKind kind, uint a, uint b, Opcode operation)
     {
-        if (kind == NumberKind.F64)
+        if (kind.IsFloat())
         {
-            w.Get(a).Get(b).Op(f64);
+            w.Get(a).Get(b).Op(operation);
             return;
         }
-        w.Get(a).Get(b).Get(a).Get(b).Op(kind == NumberKind.I64 ? i64KeepFirst : i32KeepFirst).Op(Opcode.Select);
+        w.Get(a).Get(b).Get(a).Get(b).Op(operation).Op(Opcode.Select);
     }
 
     private static void EmitDiv(FunctionBuilder w, NumberKind kind, uint a, uint b)
     {
-        if (kind == NumberKind.F64)
+        if (kind.IsFloat())
         {
-            w.Get(a).Get(b).Op(Opcode.F64Div);
+            w.Get(a).Get(b).Op(kind.Of(Opcode.F32Div, Opcode.F64Div, Opcode.Nop, Opcode.Nop));
+            return;
+        }
+        if (kind == NumberKind.U64)
+        {
+            // b == 0 ? 0 : a / b (unsigned; dividing by 1 instead when b is 0, so it cannot trap).
+            w.Get(a);
+            ElementAccess.Constant(w, kind, 1);
+            w.Get(b);
+            PushEquals(w, kind, b, 0);
+            w.Op(Opcode.Select).Op(Opcode.I64DivU);
+            ElementAccess.Constant(w, kind, 0);
+            PushEquals(w, kind, b, 0);
+            w.Op(Opcode.I32Eqz).Op(Opcode.Select);
             return;
         }
         // b == -1 ? -a : a / (b is 0 or -1 ? 1 : b), then b == 0 ? 0 : that. Neither division can trap.
@@ -234,7 +255,7 @@ internal static class TypedArithmetic
         w.Get(b);
         PushEquals(w, kind, b, 0);
         PushEquals(w, kind, b, -1);
-        w.Op(Opcode.I32Or).Op(Opcode.Select).Op(kind == NumberKind.I64 ? Opcode.I64DivS : Opcode.I32DivS);
+        w.Op(Opcode.I32Or).Op(Opcode.Select).Op(kind.Of(Opcode.Nop, Opcode.Nop, Opcode.I64DivS, Opcode.I32DivS));
         PushEquals(w, kind, b, -1);
         w.Op(Opcode.Select);
         ElementAccess.Constant(w, kind, 0);
@@ -245,20 +266,23 @@ internal static class TypedArithmetic
     private static void EmitMod(FunctionBuilder w, NumberKind kind, OperatorAttributes attributes, uint a, uint b)
     {
         var fmod = ((ModAttributes)attributes).Fmod;
-        if (kind == NumberKind.F64)
+        if (kind.IsFloat())
         {
             // a - b * trunc(a / b) (fmod) or a - b * floor(a / b), as the float32 kernel.
-            w.Get(a).Get(a).Get(b).Op(Opcode.F64Div).Op(fmod ? Opcode.F64Trunc : Opcode.F64Floor).Get(b).Op(Opcode.F64Mul).Op(Opcode.F64Sub);
+            w.Get(a).Get(a).Get(b).Op(kind.Of(Opcode.F32Div, Opcode.F64Div, Opcode.Nop, Opcode.Nop));
+            w.Op(fmod ? kind.Of(Opcode.F32Trunc, Opcode.F64Trunc, Opcode.Nop, Opcode.Nop) : kind.Of(Opcode.F32Floor, Opcode.F64Floor, Opcode.Nop, Opcode.Nop));
+            w.Get(b).Op(kind.Of(Opcode.F32Mul, Opcode.F64Mul, Opcode.Nop, Opcode.Nop)).Op(kind.Of(Opcode.F32Sub, Opcode.F64Sub, Opcode.Nop, Opcode.Nop));
             return;
         }
         // r = a rem (b == 0 ? 1 : b): C's remainder, 0 for a zero divisor; wasm's rem_s gives 0 for INT_MIN rem -1.
-        var r = w.Local(kind == NumberKind.I64 ? ValueType.I64 : ValueType.I32);
+        var r = w.Local(kind.ValueType());
         w.Get(a);
         ElementAccess.Constant(w, kind, 1);
         w.Get(b);
         PushEquals(w, kind, b, 0);
-        w.Op(Opcode.Select).Op(kind == NumberKind.I64 ? Opcode.I64RemS : Opcode.I32RemS).Tee(r);
-        if (fmod)
+        w.Op(Opcode.Select).Op(kind.Ordered(Opcode.Nop, Opcode.Nop, Opcode.I64RemS, Opcode.I64RemU, Opcode.I32RemS)).Tee(r);
+        // Unsigned remainders have no sign to fix.
+        if (fmod || kind == NumberKind.U64)
         {
             return;
         }
@@ -267,9 +291,9 @@ internal static class TypedArithmetic
         ElementAccess.Constant(w, kind, 0);
         PushEquals(w, kind, r, 0);
         w.Op(Opcode.I32Eqz);
-        w.Get(r).Get(b).Op(kind == NumberKind.I64 ? Opcode.I64Xor : Opcode.I32Xor);
+        w.Get(r).Get(b).Op(kind.Of(Opcode.Nop, Opcode.Nop, Opcode.I64Xor, Opcode.I32Xor));
         ElementAccess.Constant(w, kind, 0);
-        w.Op(kind == NumberKind.I64 ? Opcode.I64LtS : Opcode.I32LtS).Op(Opcode.I32And).Op(Opcode.Select);
-        w.Op(kind == NumberKind.I64 ? Opcode.I64Add : Opcode.I32Add);
+        w.Op(kind.Of(Opcode.Nop, Opcode.Nop, Opcode.I64LtS, Opcode.I32LtS)).Op(Opcode.I32And).Op(Opcode.Select);
+        w.Op(kind.Of(Opcode.Nop, Opcode.Nop, Opcode.I64Add, Opcode.I32Add));
     }
 }

@@ -15,14 +15,14 @@ namespace WasmNN.Compiler.Lowering.Kernels;
 /// </summary>
 internal sealed class TypedElementwiseKernel : IKernelLowering
 {
-    /// <summary>The wasm instruction of each two-input operator per number kind (int8/uint8/bool load widened to i32, so i32's signed compare holds for them).</summary>
+    /// <summary>The wasm instruction of each two-input operator per number kind (8- and 16-bit integers and bool load widened to i32 and uint32 to i64, so the signed compare holds for them; uint64 compares unsigned).</summary>
     private static readonly Dictionary<string, Func<NumberKind, Opcode>> s_binary = new()
     {
-        ["Equal"] = k => k switch { NumberKind.F32 => Opcode.F32Eq, NumberKind.F64 => Opcode.F64Eq, NumberKind.I64 => Opcode.I64Eq, _ => Opcode.I32Eq },
-        ["Less"] = k => k switch { NumberKind.F32 => Opcode.F32Lt, NumberKind.F64 => Opcode.F64Lt, NumberKind.I64 => Opcode.I64LtS, _ => Opcode.I32LtS },
-        ["Greater"] = k => k switch { NumberKind.F32 => Opcode.F32Gt, NumberKind.F64 => Opcode.F64Gt, NumberKind.I64 => Opcode.I64GtS, _ => Opcode.I32GtS },
-        ["LessOrEqual"] = k => k switch { NumberKind.F32 => Opcode.F32Le, NumberKind.F64 => Opcode.F64Le, NumberKind.I64 => Opcode.I64LeS, _ => Opcode.I32LeS },
-        ["GreaterOrEqual"] = k => k switch { NumberKind.F32 => Opcode.F32Ge, NumberKind.F64 => Opcode.F64Ge, NumberKind.I64 => Opcode.I64GeS, _ => Opcode.I32GeS },
+        ["Equal"] = k => k.Of(Opcode.F32Eq, Opcode.F64Eq, Opcode.I64Eq, Opcode.I32Eq),
+        ["Less"] = k => k.Ordered(Opcode.F32Lt, Opcode.F64Lt, Opcode.I64LtS, Opcode.I64LtU, Opcode.I32LtS),
+        ["Greater"] = k => k.Ordered(Opcode.F32Gt, Opcode.F64Gt, Opcode.I64GtS, Opcode.I64GtU, Opcode.I32GtS),
+        ["LessOrEqual"] = k => k.Ordered(Opcode.F32Le, Opcode.F64Le, Opcode.I64LeS, Opcode.I64LeU, Opcode.I32LeS),
+        ["GreaterOrEqual"] = k => k.Ordered(Opcode.F32Ge, Opcode.F64Ge, Opcode.I64GeS, Opcode.I64GeU, Opcode.I32GeS),
         ["And"] = _ => Opcode.I32And,
         ["Or"] = _ => Opcode.I32Or,
         ["Xor"] = _ => Opcode.I32Xor,
@@ -40,7 +40,7 @@ internal sealed class TypedElementwiseKernel : IKernelLowering
 
     public string? Unsupported(Node node) =>
         node.Epilogue.Count > 0 ? "a fused epilogue is not supported"
-        : node.OpType is "IsNaN" or "IsInf" && !node.Inputs[0]!.ElementType.IsFloat() ? $"input is {node.Inputs[0]!.ElementType}; the kernel handles float32 and float64"
+        : node.OpType is "IsNaN" or "IsInf" && !node.Inputs[0]!.ElementType.IsFloat() ? $"input is {node.Inputs[0]!.ElementType}; the kernel handles floats"
         : TypedArithmetic.Handles(node.OpType) && TypedArithmetic.Unsupported(node) is { } reason ? reason
         : node.AllInputs.Concat(node.Outputs.OfType<Value>()).FirstOrDefault(v => !Shapes.IsStatic(v.Shape)) is { } dynamic
             ? $"'{dynamic.Name}' has no static shape" : null;
@@ -124,7 +124,7 @@ internal sealed class TypedElementwiseKernel : IKernelLowering
     /// <summary>IsNaN as x != x; IsInf as x == +inf and/or x == -inf (a constant false when neither sign is detected).</summary>
     private static void EmitFloatClass(FunctionBuilder w, Node node, Action load)
     {
-        var isF32 = node.Inputs[0]!.ElementType == DataType.Float32;
+        var isF32 = ElementAccess.Kind(node.Inputs[0]!.ElementType) == NumberKind.F32;
         void Infinity(double value)
         {
             load();
@@ -166,68 +166,5 @@ internal sealed class TypedElementwiseKernel : IKernelLowering
         var strides = Shapes.Strides(own);
         var offset = shape.Length - own.Length;
         return [.. shape.Select((_, d) => d < offset || own[d - offset] == 1 ? 0 : strides[d - offset] * value.ElementType.ByteSize())];
-    }
-}
-
-/// <summary>The wasm number type an element is computed in.</summary>
-internal enum NumberKind
-{
-    F32,
-    F64,
-    I64,
-    /// <summary>int32, and int8/uint8/bool widened on load.</summary>
-    I32,
-}
-
-/// <summary>One table of how each element type is loaded, stored and computed in wasm (docs/ABI.md layouts).</summary>
-internal static class ElementAccess
-{
-    public static NumberKind Kind(DataType type) => type switch
-    {
-        DataType.Float32 => NumberKind.F32,
-        DataType.Float64 => NumberKind.F64,
-        DataType.Int64 => NumberKind.I64,
-        _ => NumberKind.I32,
-    };
-
-    /// <summary>Pushes <paramref name="value"/> as a number of <paramref name="kind"/>.</summary>
-    public static void Constant(FunctionBuilder w, NumberKind kind, long value)
-    {
-        switch (kind)
-        {
-            case NumberKind.F32: w.F32(value); break;
-            case NumberKind.F64: w.Code.F64Const(value); break;
-            case NumberKind.I64: w.Code.I64Const(value); break;
-            default: w.I32(checked((int)value)); break;
-        }
-    }
-
-    /// <summary>Replaces the address on the stack by the element there.</summary>
-    public static void Load(FunctionBuilder w, DataType type)
-    {
-        var (opcode, align) = type switch
-        {
-            DataType.Float32 => (Opcode.F32Load, 2u),
-            DataType.Float64 => (Opcode.F64Load, 3u),
-            DataType.Int64 => (Opcode.I64Load, 3u),
-            DataType.Int32 => (Opcode.I32Load, 2u),
-            DataType.Int8 => (Opcode.I32Load8S, 0u),
-            _ => (Opcode.I32Load8U, 0u),
-        };
-        w.Code.EmitMemArg(opcode, align, 0);
-    }
-
-    /// <summary>Stores the value on the stack at the address below it.</summary>
-    public static void Store(FunctionBuilder w, DataType type)
-    {
-        var (opcode, align) = type switch
-        {
-            DataType.Float32 => (Opcode.F32Store, 2u),
-            DataType.Float64 => (Opcode.F64Store, 3u),
-            DataType.Int64 => (Opcode.I64Store, 3u),
-            DataType.Int32 => (Opcode.I32Store, 2u),
-            _ => (Opcode.I32Store8, 0u),
-        };
-        w.Code.EmitMemArg(opcode, align, 0);
     }
 }
