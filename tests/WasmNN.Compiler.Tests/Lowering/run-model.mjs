@@ -4,7 +4,9 @@
 // bytes...); writes OUT_DIR/output<i>.bin, the raw bytes of each output in its own dtype.
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const elementBytes = { float32: 4, float64: 8, int64: 8, int32: 4, int8: 1, uint8: 1, bool: 1 };
+const elementBytes = {
+  float32: 4, float64: 8, float16: 2, bfloat16: 2, int64: 8, int32: 4, int16: 2, int8: 1, uint64: 8, uint32: 4, uint16: 2, uint8: 1, bool: 1,
+};
 const [wasmPath, outDir, ...inputPaths] = process.argv.slice(2);
 const module = new WebAssembly.Module(readFileSync(wasmPath));
 const [section] = WebAssembly.Module.customSections(module, 'wasmnn.meta');
