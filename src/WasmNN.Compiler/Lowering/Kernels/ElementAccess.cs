@@ -74,21 +74,24 @@ internal static class ElementAccess
         }
     }
 
+    /// <summary>The load (widening to the <see cref="Kind"/>), the store (narrowing from it) and the natural alignment of <paramref name="type"/>.</summary>
+    private static (Opcode Load, Opcode Store, uint Align) Access(DataType type) => type switch
+    {
+        DataType.Float32 => (Opcode.F32Load, Opcode.F32Store, 2u),
+        DataType.Float64 => (Opcode.F64Load, Opcode.F64Store, 3u),
+        DataType.Int64 or DataType.UInt64 => (Opcode.I64Load, Opcode.I64Store, 3u),
+        DataType.Int32 => (Opcode.I32Load, Opcode.I32Store, 2u),
+        DataType.UInt32 => (Opcode.I64Load32U, Opcode.I64Store32, 2u),
+        DataType.Int16 => (Opcode.I32Load16S, Opcode.I32Store16, 1u),
+        DataType.UInt16 or DataType.Float16 or DataType.BFloat16 => (Opcode.I32Load16U, Opcode.I32Store16, 1u),
+        DataType.Int8 => (Opcode.I32Load8S, Opcode.I32Store8, 0u),
+        _ => (Opcode.I32Load8U, Opcode.I32Store8, 0u),
+    };
+
     /// <summary>Replaces the address on the stack by the element there, as a number of its <see cref="Kind"/>.</summary>
     public static void Load(FunctionBuilder w, DataType type)
     {
-        var (opcode, align) = type switch
-        {
-            DataType.Float32 => (Opcode.F32Load, 2u),
-            DataType.Float64 => (Opcode.F64Load, 3u),
-            DataType.Int64 or DataType.UInt64 => (Opcode.I64Load, 3u),
-            DataType.Int32 => (Opcode.I32Load, 2u),
-            DataType.UInt32 => (Opcode.I64Load32U, 2u),
-            DataType.Int16 => (Opcode.I32Load16S, 1u),
-            DataType.UInt16 or DataType.Float16 or DataType.BFloat16 => (Opcode.I32Load16U, 1u),
-            DataType.Int8 => (Opcode.I32Load8S, 0u),
-            _ => (Opcode.I32Load8U, 0u),
-        };
+        var (opcode, _, align) = Access(type);
         w.Code.EmitMemArg(opcode, align, 0);
         if (type == DataType.Float16)
         {
@@ -111,16 +114,7 @@ internal static class ElementAccess
         {
             SingleToBFloat16Bits(w);
         }
-        var (opcode, align) = type switch
-        {
-            DataType.Float32 => (Opcode.F32Store, 2u),
-            DataType.Float64 => (Opcode.F64Store, 3u),
-            DataType.Int64 or DataType.UInt64 => (Opcode.I64Store, 3u),
-            DataType.Int32 => (Opcode.I32Store, 2u),
-            DataType.UInt32 => (Opcode.I64Store32, 2u),
-            DataType.Int16 or DataType.UInt16 or DataType.Float16 or DataType.BFloat16 => (Opcode.I32Store16, 1u),
-            _ => (Opcode.I32Store8, 0u),
-        };
+        var (_, opcode, align) = Access(type);
         w.Code.EmitMemArg(opcode, align, 0);
     }
 
