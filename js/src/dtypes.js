@@ -21,6 +21,8 @@ export const dtypes = Object.freeze({
   float16: float16Array
     ? row(2, float16Array, { accepts: [float16Array, Uint16Array] })
     : row(2, Uint16Array),
+  // The upper half of a float32 (no JS typed array has it): the raw bits in a Uint16Array.
+  bfloat16: row(2, Uint16Array),
 });
 
 /** The row for `dtype`, or an error naming `what` (an input or output) when the ABI has no such dtype. */

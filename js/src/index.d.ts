@@ -2,7 +2,7 @@
 
 /** An element type of the ABI (docs/ABI.md). */
 export type DType =
-  | 'float32' | 'float64' | 'float16'
+  | 'float32' | 'float64' | 'float16' | 'bfloat16'
   | 'int64' | 'int32' | 'int16' | 'int8'
   | 'uint64' | 'uint32' | 'uint16' | 'uint8'
   | 'bool';
