@@ -2,6 +2,7 @@ using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
 using WasmNN.Wasm.Instructions;
+using ValueType = WasmNN.Wasm.ValueType;
 
 namespace WasmNN.Compiler.Lowering.Kernels;
 
@@ -26,9 +27,9 @@ internal sealed class TypedElementwiseKernel : IKernelLowering
         ["And"] = _ => Opcode.I32And,
         ["Or"] = _ => Opcode.I32Or,
         ["Xor"] = _ => Opcode.I32Xor,
-        ["BitwiseAnd"] = k => k == NumberKind.I64 ? Opcode.I64And : Opcode.I32And,
-        ["BitwiseOr"] = k => k == NumberKind.I64 ? Opcode.I64Or : Opcode.I32Or,
-        ["BitwiseXor"] = k => k == NumberKind.I64 ? Opcode.I64Xor : Opcode.I32Xor,
+        ["BitwiseAnd"] = k => k.Of(Opcode.Nop, Opcode.Nop, Opcode.I64And, Opcode.I32And),
+        ["BitwiseOr"] = k => k.Of(Opcode.Nop, Opcode.Nop, Opcode.I64Or, Opcode.I32Or),
+        ["BitwiseXor"] = k => k.Of(Opcode.Nop, Opcode.Nop, Opcode.I64Xor, Opcode.I32Xor),
     };
 
     public IEnumerable<string> OpTypes => [.. s_binary.Keys, "Not", "BitwiseNot", "BitShift", "Where", "IsNaN", "IsInf", .. TypedArithmetic.OpTypes];
@@ -88,7 +89,7 @@ internal sealed class TypedElementwiseKernel : IKernelLowering
                 var kind = ElementAccess.Kind(operands[0]!.ElementType);
                 Load(0);
                 ElementAccess.Constant(w, kind, -1);
-                w.Op(kind == NumberKind.I64 ? Opcode.I64Xor : Opcode.I32Xor);
+                w.Op(kind.Of(Opcode.Nop, Opcode.Nop, Opcode.I64Xor, Opcode.I32Xor));
             }
             else if (node.OpType == "BitShift")
             {
@@ -110,7 +111,7 @@ internal sealed class TypedElementwiseKernel : IKernelLowering
     /// </summary>
     private static void EmitShift(FunctionBuilder w, bool left, NumberKind kind, Action<int> load)
     {
-        var wide = kind == NumberKind.I64;
+        var wide = kind.ValueType() == ValueType.I64;
         load(0);
         load(1);
         w.Op(wide ? left ? Opcode.I64Shl : Opcode.I64ShrU : left ? Opcode.I32Shl : Opcode.I32ShrU);
