@@ -62,7 +62,7 @@ public sealed class EndpointTests(ServerFixture fixture) : IClassFixture<ServerF
     [InlineData("v2/models/resnet/ready")]
     public async Task ModelEndpoints_UnknownModel_Answer404NamingTheServedOnes(string path)
     {
-        V2.AssertError(await V2.GetAsync(fixture.Client, path), HttpStatusCode.NotFound, "unknown model 'resnet'", "add, gather, lenet5");
+        V2.AssertError(await V2.GetAsync(fixture.Client, path), HttpStatusCode.NotFound, "unknown model 'resnet'", "add, from_fp16, gather, lenet5, to_fp16");
     }
 
     [Fact]

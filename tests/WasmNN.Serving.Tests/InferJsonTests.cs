@@ -51,6 +51,28 @@ public sealed class InferJsonTests(ServerFixture fixture) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task Infer_Float16Output_IsWrittenAsTheNodeTestsValues()
+    {
+        var input = TestModels.NodeTestTensor("test_cast_FLOAT_to_FLOAT16", "input_0.pb");
+        var request = V2.Request(V2.Tensor("input", "FP32", input.Shape, V2.Floats(input.AsFloat32())));
+        var (status, body) = await V2.InferAsync(fixture.Client, "to_fp16", request);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("FP16", body.GetProperty("outputs")[0].GetProperty("datatype").GetString());
+        var expected = TestModels.NodeTestTensor("test_cast_FLOAT_to_FLOAT16", "output_0.pb").ToDoubleArray();
+        Assert.Equal(expected.Select(v => (float)v), V2.OutputFloats(body));
+    }
+
+    [Fact]
+    public async Task Infer_Float16Input_IsReadFromJsonNumbers()
+    {
+        var input = TestModels.NodeTestTensor("test_cast_FLOAT16_to_FLOAT", "input_0.pb");
+        var request = V2.Request(V2.Tensor("input", "FP16", input.Shape, V2.Floats(input.ToDoubleArray().Select(v => (float)v))));
+        var (status, body) = await V2.InferAsync(fixture.Client, "from_fp16", request);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(TestModels.NodeTestTensor("test_cast_FLOAT16_to_FLOAT", "output_0.pb").AsFloat32(), V2.OutputFloats(body));
+    }
+
+    [Fact]
     public async Task Infer_TwoModelsConcurrently_EachAnswerIsItsOwn()
     {
         var lenetRequest = V2.Request(V2.Tensor("input", "FP32", [1, 1, 28, 28], V2.Floats(TestModels.LeNetInput())));

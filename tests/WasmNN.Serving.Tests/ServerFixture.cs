@@ -33,7 +33,8 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync() =>
         (_server, Client) = await StartAsync(
-            [new("lenet5", TestModels.LeNet), new("add", TestModels.Add), new("gather", TestModels.Gather)],
+            [new("lenet5", TestModels.LeNet), new("add", TestModels.Add), new("gather", TestModels.Gather),
+             new("to_fp16", TestModels.ToFloat16), new("from_fp16", TestModels.FromFloat16)],
             new PoolOptions { Instances = 2 });
 
     public async Task DisposeAsync()

@@ -26,6 +26,10 @@ internal static class TestModels
 
     public static string Rows => Path.Combine(Folder, "rows.wasm");
 
+    public static string ToFloat16 => Path.Combine(Folder, "to_fp16.wasm");
+
+    public static string FromFloat16 => Path.Combine(Folder, "from_fp16.wasm");
+
     public static string LeNetInputNpy => Path.Combine(RepositoryPaths.Shared, "models", "lenet5.input.npy");
 
     public static string LeNetOutputNpy => Path.Combine(RepositoryPaths.Shared, "models", "lenet5.output.npy");
@@ -46,6 +50,8 @@ internal static class TestModels
         ModelCompiler.Compile(Path.Combine(RepositoryPaths.Shared, "models", "lenet5.onnx")).WriteTo(Path.Combine(folder, "lenet5.wasm"));
         ModelCompiler.Compile(Path.Combine(NodeTest("test_add"), "model.onnx")).WriteTo(Path.Combine(folder, "add.wasm"));
         ModelCompiler.Compile(Path.Combine(NodeTest("test_gather_0"), "model.onnx")).WriteTo(Path.Combine(folder, "gather.wasm"));
+        ModelCompiler.Compile(Path.Combine(NodeTest("test_cast_FLOAT_to_FLOAT16"), "model.onnx")).WriteTo(Path.Combine(folder, "to_fp16.wasm"));
+        ModelCompiler.Compile(Path.Combine(NodeTest("test_cast_FLOAT16_to_FLOAT"), "model.onnx")).WriteTo(Path.Combine(folder, "from_fp16.wasm"));
         File.WriteAllBytes(Path.Combine(folder, "rows.wasm"), WithMetadata(Assemble(RowsWat, folder), RowsMetadata));
         return folder;
     }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
+using WasmNN.Compiler.IR;
 
 namespace WasmNN.Serving.Protocol;
 
@@ -10,15 +11,12 @@ namespace WasmNN.Serving.Protocol;
 /// </summary>
 public static class V2DataTypes
 {
-    private static readonly (string V2, string Numpy, int Size)[] s_table =
+    // The v2 names of the compiled models' dtypes; element sizes come from the compiler's one dtype table.
+    private static readonly (string V2, string Numpy)[] s_table =
     [
-        ("BOOL", "bool", 1),
-        ("UINT8", "uint8", 1),
-        ("INT8", "int8", 1),
-        ("INT32", "int32", 4),
-        ("INT64", "int64", 8),
-        ("FP32", "float32", 4),
-        ("FP64", "float64", 8),
+        ("BOOL", "bool"), ("UINT8", "uint8"), ("UINT16", "uint16"), ("UINT32", "uint32"), ("UINT64", "uint64"),
+        ("INT8", "int8"), ("INT16", "int16"), ("INT32", "int32"), ("INT64", "int64"),
+        ("FP16", "float16"), ("BF16", "bfloat16"), ("FP32", "float32"), ("FP64", "float64"),
     ];
 
     /// <summary>The v2 name ("FP32") of a numpy dtype ("float32").</summary>
@@ -32,7 +30,7 @@ public static class V2DataTypes
         throw new ArgumentException($"no v2 data type for '{dtype}'", nameof(dtype));
     }
 
-    /// <summary>The numpy dtype of a v2 name, or null for a name the protocol has but compiled models do not (FP16, BYTES...).</summary>
+    /// <summary>The numpy dtype of a v2 name, or null for a name the protocol has but compiled models do not (BYTES).</summary>
     public static string? ToNumpy(string v2)
     {
         foreach (var row in s_table)
@@ -43,14 +41,8 @@ public static class V2DataTypes
     }
 
     /// <summary>Bytes of one element of a numpy dtype (bool: one byte, as in binary tensor data).</summary>
-    public static int ElementSize(string dtype)
-    {
-        foreach (var row in s_table)
-        {
-            if (row.Numpy == dtype) return row.Size;
-        }
-        throw new ArgumentException($"unknown dtype '{dtype}'", nameof(dtype));
-    }
+    public static int ElementSize(string dtype) =>
+        DataTypes.FromName(dtype)?.ByteSize() ?? throw new ArgumentException($"unknown dtype '{dtype}'", nameof(dtype));
 
     /// <summary>
     /// Writes the JSON value <paramref name="element"/> as one little-endian element of <paramref name="dtype"/> into
@@ -66,6 +58,24 @@ public static class V2DataTypes
                 return true;
             case "float64" when TryFloat(element, out var d):
                 BinaryPrimitives.WriteDoubleLittleEndian(target, d);
+                return true;
+            case "float16" when TryFloat(element, out var d):
+                BinaryPrimitives.WriteHalfLittleEndian(target, (Half)d);
+                return true;
+            case "bfloat16" when TryFloat(element, out var d):
+                BinaryPrimitives.WriteUInt16LittleEndian(target, ((BFloat16)d).Bits);
+                return true;
+            case "uint64" when element.ValueKind == JsonValueKind.Number && element.TryGetUInt64(out var ul):
+                BinaryPrimitives.WriteUInt64LittleEndian(target, ul);
+                return true;
+            case "uint32" when element.ValueKind == JsonValueKind.Number && element.TryGetUInt32(out var ui):
+                BinaryPrimitives.WriteUInt32LittleEndian(target, ui);
+                return true;
+            case "int16" when element.ValueKind == JsonValueKind.Number && element.TryGetInt16(out var sh):
+                BinaryPrimitives.WriteInt16LittleEndian(target, sh);
+                return true;
+            case "uint16" when element.ValueKind == JsonValueKind.Number && element.TryGetUInt16(out var us):
+                BinaryPrimitives.WriteUInt16LittleEndian(target, us);
                 return true;
             case "int64" when element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var l):
                 BinaryPrimitives.WriteInt64LittleEndian(target, l);
@@ -97,6 +107,24 @@ public static class V2DataTypes
                 break;
             case "float64":
                 WriteFloat(writer, BinaryPrimitives.ReadDoubleLittleEndian(source));
+                break;
+            case "float16":
+                WriteFloat(writer, (float)BinaryPrimitives.ReadHalfLittleEndian(source));
+                break;
+            case "bfloat16":
+                WriteFloat(writer, (float)new BFloat16(BinaryPrimitives.ReadUInt16LittleEndian(source)));
+                break;
+            case "uint64":
+                writer.WriteNumberValue(BinaryPrimitives.ReadUInt64LittleEndian(source));
+                break;
+            case "uint32":
+                writer.WriteNumberValue(BinaryPrimitives.ReadUInt32LittleEndian(source));
+                break;
+            case "int16":
+                writer.WriteNumberValue(BinaryPrimitives.ReadInt16LittleEndian(source));
+                break;
+            case "uint16":
+                writer.WriteNumberValue(BinaryPrimitives.ReadUInt16LittleEndian(source));
                 break;
             case "int64":
                 writer.WriteNumberValue(BinaryPrimitives.ReadInt64LittleEndian(source));
