@@ -8,7 +8,7 @@ shared="$root/../shared"
 
 # --- System packages the tests need (installed once; re-runs are no-ops). ---
 apt_packages=(wabt binaryen libonnx-testdata clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 nodejs chromium
-  python3-pil fonts-dejavu-core fonts-liberation python3-torch python3-numpy)
+  python3-pil fonts-dejavu-core fonts-liberation python3-torch python3-numpy python3-torchvision)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

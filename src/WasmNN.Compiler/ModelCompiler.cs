@@ -177,6 +177,9 @@ public static class ModelCompiler
         // Before every other pass: inference and folding of the exporters' shape subgraphs need static inputs.
         new FixInputShapes(new ShapeBindings(options.InputShapes, options.Dimensions)).Run(graph);
         PassPipeline.Run(graph, new PassOptions(Verify: options.VerifyPasses) { Dump = options.DumpIr });
+        UnrollLoops.Explain(graph);
+        // Outputs whose length depends on the data get buffers at their proven maximum and a run-time length.
+        new BoundRuntimeLengths().Run(graph);
         // The wasm backend plans every buffer statically: name the node where a shape still depends on data.
         new RequireStaticShapes().Run(graph);
         options.Progress?.Report("lower");

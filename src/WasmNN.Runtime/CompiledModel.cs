@@ -29,6 +29,7 @@ public sealed class CompiledModel : IDisposable
     private readonly Func<int> _run;
     private readonly int[] _inputAddresses;
     private readonly int[] _outputAddresses;
+    private readonly int[] _outputDimsAddresses;
     private readonly object?[] _outputs;
     private bool _disposed;
 
@@ -49,6 +50,18 @@ public sealed class CompiledModel : IDisposable
         _inputAddresses = [.. metadata.Inputs.Select((t, i) => CheckedAddress(inputPointer(i), t, "input"))];
         _outputAddresses = [.. metadata.Outputs.Select((t, i) => CheckedAddress(outputPointer(i), t, "output"))];
         _outputs = new object?[metadata.Outputs.Count];
+        // Only outputs of run-time length need their dimension records (modules without any may predate the export).
+        _outputDimsAddresses = new int[metadata.Outputs.Count];
+        if (metadata.Outputs.Any(o => o.HasRuntimeDims))
+        {
+            var outputDims = Function<Func<int, int>>(ModelAbi.OutputDims);
+            for (var i = 0; i < metadata.Outputs.Count; i++)
+            {
+                var address = outputDims(i);
+                _outputDimsAddresses[i] = address >= 0 && (long)address + (4L * metadata.Outputs[i].Shape.Length) <= _memory.Length ? address
+                    : throw new FormatException($"output '{metadata.Outputs[i].Name}': the module reports its dimensions at {address}, outside its memory");
+            }
+        }
     }
 
     /// <summary>The module's metadata: model name, inputs, outputs, operators.</summary>
@@ -127,8 +140,35 @@ public sealed class CompiledModel : IDisposable
     /// <summary>The raw little-endian bytes of input <paramref name="index"/>, laid out as docs/ABI.md says for its dtype.</summary>
     public Span<byte> InputBytes(int index) => ByteSpan(_inputAddresses, Inputs, index);
 
-    /// <summary>The raw little-endian bytes of output <paramref name="index"/> (valid until the next run).</summary>
+    /// <summary>
+    /// The raw little-endian bytes of output <paramref name="index"/> (valid until the next run): for an output of
+    /// run-time length, the dense tensor of <see cref="OutputShape"/>.
+    /// </summary>
     public ReadOnlySpan<byte> OutputBytes(int index) => ByteSpan(_outputAddresses, Outputs, index);
+
+    /// <summary>
+    /// The shape of output <paramref name="index"/> after the last run: its metadata shape, or for an output with
+    /// <see cref="TensorInfo.RuntimeDims"/> the lengths the run reported (docs/ABI.md).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The module reported a length outside [0, maximum].</exception>
+    public int[] OutputShape(int index)
+    {
+        var info = Outputs[index];
+        if (!info.HasRuntimeDims)
+        {
+            return info.Shape;
+        }
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var dims = MemoryMarshal.Cast<byte, int>(_memory.GetSpan(_outputDimsAddresses[index], 4 * info.Shape.Length)).ToArray();
+        for (var d = 0; d < dims.Length; d++)
+        {
+            if (dims[d] < 0 || dims[d] > info.Shape[d])
+            {
+                throw new InvalidOperationException($"output '{info.Name}': the module reports length {dims[d]} for axis {d}, outside [0, {info.Shape[d]}]");
+            }
+        }
+        return dims;
+    }
 
     /// <summary>Copies <paramref name="data"/> into input <paramref name="index"/>, checking its dtype and shape.</summary>
     /// <exception cref="ArgumentException">The dtype, shape or element count differs from the model's (the message names the input).</exception>
@@ -226,11 +266,16 @@ public sealed class CompiledModel : IDisposable
     /// <exception cref="ArgumentException"><typeparamref name="T"/> is not the output's dtype (the message names both).</exception>
     public Tensor<T> GetOutput<T>(int index) where T : unmanaged
     {
-        var info = Outputs[index];
         var buffer = OutputBuffer<T>(index);
-        var tensor = _outputs[index] as Tensor<T> ?? Tensor.Create(new T[info.ElementCount], [.. info.Shape.Select(d => (nint)d)]);
+        var shape = OutputShape(index);
+        var tensor = _outputs[index] as Tensor<T>;
+        if (tensor is null || !tensor.Lengths.SequenceEqual([.. shape.Select(d => (nint)d)]))
+        {
+            // A run-time length changes the shape: a new tensor, kept while runs report the same one.
+            tensor = Tensor.Create(new T[buffer.Length], [.. shape.Select(d => (nint)d)]);
+        }
         _outputs[index] = tensor;
-        buffer.CopyTo(MemoryMarshal.CreateSpan(ref tensor.GetPinnableReference(), info.ElementCount));
+        buffer.CopyTo(MemoryMarshal.CreateSpan(ref tensor.GetPinnableReference(), buffer.Length));
         return tensor;
     }
 
@@ -279,7 +324,11 @@ public sealed class CompiledModel : IDisposable
     private Span<byte> ByteSpan(int[] addresses, IReadOnlyList<TensorInfo> infos, int index)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _memory.GetSpan(addresses[index], infos[index].ByteCount);
+        var info = infos[index];
+        var bytes = info.HasRuntimeDims && addresses == _outputAddresses
+            ? Compiler.IR.Shapes.ElementCount(OutputShape(index)) * Compiler.IR.DataTypes.ByteSize(TensorInfo.DataTypeOf(info.DType))
+            : info.ByteCount;
+        return _memory.GetSpan(addresses[index], bytes);
     }
 
     private T Function<T>(string name) where T : Delegate =>

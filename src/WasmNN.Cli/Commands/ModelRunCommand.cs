@@ -94,8 +94,9 @@ internal static class ModelRunCommand
         for (var i = 0; i < model.Outputs.Count; i++)
         {
             var info = model.Outputs[i];
-            // Each output in its own dtype: the buffer's bytes are the .npy payload (docs/ABI.md layouts).
-            var tensor = Tensor.Zeros(TensorInfo.DataTypeOf(info.DType), info.Shape);
+            // Each output in its own dtype: the buffer's bytes are the .npy payload (docs/ABI.md layouts), at the
+            // length the run reported for outputs of run-time length.
+            var tensor = Tensor.Zeros(TensorInfo.DataTypeOf(info.DType), model.OutputShape(i));
             model.OutputBytes(i).CopyTo(tensor.AsBytes());
             if (request.OutputDirectory is { } directory)
             {

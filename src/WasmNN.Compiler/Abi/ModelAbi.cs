@@ -12,6 +12,12 @@ public static class ModelAbi
     /// <summary><c>(i32 index) -> i32</c>: byte offset of output <c>index</c>, or -1.</summary>
     public const string OutputPointer = "wasmnn_output_ptr";
 
+    /// <summary>
+    /// <c>(i32 index) -> i32</c>: byte offset of output <c>index</c>'s actual dimensions (one i32 per axis, written by
+    /// each run), or -1.
+    /// </summary>
+    public const string OutputDims = "wasmnn_output_dims";
+
     /// <summary><c>() -> i32</c>: runs the graph; 0 on success.</summary>
     public const string Run = "wasmnn_run";
 

@@ -14,17 +14,26 @@ namespace WasmNN.Compiler.Abi;
 /// For an input the model declared with dynamic dimensions: what each dimension was in the model (its dim_param
 /// name, "?" when unnamed, null when static), i.e. the symbols <paramref name="Shape"/> replaced; absent otherwise.
 /// </param>
+/// <param name="RuntimeDims">
+/// For an output whose length depends on the data (NonZero, NonMaxSuppression...): the axes whose actual length each
+/// run reports through <c>wasmnn_output_dims</c>; <paramref name="Shape"/> is then the maximum. Absent otherwise.
+/// </param>
 public sealed record TensorInfo(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("dtype")] string DType,
     [property: JsonPropertyName("shape")] int[] Shape,
-    [property: JsonPropertyName("dim_params"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string?[]? DimParams = null)
+    [property: JsonPropertyName("dim_params"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string?[]? DimParams = null,
+    [property: JsonPropertyName("runtime_dims"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int[]? RuntimeDims = null)
 {
     /// <summary>Number of elements.</summary>
     [JsonIgnore]
     public int ElementCount => Shapes.ElementCount(Shape);
 
-    /// <summary>Bytes of the dense buffer.</summary>
+    /// <summary>True when a run reports some of the output's dimensions (<see cref="RuntimeDims"/>).</summary>
+    [JsonIgnore]
+    public bool HasRuntimeDims => RuntimeDims is { Length: > 0 };
+
+    /// <summary>Bytes of the dense buffer (at the maximum shape for run-time dimensions).</summary>
     [JsonIgnore]
     public int ByteCount => ElementCount * DataTypeOf(DType).ByteSize();
 
@@ -82,6 +91,10 @@ public sealed record ModelMetadata(
                 throw new FormatException($"the {ModelAbi.MetadataSection} section has a tensor without a name or static shape");
             }
             _ = TensorInfo.DataTypeOf(t.DType);
+            if (t.RuntimeDims is { } axes && axes.Any(a => a < 0 || a >= t.Shape.Length))
+            {
+                throw new FormatException($"the {ModelAbi.MetadataSection} section gives '{t.Name}' a run-time axis outside its rank");
+            }
         }
         return metadata;
     }

@@ -17,12 +17,13 @@ public static class ConstantInputBinding
     {
         var bound = new Dictionary<int, Tensor>();
         var uses = graph.BuildUses();
+        var configuring = TripCountSources(graph);
         for (var i = graph.Inputs.Count - 1; i >= 0; i--)
         {
             var value = graph.Inputs[i];
             if (i >= inputs.Count || !uses.TryGetValue(value, out var readers) || readers.Count == 0
-                || !readers.All(n => n.Inputs.Select((v, slot) => (v, slot)).Where(p => p.v == value)
-                    .All(p => n.Operator.RequiresConstantInput(n.Attributes, p.slot))))
+                || (!configuring.Contains(value) && !readers.All(n => n.Inputs.Select((v, slot) => (v, slot)).Where(p => p.v == value)
+                    .All(p => n.Operator.RequiresConstantInput(n.Attributes, p.slot)))))
             {
                 continue;
             }
@@ -32,6 +33,29 @@ public static class ConstantInputBinding
             bound[i] = inputs[i];
         }
         return bound;
+    }
+
+    /// <summary>
+    /// The values a Loop's trip count and first condition are computed from (from the range inputs, in the expanded
+    /// Range tests), through any chain of nodes: graph inputs among them are bound like direct ones, so the loop
+    /// unrolls as it would with an exporter's constant bounds.
+    /// </summary>
+    private static HashSet<Value> TripCountSources(Graph graph)
+    {
+        var pending = new Stack<Value>(graph.Nodes.Where(n => n.Operator is Operators.LoopOperator)
+            .SelectMany(n => n.Inputs.Take(2).OfType<Value>()));
+        var found = new HashSet<Value>();
+        while (pending.TryPop(out var value))
+        {
+            if (found.Add(value) && value.Producer is { } producer)
+            {
+                foreach (var input in producer.AllInputs)
+                {
+                    pending.Push(input);
+                }
+            }
+        }
+        return found;
     }
 
     /// <summary>

@@ -87,9 +87,10 @@ public static class OnnxImporter
             var captures = new List<Value>();
             var branches = new List<Scope>();
             var attributes = new AttributeBag(nodeProto.Attribute.Select(a => KeyValuePair.Create(a.Name,
-                a.Type == AttributeProto.Types.AttributeType.Graph ? ImportSubgraph(a, scope, name, captures, branches, where) : ReadAttribute(a, where))))
+                a.Type == AttributeProto.Types.AttributeType.Graph ? ImportSubgraph(a, scope, name, nodeProto.OpType is "Loop" or "Scan" ? nodeProto.Input : null, captures, branches, where) : ReadAttribute(a, where))))
             {
                 OutputCount = nodeProto.Output.Count,
+                InputCount = nodeProto.Input.Count,
             };
             foreach (var branch in branches)
             {
@@ -160,15 +161,30 @@ public static class OnnxImporter
         }
     }
 
-    /// <summary>Imports a graph attribute as a <see cref="Graph"/> whose inputs are the outer values it reads (added to <paramref name="captures"/>).</summary>
-    private static Graph ImportSubgraph(AttributeProto attribute, Scope outer, string nodeName, List<Value> captures, List<Scope> branches, string where)
+    /// <summary>
+    /// Imports a graph attribute as a <see cref="Graph"/> whose inputs are its own (<paramref name="nodeInputs"/>, the
+    /// node's declared inputs, is given for a Loop or Scan body and null otherwise) then the outer values it reads
+    /// (added to <paramref name="captures"/>).
+    /// </summary>
+    private static Graph ImportSubgraph(AttributeProto attribute, Scope outer, string nodeName, IReadOnlyList<string>? nodeInputs, List<Value> captures,
+        List<Scope> branches, string where)
     {
         var proto = attribute.G ?? throw new GraphException($"{where}: attribute '{attribute.Name}' holds no graph");
-        if (proto.Input.Count > 0)
+        if (nodeInputs is null && proto.Input.Count > 0)
         {
-            throw new UnsupportedOperatorException($"{where}: attribute '{attribute.Name}' is a subgraph with inputs (a Loop or Scan body); only If branches are supported");
+            throw new UnsupportedOperatorException($"{where}: attribute '{attribute.Name}' is a subgraph with inputs; only Loop and Scan bodies take inputs");
         }
         var graph = new Graph(string.IsNullOrEmpty(proto.Name) ? $"{nodeName}/{attribute.Name}" : proto.Name, outer.Graph.Opset);
+        // A Loop or Scan body's own inputs (iteration number, condition, carried and scanned values) come first; the
+        // captured outer values follow them. An untyped body input (a Loop's carried value) takes the type of the
+        // node input at its position.
+        for (var i = 0; i < proto.Input.Count; i++)
+        {
+            var input = proto.Input[i];
+            var (type, shape) = input.Type?.TensorType is { ElemType: not 0 } ? ReadType(input, outer.SourceName)
+                : i < nodeInputs!.Count && outer.Lookup(nodeInputs[i]) is { } given ? (given.ElementType, given.Shape) : (DataType.Float32, null);
+            graph.Inputs.Add(new Value(input.Name, type, shape));
+        }
         var scope = new Scope(outer, graph, outer.SourceName, captures);
         branches.Add(scope);
         ImportBody(proto, scope, $"{nodeName}/{attribute.Name}/");

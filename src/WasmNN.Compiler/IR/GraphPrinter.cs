@@ -59,8 +59,12 @@ public static class GraphPrinter
         return text.ToString();
     }
 
-    /// <summary>"%name: float32[1,3,?,8]"; "[]" is a scalar, "[*]" an unknown rank.</summary>
-    public static string Typed(Value value) => $"%{value.Name}: {Type(value.ElementType, value.Shape)}";
+    /// <summary>
+    /// "%name: float32[1,3,?,8]"; "[]" is a scalar, "[*]" an unknown rank; a run-time length is "&lt;=N" (its maximum).
+    /// </summary>
+    public static string Typed(Value value) => value.RuntimeDims is { } dims && value.Shape is { } shape
+        ? $"%{value.Name}: {value.ElementType.ToString().ToLowerInvariant()}[{string.Join(",", shape.Select((d, k) => dims[k] is null ? Number(d) : $"<={Number(d)}"))}]"
+        : $"%{value.Name}: {Type(value.ElementType, value.Shape)}";
 
     /// <summary>"float32[1,3,?,8]"; "[]" is a scalar, "[*]" an unknown rank.</summary>
     public static string Type(DataType elementType, int[]? shape) =>

@@ -35,6 +35,12 @@ public sealed class Value
     /// </summary>
     public string?[]? DimNames { get; set; }
 
+    /// <summary>
+    /// Per dimension, the run-time length the dimension holds (its <see cref="Shape"/> entry is then the maximum), or
+    /// null for a static dimension; null when every dimension is static.
+    /// </summary>
+    public RuntimeLength?[]? RuntimeDims { get; set; }
+
     /// <summary>The constant contents when this value is an initializer or a folded constant.</summary>
     public Tensor? Constant { get; set; }
 

@@ -43,6 +43,7 @@ internal static class KernelRegistry
             new BlockRearrangementKernel(), new TypedElementwiseKernel(), new RecurrentKernel(), new TriluKernel(),
             new ArgReduceKernel(), new CumSumKernel(), new TopKKernel(), new ClassLossKernel(),
             new LinearQuantizationKernel(), new DynamicQuantizeLinearKernel(), new IntegerMatMulKernel(), new IntegerConvKernel(),
+            new NonZeroKernel(), new CompressKernel(), new NonMaxSuppressionKernel(),
         ];
         return kernels.SelectMany(k => k.OpTypes.Select(op => (op, k))).GroupBy(p => p.op)
             .ToFrozenDictionary(g => g.Key, g => g.Select(p => p.k).ToArray());

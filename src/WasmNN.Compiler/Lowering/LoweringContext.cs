@@ -20,6 +20,7 @@ internal sealed class LoweringContext
     private readonly Dictionary<string, int> _weightsByKey = [];
     private readonly Dictionary<string, uint> _helpers = [];
     private readonly List<(int Address, byte[] Bytes)> _weights = [];
+    private readonly Dictionary<RuntimeLength, int> _lengthSlots = new(ReferenceEqualityComparer.Instance);
 
     public LoweringContext(Graph graph, MemoryPlan plan, LoweringOptions options, ModuleBuilder builder)
     {
@@ -104,6 +105,24 @@ internal sealed class LoweringContext
         WeightsEnd = checked((int)PlanMemory.AlignUp(address + bytes));
         return address;
     }
+
+    /// <summary>
+    /// The address of the i32 slot where the kernel producing <paramref name="length"/> writes the actual length of a
+    /// run (reserved on first use, so producer and readers agree).
+    /// </summary>
+    public int LengthAddress(RuntimeLength length)
+    {
+        if (!_lengthSlots.TryGetValue(length, out var address))
+        {
+            address = Reserve(4);
+            _lengthSlots[length] = address;
+        }
+        return address;
+    }
+
+    /// <summary>The run-time length of the node's outputs (one per node), or null when they are static.</summary>
+    public static RuntimeLength? RuntimeLengthOf(Node node) =>
+        node.Outputs.OfType<Value>().SelectMany(o => o.RuntimeDims ?? []).OfType<RuntimeLength>().FirstOrDefault();
 
     /// <summary>A helper function shared by kernels, built once per <paramref name="key"/>.</summary>
     public uint Helper(string key, FuncType type, Func<FunctionBuilder> build)

@@ -81,6 +81,8 @@ internal static class ModuleAssembler
         {
             run.Code.Emit(Opcode.Call, f);
         }
+        var dimsRecords = OutputDims.PlaceRecords(context, graph.Outputs);
+        OutputDims.EmitReports(run, context, graph.Outputs, dimsRecords, outputAddresses);
         run.I32(0);
         run.Finish();
         var runType = new FuncType([], [ValueType.I32]);
@@ -88,12 +90,19 @@ internal static class ModuleAssembler
         var pointerType = new FuncType([ValueType.I32], [ValueType.I32]);
         var inputPointer = builder.AddFunction(pointerType, [], PointerTable(inputAddresses).Code, ModelAbi.InputPointer);
         var outputPointer = builder.AddFunction(pointerType, [], PointerTable(outputAddresses).Code, ModelAbi.OutputPointer);
+        var outputDims = builder.AddFunction(pointerType, [], PointerTable(dimsRecords).Code, ModelAbi.OutputDims);
         builder.Export(ModelAbi.Run, ExternalKind.Function, runIndex);
         builder.Export(ModelAbi.InputPointer, ExternalKind.Function, inputPointer);
         builder.Export(ModelAbi.OutputPointer, ExternalKind.Function, outputPointer);
+        builder.Export(ModelAbi.OutputDims, ExternalKind.Function, outputDims);
 
         if (wasiImports is not null)
         {
+            if (graph.Outputs.FirstOrDefault(o => o.RuntimeDims is not null) is { } sized)
+            {
+                throw new UnsupportedOperatorException($"output '{sized.Name}' has a run-time length ({sized.RuntimeDims!.OfType<RuntimeLength>().First()}); " +
+                    "the --wasi build writes .npy headers fixed at compile time: use the default build");
+            }
             WasiCommand.Emit(builder, context, wasiImports, metadata, inputAddresses, outputAddresses, runIndex);
         }
 
@@ -112,7 +121,8 @@ internal static class ModuleAssembler
         return (builder.ToBytes(), metadata, statistics);
     }
 
-    private static TensorInfo Describe(Value value) => new(value.Name, TensorInfo.DTypeName(value.ElementType), value.Shape!, value.DimNames);
+    private static TensorInfo Describe(Value value) => new(value.Name, TensorInfo.DTypeName(value.ElementType), value.Shape!, value.DimNames,
+        value.RuntimeDims is { } dims ? [.. Enumerable.Range(0, dims.Length).Where(d => dims[d] is not null)] : null);
 
     /// <summary><c>(i32 index) -> i32</c>: the address for an index in range, else -1.</summary>
     private static FunctionBuilder PointerTable(int[] addresses)

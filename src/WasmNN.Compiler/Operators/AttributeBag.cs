@@ -25,6 +25,9 @@ public sealed class AttributeBag
     /// </summary>
     public int OutputCount { get; init; } = 1;
 
+    /// <summary>How many inputs the node declares (before any captured outer values of its subgraphs).</summary>
+    public int InputCount { get; init; }
+
     /// <summary>Attribute names present.</summary>
     public IEnumerable<string> Names => _values.Keys;
 

@@ -1,4 +1,3 @@
-using WasmNN.Compiler.Execution;
 using WasmNN.Compiler.IR;
 
 namespace WasmNN.Compiler.Operators;
@@ -82,23 +81,6 @@ public sealed class IfOperator : OnnxOperator
     {
         var a = As<IfAttributes>(attributes);
         var branch = IsTrue(Required(inputs, 0, "cond")) ? a.ThenBranch : a.ElseBranch;
-        // The placeholders may carry constants from inference; the executor binds them from the captured tensors.
-        var saved = branch.Inputs.Select(p => p.Constant).ToList();
-        branch.Inputs.ForEach(p => p.Constant = null);
-        try
-        {
-            return [.. new ReferenceExecutor().Execute(branch, [.. inputs.Skip(1).Select(t => t!)])];
-        }
-        catch (GraphException e)
-        {
-            throw new OperatorException($"branch '{branch.Name}': {e.Message}");
-        }
-        finally
-        {
-            for (var i = 0; i < saved.Count; i++)
-            {
-                branch.Inputs[i].Constant = saved[i];
-            }
-        }
+        return [.. Subgraphs.Run(branch, [.. inputs.Skip(1).Select(t => t!)])];
     }
 }

@@ -29,13 +29,15 @@ public static class OperatorRegistry
         // Recurrent layers.
         new RnnOperator(), new GruOperator(), new LstmOperator(),
         // Control flow (inlined when the condition folds).
-        new IfOperator(),
+        new IfOperator(), new LoopOperator(), new ScanOperator(),
         // Reductions and normalisations.
         new GlobalAveragePoolOperator(), new GlobalMaxPoolOperator(), new SoftmaxOperator(), new LogSoftmaxOperator(),
         new ReduceMeanOperator(), new ReduceSumOperator(), new ReduceMaxOperator(), new ReduceMinOperator(),
         new ReduceProdOperator(), new ReduceSumSquareOperator(), new ReduceL1Operator(), new ReduceL2Operator(),
         new ReduceLogSumExpOperator(), new ReduceLogSumOperator(), new LayerNormalizationOperator(), new InstanceNormalizationOperator(),
         new ArgMaxOperator(), new ArgMinOperator(), new CumSumOperator(), new TopKOperator(),
+        // Outputs whose length depends on the data (a run-time length bounded at compile time).
+        new NonZeroOperator(), new CompressOperator(), new NonMaxSuppressionOperator(),
         new NegativeLogLikelihoodLossOperator(), new SoftmaxCrossEntropyLossOperator(), new IsNaNOperator(), new IsInfOperator(),
         // Data movement and shape computation.
         new IdentityOperator(), new DropoutOperator(), new FlattenOperator(), new ReshapeOperator(), new ConcatOperator(),

@@ -12,7 +12,7 @@ public sealed record TopKAttributes(long Axis, long? K, bool Largest) : Operator
 /// ONNX TopK: the k largest (or smallest) elements along an axis and their int64 indices, best first; equal
 /// values keep the lower index first, as the spec asks. Always sorted (sorted=0 leaves the order to us).
 /// </summary>
-public sealed class TopKOperator : OnnxOperator
+public sealed class TopKOperator : OnnxOperator, IBoundedOutputOperator
 {
     /// <inheritdoc/>
     public override string OpType => "TopK";
@@ -26,8 +26,25 @@ public sealed class TopKOperator : OnnxOperator
         opset < 10 ? attributes.GetInt("k", -1) : null,
         opset < 11 || attributes.GetInt("largest", 1) != 0);
 
-    /// <inheritdoc/>
-    public override bool RequiresConstantInput(OperatorAttributes attributes, int index) => index == 1;
+    /// <summary>
+    /// A k computed at run time gives outputs of run-time length along the axis, at most the axis size: the kernel
+    /// sorts the whole axis and reports k.
+    /// </summary>
+    public IReadOnlyList<BoundedShape>? Bound(OperatorAttributes attributes, IReadOnlyList<Value?> inputs)
+    {
+        var a = As<TopKAttributes>(attributes);
+        var x = Required(inputs, 0, "X");
+        if (a.K is not null || ReferenceMath.ConstantInts(Required(inputs, 1, "K")) is not null)
+        {
+            return null;
+        }
+        if (!Shapes.IsStatic(x.Shape))
+        {
+            throw new OperatorException($"input '{x.Name}' needs a static shape, got {Shapes.Format(x.Shape)}");
+        }
+        var axis = Shapes.NormalizeAxis(a.Axis, x.Shape!.Length);
+        return [new BoundedShape(x.Shape, [axis]), new BoundedShape(x.Shape, [axis])];
+    }
 
     /// <summary>The input as [outer, axis length, inner], k, and the shape of both outputs.</summary>
     public static (int Outer, int Length, int Inner, int K, int[] Output) Split(TopKAttributes a, int[] shape, long k)

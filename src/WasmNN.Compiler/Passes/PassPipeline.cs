@@ -50,6 +50,8 @@ public static class PassPipeline
             new FoldConstants(),
             // Exporters branch on shape checks: now that those folded, an If becomes the branch it takes (or both and a Where).
             new InlineIfBranches(),
+            // Loops with a known trip count and Scans become copies of their body; the copies fold like the rest.
+            new UnrollLoops(),
             // Einsum left after folding becomes Transpose/Reshape/MatMul/ReduceSum, before fusion sees those nodes.
             new LowerEinsum(),
             // Before fusion: BN must still be a separate node that directly follows its Conv.

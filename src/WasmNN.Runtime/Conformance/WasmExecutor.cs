@@ -67,7 +67,8 @@ public sealed class WasmExecutor : IGraphExecutor, IDisposable
         return [.. model.Outputs.Select((info, i) =>
         {
             // Every dtype's buffer is its .npy/TensorProto payload (docs/ABI.md layouts), so bytes move as they are.
-            var tensor = Tensor.Zeros(TensorInfo.DataTypeOf(info.DType), info.Shape);
+            // Outputs of run-time length come back at the length the run reported.
+            var tensor = Tensor.Zeros(TensorInfo.DataTypeOf(info.DType), model.OutputShape(i));
             model.OutputBytes(i).CopyTo(tensor.AsBytes());
             return tensor;
         })];

@@ -186,9 +186,9 @@ internal sealed class TopKKernel : IKernelLowering
     public string? Unsupported(Node node)
     {
         var a = node.GetAttributes<TopKAttributes>();
-        if (a.K is null && node.Inputs.ElementAtOrDefault(1) is not { IsConstant: true })
+        if (a.K is null && node.Inputs.ElementAtOrDefault(1) is not { IsConstant: true } && LoweringContext.RuntimeLengthOf(node) is null)
         {
-            return "k must be a constant";
+            return "k must be a constant or bounded by the axis (BoundRuntimeLengths)";
         }
         return AxisWalk.Unsupported(node);
     }
@@ -198,7 +198,20 @@ internal sealed class TopKKernel : IKernelLowering
         var a = node.GetAttributes<TopKAttributes>();
         var x = node.Inputs[0]!;
         var type = x.ElementType;
-        var (outer, length, inner, count, _) = TopKOperator.Split(a, x.Shape!, a.K ?? node.Inputs[1]!.Constant!.GetInt64(0));
+        // A run-time k sorts the whole axis (the outputs' buffers have its length) and reports k, clamped to it.
+        var runtimeK = LoweringContext.RuntimeLengthOf(node);
+        var axisLength = x.Shape![Shapes.NormalizeAxis(a.Axis, x.Shape.Length)];
+        var (outer, length, inner, count, _) = TopKOperator.Split(a, x.Shape!, runtimeK is null ? a.K ?? node.Inputs[1]!.Constant!.GetInt64(0) : axisLength);
+        if (runtimeK is not null)
+        {
+            var k = w.Local(ValueType.I64);
+            w.I32(context.Address(node.Inputs[1]!));
+            ElementAccess.Load(w, DataType.Int64);
+            w.Set(k);
+            RuntimeIndex.Clamp(w, k, axisLength + 1);
+            w.I32(context.LengthAddress(runtimeK)).Get(k).Op(Opcode.I32WrapI64);
+            w.Store32();
+        }
         if (count == 0 || outer * inner == 0)
         {
             return;
