@@ -29,9 +29,23 @@ internal sealed class V8GraphExecutor : IGraphExecutor
         var outputs = NodeRunner.RunBytes(_compiled.Wasm, [.. runtimeInputs.Select(t => t.AsBytes().ToArray())], metadata.Outputs.Count);
         return [.. metadata.Outputs.Select((info, i) =>
         {
-            var tensor = Tensor.Zeros(TensorInfo.DataTypeOf(info.DType), info.Shape);
+            var tensor = Tensor.Zeros(TensorInfo.DataTypeOf(info.DType), ActualShape(info, outputs[i].Length));
             outputs[i].CopyTo(tensor.AsBytes());
             return tensor;
         })];
+    }
+
+    /// <summary>
+    /// run-model.mjs writes an output of run-time length at the length the run reported: with one run-time axis (every
+    /// such operator has one) the byte count gives it.
+    /// </summary>
+    private static int[] ActualShape(TensorInfo info, int bytes)
+    {
+        if (info.RuntimeDims is not [var axis])
+        {
+            return info.Shape;
+        }
+        var others = Shapes.ElementCount([.. info.Shape.Where((_, d) => d != axis)]) * TensorInfo.DataTypeOf(info.DType).ByteSize();
+        return [.. info.Shape.Select((size, d) => d == axis ? (others == 0 ? 0 : bytes / others) : size)];
     }
 }
