@@ -34,14 +34,14 @@ internal static class KernelRegistry
     {
         IKernelLowering[] kernels =
         [
-            new ConvKernel(), new ConvTransposeKernel(), new GemmKernel(), new PoolKernel(), new GlobalPoolKernel(), new ElementwiseKernel(),
+            new ConvKernel(), new ConvTransposeKernel(), new GemmKernel(), new PoolKernel(), new WindowPoolKernel(), new GlobalPoolKernel(), new ElementwiseKernel(),
             new ViewKernel(), new ConcatKernel(),
             new SoftmaxKernel(), new ReduceKernel(), new LayerNormalizationKernel(), new InstanceNormalizationKernel(),
             new BatchNormalizationKernel(), new CastKernel(), new TransposeKernel(), new SliceKernel(), new SplitKernel(),
             new TileKernel(), new ExpandKernel(), new PadKernel(), new GatherKernel(), new GatherElementsKernel(), new GatherNDKernel(),
-            new ScatterNDKernel(), new ResizeKernel(),
+            new ScatterNDKernel(), new ScatterElementsKernel(), new OneHotKernel(), new ReverseSequenceKernel(), new LrnKernel(), new MaxUnpoolKernel(), new DetKernel(), new LpNormalizationKernel(), new MeanVarianceNormalizationKernel(), new ResizeKernel(),
             new BlockRearrangementKernel(), new TypedElementwiseKernel(), new RecurrentKernel(), new TriluKernel(),
-            new ArgReduceKernel(), new CumSumKernel(), new TopKKernel(), new ClassLossKernel(),
+            new ArgReduceKernel(), new HardmaxKernel(), new CumSumKernel(), new TopKKernel(), new ClassLossKernel(),
             new LinearQuantizationKernel(), new DynamicQuantizeLinearKernel(), new IntegerMatMulKernel(), new IntegerConvKernel(),
             new NonZeroKernel(), new CompressKernel(), new NonMaxSuppressionKernel(),
         ];

@@ -46,21 +46,10 @@ public sealed class GatherElementsOperator : OnnxOperator
         var indices = Required(inputs, 1, "indices");
         var axis = Shapes.NormalizeAxis(As<GatherElementsAttributes>(attributes).Axis, data.Rank);
         var result = Tensor.Zeros(data.DataType, indices.Shape);
-        var dataStrides = Shapes.Strides(data.Shape);
         var position = new int[indices.Rank];
         for (var p = 0; p < indices.Length; p++)
         {
-            var offset = 0;
-            for (var d = 0; d < indices.Rank; d++)
-            {
-                var coordinate = d == axis ? IndexedAccess.Resolve(indices.GetInt64(p), data.Shape[d], d) : position[d];
-                if (coordinate >= data.Shape[d])
-                {
-                    throw new OperatorException($"indices shape {Shapes.Format(indices.Shape)} exceeds data shape {Shapes.Format(data.Shape)} on axis {d}");
-                }
-                offset += coordinate * dataStrides[d];
-            }
-            result.CopyElement(data, offset, p);
+            result.CopyElement(data, IndexedAccess.ElementOffset(indices, p, position, axis, data.Shape), p);
             IndexedAccess.Advance(position, indices.Shape);
         }
         return [result];

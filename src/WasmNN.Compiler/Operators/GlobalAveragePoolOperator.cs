@@ -9,7 +9,7 @@ public sealed class GlobalAveragePoolOperator : GlobalPoolOperator
     public override string OpType => "GlobalAveragePool";
 
     /// <inheritdoc/>
-    protected override double Reduce(ReadOnlySpan<double> plane)
+    protected override double Reduce(OperatorAttributes attributes, ReadOnlySpan<double> plane)
     {
         var sum = 0.0;
         foreach (var v in plane)

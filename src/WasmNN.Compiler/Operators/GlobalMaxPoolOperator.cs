@@ -9,7 +9,7 @@ public sealed class GlobalMaxPoolOperator : GlobalPoolOperator
     public override string OpType => "GlobalMaxPool";
 
     /// <inheritdoc/>
-    protected override double Reduce(ReadOnlySpan<double> plane)
+    protected override double Reduce(OperatorAttributes attributes, ReadOnlySpan<double> plane)
     {
         var max = double.NegativeInfinity;
         foreach (var v in plane)

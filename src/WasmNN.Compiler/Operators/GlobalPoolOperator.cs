@@ -2,14 +2,14 @@ using WasmNN.Compiler.IR;
 
 namespace WasmNN.Compiler.Operators;
 
-/// <summary>Shared inference and evaluation of GlobalAveragePool and GlobalMaxPool: reduce every spatial dimension to 1.</summary>
+/// <summary>Shared inference and evaluation of GlobalAveragePool, GlobalMaxPool and GlobalLpPool: reduce every spatial dimension to 1.</summary>
 public abstract class GlobalPoolOperator : OnnxOperator
 {
     /// <inheritdoc/>
     public override OpPatternKind PatternKind => OpPatternKind.Reduction;
 
     /// <summary>Combines one plane's values.</summary>
-    protected abstract double Reduce(ReadOnlySpan<double> plane);
+    protected abstract double Reduce(OperatorAttributes attributes, ReadOnlySpan<double> plane);
 
     /// <inheritdoc/>
     public override IReadOnlyList<TensorType> InferTypes(OperatorAttributes attributes, IReadOnlyList<Value?> inputs)
@@ -32,7 +32,7 @@ public abstract class GlobalPoolOperator : OnnxOperator
         var result = new double[planes];
         for (var p = 0; p < planes; p++)
         {
-            result[p] = Reduce(values.AsSpan(p * size, size));
+            result[p] = Reduce(attributes, values.AsSpan(p * size, size));
         }
         return [Tensor.FromDoubles(x.DataType, [x.Shape[0], x.Shape[1], .. Enumerable.Repeat(1, x.Rank - 2)], result)];
     }

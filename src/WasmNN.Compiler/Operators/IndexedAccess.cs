@@ -38,6 +38,27 @@ internal static class IndexedAccess
     }
 
     /// <summary>
+    /// The element offset into data of <paramref name="indices"/>' element <paramref name="p"/> at <paramref name="position"/>:
+    /// that position with its <paramref name="axis"/> coordinate replaced by the index (GatherElements, ScatterElements).
+    /// <paramref name="position"/> is the caller's row-major walk (<see cref="Advance"/>).
+    /// </summary>
+    public static int ElementOffset(Tensor indices, int p, int[] position, int axis, int[] dataShape)
+    {
+        var strides = Shapes.Strides(dataShape);
+        var offset = 0;
+        for (var d = 0; d < position.Length; d++)
+        {
+            var coordinate = d == axis ? Resolve(indices.GetInt64(p), dataShape[d], d) : position[d];
+            if (coordinate >= dataShape[d])
+            {
+                throw new OperatorException($"indices shape {Shapes.Format(indices.Shape)} exceeds data shape {Shapes.Format(dataShape)} on axis {d}");
+            }
+            offset += coordinate * strides[d];
+        }
+        return offset;
+    }
+
+    /// <summary>
     /// The element offset into data (of <paramref name="dataShape"/>) of the index tuple at <paramref name="tuple"/>
     /// in the last axis of <paramref name="indices"/>, addressing dimensions <paramref name="firstAxis"/> onwards.
     /// </summary>

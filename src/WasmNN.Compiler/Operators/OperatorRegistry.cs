@@ -31,21 +31,22 @@ public static class OperatorRegistry
         // Control flow (inlined when the condition folds).
         new IfOperator(), new LoopOperator(), new ScanOperator(),
         // Reductions and normalisations.
-        new GlobalAveragePoolOperator(), new GlobalMaxPoolOperator(), new SoftmaxOperator(), new LogSoftmaxOperator(),
+        new GlobalAveragePoolOperator(), new GlobalMaxPoolOperator(), new GlobalLpPoolOperator(), new SoftmaxOperator(), new LogSoftmaxOperator(),
         new ReduceMeanOperator(), new ReduceSumOperator(), new ReduceMaxOperator(), new ReduceMinOperator(),
         new ReduceProdOperator(), new ReduceSumSquareOperator(), new ReduceL1Operator(), new ReduceL2Operator(),
-        new ReduceLogSumExpOperator(), new ReduceLogSumOperator(), new LayerNormalizationOperator(), new InstanceNormalizationOperator(),
-        new ArgMaxOperator(), new ArgMinOperator(), new CumSumOperator(), new TopKOperator(),
+        new ReduceLogSumExpOperator(), new ReduceLogSumOperator(), new LayerNormalizationOperator(), new InstanceNormalizationOperator(), new LrnOperator(), new MaxUnpoolOperator(), new DetOperator(), new LpNormalizationOperator(), new MeanVarianceNormalizationOperator(),
+        new ArgMaxOperator(), new ArgMinOperator(), new HardmaxOperator(), new CumSumOperator(), new TopKOperator(),
         // Outputs whose length depends on the data (a run-time length bounded at compile time).
         new NonZeroOperator(), new CompressOperator(), new NonMaxSuppressionOperator(),
         new NegativeLogLikelihoodLossOperator(), new SoftmaxCrossEntropyLossOperator(), new IsNaNOperator(), new IsInfOperator(),
         // Data movement and shape computation.
         new IdentityOperator(), new DropoutOperator(), new FlattenOperator(), new ReshapeOperator(), new ConcatOperator(),
-        new ShapeOperator(), new SizeOperator(), new GatherOperator(), new GatherElementsOperator(), new GatherNDOperator(), new ScatterNDOperator(),
+        new ShapeOperator(), new SizeOperator(), new GatherOperator(), new GatherElementsOperator(), new GatherNDOperator(), new ScatterNDOperator(), new ScatterElementsOperator(), new ScatterOperator(),
         new UnsqueezeOperator(), new SqueezeOperator(),
         new TransposeOperator(), new SliceOperator(), new SplitOperator(), new TileOperator(), new PadOperator(),
         new ConstantOfShapeOperator(), new RangeOperator(), new ConstantOperator(), new ResizeOperator(), new UpsampleOperator(),
-        new DepthToSpaceOperator(), new SpaceToDepthOperator(), new TriluOperator(), new EyeLikeOperator(),
+        new DepthToSpaceOperator(), new SpaceToDepthOperator(), new TriluOperator(), new EyeLikeOperator(), new OneHotOperator(), new ReverseSequenceOperator(),
+        new HannWindowOperator(), new HammingWindowOperator(), new BlackmanWindowOperator(),
         // Linear quantization and the integer products of quantized models.
         new QuantizeLinearOperator(), new DequantizeLinearOperator(), new DynamicQuantizeLinearOperator(),
         new MatMulIntegerOperator(), new QLinearMatMulOperator(), new ConvIntegerOperator(), new QLinearConvOperator(),

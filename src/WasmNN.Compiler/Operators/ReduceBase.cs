@@ -29,6 +29,10 @@ public abstract class ReduceBase : OnnxOperator
         attributes.GetInt("keepdims", 1) != 0,
         attributes.GetInt("noop_with_empty_axes", 0) != 0);
 
+    /// <inheritdoc/>
+    public override bool RequiresConstantInput(OperatorAttributes attributes, int index) =>
+        index == As<ReduceAttributes>(attributes).Axes.InputIndex;
+
     private static bool[]? ReducedMask(ReduceAttributes a, int rank, long[]? axes)
     {
         if (axes is null || axes.Length == 0)

@@ -38,7 +38,10 @@ public sealed class ScatterNDOperator : OnnxOperator
     public override OpPatternKind PatternKind => OpPatternKind.Opaque;
 
     /// <inheritdoc/>
-    public override OperatorAttributes ParseAttributes(AttributeBag attributes, int opset)
+    public override OperatorAttributes ParseAttributes(AttributeBag attributes, int opset) => new ScatterNDAttributes(ParseReduction(attributes, opset));
+
+    /// <summary>The 'reduction' attribute of ScatterND and ScatterElements at <paramref name="opset"/>.</summary>
+    internal static ScatterReduction ParseReduction(AttributeBag attributes, int opset)
     {
         var name = attributes.GetString("reduction", "none");
         var reduction = name switch
@@ -50,20 +53,13 @@ public sealed class ScatterNDOperator : OnnxOperator
             "min" when opset >= 18 => ScatterReduction.Min,
             _ => throw new OperatorException($"reduction '{name}' is not defined at opset {opset}"),
         };
-        return new ScatterNDAttributes(reduction);
+        return reduction;
     }
 
     /// <inheritdoc/>
     public override IReadOnlyList<TensorType> InferTypes(OperatorAttributes attributes, IReadOnlyList<Value?> inputs)
     {
-        var data = Required(inputs, 0, "data");
-        var indices = Required(inputs, 1, "indices");
-        var updates = Required(inputs, 2, "updates");
-        IndexedAccess.RequireIndexType(indices);
-        if (updates.ElementType != data.ElementType)
-        {
-            throw new OperatorException($"updates are {updates.ElementType}, data {data.ElementType}");
-        }
+        var (data, indices, updates) = Operands(inputs);
         if (data.Shape is { } d && indices.Shape is { } i && updates.Shape is { } u && Shapes.IsStatic(i))
         {
             var k = i.Length == 0 ? 0 : i[^1];
@@ -78,6 +74,17 @@ public sealed class ScatterNDOperator : OnnxOperator
             }
         }
         return [new TensorType(data.ElementType, data.Shape)];
+    }
+
+    /// <summary>data, indices and updates of ScatterND or ScatterElements, with their element types checked.</summary>
+    internal static (Value Data, Value Indices, Value Updates) Operands(IReadOnlyList<Value?> inputs)
+    {
+        var data = Required(inputs, 0, "data");
+        var indices = Required(inputs, 1, "indices");
+        var updates = Required(inputs, 2, "updates");
+        IndexedAccess.RequireIndexType(indices);
+        return updates.ElementType == data.ElementType ? (data, indices, updates)
+            : throw new OperatorException($"updates are {updates.ElementType}, data {data.ElementType}");
     }
 
     /// <inheritdoc/>
@@ -116,7 +123,8 @@ public sealed class ScatterNDOperator : OnnxOperator
         return [result];
     }
 
-    private static double Combine(ScatterReduction reduction, double a, double b) => reduction switch
+    /// <summary>An element combined with an update (reduction other than none).</summary>
+    internal static double Combine(ScatterReduction reduction, double a, double b) => reduction switch
     {
         ScatterReduction.Add => a + b,
         ScatterReduction.Mul => a * b,
@@ -124,7 +132,8 @@ public sealed class ScatterNDOperator : OnnxOperator
         _ => Math.Min(a, b),
     };
 
-    private static long Combine(ScatterReduction reduction, long a, long b) => reduction switch
+    /// <summary>An integer element combined with an update (reduction other than none).</summary>
+    internal static long Combine(ScatterReduction reduction, long a, long b) => reduction switch
     {
         ScatterReduction.Add => a + b,
         ScatterReduction.Mul => a * b,

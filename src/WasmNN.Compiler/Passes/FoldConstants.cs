@@ -5,7 +5,9 @@ namespace WasmNN.Compiler.Passes;
 
 /// <summary>
 /// Evaluates, with the operators' reference implementations, every node whose inputs are all constants, and every
-/// node whose outputs follow from static shapes alone (Shape, Size, EyeLike), which therefore need no kernel. Their outputs become constants and the nodes
+/// node whose outputs follow from static shapes alone (Shape, Size, EyeLike), which therefore need no kernel (nor do
+/// the window functions, whose one input, the size, must be a constant, nor ConstantOfShape and Range, whose output
+/// shape is static only when their inputs are constants). Their outputs become constants and the nodes
 /// disappear, which collapses exporter shape chains (Shape -> Gather -> Unsqueeze -> Concat -> Reshape, Slice/Cast/
 /// Squeeze on shapes, Range, ConstantOfShape, Equal/Where, Expand) into a Reshape with a constant target shape.
 /// One sweep in topological order suffices: each node's types are re-inferred just before it is considered, so a
@@ -14,7 +16,8 @@ namespace WasmNN.Compiler.Passes;
 public sealed class FoldConstants : IGraphPass, IRewritesOperators
 {
     /// <inheritdoc/>
-    public IReadOnlyList<string> RewrittenOpTypes { get; } = ["EyeLike", "Shape", "Size"];
+    public IReadOnlyList<string> RewrittenOpTypes { get; } =
+        ["BlackmanWindow", "ConstantOfShape", "EyeLike", "HammingWindow", "HannWindow", "Range", "Shape", "Size"];
 
     /// <summary>Outputs larger than this many elements are left to run time rather than stored in the module.</summary>
     public const int MaxFoldedElements = 1 << 22;

@@ -27,12 +27,12 @@ public sealed class WasmNodeTestTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("pytorch-converted", "test_PReLU_2d_multiparam", "test_BatchNorm2d_eval", "test_Linear")]
+    [InlineData("pytorch-converted", "test_PReLU_2d_multiparam", "test_BatchNorm2d_eval", "test_Linear", "test_Conv3d_dilated_strided", "test_Conv3d_groups", "test_MaxPool3d_stride_padding", "test_AvgPool3d_stride")]
     [InlineData("pytorch-operator", "test_operator_addmm", "test_operator_mm")]
-    public void RunAll_PyTorchExportedTests_PassIncludingOpset6Operators(string folder, params string[] mustPass)
+    public void RunAll_PyTorchExportedTests_PassIncludingOpset6And3DOperators(string folder, params string[] mustPass)
     {
         // Exported by PyTorch at opset 6 (PRelu's per-channel slope, BatchNormalization's is_test, Gemm's broadcast);
-        // the expected outputs are PyTorch's.
+        // 3-D Conv/MaxPool/AvgPool; the expected outputs are PyTorch's.
         var root = Path.Combine(Path.GetDirectoryName(OnnxNodeTestRunner.DebianNodeTestDirectory)!, folder);
         using var executor = new WasmExecutor();
         var runner = new OnnxNodeTestRunner(executor, new NodeTestOptions(Passes: new PassOptions(Verify: true)));

@@ -38,6 +38,32 @@ internal static class AxisWalk
     /// <summary>The add instruction of the computation type of <paramref name="type"/>.</summary>
     public static Opcode Add(DataType type) => ElementAccess.Kind(type).Of(Opcode.F32Add, Opcode.F64Add, Opcode.I64Add, Opcode.I32Add);
 
+    /// <summary>
+    /// Sets <paramref name="bestIndex"/> to the position along the axis of the best element of the row at
+    /// (outer, inner) = <paramref name="counters"/>: a candidate replaces the best when <paramref name="wins"/> holds
+    /// (strictly better keeps the first index on ties).
+    /// </summary>
+    public static void FindBest(FunctionBuilder w, int address, Value x, int length, int inner, uint[] counters, Opcode wins, uint bestIndex)
+    {
+        var size = x.ElementType.ByteSize();
+        var pointer = w.Local(ValueType.I32);
+        var k = w.Local(ValueType.I32);
+        var best = Local(w, x.ElementType);
+        var candidate = Local(w, x.ElementType);
+        KernelLoops.PushAddress(w, address, counters, [length * inner * size, size]);
+        w.Tee(pointer);
+        ElementAccess.Load(w, x.ElementType);
+        w.Set(best).I32(0).Set(bestIndex);
+        w.For(k, 1, length, 1, () =>
+        {
+            w.Increment(pointer, inner * size);
+            w.Get(pointer);
+            ElementAccess.Load(w, x.ElementType);
+            w.Set(candidate);
+            w.If(() => w.Get(candidate).Get(best).Op(wins), () => w.Get(candidate).Set(best).Get(k).Set(bestIndex));
+        });
+    }
+
     /// <summary>Pushes <c>base + index * strideBytes</c> with <paramref name="index"/> an i32 local.</summary>
     public static void PushElement(FunctionBuilder w, uint baseAddress, uint index, int strideBytes) =>
         w.Get(baseAddress).Get(index).I32(strideBytes).Op(Opcode.I32Mul).Op(Opcode.I32Add);
@@ -59,7 +85,6 @@ internal sealed class ArgReduceKernel : IKernelLowering
         var a = node.GetAttributes<ArgReduceAttributes>();
         var x = node.Inputs[0]!;
         var (outer, length, inner, _) = ArgReduceBase.Split(a, x.Shape!);
-        var size = x.ElementType.ByteSize();
         var wins = TypedElementwiseKernel.BinaryOpcode((node.OpType == "ArgMax", a.SelectLastIndex) switch
         {
             (true, false) => "Greater",
@@ -67,28 +92,50 @@ internal sealed class ArgReduceKernel : IKernelLowering
             (false, false) => "Less",
             (false, true) => "LessOrEqual",
         }, ElementAccess.Kind(x.ElementType));
-        var pointer = w.Local(ValueType.I32);
-        var k = w.Local(ValueType.I32);
         var bestIndex = w.Local(ValueType.I32);
-        var best = AxisWalk.Local(w, x.ElementType);
-        var candidate = AxisWalk.Local(w, x.ElementType);
         KernelLoops.Nest(w, [outer, inner], counters =>
         {
-            KernelLoops.PushAddress(w, context.Address(x), counters, [length * inner * size, size]);
-            w.Tee(pointer);
-            ElementAccess.Load(w, x.ElementType);
-            w.Set(best).I32(0).Set(bestIndex);
-            w.For(k, 1, length, 1, () =>
-            {
-                w.Increment(pointer, inner * size);
-                w.Get(pointer);
-                ElementAccess.Load(w, x.ElementType);
-                w.Set(candidate);
-                w.If(() => w.Get(candidate).Get(best).Op(wins), () => w.Get(candidate).Set(best).Get(k).Set(bestIndex));
-            });
+            AxisWalk.FindBest(w, context.Address(x), x, length, inner, counters, wins, bestIndex);
             KernelLoops.PushAddress(w, context.Address(node.Outputs[0]!), counters, [inner * 8, 8]);
             w.Get(bestIndex).Op(Opcode.I64ExtendI32U);
             ElementAccess.Store(w, DataType.Int64);
+        });
+    }
+}
+
+/// <summary>
+/// Hardmax: per (outer, inner) position, the first maximum along the axis as in ArgMax, then the output row is zeroed
+/// and 1 stored at that index (opsets before 13 view the input as 2-D, so the axis runs over everything after it).
+/// </summary>
+internal sealed class HardmaxKernel : IKernelLowering
+{
+    public IEnumerable<string> OpTypes => ["Hardmax"];
+
+    public string? Unsupported(Node node) => AxisWalk.Unsupported(node);
+
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
+    {
+        var x = node.Inputs[0]!;
+        var (outer, length, inner) = HardmaxOperator.Split(node.GetAttributes<HardmaxAttributes>(), x.Shape!);
+        var size = x.ElementType.ByteSize();
+        var kind = ElementAccess.Kind(x.ElementType);
+        var bestIndex = w.Local(ValueType.I32);
+        var k = w.Local(ValueType.I32);
+        var row = w.Local(ValueType.I32);
+        KernelLoops.Nest(w, [outer, inner], counters =>
+        {
+            AxisWalk.FindBest(w, context.Address(x), x, length, inner, counters, TypedElementwiseKernel.BinaryOpcode("Greater", kind), bestIndex);
+            KernelLoops.PushAddress(w, context.Address(node.Outputs[0]!), counters, [length * inner * size, size]);
+            w.Set(row);
+            w.For(k, 0, length, 1, () =>
+            {
+                AxisWalk.PushElement(w, row, k, inner * size);
+                AxisWalk.Zero(w, x.ElementType);
+                ElementAccess.Store(w, x.ElementType);
+            });
+            AxisWalk.PushElement(w, row, bestIndex, inner * size);
+            ElementAccess.Constant(w, kind, 1);
+            ElementAccess.Store(w, x.ElementType);
         });
     }
 }

@@ -8,11 +8,12 @@ using ValueType = WasmNN.Wasm.ValueType;
 namespace WasmNN.Compiler.Lowering.Kernels;
 
 /// <summary>
-/// Conv (1-D and 2-D) as GEMM: Y[g](Mg x OH*OW) = W[g](Mg x Cg*kh*kw) . col, where col is X itself for a 1x1,
+/// Conv (1-D, 2-D and 3-D) as GEMM: Y[g](Mg x OH*OW) = W[g](Mg x Cg*kh*kw) . col, where col is X itself for a 1x1,
 /// stride-1, unpadded conv and an im2col copy in scratch otherwise. The weights are packed at compile time and col
 /// at run time (<see cref="GemmPacking"/>) so the micro-kernel reads both contiguously. Depthwise convs (one input
 /// channel per group) take a direct kernel over a zero-padded plane instead. The bias and fused epilogue are
-/// applied in the tile.
+/// applied in the tile. A 3-D conv is laid out as a 2-D one over merged dimensions (H = D*H, kh = kd*kh, OH = OD*OH),
+/// which the GEMM and its sizes only see as products; its im2col walks the volume (<see cref="EmitIm2ColVolume"/>).
 /// </summary>
 internal sealed class ConvKernel : IKernelLowering
 {
@@ -28,10 +29,18 @@ internal sealed class ConvKernel : IKernelLowering
 
         public int K => Cg * Kh * Kw;
 
-        public bool IsDepthwise => Cg == 1 && Mg == 1 && Group > 1;
+        /// <summary>The full geometry of a 3-D conv, whose 2-D fields above are merged; null for 1-D and 2-D.</summary>
+        public VolumeLayout? Volume { get; init; }
 
-        public bool IsPointwise => Kh == 1 && Kw == 1 && Sh == 1 && Sw == 1 && Pt == 0 && Pl == 0 && Pb == 0 && Pr == 0;
+        public bool IsDepthwise => Volume is null && Cg == 1 && Mg == 1 && Group > 1;
+
+        public bool IsPointwise => Volume is { } v
+            ? v.Geometry.Kernel.All(k => k == 1) && v.Geometry.Strides.All(k => k == 1) && v.Geometry.PadBegin.All(p => p == 0) && v.Geometry.PadEnd.All(p => p == 0)
+            : Kh == 1 && Kw == 1 && Sh == 1 && Sw == 1 && Pt == 0 && Pl == 0 && Pb == 0 && Pr == 0;
     }
+
+    /// <summary>A 3-D conv's spatial input dimensions and window geometry.</summary>
+    private sealed record VolumeLayout(int[] Spatial, WindowGeometry Geometry);
 
     public IEnumerable<string> OpTypes => ["Conv"];
 
@@ -42,9 +51,9 @@ internal sealed class ConvKernel : IKernelLowering
         {
             return $"input is {x.ElementType}; kernels handle float32";
         }
-        if (x.Shape is not { Length: 3 or 4 })
+        if (x.Shape is not { Length: 3 or 4 or 5 })
         {
-            return "only 1-D and 2-D convolutions are lowered";
+            return "only 1-D, 2-D and 3-D convolutions are lowered";
         }
         return ElementwiseChain.Unsupported(ChainStep.Epilogue(node));
     }
@@ -88,6 +97,11 @@ internal sealed class ConvKernel : IKernelLowering
         var x = node.Inputs[0]!.Shape!;
         var wShape = node.Inputs[1]!.Shape!;
         var g = ConvOperator.Geometry(a, x, wShape);
+        if (x.Length == 5)
+        {
+            return new Layout(x[0], x[1], x[2] * x[3], x[4], wShape[0], a.Group, g.Kernel[0] * g.Kernel[1], g.Kernel[2], 1, 1, 1, 1,
+                0, 0, 0, 0, g.Output[0] * g.Output[1], g.Output[2]) { Volume = new VolumeLayout(x[2..], g) };
+        }
         // 1-D is 2-D over a height of 1.
         int Dim(int[] values, int index2D, int fill) => values.Length == 2 ? values[index2D] : index2D == 0 ? fill : values[0];
         return new Layout(x[0], x[1], x.Length == 4 ? x[2] : 1, x[^1], wShape[0], a.Group,
@@ -125,7 +139,12 @@ internal sealed class ConvKernel : IKernelLowering
             // Input slice of this batch and group.
             w.I32(xAddress).Get(batch).I32(l.C * l.H * l.W * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add)
                 .Get(group).I32(l.Cg * l.H * l.W * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(b);
-            if (!l.IsPointwise)
+            if (l.Volume is not null && !l.IsPointwise)
+            {
+                EmitIm2ColVolume(context, w, l, b);
+                w.I32(context.ScratchAddress).Set(b);
+            }
+            else if (!l.IsPointwise)
             {
                 EmitIm2Col(context, w, l, b);
                 w.I32(context.ScratchAddress).Set(b);
@@ -195,6 +214,53 @@ internal sealed class ConvKernel : IKernelLowering
                         }
                     });
                 }
+            }
+        });
+    }
+
+    /// <summary>
+    /// col[c*taps + t, o] = X[c, o*stride - padBegin + tap*dilation] or 0 in the padding, for any number of spatial
+    /// dimensions: per channel and tap (unrolled at compile time), one element per output position with a bounds test.
+    /// </summary>
+    private static void EmitIm2ColVolume(LoweringContext context, FunctionBuilder w, Layout l, uint source)
+    {
+        var (spatial, g) = (l.Volume!.Spatial, l.Volume.Geometry);
+        var rank = spatial.Length;
+        var strides = Shapes.Strides(spatial);
+        var planeBytes = Shapes.ElementCount(spatial) * 4;
+        var taps = Shapes.ElementCount(g.Kernel);
+        var channel = w.Local(ValueType.I32);
+        var dst = w.Local(ValueType.I32);
+        var inside = w.Local(ValueType.I32);
+        w.I32(context.ScratchAddress).Set(dst);
+        w.For(channel, 0, l.Cg, 1, () =>
+        {
+            for (var t = 0; t < taps; t++)
+            {
+                var tap = new int[rank];
+                ReferenceMath.Unravel(t, g.Kernel, tap);
+                // Position along d = o[d] * stride[d] + shift[d].
+                var shifts = Enumerable.Range(0, rank).Select(d => tap[d] * g.Dilations[d] - g.PadBegin[d]).ToArray();
+                var offset = Enumerable.Range(0, rank).Sum(d => shifts[d] * strides[d]) * 4;
+                KernelLoops.Nest(w, g.Output, o =>
+                {
+                    w.I32(1);
+                    for (var d = 0; d < rank; d++)
+                    {
+                        w.Get(o[d]).I32(g.Strides[d]).Op(Opcode.I32Mul).I32(shifts[d]).Op(Opcode.I32Add).I32(spatial[d]).Op(Opcode.I32LtU).Op(Opcode.I32And);
+                    }
+                    w.Set(inside);
+                    w.If(() => w.Get(inside), () =>
+                    {
+                        w.Get(dst).Get(source).Get(channel).I32(planeBytes).Op(Opcode.I32Mul).Op(Opcode.I32Add);
+                        for (var d = 0; d < rank; d++)
+                        {
+                            w.Get(o[d]).I32(g.Strides[d] * strides[d] * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add);
+                        }
+                        w.I32(offset).Op(Opcode.I32Add).Load(1).Store(1);
+                    }, () => w.Get(dst).Constant(1, 0).Store(1));
+                    w.Increment(dst, 4);
+                });
             }
         });
     }

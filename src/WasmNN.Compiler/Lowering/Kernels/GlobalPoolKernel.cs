@@ -1,17 +1,19 @@
 using WasmNN.CodeGen;
 using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Operators;
 using WasmNN.Wasm.Instructions;
 using ValueType = WasmNN.Wasm.ValueType;
 
 namespace WasmNN.Compiler.Lowering.Kernels;
 
 /// <summary>
-/// GlobalAveragePool and GlobalMaxPool: each N x C plane reduced with an f32x4 accumulator over its contiguous
-/// spatial elements, a scalar tail, and a final horizontal reduction of the four lanes.
+/// GlobalAveragePool, GlobalMaxPool and GlobalLpPool: each N x C plane reduced with an f32x4 accumulator over its contiguous
+/// spatial elements, a scalar tail, and a final horizontal reduction of the four lanes. GlobalLpPool sums |x|^p (x*x
+/// for p = 2, e^(p ln|x|) otherwise) and takes the p-th root at the end.
 /// </summary>
 internal sealed class GlobalPoolKernel : IKernelLowering
 {
-    public IEnumerable<string> OpTypes => ["GlobalAveragePool", "GlobalMaxPool"];
+    public IEnumerable<string> OpTypes => ["GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool"];
 
     public string? Unsupported(Node node) =>
         node.Inputs[0]!.ElementType != DataType.Float32 ? $"input is {node.Inputs[0]!.ElementType}; kernels handle float32"
@@ -24,6 +26,7 @@ internal sealed class GlobalPoolKernel : IKernelLowering
         var planes = shape[0] * shape[1];
         var size = Shapes.ElementCount(shape[2..]);
         var isMax = node.OpType == "GlobalMaxPool";
+        var p = node.OpType == "GlobalLpPool" ? node.GetAttributes<GlobalLpPoolAttributes>().P : 0;
         var identity = isMax ? float.NegativeInfinity : 0;
         var width = context.Width;
         var plane = w.Local(ValueType.I32);
@@ -33,6 +36,24 @@ internal sealed class GlobalPoolKernel : IKernelLowering
         var vector = w.VectorLocal(width);
         var scalar = w.Local(ValueType.F32);
         var inTile = ElementwiseChain.FitsTile(node);
+        var (squareVector, squareScalar) = (w.VectorLocal(width), w.Local(ValueType.F32));
+        // |x|^p of the loaded element(s) on the stack (GlobalLpPool), before they are summed.
+        void Power(int lanes)
+        {
+            if (p == 1)
+            {
+                w.Abs(lanes);
+            }
+            else if (p == 2)
+            {
+                var square = lanes == 1 ? squareScalar : squareVector;
+                w.Tee(square).Get(square).Mul(lanes);
+            }
+            else if (p > 2)
+            {
+                w.Abs(lanes).Log(lanes).Constant(lanes, p).Mul(lanes).Exp(lanes);
+            }
+        }
         void Combine(int lanes)
         {
             if (isMax)
@@ -52,6 +73,7 @@ internal sealed class GlobalPoolKernel : IKernelLowering
             w.For(offset, 0, vectorEnd * 4, width * 4, () =>
             {
                 w.Get(vector).Get(src).Get(offset).Op(Opcode.I32Add).Load(width);
+                Power(width);
                 Combine(width);
                 w.Set(vector);
             });
@@ -72,10 +94,19 @@ internal sealed class GlobalPoolKernel : IKernelLowering
             w.For(offset, vectorEnd * 4, size * 4, 4, () =>
             {
                 w.Get(scalar).Get(src).Get(offset).Op(Opcode.I32Add).Load(1);
+                Power(1);
                 Combine(1);
                 w.Set(scalar);
             });
-            if (!isMax)
+            if (p == 2)
+            {
+                w.Get(scalar).Op(Opcode.F32Sqrt).Set(scalar);
+            }
+            else if (p > 2)
+            {
+                w.Get(scalar).Log(1).Constant(1, 1f / p).Mul(1).Exp(1).Set(scalar);
+            }
+            else if (!isMax && p == 0)
             {
                 w.Get(scalar).Constant(1, size).Div(1).Set(scalar);
             }

@@ -15,26 +15,13 @@ internal sealed class GatherElementsKernel : IKernelLowering
 {
     public IEnumerable<string> OpTypes => ["GatherElements"];
 
-    public string? Unsupported(Node node)
-    {
-        var (data, indices) = (node.Inputs[0]!, node.Inputs[1]!);
-        if (IndexedKernels.UnsupportedShapes(data, indices) is { } reason)
-        {
-            return reason;
-        }
-        var axis = Shapes.NormalizeAxis(node.GetAttributes<GatherElementsAttributes>().Axis, data.Shape!.Length);
-        if (Enumerable.Range(0, data.Shape.Length).Any(d => d != axis && indices.Shape![d] > data.Shape[d]))
-        {
-            return $"indices {Shapes.Format(indices.Shape)} exceed data {Shapes.Format(data.Shape)} off the gathered axis";
-        }
-        return data.Shape[axis] == 0 && Shapes.ElementCount(indices.Shape!) > 0 ? "the gathered axis is empty" : null;
-    }
+    public string? Unsupported(Node node) =>
+        IndexedKernels.UnsupportedElementShapes(node.Inputs[0]!, node.Inputs[1]!, node.GetAttributes<GatherElementsAttributes>().Axis);
 
     public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var (data, indices) = (node.Inputs[0]!, node.Inputs[1]!);
         var axis = Shapes.NormalizeAxis(node.GetAttributes<GatherElementsAttributes>().Axis, data.Shape!.Length);
-        var strides = Shapes.Strides(data.Shape);
         var bytes = data.ElementType.ByteSize();
         var (source, destination) = (context.Address(data), context.Address(node.Outputs[0]!));
         var index = new RuntimeIndex(w, context.Address(indices), indices.ElementType == DataType.Int64);
@@ -43,22 +30,56 @@ internal sealed class GatherElementsKernel : IKernelLowering
         w.SetConst(position, 0);
         IndexedKernels.ForEachPosition(w, indices.Shape!, counters, () =>
         {
-            w.Copy(() => RuntimeIndex.PushAddress(w, destination, () => w.Get(position), bytes), () => RuntimeIndex.PushAddress(w, source, () =>
+            w.Copy(() => RuntimeIndex.PushAddress(w, destination, () => w.Get(position), bytes),
+                () => RuntimeIndex.PushAddress(w, source, () => IndexedKernels.PushElementOffset(w, index, counters, position, axis, data.Shape), bytes), bytes);
+            w.Increment(position, 1);
+        });
+    }
+}
+
+/// <summary>
+/// ScatterElements (and its former name Scatter): data copied to the output, then per position of indices the update
+/// at that position written, or combined as in ScatterND, where GatherElements would read: the position with its axis
+/// coordinate replaced by the index (read at run time, wrapped and clamped by <see cref="RuntimeIndex"/>).
+/// </summary>
+internal sealed class ScatterElementsKernel : IKernelLowering
+{
+    public IEnumerable<string> OpTypes => ["ScatterElements", "Scatter"];
+
+    public string? Unsupported(Node node)
+    {
+        var (data, indices, updates) = (node.Inputs[0]!, node.Inputs[1]!, node.Inputs[2]!);
+        var a = node.GetAttributes<ScatterElementsAttributes>();
+        return IndexedKernels.UnsupportedShapes(updates, indices) ?? IndexedKernels.UnsupportedElementShapes(data, indices, a.Axis)
+            ?? ScatterNDKernel.UnsupportedReduction(a.Reduction, data.ElementType);
+    }
+
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
+    {
+        var (data, indices, updates) = (node.Inputs[0]!, node.Inputs[1]!, node.Inputs[2]!);
+        var a = node.GetAttributes<ScatterElementsAttributes>();
+        var axis = Shapes.NormalizeAxis(a.Axis, data.Shape!.Length);
+        var bytes = data.ElementType.ByteSize();
+        var (output, source) = (context.Address(node.Outputs[0]!), context.Address(updates));
+        w.Copy(() => w.I32(output), () => w.I32(context.Address(data)), Shapes.ElementCount(data.Shape) * bytes);
+        var index = new RuntimeIndex(w, context.Address(indices), indices.ElementType == DataType.Int64);
+        var counters = indices.Shape!.Select(_ => w.Local()).ToArray();
+        var position = w.Local();
+        w.SetConst(position, 0);
+        IndexedKernels.ForEachPosition(w, indices.Shape!, counters, () =>
+        {
+            void Target() => RuntimeIndex.PushAddress(w, output, () => IndexedKernels.PushElementOffset(w, index, counters, position, axis, data.Shape), bytes);
+            void Update() => RuntimeIndex.PushAddress(w, source, () => w.Get(position), bytes);
+            if (a.Reduction == ScatterReduction.None)
             {
-                w.I32(0);
-                for (var d = 0; d < counters.Length; d++)
-                {
-                    if (d == axis)
-                    {
-                        index.Push(() => w.Get(position), data.Shape[axis]);
-                    }
-                    else
-                    {
-                        w.Get(counters[d]);
-                    }
-                    w.I32(strides[d]).Op(Opcode.I32Mul).Op(Opcode.I32Add);
-                }
-            }, bytes), bytes);
+                w.Copy(Target, Update, bytes);
+            }
+            else
+            {
+                Target();
+                Target();
+                ScatterNDKernel.Combine(w, data.ElementType, a.Reduction, Update);
+            }
             w.Increment(position, 1);
         });
     }
@@ -118,10 +139,13 @@ internal sealed class ScatterNDKernel : IKernelLowering
         {
             return reason;
         }
-        var reduction = node.GetAttributes<ScatterNDAttributes>().Reduction;
-        return reduction == ScatterReduction.None || data.ElementType != DataType.Bool ? null
-            : $"reduction {reduction.ToString().ToLowerInvariant()} on {data.ElementType} (kernels combine numbers, not bool)";
+        return UnsupportedReduction(node.GetAttributes<ScatterNDAttributes>().Reduction, data.ElementType);
     }
+
+    /// <summary>Null when <see cref="Combine"/> handles the reduction on <paramref name="type"/>, else why not.</summary>
+    public static string? UnsupportedReduction(ScatterReduction reduction, DataType type) =>
+        reduction == ScatterReduction.None || type != DataType.Bool ? null
+            : $"reduction {reduction.ToString().ToLowerInvariant()} on {type} (kernels combine numbers, not bool)";
 
     public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
@@ -158,7 +182,7 @@ internal sealed class ScatterNDKernel : IKernelLowering
     }
 
     /// <summary>With the target address twice on the stack: loads the target, combines the update at the pushed address, stores.</summary>
-    private static void Combine(FunctionBuilder w, DataType type, ScatterReduction reduction, Action pushUpdateAddress)
+    public static void Combine(FunctionBuilder w, DataType type, ScatterReduction reduction, Action pushUpdateAddress)
     {
         var kind = ElementAccess.Kind(type);
         ElementAccess.Load(w, type);
@@ -193,6 +217,46 @@ internal static class IndexedKernels
     public static string? UnsupportedShapes(Value data, Value indices) =>
         !Shapes.IsStatic(data.Shape) ? $"'{data.Name}' has no static shape"
         : !Shapes.IsStatic(indices.Shape) ? $"'{indices.Name}' has no static shape" : null;
+
+    /// <summary>
+    /// Null when GatherElements/ScatterElements can walk indices against data: static shapes, indices within data off
+    /// the indexed axis, and a non-empty indexed axis when there are indices.
+    /// </summary>
+    public static string? UnsupportedElementShapes(Value data, Value indices, long axisAttribute)
+    {
+        if (UnsupportedShapes(data, indices) is { } reason)
+        {
+            return reason;
+        }
+        var axis = Shapes.NormalizeAxis(axisAttribute, data.Shape!.Length);
+        if (Enumerable.Range(0, data.Shape.Length).Any(d => d != axis && indices.Shape![d] > data.Shape[d]))
+        {
+            return $"indices {Shapes.Format(indices.Shape)} exceed data {Shapes.Format(data.Shape)} off the indexed axis";
+        }
+        return data.Shape[axis] == 0 && Shapes.ElementCount(indices.Shape!) > 0 ? "the indexed axis is empty" : null;
+    }
+
+    /// <summary>
+    /// Pushes the element offset into data (of <paramref name="dataShape"/>) of the position <paramref name="counters"/>
+    /// with its <paramref name="axis"/> coordinate replaced by the index at flat <paramref name="position"/> of indices.
+    /// </summary>
+    public static void PushElementOffset(FunctionBuilder w, RuntimeIndex index, uint[] counters, uint position, int axis, int[] dataShape)
+    {
+        var strides = Shapes.Strides(dataShape);
+        w.I32(0);
+        for (var d = 0; d < counters.Length; d++)
+        {
+            if (d == axis)
+            {
+                index.Push(() => w.Get(position), dataShape[axis]);
+            }
+            else
+            {
+                w.Get(counters[d]);
+            }
+            w.I32(strides[d]).Op(Opcode.I32Mul).Op(Opcode.I32Add);
+        }
+    }
 
     /// <summary>Null unless index tuples exist but an axis they index is empty (no position to clamp to).</summary>
     public static string? EmptyIndexedAxis(int[] dataShape, int[] indexShape, int firstAxis) =>

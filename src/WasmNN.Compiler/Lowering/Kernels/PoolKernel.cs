@@ -10,29 +10,20 @@ namespace WasmNN.Compiler.Lowering.Kernels;
 /// MaxPool and AveragePool (1-D and 2-D): one pass over the output. Outputs whose window lies inside the input take
 /// a branch-free path, four outputs per f32x4 for strides 1 and 2; the border (padding, ceil_mode overhang) walks
 /// each window with unsigned bounds tests, the average divided by the in-bounds count or, with count_include_pad,
-/// the window clipped to the padded input.
+/// the window clipped to the padded input. Other ranks, MaxPool's Indices and other dtypes go to
+/// <see cref="WindowPoolKernel"/>.
 /// </summary>
 internal sealed class PoolKernel : IKernelLowering
 {
     public IEnumerable<string> OpTypes => ["MaxPool", "AveragePool"];
 
-    public string? Unsupported(Node node)
-    {
-        var x = node.Inputs[0]!;
-        if (x.ElementType != DataType.Float32)
-        {
-            return $"input is {x.ElementType}; kernels handle float32";
-        }
-        if (x.Shape is not { Length: 3 or 4 })
-        {
-            return "only 1-D and 2-D pooling is lowered";
-        }
-        if (node.Outputs.Skip(1).Any(o => o is not null))
-        {
-            return "the Indices output is not supported";
-        }
-        return ElementwiseChain.Unsupported(ChainStep.Epilogue(node));
-    }
+    /// <summary>True for the nodes this kernel lowers: float32, 1-D or 2-D, without MaxPool's Indices output.</summary>
+    public static bool Handles(Node node) =>
+        node.Inputs[0]!.ElementType == DataType.Float32 && node.Inputs[0]!.Shape is { Length: 3 or 4 } && node.Outputs.Skip(1).All(o => o is null);
+
+    public bool Covers(Node node) => Handles(node);
+
+    public string? Unsupported(Node node) => ElementwiseChain.Unsupported(ChainStep.Epilogue(node));
 
     public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
@@ -210,7 +201,7 @@ internal sealed class PoolKernel : IKernelLowering
     }
 
     /// <summary>Pushes the window length along one dimension clipped to [start, size + padEnd): (end - start + d - 1) / d.</summary>
-    private static void PushPaddedCount(FunctionBuilder w, uint o, int stride, int padBegin, int kernel, int dilation, int paddedEnd)
+    public static void PushPaddedCount(FunctionBuilder w, uint o, int stride, int padBegin, int kernel, int dilation, int paddedEnd)
     {
         var start = w.Local(ValueType.I32);
         var end = w.Local(ValueType.I32);
