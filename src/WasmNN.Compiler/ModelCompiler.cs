@@ -27,6 +27,19 @@ public sealed record CompileOptions
     /// </summary>
     public bool RelaxedSimd { get; init; }
 
+    /// <summary>
+    /// 0 (default) for the one-thread build with its own memory; N (1 to <see cref="MaxThreads"/>) for the threads
+    /// build: an imported shared memory and <c>wasmnn_run_worker</c>, so up to N workers split the heavy kernels
+    /// (docs/ABI.md). Not with <see cref="Wasi"/>.
+    /// </summary>
+    public int Threads { get; init; }
+
+    /// <summary>Threads build: the work below which a kernel runs on worker 0 alone (tests set 0 to split every kernel that can).</summary>
+    internal long ParallelThreshold { get; init; } = LoweringOptions.DefaultParallelThreshold;
+
+    /// <summary>The most workers a threads build may be compiled for.</summary>
+    public const int MaxThreads = 64;
+
     /// <summary>The model name written into the metadata; defaults to the ONNX file name without extension.</summary>
     public string? ModelName { get; init; }
 
@@ -120,6 +133,7 @@ public static class ModelCompiler
     /// <exception cref="Onnx.OnnxFormatException">The file is missing, corrupt or truncated.</exception>
     /// <exception cref="UnsupportedOperatorException">A node uses an operator or variant without a kernel (the message names it).</exception>
     /// <exception cref="GraphException">The graph is invalid (the message names the node or value).</exception>
+    /// <exception cref="ArgumentException"><see cref="CompileOptions.Threads"/> out of range or combined with <see cref="CompileOptions.Wasi"/>.</exception>
     /// <exception cref="InputShapeException">
     /// An input has dynamic dimensions that <see cref="CompileOptions.InputShapes"/> and
     /// <see cref="CompileOptions.Dimensions"/> do not fix, or they name an unknown input or dimension, or do not fit it.
@@ -172,6 +186,14 @@ public static class ModelCompiler
 
     private static CompilationResult Compile(Graph graph, CompileOptions options, Stopwatch stopwatch)
     {
+        if (options.Threads is < 0 or > CompileOptions.MaxThreads)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"Threads is {options.Threads}; a threads build supports 1 to {CompileOptions.MaxThreads} workers (0 for the one-thread build)");
+        }
+        if (options.Threads > 0 && options.Wasi)
+        {
+            throw new ArgumentException("the threads build is a reactor: it cannot also be a WASI command (--wasi)", nameof(options));
+        }
         var nodes = graph.Nodes.Count;
         options.Progress?.Report("optimize");
         // Before every other pass: inference and folding of the exporters' shape subgraphs need static inputs.
@@ -183,7 +205,7 @@ public static class ModelCompiler
         // The wasm backend plans every buffer statically: name the node where a shape still depends on data.
         new RequireStaticShapes().Run(graph);
         options.Progress?.Report("lower");
-        var (bytes, metadata, s) = ModuleAssembler.Assemble(graph, new LoweringOptions(options.Simd, options.Simd && options.RelaxedSimd), options.Wasi, options.ModelName ?? graph.Name);
+        var (bytes, metadata, s) = ModuleAssembler.Assemble(graph, new LoweringOptions(options.Simd, options.Simd && options.RelaxedSimd, options.Threads) { ParallelThreshold = options.ParallelThreshold }, options.Wasi, options.ModelName ?? graph.Name);
         options.Progress?.Report("encode");
         var statistics = new CompileStatistics(nodes, s.Kernels, s.FusedGroups, s.ParameterBytes, s.CodeBytes, s.PeakActivationBytes,
             s.UnsharedActivationBytes, bytes.Length, stopwatch.Elapsed);

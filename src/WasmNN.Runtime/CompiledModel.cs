@@ -27,22 +27,31 @@ public sealed class CompiledModel : IDisposable
     private readonly Instance _instance;
     private readonly WasmMemory _memory;
     private readonly Func<int> _run;
+    private readonly WorkerPool? _pool;
     private readonly int[] _inputAddresses;
     private readonly int[] _outputAddresses;
     private readonly int[] _outputDimsAddresses;
     private readonly object?[] _outputs;
     private bool _disposed;
 
-    private CompiledModel(WasmModule module, ModelMetadata metadata, EngineOptions? engineOptions)
+    private CompiledModel(WasmModule module, ModelMetadata metadata, CompiledModelOptions options)
     {
         Metadata = metadata;
-        var engine = _engine = new Engine.Engine(engineOptions);
+        var engine = _engine = new Engine.Engine(options.Engine);
         var compiled = engine.Compile(module);
-        if (compiled.Imports.Count > 0)
+        var linker = new Linker(engine);
+        WasmMemory? sharedMemory = null;
+        if (metadata.Threads is { } threads)
         {
-            throw new FormatException($"the module imports {compiled.Imports[0].ModuleName}.{compiled.Imports[0].Name}: load --wasi builds with `wasmnn run` or a WASI host, not CompiledModel");
+            // The threads build imports its memory: one shared memory for every worker's instance.
+            sharedMemory = new WasmMemory(threads.MemoryPages, threads.MemoryPages, options.Engine, shared: true);
+            linker.Define(ModelAbi.MemoryImportModule, ModelAbi.Memory, sharedMemory);
         }
-        _instance = new Linker(engine).Instantiate(compiled);
+        if (compiled.Imports.FirstOrDefault(i => sharedMemory is null || (i.ModuleName, i.Name) != (ModelAbi.MemoryImportModule, ModelAbi.Memory)) is { } import)
+        {
+            throw new FormatException($"the module imports {import.ModuleName}.{import.Name}: load --wasi builds with `wasmnn run` or a WASI host, not CompiledModel");
+        }
+        _instance = linker.Instantiate(compiled);
         _memory = _instance.GetMemory(ModelAbi.Memory) ?? throw new FormatException($"the module does not export '{ModelAbi.Memory}'");
         _run = Function<Func<int>>(ModelAbi.Run);
         var inputPointer = Function<Func<int, int>>(ModelAbi.InputPointer);
@@ -62,7 +71,25 @@ public sealed class CompiledModel : IDisposable
                     : throw new FormatException($"output '{metadata.Outputs[i].Name}': the module reports its dimensions at {address}, outside its memory");
             }
         }
+        if (options.Threads is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"Threads is {options.Threads}; at least 1");
+        }
+        var workers = metadata.Threads is { } info ? Math.Clamp(options.Threads ?? Environment.ProcessorCount, 1, info.MaxWorkers) : 1;
+        if (workers > 1)
+        {
+            var runWorker = new List<Func<int, int, int>> { Function<Func<int, int, int>>(ModelAbi.RunWorker) };
+            for (var i = 1; i < workers; i++)
+            {
+                var instance = linker.Instantiate(compiled);
+                runWorker.Add((instance.GetFunction(ModelAbi.RunWorker) ?? throw new FormatException($"the module does not export '{ModelAbi.RunWorker}'")).AsDelegate<Func<int, int, int>>());
+            }
+            _pool = new WorkerPool(engine, _memory, runWorker);
+        }
     }
+
+    /// <summary>Workers a run uses: 1, or for a threads build the threads it was loaded with.</summary>
+    public int Threads => _pool?.Count ?? 1;
 
     /// <summary>The module's metadata: model name, inputs, outputs, operators.</summary>
     public ModelMetadata Metadata { get; }
@@ -111,7 +138,16 @@ public sealed class CompiledModel : IDisposable
     /// <summary>Compiles a model module already decoded (a host that read it to look at it first decodes it once).</summary>
     /// <inheritdoc cref="Load(string, EngineOptions?)"/>
     public static CompiledModel Load(WasmModule module, EngineOptions? engineOptions = null) =>
-        new(module, ModelMetadata.Read(module), engineOptions);
+        new(module, ModelMetadata.Read(module), new CompiledModelOptions { Engine = engineOptions });
+
+    /// <summary>Loads a model module with options (worker threads for a threads build).</summary>
+    /// <inheritdoc cref="Load(string, EngineOptions?)"/>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="CompiledModelOptions.Threads"/> is below 1.</exception>
+    public static CompiledModel Load(WasmModule module, CompiledModelOptions options) =>
+        new(module, ModelMetadata.Read(module), options);
+
+    /// <inheritdoc cref="Load(WasmModule, CompiledModelOptions)"/>
+    public static CompiledModel Load(string path, CompiledModelOptions options) => Load(ModuleReader.Read(File.ReadAllBytes(path)), options);
 
     /// <summary>The index of the input called <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">No such input (the message lists the inputs).</exception>
@@ -202,7 +238,7 @@ public sealed class CompiledModel : IDisposable
     public void Run()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var status = _run();
+        var status = _pool is null ? _run() : _pool.Run();
         if (status != 0)
         {
             throw new InvalidOperationException($"{ModelAbi.Run} returned {status}");
@@ -304,6 +340,7 @@ public sealed class CompiledModel : IDisposable
         if (!_disposed)
         {
             _disposed = true;
+            _pool?.Dispose();
             _memory.Dispose();
         }
     }

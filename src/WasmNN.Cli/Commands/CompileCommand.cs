@@ -32,6 +32,11 @@ internal static class CompileCommand
             Description = $"Print the IR after this pass, or after every one ({string.Join(", ", PassPipeline.StageNames)})",
             HelpName = "PASS",
         };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "Build for up to N worker threads sharing one imported memory (it still runs on one); 0 for the one-thread build",
+            HelpName = "N",
+        };
         var verifyEach = new Option<bool>("--verify-each") { Description = "Verify the IR after every pass; a failure names the pass" };
         var shape = new Option<string[]>("--shape")
         {
@@ -45,7 +50,7 @@ internal static class CompileCommand
         };
         var command = new Command("compile", "Compile an ONNX model to one standalone WebAssembly module")
         {
-            model, output, wasi, noSimd, relaxedSimd, variants, js, dumpAfter, verifyEach, shape, dim,
+            model, output, wasi, noSimd, relaxedSimd, variants, js, threads, dumpAfter, verifyEach, shape, dim,
         };
         command.Validators.Add(result =>
         {
@@ -59,12 +64,22 @@ internal static class CompileCommand
             {
                 return ExitCodes.Usage;
             }
+            var workers = r.GetValue(threads);
+            if (workers is < 0 or > CompileOptions.MaxThreads)
+            {
+                return Report.Error(ExitCodes.Usage, $"--threads takes 0 to {CompileOptions.MaxThreads} workers, not {workers}");
+            }
+            if (workers > 0 && r.GetValue(wasi))
+            {
+                return Report.Error(ExitCodes.Usage, "--threads and --wasi cannot be combined: the threads build is a reactor (docs/ABI.md)");
+            }
             var outputs = new OutputRequest(r.GetValue(output), r.GetValue(variants), r.GetValue(js));
             return Run(r.GetValue(model)!, outputs, r.GetValue(dumpAfter), new CompileOptions
             {
                 Wasi = r.GetValue(wasi),
                 Simd = !r.GetValue(noSimd),
                 RelaxedSimd = r.GetValue(relaxedSimd),
+                Threads = workers,
                 VerifyPasses = r.GetValue(verifyEach),
                 InputShapes = bindings.InputShapes,
                 Dimensions = bindings.Dimensions,

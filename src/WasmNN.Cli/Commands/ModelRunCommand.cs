@@ -14,7 +14,8 @@ namespace WasmNN.Cli.Commands;
 /// prints each output (its first values, and the top-5 classes of a 1 x 1000 output) and, with <c>--output</c>, writes
 /// DIR/&lt;output&gt;.npy for each; without it nothing is written. The printed time of one run includes the JIT of
 /// every kernel; <c>--repeat N</c> adds N timed steady-state runs after that first (warm-up) run and prints their
-/// median and minimum. Every input and the output folder are checked before the model runs.
+/// median and minimum. A threads build runs on <c>--threads N</c> workers (default: the machine's cores, at most the
+/// module's maximum); a one-thread build ignores the flag. Every input and the output folder are checked before the model runs.
 /// </summary>
 internal static class ModelRunCommand
 {
@@ -25,7 +26,8 @@ internal static class ModelRunCommand
     /// <param name="Inputs">Input name to .npy path; the name is "" for an unnamed <c>--input FILE</c>.</param>
     /// <param name="OutputDirectory">Where to write the outputs, or null to only print them.</param>
     /// <param name="Repeat">Timed steady-state runs after the first.</param>
-    private sealed record Arguments(Dictionary<string, string> Inputs, string? OutputDirectory, int Repeat);
+    /// <param name="Threads">Workers for a threads build (<c>--threads N</c>); null for the machine's cores.</param>
+    private sealed record Arguments(Dictionary<string, string> Inputs, string? OutputDirectory, int Repeat, int? Threads);
 
     /// <summary>Runs a reactor model; null when the module is a <c>--wasi</c> build (run it as a WASI command).</summary>
     public static int? Run(string program, IReadOnlyList<string> arguments, byte[] bytes)
@@ -39,7 +41,8 @@ internal static class ModelRunCommand
         {
             return Report.Error(ExitCodes.Invalid, $"{program}: {e.Message}");
         }
-        if (module.Imports.Count > 0)
+        // A threads build imports only its shared memory; anything else importing is a WASI program.
+        if (module.Imports.Any(i => (i.Kind, i.ModuleName, i.Name) != (ExternalKind.Memory, ModelAbi.MemoryImportModule, ModelAbi.Memory)))
         {
             return null;
         }
@@ -50,7 +53,7 @@ internal static class ModelRunCommand
         CompiledModel model;
         try
         {
-            model = CompiledModel.Load(module);
+            model = CompiledModel.Load(module, new CompiledModelOptions { Threads = request.Threads });
         }
         catch (Exception e) when (e is FormatException or WasmFormatException or WasmCompileException or WasmLinkException or WasmTrapException
             or NotSupportedException)
@@ -123,7 +126,8 @@ internal static class ModelRunCommand
                 Console.WriteLine("  top-5: " + string.Join(", ", top.Select(p => $"class {p.index} ({p.score:G4})")));
             }
         }
-        Console.WriteLine($"ran {model.Metadata.Model} in {elapsed:F1} ms (first run, including JIT)");
+        var threads = model.Threads > 1 ? $" on {model.Threads} threads" : "";
+        Console.WriteLine($"ran {model.Metadata.Model}{threads} in {elapsed:F1} ms (first run, including JIT)");
         if (request.Repeat > 0)
         {
             Array.Sort(steadyTimes);
@@ -196,14 +200,15 @@ internal static class ModelRunCommand
         Dictionary<string, string> inputs = [];
         string? outputDirectory = null;
         var repeat = 0;
+        int? threads = null;
         usage = null;
         for (var i = 0; i < arguments.Count; i++)
         {
             var argument = arguments[i];
             var option = argument.Split('=', 2)[0];
-            if (option is not ("--input" or "--output" or "--repeat"))
+            if (option is not ("--input" or "--output" or "--repeat" or "--threads"))
             {
-                usage = $"unexpected argument '{argument}': a model takes --input NAME=FILE.npy (repeatable), --output DIR and --repeat N";
+                usage = $"unexpected argument '{argument}': a model takes --input NAME=FILE.npy (repeatable), --output DIR, --repeat N and --threads N";
                 return null;
             }
             string value;
@@ -249,6 +254,14 @@ internal static class ModelRunCommand
                     }
                     outputDirectory = value;
                     break;
+                case "--threads":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1)
+                    {
+                        usage = $"--threads takes a positive worker count, not '{value}'";
+                        return null;
+                    }
+                    threads = count;
+                    break;
                 default:
                     if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out repeat) || repeat < 1)
                     {
@@ -258,7 +271,7 @@ internal static class ModelRunCommand
                     break;
             }
         }
-        return new Arguments(inputs, outputDirectory, repeat);
+        return new Arguments(inputs, outputDirectory, repeat, threads);
     }
 
     private static string FileName(string name) =>

@@ -21,6 +21,24 @@ public static class ModelAbi
     /// <summary><c>() -> i32</c>: runs the graph; 0 on success.</summary>
     public const string Run = "wasmnn_run";
 
+    /// <summary>
+    /// Threads build: <c>(i32 worker, i32 workers) -> i32</c>, called by every worker at once to run the graph
+    /// together; 0 on success, 1 for a worker index or count outside the module's range.
+    /// </summary>
+    public const string RunWorker = "wasmnn_run_worker";
+
+    /// <summary>Threads build: the module of the imported shared memory (<c>env.memory</c>, as wasi-threads hosts provide it).</summary>
+    public const string MemoryImportModule = "env";
+
+    /// <summary>Threads build: the i32 at this address is 0 before the weights are copied in, 1 while an instance copies them, 2 after.</summary>
+    public const int InitFlagAddress = 0;
+
+    /// <summary>Threads build: the i32 counting workers that reached the current barrier (0 between barriers).</summary>
+    public const int BarrierCountAddress = 4;
+
+    /// <summary>Threads build: the i32 counting completed barriers; waiting workers sleep on it.</summary>
+    public const int BarrierGenerationAddress = 8;
+
     /// <summary>The custom section holding <see cref="ModelMetadata"/> as UTF-8 JSON.</summary>
     public const string MetadataSection = "wasmnn.meta";
 

@@ -46,6 +46,13 @@ public sealed record TensorInfo(
     public static string DTypeName(DataType type) => type.Info().Name;
 }
 
+/// <summary>The threads build's requirements (docs/ABI.md).</summary>
+/// <param name="MaxWorkers">Most workers <c>wasmnn_run_worker</c> accepts.</param>
+/// <param name="MemoryPages">Size of the shared memory to import as <c>env.memory</c> (minimum = maximum), in 64 KiB pages.</param>
+public sealed record ThreadsInfo(
+    [property: JsonPropertyName("max_workers")] int MaxWorkers,
+    [property: JsonPropertyName("memory_pages")] uint MemoryPages);
+
 /// <summary>The <c>wasmnn.meta</c> custom section: what a host needs to name and shape the buffers.</summary>
 /// <param name="Format">Metadata format version (1).</param>
 /// <param name="Model">Model (graph) name.</param>
@@ -62,6 +69,10 @@ public sealed record ModelMetadata(
     [property: JsonPropertyName("operators")] IReadOnlyList<string> Operators)
 {
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = false };
+
+    /// <summary>Present in the threads build (<c>wasmnn compile --threads N</c>): what a host needs to share its memory.</summary>
+    [JsonPropertyName("threads"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ThreadsInfo? Threads { get; init; }
 
     /// <summary>UTF-8 JSON bytes.</summary>
     public byte[] ToUtf8() => JsonSerializer.SerializeToUtf8Bytes(this, s_json);

@@ -6,8 +6,27 @@ namespace WasmNN.Compiler.Lowering;
 /// Also use relaxed SIMD (<c>f32x4.relaxed_madd</c> in the GEMM micro-kernel): faster where the host fuses it, but
 /// the module then needs a host with relaxed SIMD and its results may differ in the last bits between hosts.
 /// </param>
-internal sealed record LoweringOptions(bool Simd = true, bool RelaxedSimd = false)
+/// <param name="MaxWorkers">
+/// 0 for the default build (own memory, one thread); N &gt; 0 for the threads build: a shared imported memory and
+/// <c>wasmnn_run_worker</c> for up to N workers that split the heavy kernels (docs/ABI.md).
+/// </param>
+internal sealed record LoweringOptions(bool Simd = true, bool RelaxedSimd = false, int MaxWorkers = 0)
 {
+    /// <summary>
+    /// Work (about multiply-adds) below which a kernel runs on worker 0 alone in the threads build: a barrier costs
+    /// a few microseconds, about what 2^19 multiply-adds take on one core. Tests lower it to split every kernel that can.
+    /// </summary>
+    public const long DefaultParallelThreshold = 1 << 19;
+
+    /// <summary>See <see cref="DefaultParallelThreshold"/>.</summary>
+    public long ParallelThreshold { get; init; } = DefaultParallelThreshold;
+
     /// <summary>Lanes of the main loops: 4 with SIMD, else 1.</summary>
     public int Width => Simd ? 4 : 1;
+
+    /// <summary>Whether this is the threads build.</summary>
+    public bool Threaded => MaxWorkers > 0;
+
+    /// <summary>Copies of per-worker scratch a kernel must reserve (1 in the default build).</summary>
+    public int ScratchCopies => Math.Max(1, MaxWorkers);
 }

@@ -48,42 +48,71 @@ internal static class ModuleAssembler
             [.. graph.Nodes.SelectMany(n => n.Epilogue.Select(s => s.Operator.OpType).Prepend(n.OpType)).Distinct().Order(StringComparer.Ordinal)]);
         var wasiImports = wasi ? WasiCommand.ImportFunctions(builder) : null;
         var context = new LoweringContext(graph, plan, options, builder);
-        var functions = new List<uint>();
+        var steps = new List<ProgramStep>();
         foreach (var node in graph.Nodes)
         {
-            var w = new FunctionBuilder();
+            var parallel = options.Threaded && kernels[node] is IParallelKernel p && p.ParallelWork(node, options) is var work && work > 0 && work >= options.ParallelThreshold;
+            var w = new FunctionBuilder(parameterCount: parallel ? 2 : 0);
             try
             {
-                kernels[node].Emit(node, context, w);
+                if (parallel)
+                {
+                    ((IParallelKernel)kernels[node]).EmitParallel(node, context, w, WorkerShare.Parameters);
+                }
+                else
+                {
+                    kernels[node].Emit(node, context, w);
+                }
             }
             catch (OperatorException e)
             {
                 throw new GraphException($"node '{node.Name}' ({node.OpType}): lowering failed: {e.Message}", e);
             }
             w.Finish();
-            functions.Add(builder.AddFunction(FuncType.Empty, [.. w.Locals], w.Code, node.Name));
+            var type = parallel ? new FuncType([ValueType.I32, ValueType.I32], []) : FuncType.Empty;
+            steps.Add(new ProgramStep(builder.AddFunction(type, [.. w.Locals], w.Code, node.Name), parallel));
         }
         var inputAddresses = plan.InputOffsets.Select(o => checked((int)(LoweringContext.ActivationBase + o))).ToArray();
         var outputAddresses = plan.OutputOffsets.Select(o => checked((int)(LoweringContext.ActivationBase + o))).ToArray();
 
-        // wasmnn_run: constant outputs first, then every kernel in order.
-        var run = new FunctionBuilder();
-        for (var i = 0; i < graph.Outputs.Count; i++)
+        // wasmnn_run: constant outputs first, then every kernel in order (in the threads build: worker 0 of 1).
+        void CopyConstantOutputs(FunctionBuilder w)
         {
-            if (graph.Outputs[i].IsConstant)
+            for (var i = 0; i < graph.Outputs.Count; i++)
             {
-                var source = context.Address(graph.Outputs[i]);
-                var destination = outputAddresses[i];
-                run.Copy(() => run.I32(destination), () => run.I32(source), checked((int)PlanMemory.ByteSize(graph.Outputs[i])));
+                if (graph.Outputs[i].IsConstant)
+                {
+                    var source = context.Address(graph.Outputs[i]);
+                    var destination = outputAddresses[i];
+                    w.Copy(() => w.I32(destination), () => w.I32(source), checked((int)PlanMemory.ByteSize(graph.Outputs[i])));
+                }
             }
         }
-        foreach (var f in functions)
+        var run = new FunctionBuilder();
+        if (options.Threaded)
         {
-            run.Code.Emit(Opcode.Call, f);
+            // Workers run the program through wasmnn_run_worker, not wasmnn_run, so no one would report the lengths.
+            if (graph.Outputs.FirstOrDefault(o => o.RuntimeDims is not null) is { } sized)
+            {
+                throw new UnsupportedOperatorException($"output '{sized.Name}' has a run-time length; the --threads build does not report run-time lengths yet: use the default build");
+            }
+            var runWorker = ThreadedProgram.EmitRunWorker(context, steps, CopyConstantOutputs);
+            run.I32(0).I32(1).Code.Emit(Opcode.Call, runWorker);
+        }
+        else
+        {
+            CopyConstantOutputs(run);
+            foreach (var step in steps)
+            {
+                run.Code.Emit(Opcode.Call, step.Function);
+            }
         }
         var dimsRecords = OutputDims.PlaceRecords(context, graph.Outputs);
-        OutputDims.EmitReports(run, context, graph.Outputs, dimsRecords, outputAddresses);
-        run.I32(0);
+        if (!options.Threaded)
+        {
+            OutputDims.EmitReports(run, context, graph.Outputs, dimsRecords, outputAddresses);
+            run.I32(0);
+        }
         run.Finish();
         var runType = new FuncType([], [ValueType.I32]);
         var runIndex = builder.AddFunction(runType, [.. run.Locals], run.Code, ModelAbi.Run);
@@ -108,12 +137,23 @@ internal static class ModuleAssembler
 
         var end = (long)context.WeightsEnd;
         var pages = (uint)Math.Max(1, (end + MemoryType.PageSize - 1) / MemoryType.PageSize);
-        builder.AddMemory(pages, pages);
-        builder.Export(ModelAbi.Memory, ExternalKind.Memory, 0);
-        foreach (var (address, bytes) in context.Weights)
+        if (options.Threaded)
         {
-            builder.AddData((uint)address, bytes);
+            // Workers' instances share one memory: it is imported, and the weights are copied in once (not by every
+            // instantiation) by the start function.
+            builder.ImportMemory(ModelAbi.MemoryImportModule, ModelAbi.Memory, pages, pages, shared: true);
+            ThreadedProgram.EmitInitialisation(builder, context.Weights);
+            metadata = metadata with { Threads = new ThreadsInfo(options.MaxWorkers, pages) };
         }
+        else
+        {
+            builder.AddMemory(pages, pages);
+            foreach (var (address, bytes) in context.Weights)
+            {
+                builder.AddData((uint)address, bytes);
+            }
+        }
+        builder.Export(ModelAbi.Memory, ExternalKind.Memory, 0);
         builder.AddCustomSection(ModelAbi.MetadataSection, metadata.ToUtf8());
         var codeBytes = builder.Module.Codes.Sum(c => (long)c.Code.Length);
         var statistics = new AssemblyStatistics(graph.Nodes.Count, graph.Nodes.Count(n => n.Epilogue.Count > 0), context.ParameterBytes, codeBytes,

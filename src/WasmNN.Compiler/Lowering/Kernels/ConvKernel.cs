@@ -14,8 +14,10 @@ namespace WasmNN.Compiler.Lowering.Kernels;
 /// channel per group) take a direct kernel over a zero-padded plane instead. The bias and fused epilogue are
 /// applied in the tile. A 3-D conv is laid out as a 2-D one over merged dimensions (H = D*H, kh = kd*kh, OH = OD*OH),
 /// which the GEMM and its sizes only see as products; its im2col walks the volume (<see cref="EmitIm2ColVolume"/>).
+/// In the threads build the GEMM form splits output columns (whole panels; im2col by input
+/// channels before a barrier) and the depthwise form splits planes, each worker padding into its own scratch plane.
 /// </summary>
-internal sealed class ConvKernel : IKernelLowering
+internal sealed class ConvKernel : IParallelKernel
 {
     /// <summary>Slack after scratch for vector loads that run one vector past a padded row.</summary>
     private const int Slack = 64;
@@ -63,11 +65,45 @@ internal sealed class ConvKernel : IKernelLowering
         var l = LayoutOf(node);
         if (l.IsDepthwise)
         {
-            return (long)(l.H + l.Pt + l.Pb) * (l.W + l.Pl + l.Pr) * 4 + Slack;
+            return options.Threaded ? options.ScratchCopies * DepthwiseScratchBytes(l) : (long)(l.H + l.Pt + l.Pb) * (l.W + l.Pl + l.Pr) * 4 + Slack;
         }
         // The packed B, after the im2col matrix when there is one.
         var matrix = PlanMemory.AlignUp((long)l.K * l.Oh * l.Ow * 4);
         return l.IsPointwise ? matrix : 2 * matrix;
+    }
+
+    private static int DepthwiseScratchBytes(Layout l) => checked((int)PlanMemory.AlignUp((long)(l.H + l.Pt + l.Pb) * (l.W + l.Pl + l.Pr) * 4 + Slack));
+
+    public long ParallelWork(Node node, LoweringOptions options)
+    {
+        var l = LayoutOf(node);
+        // A 3-D conv's im2col walks the whole volume on every worker: it runs on worker 0 until that walk splits too.
+        if (l.Volume is not null || (node.Epilogue.Count > 0 && !ElementwiseChain.FitsTile(node)))
+        {
+            return 0;
+        }
+        if (l.IsDepthwise)
+        {
+            return l.Batch * l.C < 2 ? 0 : (long)l.Batch * l.C * l.Oh * l.Ow * l.Kh * l.Kw;
+        }
+        var grain = GemmEmitter.Panels(options.Width)[0].Columns;
+        return l.Oh * l.Ow < 2 * grain ? 0 : (long)l.Batch * l.M * l.Oh * l.Ow * l.K;
+    }
+
+    public void EmitParallel(Node node, LoweringContext context, FunctionBuilder w, WorkerShare share)
+    {
+        var l = LayoutOf(node);
+        GemmEmitter.Epilogue? epilogue = node.Epilogue.Count > 0
+            ? (kw, lanes, acc, address) => ElementwiseChain.ApplyEpilogueInTile(context, kw, node, lanes, acc, address)
+            : null;
+        if (l.IsDepthwise)
+        {
+            EmitDepthwise(node, context, w, l, epilogue, share);
+        }
+        else
+        {
+            EmitGemm(node, context, w, l, epilogue, share);
+        }
     }
 
     public void Emit(Node node, LoweringContext context, FunctionBuilder w)
@@ -109,7 +145,7 @@ internal sealed class ConvKernel : IKernelLowering
             Dim(g.PadBegin, 0, 0), Dim(g.PadBegin, 1, 0), Dim(g.PadEnd, 0, 0), Dim(g.PadEnd, 1, 0), Dim(g.Output, 0, 1), Dim(g.Output, 1, 1));
     }
 
-    private static void EmitGemm(Node node, LoweringContext context, FunctionBuilder w, Layout l, GemmEmitter.Epilogue? epilogue)
+    private static void EmitGemm(Node node, LoweringContext context, FunctionBuilder w, Layout l, GemmEmitter.Epilogue? epilogue, WorkerShare? share = null)
     {
         var xAddress = context.Address(node.Inputs[0]!);
         var weights = node.Inputs[1]!;
@@ -134,6 +170,19 @@ internal sealed class ConvKernel : IKernelLowering
         var batch = w.Local(ValueType.I32);
         var group = w.Local(ValueType.I32);
         var biasOffset = w.Local(ValueType.I32);
+        (uint Begin, uint End)? columns = null;
+        (uint Begin, uint End)? channels = null;
+        if (share is not null)
+        {
+            columns = WorkerShare.RangeLocals(w);
+            share.EmitRange(w, n, GemmEmitter.Panels(context.Width)[0].Columns, columns.Value.Begin, columns.Value.End);
+            if (!l.IsPointwise)
+            {
+                channels = WorkerShare.RangeLocals(w);
+                share.EmitRange(w, l.Cg, 1, channels.Value.Begin, channels.Value.End);
+            }
+        }
+        var slices = l.Batch * l.Group;
         w.For(batch, 0, l.Batch, 1, () => w.For(group, 0, l.Group, 1, () =>
         {
             // Input slice of this batch and group.
@@ -146,22 +195,31 @@ internal sealed class ConvKernel : IKernelLowering
             }
             else if (!l.IsPointwise)
             {
-                EmitIm2Col(context, w, l, b);
+                if (share is not null && slices > 1)
+                {
+                    // The previous slice's packing may still read the im2col rows this one overwrites.
+                    share.EmitBarrier(w, context);
+                }
+                EmitIm2Col(context, w, l, b, channels);
+                if (share is not null)
+                {
+                    share.EmitBarrier(w, context);
+                }
                 w.I32(context.ScratchAddress).Set(b);
             }
-            GemmPacking.EmitPackColumnPanels(w, context.Width, b, packedB, l.K, n, ldb);
+            GemmPacking.EmitPackColumnPanels(w, context.Width, b, packedB, l.K, n, ldb, columns);
             w.I32(packedB).Set(b);
             w.I32(wAddress).Get(group).I32(l.Mg * l.K * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(a);
             w.I32(yAddress).Get(batch).I32(l.M * n * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add)
                 .Get(group).I32(l.Mg * n * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(c);
             // Row bias of this group's first output channel.
             w.Get(group).I32(l.Mg * 4).Op(Opcode.I32Mul).Set(biasOffset);
-            GemmEmitter.Emit(w, context.Width, shape, a, b, c, epilogue, biasOffset, context.Options.RelaxedSimd);
+            GemmEmitter.Emit(w, context.Width, shape, a, b, c, epilogue, biasOffset, context.Options.RelaxedSimd, columns);
         }));
     }
 
     /// <summary>col[(c*kh + i)*kw + j, oh*OW + ow] = X[c, oh*sh - pt + i*dh, ow*sw - pl + j*dw] or 0 in the padding.</summary>
-    private static void EmitIm2Col(LoweringContext context, FunctionBuilder w, Layout l, uint source)
+    private static void EmitIm2Col(LoweringContext context, FunctionBuilder w, Layout l, uint source, (uint Begin, uint End)? channels)
     {
         var channel = w.Local(ValueType.I32);
         var oh = w.Local(ValueType.I32);
@@ -170,7 +228,18 @@ internal sealed class ConvKernel : IKernelLowering
         var dst = w.Local(ValueType.I32);
         var rowBytes = l.Ow * 4;
         var planeBytes = l.Oh * rowBytes;
-        w.For(channel, 0, l.Cg, 1, () =>
+        void ForChannels(Action body)
+        {
+            if (channels is { } range)
+            {
+                WorkerShare.ForClipped(w, channel, 0, l.Cg, 1, range.Begin, range.End, body);
+            }
+            else
+            {
+                w.For(channel, 0, l.Cg, 1, body);
+            }
+        }
+        ForChannels(() =>
         {
             for (var i = 0; i < l.Kh; i++)
             {
@@ -269,7 +338,7 @@ internal sealed class ConvKernel : IKernelLowering
     /// Depthwise: per channel, copy the plane into a zero-bordered scratch plane, then each output vector is the sum
     /// over taps of a splatted weight times four neighbouring (stride 1) or every-other (stride 2, one shuffle) inputs.
     /// </summary>
-    private static void EmitDepthwise(Node node, LoweringContext context, FunctionBuilder w, Layout l, GemmEmitter.Epilogue? epilogue)
+    private static void EmitDepthwise(Node node, LoweringContext context, FunctionBuilder w, Layout l, GemmEmitter.Epilogue? epilogue, WorkerShare? share = null)
     {
         var xAddress = context.Address(node.Inputs[0]!);
         var wAddress = context.Address(node.Inputs[1]!);
@@ -288,14 +357,40 @@ internal sealed class ConvKernel : IKernelLowering
         var width = context.Width;
         var vectorizable = width == 4 && l.Sw is 1 or 2;
         var taps = l.Kh * l.Kw;
-        w.For(plane, 0, l.Batch * l.C, 1, () =>
+        // A worker pads into its own scratch plane; the one-thread kernel keeps the address a constant.
+        var scratchLocal = share is null ? 0 : w.Local(ValueType.I32);
+        void PushScratch(int offset)
+        {
+            if (share is null)
+            {
+                w.I32(scratch + offset);
+            }
+            else
+            {
+                w.Get(scratchLocal).I32(offset).Op(Opcode.I32Add);
+            }
+        }
+        var planes = l.Batch * l.C;
+        void ForPlanes(Action body)
+        {
+            if (share is null)
+            {
+                w.For(plane, 0, planes, 1, body);
+                return;
+            }
+            w.Get(share.Worker).I32(DepthwiseScratchBytes(l)).Op(Opcode.I32Mul).I32(scratch).Op(Opcode.I32Add).Set(scratchLocal);
+            var (begin, end) = WorkerShare.RangeLocals(w);
+            share.EmitRange(w, planes, 1, begin, end);
+            WorkerShare.ForClipped(w, plane, 0, planes, 1, begin, end, body);
+        }
+        ForPlanes(() =>
         {
             // Padded copy of this plane.
-            w.Zero(() => w.I32(scratch), hp * wp * 4);
+            w.Zero(() => PushScratch(0), hp * wp * 4);
             w.I32(xAddress).Get(plane).I32(l.H * l.W * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(src);
             w.For(row, 0, l.H, 1, () =>
             {
-                w.Copy(() => w.Get(row).I32(wp * 4).Op(Opcode.I32Mul).I32(scratch + (l.Pt * wp + l.Pl) * 4).Op(Opcode.I32Add), () => w.Get(src), l.W * 4);
+                w.Copy(() => { w.Get(row).I32(wp * 4).Op(Opcode.I32Mul); PushScratch((l.Pt * wp + l.Pl) * 4); w.Op(Opcode.I32Add); }, () => w.Get(src), l.W * 4);
                 w.Increment(src, l.W * 4);
             });
             // channel = plane % C: weights and bias address.
@@ -321,7 +416,9 @@ internal sealed class ConvKernel : IKernelLowering
             w.For(oh, 0, l.Oh, 1, () =>
             {
                 // inRow = scratch + oh*sh*wp*4.
-                w.Get(oh).I32(l.Sh * wp * 4).Op(Opcode.I32Mul).I32(scratch).Op(Opcode.I32Add).Set(inRow);
+                w.Get(oh).I32(l.Sh * wp * 4).Op(Opcode.I32Mul);
+                PushScratch(0);
+                w.Op(Opcode.I32Add).Set(inRow);
                 var vectorEnd = vectorizable ? l.Ow / 4 * 4 : 0;
                 w.For(ow, 0, vectorEnd, 4, () => Output(4));
                 w.For(ow, vectorEnd, l.Ow, 1, () => Output(1));

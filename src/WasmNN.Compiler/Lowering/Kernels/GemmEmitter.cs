@@ -64,12 +64,14 @@ internal static class GemmEmitter
     /// <paramref name="c"/> (so callers can loop over groups and batches).
     /// </summary>
     /// <remarks>
+    /// With <paramref name="columnRange"/> (two locals, a worker's share: multiples of the widest panel but the
+    /// end) only the columns in <c>[begin, end)</c> are computed, each in the same kind of tile as without it.
     /// With <paramref name="fusedMultiplyAdd"/> the tile accumulates with relaxed SIMD's <c>f32x4.relaxed_madd</c>
     /// (fused or not, the host's choice) instead of <c>f32x4.mul</c> + <c>f32x4.add</c>; only for modules built
     /// with <c>--relaxed-simd</c>.
     /// </remarks>
     public static void Emit(FunctionBuilder w, int width, GemmShape g, uint a, uint b, uint c, Epilogue? epilogue, uint? rowBiasOffset = null,
-        bool fusedMultiplyAdd = false)
+        bool fusedMultiplyAdd = false, (uint Begin, uint End)? columnRange = null)
     {
         if (g.PackedA && g.Lda != g.K)
         {
@@ -95,7 +97,7 @@ internal static class GemmEmitter
             foreach (var (columns, lanes) in panels)
             {
                 var end = start + (g.N - start) / columns * columns;
-                w.For(n0, start, end, columns, () =>
+                PanelLoop(start, end, columns, () =>
                 {
                     w.For(m0, 0, rowEnd, 4, () => Tile(4, columns, lanes));
                     w.For(m0, rowEnd, g.M, 1, () => Tile(1, columns, lanes));
@@ -110,8 +112,20 @@ internal static class GemmEmitter
             foreach (var (columns, lanes) in panels)
             {
                 var end = start + (g.N - start) / columns * columns;
-                w.For(n0, start, end, columns, () => Tile(rows, columns, lanes));
+                PanelLoop(start, end, columns, () => Tile(rows, columns, lanes));
                 start = end;
+            }
+        }
+
+        void PanelLoop(int start, int end, int columns, Action body)
+        {
+            if (columnRange is { } range)
+            {
+                WorkerShare.ForClipped(w, n0, start, end, columns, range.Begin, range.End, body);
+            }
+            else
+            {
+                w.For(n0, start, end, columns, body);
             }
         }
 

@@ -12,9 +12,9 @@ namespace WasmNN.Compiler.Lowering.Kernels;
 /// Gemm and MatMul on the blocked GEMM. Constant matrices that ONNX stores transposed (a Linear layer's weights,
 /// transB = 1) are transposed once at compile time so the inner loop reads B row-contiguous; runtime operands that
 /// need it are transposed into scratch. MatMul's batch dimensions (with broadcasting) unroll into calls of one
-/// GEMM function per node.
+/// GEMM function per node. In the threads build a GEMM over one B splits its output columns (whole panels).
 /// </summary>
-internal sealed class GemmKernel : IKernelLowering
+internal sealed class GemmKernel : IParallelKernel
 {
     public IEnumerable<string> OpTypes => ["Gemm", "MatMul"];
 
@@ -48,6 +48,49 @@ internal sealed class GemmKernel : IKernelLowering
 
     private static long PlanBytes(Value v) => PlanMemory.AlignUp(PlanMemory.ByteSize(v));
 
+    public long ParallelWork(Node node, LoweringOptions options)
+    {
+        if ((node.Epilogue.Count > 0 && !ElementwiseChain.FitsTile(node)) || ScratchBytes(node, options) > 0)
+        {
+            return 0;
+        }
+        var (m, n, k, batches, sharedB) = Dimensions(node);
+        return sharedB && n >= 2 * GemmEmitter.Panels(options.Width)[0].Columns ? (long)batches * m * n * k : 0;
+    }
+
+    public void EmitParallel(Node node, LoweringContext context, FunctionBuilder w, WorkerShare share)
+    {
+        GemmEmitter.Epilogue? epilogue = node.Epilogue.Count > 0
+            ? (kw, lanes, acc, address) => ElementwiseChain.ApplyEpilogueInTile(context, kw, node, lanes, acc, address)
+            : null;
+        var columns = WorkerShare.RangeLocals(w);
+        share.EmitRange(w, node.Outputs[0]!.Shape![^1], GemmEmitter.Panels(context.Width)[0].Columns, columns.Begin, columns.End);
+        if (node.OpType == "Gemm")
+        {
+            EmitGemm(node, context, w, epilogue, columns);
+        }
+        else
+        {
+            EmitMatMul(node, context, w, epilogue, columns);
+        }
+    }
+
+    /// <summary>M, N, K, the batch count, and whether one B serves every batch (MatMul; always for Gemm).</summary>
+    private static (int M, int N, int K, int Batches, bool SharedB) Dimensions(Node node)
+    {
+        if (node.OpType == "Gemm")
+        {
+            var y = node.Outputs[0]!.Shape!;
+            var a = node.GetAttributes<GemmAttributes>();
+            return (y[0], y[1], a.TransA ? node.Inputs[0]!.Shape![0] : node.Inputs[0]!.Shape![1], 1, true);
+        }
+        var aShape = node.Inputs[0]!.Shape!;
+        var bShape = node.Inputs[1]!.Shape!;
+        var a2 = aShape.Length == 1 ? [1, aShape[0]] : aShape;
+        var b2 = bShape.Length == 1 ? [bShape[0], 1] : bShape;
+        return (a2[^2], b2[^1], a2[^1], Shapes.ElementCount(Shapes.Broadcast(a2[..^2], b2[..^2])), Shapes.ElementCount(b2[..^2]) == 1);
+    }
+
     public void Emit(Node node, LoweringContext context, FunctionBuilder w)
     {
         var inTile = ElementwiseChain.FitsTile(node);
@@ -68,7 +111,7 @@ internal sealed class GemmKernel : IKernelLowering
         }
     }
 
-    private static void EmitGemm(Node node, LoweringContext context, FunctionBuilder w, GemmEmitter.Epilogue? epilogue)
+    private static void EmitGemm(Node node, LoweringContext context, FunctionBuilder w, GemmEmitter.Epilogue? epilogue, (uint, uint)? columns = null)
     {
         var attributes = node.GetAttributes<GemmAttributes>();
         var aValue = node.Inputs[0]!;
@@ -96,7 +139,7 @@ internal sealed class GemmKernel : IKernelLowering
         }
         var (a, b, cOut) = (w.Local(ValueType.I32), w.Local(ValueType.I32), w.Local(ValueType.I32));
         w.I32(aAddress).Set(a).I32(bAddress).Set(b).I32(context.Address(node.Outputs[0]!)).Set(cOut);
-        GemmEmitter.Emit(w, context.Width, shape, a, b, cOut, epilogue);
+        GemmEmitter.Emit(w, context.Width, shape, a, b, cOut, epilogue, columnRange: columns);
     }
 
     /// <summary>A constant 2-D operand in row-major (untransposed) form.</summary>
@@ -158,7 +201,7 @@ internal sealed class GemmKernel : IKernelLowering
         }));
     }
 
-    private static void EmitMatMul(Node node, LoweringContext context, FunctionBuilder w, GemmEmitter.Epilogue? epilogue)
+    private static void EmitMatMul(Node node, LoweringContext context, FunctionBuilder w, GemmEmitter.Epilogue? epilogue, (uint, uint)? columns = null)
     {
         var aShape = node.Inputs[0]!.Shape!;
         var bValue = node.Inputs[1]!;
@@ -182,7 +225,7 @@ internal sealed class GemmKernel : IKernelLowering
             var shape = new GemmShape(batches * m, n, k, k, n, n) { PackedB = bValue.IsConstant };
             var (a, b, c) = (w.Local(ValueType.I32), w.Local(ValueType.I32), w.Local(ValueType.I32));
             w.I32(aBase).Set(a).I32(bAddress).Set(b).I32(yBase).Set(c);
-            GemmEmitter.Emit(w, context.Width, shape, a, b, c, epilogue);
+            GemmEmitter.Emit(w, context.Width, shape, a, b, c, epilogue, columnRange: columns);
             return;
         }
         var aStrides = Shapes.BroadcastStrides(a2[..^2], batchShape);

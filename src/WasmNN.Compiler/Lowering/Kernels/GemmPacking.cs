@@ -46,7 +46,9 @@ internal static class GemmPacking
     /// <paramref name="ldb"/> floats) into <paramref name="destination"/>: the emitter's column panels one after
     /// another, each k-major, so the panel starting at column n0 begins at element n0 * K.
     /// </summary>
-    public static void EmitPackColumnPanels(FunctionBuilder w, int width, uint source, int destination, int k, int n, int ldb)
+    /// <remarks>With <paramref name="columnRange"/> (a worker's share, as in <see cref="GemmEmitter.Emit"/>) only the panels in it.</remarks>
+    public static void EmitPackColumnPanels(FunctionBuilder w, int width, uint source, int destination, int k, int n, int ldb,
+        (uint Begin, uint End)? columnRange = null)
     {
         var n0 = w.Local(ValueType.I32);
         var row = w.Local(ValueType.I32);
@@ -57,8 +59,13 @@ internal static class GemmPacking
         foreach (var (columns, lanes) in GemmEmitter.Panels(width))
         {
             var end = start + (n - start) / columns * columns;
-            w.For(n0, start, end, columns, () =>
+            void Panel()
             {
+                if (columnRange is not null)
+                {
+                    // The panel at n0 starts at element n0 * K.
+                    w.Get(n0).I32(k * 4).Op(Opcode.I32Mul).I32(destination).Op(Opcode.I32Add).Set(dst);
+                }
                 w.Get(source).Get(n0).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(src);
                 w.For(row, 0, k, 1, () =>
                 {
@@ -68,7 +75,15 @@ internal static class GemmPacking
                     }
                     w.Increment(src, ldb * 4).Increment(dst, columns * 4);
                 });
-            });
+            }
+            if (columnRange is { } range)
+            {
+                WorkerShare.ForClipped(w, n0, start, end, columns, range.Begin, range.End, Panel);
+            }
+            else
+            {
+                w.For(n0, start, end, columns, Panel);
+            }
             start = end;
         }
     }

@@ -1,0 +1,113 @@
+using System.Runtime.ExceptionServices;
+using WasmNN.Compiler.Abi;
+using WasmNN.Engine;
+
+namespace WasmNN.Runtime;
+
+/// <summary>
+/// Runs a threads build on several .NET threads: worker 0 on the caller's thread, workers 1..N-1 on threads of the
+/// pool's own, each calling <c>wasmnn_run_worker(i, N)</c> on its own instance of the module over the one shared
+/// memory. The module synchronises its kernels itself (barriers in memory); the pool only starts a run and waits
+/// for every worker to return. When one worker traps the engine is interrupted so the others, waiting at a barrier,
+/// trap too; the first trap that is not that interruption is rethrown.
+/// </summary>
+internal sealed class WorkerPool : IDisposable
+{
+    private const string AbortReason = "another worker of the run trapped";
+
+    private readonly Engine.Engine _engine;
+    private readonly WasmMemory _memory;
+    private readonly Func<int, int, int>[] _runWorker;
+    private readonly Thread[] _threads;
+    private readonly SemaphoreSlim[] _start;
+    private readonly CountdownEvent _done;
+    private readonly Exception?[] _errors;
+    private volatile bool _stopping;
+
+    public WorkerPool(Engine.Engine engine, WasmMemory memory, IReadOnlyList<Func<int, int, int>> runWorker)
+    {
+        _engine = engine;
+        _memory = memory;
+        _runWorker = [.. runWorker];
+        var count = _runWorker.Length;
+        _start = [.. Enumerable.Range(0, count).Select(_ => new SemaphoreSlim(0))];
+        _done = new CountdownEvent(count - 1);
+        _errors = new Exception?[count];
+        _threads = [.. Enumerable.Range(1, count - 1).Select(i => new Thread(() => Loop(i)) { IsBackground = true, Name = $"wasmnn worker {i}" })];
+        foreach (var thread in _threads)
+        {
+            thread.Start();
+        }
+    }
+
+    public int Count => _runWorker.Length;
+
+    /// <summary>Runs the graph on every worker; returns worker 0's status.</summary>
+    public int Run()
+    {
+        Array.Clear(_errors);
+        _done.Reset();
+        for (var i = 1; i < Count; i++)
+        {
+            _start[i].Release();
+        }
+        var status = RunWorker(0);
+        _done.Wait();
+        if (Array.Find(_errors, e => e is not null) is null)
+        {
+            return status;
+        }
+        // Every worker has stopped: clear the interruption and the barrier the aborted run left half-counted.
+        _engine.ResetInterrupt();
+        _memory.GetSpan(ModelAbi.BarrierCountAddress, 4).Clear();
+        var first = Array.Find(_errors, e => e is not WasmTrapException { Kind: TrapKind.Interrupted }) ?? Array.Find(_errors, e => e is not null)!;
+        ExceptionDispatchInfo.Throw(first);
+        return status;
+    }
+
+    private int RunWorker(int index)
+    {
+        try
+        {
+            return _runWorker[index](index, Count);
+        }
+        catch (Exception e)
+        {
+            _errors[index] = e;
+            _engine.Interrupt(AbortReason);
+            return -1;
+        }
+    }
+
+    private void Loop(int index)
+    {
+        while (true)
+        {
+            _start[index].Wait();
+            if (_stopping)
+            {
+                return;
+            }
+            RunWorker(index);
+            _done.Signal();
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        for (var i = 1; i < Count; i++)
+        {
+            _start[i].Release();
+        }
+        foreach (var thread in _threads)
+        {
+            thread.Join();
+        }
+        foreach (var semaphore in _start)
+        {
+            semaphore.Dispose();
+        }
+        _done.Dispose();
+    }
+}

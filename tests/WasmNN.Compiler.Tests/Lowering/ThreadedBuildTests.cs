@@ -1,0 +1,113 @@
+using System.Numerics.Tensors;
+using WasmNN.Compiler.Abi;
+using WasmNN.Compiler.IO;
+using WasmNN.Engine;
+using WasmNN.Runtime;
+using WasmNN.Wasm;
+using WasmNN.Wasm.Reading;
+
+namespace WasmNN.Compiler.Tests.Lowering;
+
+/// <summary>
+/// The threads build (<c>compile --threads N</c>) on our engine: a shared imported memory, workers splitting the
+/// heavy kernels, outputs bit-identical to the one-thread build for any worker count and close to PyTorch's.
+/// </summary>
+public sealed class ThreadedBuildTests
+{
+    public static TheoryData<string, int> ModelsAndThreads => new()
+    {
+        { "squeezenet1_1", 2 }, { "squeezenet1_1", 3 }, { "mobilenet_v2", 2 }, { "mobilenet_v2", 4 },
+    };
+
+    [Theory]
+    [MemberData(nameof(ModelsAndThreads))]
+    public void ThreadsBuild_ModelOnWorkers_BitIdenticalToOneThreadBuildAndCloseToPyTorch(string name, int threads)
+    {
+        var input = Npy.Read(TestPaths.Model(name + ".input.npy")).AsFloat32();
+        var expected = Npy.Read(TestPaths.Model(name + ".output.npy")).AsFloat32();
+        var single = RunOnce(ModelCompiler.Compile(TestPaths.Model(name + ".onnx")).Wasm, input, threads: 1);
+
+        var threaded = RunOnce(ModelCompiler.Compile(TestPaths.Model(name + ".onnx"), new CompileOptions { Threads = 4 }).Wasm, input, threads);
+
+        ModelEndToEndTests.AssertClose(name, expected, threaded);
+        Assert.Equal(single, threaded);
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public void ThreadsBuild_EveryKernelSplit_BitIdenticalToOneThreadBuild(bool simd, bool relaxedSimd)
+    {
+        // Threshold 0: every kernel that can split does, so the small layers' shares (empty ones, partial panels) run too.
+        var options = new CompileOptions { Simd = simd, RelaxedSimd = relaxedSimd };
+        var input = Npy.Read(TestPaths.Model("squeezenet1_1.input.npy")).AsFloat32();
+        var single = RunOnce(ModelCompiler.Compile(TestPaths.Model("squeezenet1_1.onnx"), options).Wasm, input, threads: 1);
+        var wasm = ModelCompiler.Compile(TestPaths.Model("squeezenet1_1.onnx"), options with { Threads = 8, ParallelThreshold = 0 }).Wasm;
+
+        foreach (var threads in new[] { 1, 3, 8 })
+        {
+            Assert.Equal(single, RunOnce(wasm, input, threads));
+        }
+    }
+
+    [Fact]
+    public void ThreadsBuild_Module_ImportsSharedMemoryAndDeclaresItsSize()
+    {
+        var result = ModelCompiler.Compile(TestPaths.Model("lenet5.onnx"), new CompileOptions { Threads = 6 });
+        var module = ModuleReader.Read(result.Wasm);
+
+        var import = Assert.Single(module.Imports);
+        Assert.Equal((ModelAbi.MemoryImportModule, ModelAbi.Memory, ExternalKind.Memory), (import.ModuleName, import.Name, import.Kind));
+        Assert.True(import.Memory.Limits.Shared);
+        var threads = ModelMetadata.Read(module).Threads;
+        Assert.NotNull(threads);
+        Assert.Equal(6, threads.MaxWorkers);
+        Assert.Equal(import.Memory.Limits.Minimum, threads.MemoryPages);
+        Assert.Equal(threads.MemoryPages, import.Memory.Limits.Maximum);
+        Assert.Contains(module.Exports, e => e.Name == ModelAbi.RunWorker);
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(0, 7)]
+    [InlineData(2, 2)]
+    [InlineData(-1, 2)]
+    public void RunWorker_WorkerOutsideTheModulesRange_ReturnsBadWorkerStatus(int worker, int workers)
+    {
+        var wasm = ModelCompiler.Compile(TestPaths.Model("lenet5.onnx"), new CompileOptions { Threads = 6 }).Wasm;
+        var engine = new Engine.Engine();
+        var compiled = engine.Compile(ModuleReader.Read(wasm));
+        var metadata = ModelMetadata.Read(ModuleReader.Read(wasm));
+        using var memory = new WasmMemory(metadata.Threads!.MemoryPages, metadata.Threads.MemoryPages, shared: true);
+        var instance = new Linker(engine).Define(ModelAbi.MemoryImportModule, ModelAbi.Memory, memory).Instantiate(compiled);
+        var runWorker = instance.GetFunction(ModelAbi.RunWorker)!.AsDelegate<Func<int, int, int>>();
+
+        Assert.Equal(1, runWorker(worker, workers));
+    }
+
+    [Fact]
+    public void Compile_ThreadsWithWasi_IsRejected()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ModelCompiler.Compile(TestPaths.Model("lenet5.onnx"), new CompileOptions { Threads = 2, Wasi = true }));
+        Assert.Contains("--wasi", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ThreadsBuild_UsesAtMostTheModulesMaximum()
+    {
+        var wasm = ModelCompiler.Compile(TestPaths.Model("lenet5.onnx"), new CompileOptions { Threads = 3 }).Wasm;
+
+        using var model = CompiledModel.Load(ModuleReader.Read(wasm), new CompiledModelOptions { Threads = 16 });
+
+        Assert.Equal(3, model.Threads);
+    }
+
+    internal static float[] RunOnce(byte[] wasm, float[] input, int threads)
+    {
+        using var model = CompiledModel.Load(ModuleReader.Read(wasm), new CompiledModelOptions { Threads = threads });
+        input.CopyTo(model.InputBuffer(0));
+        model.Run();
+        return model.OutputBuffer(0).ToArray();
+    }
+}
