@@ -9,7 +9,8 @@ using WasmNN.Runtime;
 // the input, Run(), read the output. Appends { model, engine: "wasmnn", ms: [...] } to --json.
 //
 //   dotnet WasmNN.ModelBench.dll --wasm model.wasm --input input.npy|NAME=x.npy,NAME=y.npy [--name NAME] [--warmup 3] [--runs 10]
-//          [--expected output.npy] [--json results.jsonl] [--no-interrupt]
+//          [--expected output.npy] [--json results.jsonl] [--no-interrupt] [--threads N]
+// --threads N runs a threads build (wasmnn compile --threads) on N workers (default: the machine's cores).
 var options = ParseArgs(args);
 var wasmPath = Required(options, "wasm");
 var name = options.GetValueOrDefault("name") ?? Path.GetFileNameWithoutExtension(wasmPath);
@@ -24,7 +25,11 @@ var engineOptions = new EngineOptions
 };
 
 var load = Stopwatch.StartNew();
-using var model = CompiledModel.Load(wasmPath, engineOptions);
+using var model = CompiledModel.Load(wasmPath, new CompiledModelOptions
+{
+    Engine = engineOptions,
+    Threads = options.GetValueOrDefault("threads") is { } threads ? int.Parse(threads) : null,
+});
 var loadMs = load.Elapsed.TotalMilliseconds;
 var output = new float[model.Outputs[0].ElementCount];
 var inputBytes = inputs.Select((part, position) => (
