@@ -1,7 +1,7 @@
 // Model-level benchmark: ONNX Runtime Web's wasm backend vs our compiled module, both on V8, in one Node process.
 //
 //   node --no-liftoff bench.mjs --name NAME --onnx model.onnx --wasm model.wasm --input input.npy|NAME=x.npy,NAME=y.npy
-//        [--expected output.npy] [--warmup 3] [--runs 10] [--json results.jsonl] [--save-ort out.npy]
+//        [--expected output.npy] [--warmup 3] [--runs 10] [--json results.jsonl] [--save-ort out.npy] [--ort-threads N]
 //
 // Run node with --no-liftoff: V8 otherwise compiles every wasm function with its baseline compiler (Liftoff) and
 // tiers a function up to TurboFan only when it is called again after it got hot. A model's kernels run a few long
@@ -25,7 +25,7 @@ const inputs = readInputs(args.input);
 
 // --- ONNX Runtime Web, wasm backend (in Node it loads its .wasm from node_modules) ---
 const ort = await import('onnxruntime-web');
-ort.env.wasm.numThreads = 1;
+ort.env.wasm.numThreads = Number(args['ort-threads'] ?? 1); // --ort-threads N: the peer's multi-threaded build
 ort.env.wasm.simd = true; // ignored by builds that ship only the SIMD binary; kept for older versions
 ort.env.wasm.proxy = false;
 const session = await ort.InferenceSession.create(readFileSync(args.onnx), {
