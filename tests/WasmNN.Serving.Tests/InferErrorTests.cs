@@ -120,7 +120,8 @@ public sealed class InferErrorTests(ServerFixture fixture) : IClassFixture<Serve
     {
         // Just past the limit, so the client has sent it all (into socket buffers) before the early answer comes.
         var body = "{\"pad\": \"" + new string(' ', JustPastAddsLimit) + "\"}";
-        V2.AssertError(await V2.PostAsync(fixture.Client, "v2/models/add/infer", body), HttpStatusCode.RequestEntityTooLarge, "model 'add' accepts at most");
+        using var client = OwnConnectionClient();
+        V2.AssertError(await V2.PostAsync(client, "v2/models/add/infer", body), HttpStatusCode.RequestEntityTooLarge, "model 'add' accepts at most");
     }
 
     [Fact]
@@ -131,9 +132,16 @@ public sealed class InferErrorTests(ServerFixture fixture) : IClassFixture<Serve
             Content = new StringContent("{\"pad\": \"" + new string(' ', JustPastAddsLimit) + "\"}", System.Text.Encoding.UTF8, "application/json"),
         };
         request.Headers.TransferEncodingChunked = true; // no Content-Length: Kestrel's limit stops the body while it is read
-        using var response = await fixture.Client.SendAsync(request);
+        using var client = OwnConnectionClient();
+        using var response = await client.SendAsync(request);
         V2.AssertError((response.StatusCode, await V2.ReadJsonAsync(response)), HttpStatusCode.RequestEntityTooLarge, "larger than model 'add' accepts");
     }
+
+    /// <summary>
+    /// A client with a connection pool of its own: the server closes a connection whose body it answered early (413),
+    /// and a shared pool could hand that closing connection to another test's request.
+    /// </summary>
+    private HttpClient OwnConnectionClient() => new() { BaseAddress = fixture.Server.BaseAddress, Timeout = TimeSpan.FromMinutes(1) };
 
     [Fact]
     public async Task Infer_Get_Answers405WithAnErrorBody()
