@@ -88,14 +88,20 @@ internal static class ModuleAssembler
                 }
             }
         }
+        // Builds that cannot carry an output of run-time length say so in one line naming the output.
+        void RejectRuntimeLengthOutputs(string build, string why)
+        {
+            if (graph.Outputs.FirstOrDefault(o => o.RuntimeDims is not null) is { } sized)
+            {
+                throw new UnsupportedOperatorException($"output '{sized.Name}' has a run-time length ({sized.RuntimeDims!.OfType<RuntimeLength>().First()}); " +
+                    $"the {build} build {why}: use the default build");
+            }
+        }
         var run = new FunctionBuilder();
         if (options.Threaded)
         {
             // Workers run the program through wasmnn_run_worker, not wasmnn_run, so no one would report the lengths.
-            if (graph.Outputs.FirstOrDefault(o => o.RuntimeDims is not null) is { } sized)
-            {
-                throw new UnsupportedOperatorException($"output '{sized.Name}' has a run-time length; the --threads build does not report run-time lengths yet: use the default build");
-            }
+            RejectRuntimeLengthOutputs("--threads", "does not report run-time lengths yet");
             var runWorker = ThreadedProgram.EmitRunWorker(context, steps, CopyConstantOutputs);
             run.I32(0).I32(1).Code.Emit(Opcode.Call, runWorker);
         }
@@ -127,11 +133,7 @@ internal static class ModuleAssembler
 
         if (wasiImports is not null)
         {
-            if (graph.Outputs.FirstOrDefault(o => o.RuntimeDims is not null) is { } sized)
-            {
-                throw new UnsupportedOperatorException($"output '{sized.Name}' has a run-time length ({sized.RuntimeDims!.OfType<RuntimeLength>().First()}); " +
-                    "the --wasi build writes .npy headers fixed at compile time: use the default build");
-            }
+            RejectRuntimeLengthOutputs("--wasi", "writes .npy headers fixed at compile time");
             WasiCommand.Emit(builder, context, wasiImports, metadata, inputAddresses, outputAddresses, runIndex);
         }
 
