@@ -26,26 +26,13 @@ internal sealed class V8GraphExecutor : IGraphExecutor
         }
         var metadata = _compiled.Metadata;
         var runtimeInputs = ConstantInputBinding.RuntimeInputs(_bound, inputs);
-        var outputs = NodeRunner.RunBytes(_compiled.Wasm, [.. runtimeInputs.Select(t => t.AsBytes().ToArray())], metadata.Outputs.Count);
+        var outputs = NodeRunner.RunOutputs(_compiled.Wasm, [.. runtimeInputs.Select(t => t.AsBytes().ToArray())], metadata.Outputs.Count);
         return [.. metadata.Outputs.Select((info, i) =>
         {
-            var tensor = Tensor.Zeros(TensorInfo.DataTypeOf(info.DType), ActualShape(info, outputs[i].Length));
-            outputs[i].CopyTo(tensor.AsBytes());
+            // run-model.mjs reports each output at the shape the run wrote (outputs of run-time length included).
+            var tensor = Tensor.Zeros(TensorInfo.DataTypeOf(info.DType), outputs[i].Shape);
+            outputs[i].Bytes.CopyTo(tensor.AsBytes());
             return tensor;
         })];
-    }
-
-    /// <summary>
-    /// run-model.mjs writes an output of run-time length at the length the run reported: with one run-time axis (every
-    /// such operator has one) the byte count gives it.
-    /// </summary>
-    private static int[] ActualShape(TensorInfo info, int bytes)
-    {
-        if (info.RuntimeDims is not [var axis])
-        {
-            return info.Shape;
-        }
-        var others = Shapes.ElementCount([.. info.Shape.Where((_, d) => d != axis)]) * TensorInfo.DataTypeOf(info.DType).ByteSize();
-        return [.. info.Shape.Select((size, d) => d == axis ? (others == 0 ? 0 : bytes / others) : size)];
     }
 }

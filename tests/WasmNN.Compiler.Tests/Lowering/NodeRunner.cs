@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text.Json;
 
 namespace WasmNN.Compiler.Tests.Lowering;
 
@@ -15,7 +16,11 @@ internal static class NodeRunner
             .Select(bytes => MemoryMarshal.Cast<byte, float>(bytes).ToArray())];
 
     /// <summary>Writes the module and raw inputs (each in its input's dtype) to a temporary folder, runs Node and returns each output's bytes.</summary>
-    public static byte[][] RunBytes(byte[] wasm, IReadOnlyList<byte[]> inputs, int outputCount)
+    public static byte[][] RunBytes(byte[] wasm, IReadOnlyList<byte[]> inputs, int outputCount) =>
+        [.. RunOutputs(wasm, inputs, outputCount).Select(o => o.Bytes)];
+
+    /// <summary>As <see cref="RunBytes"/>, with the shape each output has after the run (outputs of run-time length included).</summary>
+    public static (byte[] Bytes, int[] Shape)[] RunOutputs(byte[] wasm, IReadOnlyList<byte[]> inputs, int outputCount)
     {
         var folder = Directory.CreateTempSubdirectory("wasmnn-node-");
         try
@@ -30,7 +35,9 @@ internal static class NodeRunner
             }).ToList();
             var result = ProcessRunner.Run(NodePath, [Path.Combine(AppContext.BaseDirectory, "Lowering", "run-model.mjs"), wasmPath, folder.FullName, .. inputPaths]);
             Assert.True(result.ExitCode == 0, "node failed: " + result.Stderr);
-            return [.. Enumerable.Range(0, outputCount).Select(i => File.ReadAllBytes(Path.Combine(folder.FullName, $"output{i}.bin")))];
+            return [.. Enumerable.Range(0, outputCount).Select(i => (
+                File.ReadAllBytes(Path.Combine(folder.FullName, $"output{i}.bin")),
+                JsonSerializer.Deserialize<int[]>(File.ReadAllText(Path.Combine(folder.FullName, $"output{i}.shape.json")))!))];
         }
         finally
         {

@@ -1,7 +1,8 @@
 // Runs a compiled model on Node's V8 through the raw-buffer ABI alone (docs/ABI.md), with no WasmNN code:
 //   node run-model.mjs MODEL.wasm OUT_DIR INPUT0.bin [INPUT1.bin ...]
 // Inputs are raw little-endian buffers in input order, each in its input's dtype (bool one byte 0/1, int64 eight
-// bytes...); writes OUT_DIR/output<i>.bin, the raw bytes of each output in its own dtype (at the run's length).
+// bytes...); writes OUT_DIR/output<i>.bin, the raw bytes of each output in its own dtype (at the run's length), and
+// OUT_DIR/output<i>.shape.json, the shape the run produced.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const elementBytes = {
@@ -29,4 +30,5 @@ const shapeAfterRun = (t, i) => t.runtime_dims ? Array.from(new Int32Array(memor
 meta.outputs.forEach((t, i) => {
   const actual = { ...t, shape: shapeAfterRun(t, i) };
   writeFileSync(`${outDir}/output${i}.bin`, new Uint8Array(memory.buffer, wasmnn_output_ptr(i), bytes(actual)));
+  writeFileSync(`${outDir}/output${i}.shape.json`, JSON.stringify(actual.shape));
 });
