@@ -26,6 +26,11 @@ dotnet build WasmNN.slnx -c Release -v q -nologo || { echo "0 passed, 1 failed";
 passed=0; failed=0
 add() { passed=$((passed + $1)); failed=$((failed + $2)); }
 
+# --- NuGet packages and the wasmnn .NET tool, packed from the build above into artifacts/packages (git-ignored);
+#     tests/WasmNN.Packaging.Tests installs and references them from there. Emptied first so no package outlives its project. ---
+rm -rf artifacts/packages
+dotnet pack WasmNN.slnx -c Release --no-build -nologo -v q -o artifacts/packages >/dev/null || { echo "dotnet pack failed"; add 0 1; }
+
 # --- Unit and integration tests (xunit). ---
 for proj in tests/*/*.Tests.csproj; do
   out=$(dotnet test "$proj" -c Release --no-build -nologo 2>&1)

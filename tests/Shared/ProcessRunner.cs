@@ -13,7 +13,7 @@ public sealed record ProcessOutput(int ExitCode, string Stdout, string Stderr);
 internal static class ProcessRunner
 {
     public static ProcessOutput Run(string fileName, IEnumerable<string> arguments, string stdin = "", TimeSpan? timeout = null,
-        string? workingDirectory = null)
+        string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -24,6 +24,12 @@ internal static class ProcessRunner
             WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        // A null value removes the variable from the child's environment.
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) info.Environment.Remove(name);
+            else info.Environment[name] = value;
+        }
         using var process = Start(info);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -1,6 +1,7 @@
-namespace WasmNN.Cli.Tests;
+namespace WasmNN.Tests;
 
-/// <summary>Comparison with a reference output (PyTorch's .npy beside each shared model), at the ONNX tests' tolerance.</summary>
+/// <summary>Comparison with a reference output (PyTorch's .npy beside each shared model), at the ONNX tests' tolerance.
+/// Compiled into every test project (Directory.Build.props).</summary>
 internal static class ReferenceOutputs
 {
     public static void AssertClose(float[] expected, float[] actual)
