@@ -52,6 +52,9 @@ public sealed partial class FunctionBuilder
     /// <summary>Pushes an f32 constant.</summary>
     public FunctionBuilder F32(float value) { Code.F32Const(value); return this; }
 
+    /// <summary>Pushes an f64 constant.</summary>
+    public FunctionBuilder F64(double value) { Code.F64Const(value); return this; }
+
     /// <summary>Emits an instruction without immediates.</summary>
     public FunctionBuilder Op(Opcode opcode) { Code.Emit(opcode); return this; }
 

@@ -36,7 +36,7 @@ internal static class KernelRegistry
         [
             new ConvKernel(), new ConvTransposeKernel(), new GemmKernel(), new PoolKernel(), new WindowPoolKernel(), new GlobalPoolKernel(), new ElementwiseKernel(),
             new ViewKernel(), new ConcatKernel(),
-            new SoftmaxKernel(), new ReduceKernel(), new LayerNormalizationKernel(), new InstanceNormalizationKernel(),
+            new SoftmaxKernel(), new ReduceKernel(), new Float64ReduceKernel(), new LayerNormalizationKernel(), new InstanceNormalizationKernel(),
             new BatchNormalizationKernel(), new CastKernel(), new TransposeKernel(), new SliceKernel(), new SplitKernel(),
             new TileKernel(), new ExpandKernel(), new PadKernel(), new GatherKernel(), new GatherElementsKernel(), new GatherNDKernel(),
             new ScatterNDKernel(), new ScatterElementsKernel(), new OneHotKernel(), new ReverseSequenceKernel(), new LrnKernel(), new MaxUnpoolKernel(), new DetKernel(), new LpNormalizationKernel(), new MeanVarianceNormalizationKernel(), new ResizeKernel(),

@@ -113,6 +113,24 @@ public sealed class TypedArithmeticKernelTests
         Assert.Equal([.. bases.Select((b, i) => (float)Math.Pow(b, exponents[i]))], y);
     }
 
+    [Theory]
+    [InlineData(DataType.Int64)]
+    [InlineData(DataType.Int32)]
+    public void Compile_IntegerPowByFloat32Exponent_TruncatesTheDoublePower(DataType type)
+    {
+        // numpy: np.power(x.astype(float64), y).astype(int64) = [729, 1, 0, -8, 8, 0] (3^6 exact, not 728.99...).
+        var g = new Graph("pow", 15);
+        Value x = new("x", type, [6]), y = new("y", DataType.Float32, [6]);
+        g.Inputs.AddRange([x, y]);
+        g.Outputs.Add(g.AddNode("Pow", [x, y], ["z"]).Outputs[0]!);
+
+        using var executor = new WasmExecutor();
+        var z = executor.Execute(g, [Integers(type, [3, 2, 7, -2, 4, 10]), Tensor.FromFloats([6], [6, 0.5f, -1, 3, 1.5f, -0.5f])])[0];
+
+        Assert.Equal(type, z.DataType);
+        Assert.Equal([729, 1, 0, -8, 8, 0], z.ToInt64Array());
+    }
+
     [Fact]
     public void Compile_Int8ClipWithMaxOnly_ClampsFromAbove()
     {

@@ -33,6 +33,9 @@ internal sealed class ReduceKernel : IKernelLowering
 
     public IEnumerable<string> OpTypes => s_reductions.Keys;
 
+    /// <summary>float32 here; float64 in <see cref="Float64ReduceKernel"/>; other dtypes get this kernel's reason.</summary>
+    public bool Covers(Node node) => node.Inputs[0]!.ElementType != DataType.Float64;
+
     public string? Unsupported(Node node)
     {
         var x = node.Inputs[0]!;
@@ -40,29 +43,46 @@ internal sealed class ReduceKernel : IKernelLowering
         {
             return $"input is {x.ElementType}; kernels handle float32";
         }
+        return UnsupportedAxes(node);
+    }
+
+    /// <summary>Why the node's axes or shape cannot be reduced (the axes input is not a constant, the input is empty), or null.</summary>
+    public static string? UnsupportedAxes(Node node)
+    {
         if (!node.GetAttributes<ReduceAttributes>().Axes.TryGet(node.Inputs, out _))
         {
             return "the axes input must be a constant";
         }
-        return Shapes.ElementCount(x.Shape!) == 0 ? "an empty input is not supported" : null;
+        return Shapes.ElementCount(node.Inputs[0]!.Shape!) == 0 ? "an empty input is not supported" : null;
     }
 
-    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
+    /// <summary>Which of the input's dimensions the node reduces, or null when it copies its input (no axes, noop_with_empty_axes).</summary>
+    public static bool[]? ReducedDimensions(Node node)
     {
         var a = node.GetAttributes<ReduceAttributes>();
         a.Axes.TryGet(node.Inputs, out var axes);
-        var x = node.Inputs[0]!;
-        var shape = x.Shape!;
-        int source = context.Address(x), destination = context.Address(node.Outputs[0]!);
+        var shape = node.Inputs[0]!.Shape!;
         if ((axes is null || axes.Length == 0) && a.NoopWithEmptyAxes)
         {
-            w.Copy(() => w.I32(destination), () => w.I32(source), Shapes.ElementCount(shape) * 4);
-            return;
+            return null;
         }
         var reduced = new bool[shape.Length];
         for (var d = 0; d < shape.Length; d++)
         {
             reduced[d] = axes is null || axes.Length == 0 || axes.Any(axis => Shapes.NormalizeAxis(axis, shape.Length) == d);
+        }
+        return reduced;
+    }
+
+    public void Emit(Node node, LoweringContext context, FunctionBuilder w)
+    {
+        var x = node.Inputs[0]!;
+        var shape = x.Shape!;
+        int source = context.Address(x), destination = context.Address(node.Outputs[0]!);
+        if (ReducedDimensions(node) is not { } reduced)
+        {
+            w.Copy(() => w.I32(destination), () => w.I32(source), Shapes.ElementCount(shape) * 4);
+            return;
         }
         var groups = Group(shape, reduced);
         var count = groups.Where(g => g.Reduced).Aggregate(1, (p, g) => p * g.Size);
@@ -81,7 +101,7 @@ internal sealed class ReduceKernel : IKernelLowering
     }
 
     /// <summary>Adjacent dimensions of the same kind merged; size-1 dimensions dropped (at least one group remains).</summary>
-    private static List<(int Size, bool Reduced)> Group(int[] shape, bool[] reduced)
+    public static List<(int Size, bool Reduced)> Group(int[] shape, bool[] reduced)
     {
         var groups = new List<(int Size, bool Reduced)>();
         for (var d = 0; d < shape.Length; d++)

@@ -70,9 +70,7 @@ internal static class TypedArithmetic
         var type = node.Outputs[0]!.ElementType;
         if (node.OpType == "Pow")
         {
-            var exponent = node.Inputs[1]!.ElementType;
-            return exponent.IsFloat() ? $"Pow of a {type} base by a {exponent} exponent is not lowered (a float exponent needs a float32 base)"
-                : type == DataType.Bool ? "Pow of a bool base is not defined" : null;
+            return type == DataType.Bool ? "Pow of a bool base is not defined" : null;
         }
         return type is DataType.Float32 or DataType.Bool ? $"{node.OpType} on {type} is not lowered by the typed kernel"
             : node.Inputs.OfType<Value>().FirstOrDefault(v => v.ElementType != type) is { } other
@@ -126,6 +124,11 @@ internal static class TypedArithmetic
     /// </summary>
     private static void EmitPow(FunctionBuilder w, Node node, Action<int> load)
     {
+        if (node.Inputs[1]!.ElementType.IsFloat())
+        {
+            EmitFloatPow(w, node, load);
+            return;
+        }
         var baseKind = ElementAccess.Kind(node.Outputs[0]!.ElementType);
         var kind = baseKind == NumberKind.F32 ? NumberKind.F64 : baseKind;
         var type = kind.ValueType();
@@ -142,10 +145,74 @@ internal static class TypedArithmetic
             w.Op(Opcode.I64ExtendI32S);
         }
         w.Set(n);
+        PowerBySquaring(w, kind, x, n, result, unsignedExponent: ElementAccess.Kind(node.Inputs[1]!.ElementType) == NumberKind.U64);
+        w.Get(result);
+        if (baseKind == NumberKind.F32)
+        {
+            w.Op(Opcode.F32DemoteF64);
+        }
+    }
+
+    /// <summary>
+    /// x^y for a float exponent, in double as numpy computes it (the base converted to float64), then converted to
+    /// the output type (integers truncated toward zero, as numpy's astype): an integral or half-integral y by repeated
+    /// squaring (times sqrt x), so 3^6 is exactly 729 and 4^1.5 exactly 8 and neither truncates one less; any other y
+    /// as e^(y ln x) (NaN for a negative x).
+    /// </summary>
+    private static void EmitFloatPow(FunctionBuilder w, Node node, Action<int> load)
+    {
+        var outputKind = ElementAccess.Kind(node.Outputs[0]!.ElementType);
+        uint x = w.Local(ValueType.F64), y = w.Local(ValueType.F64), n = w.Local(ValueType.I64), result = w.Local(ValueType.F64);
+        load(0);
+        ToDouble(w, ElementAccess.Kind(node.Inputs[0]!.ElementType));
+        w.Set(x);
+        load(1);
+        ToDouble(w, ElementAccess.Kind(node.Inputs[1]!.ElementType));
+        w.Set(y);
+        // y = n or n + 1/2 with |y| below 2^62: x^n by squaring (times sqrt x), exact where numpy's pow is exact.
+        uint floor = w.Local(ValueType.F64), root = w.Local(ValueType.F64);
+        w.Get(y).Op(Opcode.F64Floor).Set(floor);
+        w.If(() =>
+            {
+                w.Get(y).Get(floor).Op(Opcode.F64Sub).F64(0).Op(Opcode.F64Eq).Get(y).Get(floor).Op(Opcode.F64Sub).F64(0.5).Op(Opcode.F64Eq).Op(Opcode.I32Or);
+                w.Get(y).Op(Opcode.F64Abs).F64(4611686018427387904.0).Op(Opcode.F64Lt).Op(Opcode.I32And);
+            },
+            () =>
+            {
+                w.Get(x).Op(Opcode.F64Sqrt).F64(1).Get(y).Get(floor).Op(Opcode.F64Sub).F64(0.5).Op(Opcode.F64Eq).Op(Opcode.Select).Set(root);
+                w.Get(floor).Op(Opcode.I64TruncF64S).Set(n);
+                PowerBySquaring(w, NumberKind.F64, x, n, result, unsignedExponent: false);
+                w.Get(result).Get(root).Op(Opcode.F64Mul).Set(result);
+            },
+            () => w.Get(y).Get(x).Log64().Op(Opcode.F64Mul).Exp64().Set(result));
+        w.Get(result);
+        w.Op(outputKind switch
+        {
+            NumberKind.F32 => Opcode.F32DemoteF64,
+            NumberKind.F64 => Opcode.Nop,
+            NumberKind.I32 => Opcode.I32TruncSatF64S,
+            NumberKind.U64 => Opcode.I64TruncSatF64U,
+            _ => Opcode.I64TruncSatF64S,
+        });
+    }
+
+    /// <summary>Converts the value of <paramref name="kind"/> on the stack to f64.</summary>
+    private static void ToDouble(FunctionBuilder w, NumberKind kind) => w.Op(kind switch
+    {
+        NumberKind.F32 => Opcode.F64PromoteF32,
+        NumberKind.F64 => Opcode.Nop,
+        NumberKind.I32 => Opcode.F64ConvertI32S,
+        NumberKind.U64 => Opcode.F64ConvertI64U,
+        _ => Opcode.F64ConvertI64S,
+    });
+
+    /// <summary>Sets <paramref name="result"/> to x^n (locals of <paramref name="kind"/>; n an i64 local, read unsigned when <paramref name="unsignedExponent"/>); x and n are consumed.</summary>
+    private static void PowerBySquaring(FunctionBuilder w, NumberKind kind, uint x, uint n, uint result, bool unsignedExponent)
+    {
         ElementAccess.Constant(w, kind, 1);
         w.Set(result);
         // A uint64 exponent is never negative (the unsigned shifts below read all 64 bits).
-        if (ElementAccess.Kind(node.Inputs[1]!.ElementType) == NumberKind.U64)
+        if (unsignedExponent)
         {
             w.I32(0);
         }
@@ -190,11 +257,6 @@ internal static class TypedArithmetic
         w.Code.Emit(Opcode.Br, 0);
         w.Code.End();
         w.Code.End();
-        w.Get(result);
-        if (baseKind == NumberKind.F32)
-        {
-            w.Op(Opcode.F32DemoteF64);
-        }
     }
 
     /// <summary>Pushes -x (0 - x for integers, which wraps).</summary>
