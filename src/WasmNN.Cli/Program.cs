@@ -20,6 +20,7 @@ public static class Program
         root.Add(Commands.KernelsCommand.Create());
         root.Add(Commands.OnnxTestCommand.Create());
         root.Add(Commands.ServeCommand.Create());
+        root.Add(Commands.QuantizeCommand.Create());
         try
         {
             var parsed = root.Parse(args);

@@ -30,7 +30,7 @@ public sealed class RealModelTests
         using var engine = CompiledModel.Load(compiled.Wasm);
         var ours = engine.Run([System.Numerics.Tensors.Tensor.Create(data, [.. shape.Select(d => (nint)d)])])[0];
 
-        var expected = OnnxRuntimeOutputs(model, [(input, Tensor.FromFloats(shape, data))]);
+        var expected = OnnxRuntimeNode.Run(model, [(input, Tensor.FromFloats(shape, data))]);
 
         Assert.Equal(expected[0].Shape, ours.Lengths.ToArray().Select(l => (int)l));
         AssertClose(expected[0].AsFloat32(), ours.ToArray());
@@ -77,36 +77,12 @@ public sealed class RealModelTests
         }
         engine.Run();
 
-        var expected = OnnxRuntimeOutputs(model, inputs);
+        var expected = OnnxRuntimeNode.Run(model, inputs);
 
         Assert.Equal(engine.Outputs.Count, expected.Count);
         for (var i = 0; i < expected.Count; i++)
         {
             AssertClose(expected[i].AsFloat32(), [.. engine.GetOutput<float>(i)]);
-        }
-    }
-
-    /// <summary>Every output of the model on onnxruntime-node for the given inputs (written as .npy for run-ort.mjs).</summary>
-    private static List<Tensor> OnnxRuntimeOutputs(string model, IReadOnlyList<(string Name, Tensor Value)> inputs)
-    {
-        var folder = Directory.CreateTempSubdirectory("wasmnn-ort-");
-        try
-        {
-            var arguments = new List<string> { Path.Combine(AppContext.BaseDirectory, "RealModels", "run-ort.mjs"),
-                Path.Combine(RepositoryPaths.Root, "benchmarks", "models", "node_modules"), model, folder.FullName };
-            foreach (var (name, value) in inputs)
-            {
-                var npy = Path.Combine(folder.FullName, $"input{arguments.Count}.npy");
-                Npy.Write(npy, value);
-                arguments.Add($"{name}={npy}");
-            }
-            var result = ProcessRunner.Run("node", arguments);
-            Assert.True(result.ExitCode == 0, "onnxruntime-node failed: " + result.Stderr);
-            return [.. Enumerable.Range(0, 16).Select(i => Path.Combine(folder.FullName, $"{i}.npy")).TakeWhile(File.Exists).Select(Npy.Read)];
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
         }
     }
 

@@ -1,0 +1,94 @@
+using Google.Protobuf;
+using WasmNN.Compiler.Frontend;
+using WasmNN.Compiler.Tests.RealModels;
+using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Quantizer;
+using WasmNN.Compiler.Zoo;
+using WasmNN.Onnx.Protos;
+using WasmNN.Runtime;
+
+namespace WasmNN.Compiler.Tests.Quantizer;
+
+/// <summary>
+/// Static quantization end to end on a small residual CNN: plan, calibrate on our engine, write QDQ, then check the
+/// written model against onnxruntime-node (the reference that must run it) and the float model.
+/// </summary>
+public sealed class QuantizationPlanTests
+{
+    /// <summary>conv-bn-relu, maxpool, a residual block (depthwise conv-bn-relu6, conv-bn, add, relu), pooled Gemm [, Softmax].</summary>
+    private static ModelProto SmallCnn(bool softmax = false)
+    {
+        var b = new OnnxModelBuilder("small_cnn", seed: 3);
+        var x = b.Input("input", 1, 3, 32, 32);
+        x = b.MaxPool(b.Relu(b.BatchNorm(b.Conv(x, 3, 16, 3, pad: 1, bias: false), 16)), 2, 2);
+        var y = b.Relu6(b.BatchNorm(b.Conv(x, 16, 16, 3, pad: 1, group: 16, bias: false), 16));
+        y = b.BatchNorm(b.Conv(y, 16, 16, 1), 16, gamma: 0.5);
+        x = b.Relu(b.Add(x, y));
+        var logits = b.Linear(b.GlobalAveragePoolFlatten(x), 16, 10);
+        b.Output(softmax ? b.Softmax(logits) : logits, "output", 1, 10);
+        return b.Build();
+    }
+
+    [Fact]
+    public void Create_SmallCnn_FoldsBatchNormFusesActivationsAndKeepsSoftmaxFloat()
+    {
+        var plan = QuantizationPlan.Create(SmallCnn(softmax: true), "small_cnn.onnx");
+
+        Assert.Equal(3, plan.FoldedBatchNorms);
+        Assert.Equal(["Conv", "Conv", "Conv", "Gemm"], plan.Layers.Select(l => l.OpType));
+        Assert.Equal([true, true, false, false], plan.Layers.Select(l => l.FusedActivation is not null));
+        var softmax = Assert.Single(plan.FloatNodes);
+        Assert.Equal(("Softmax", "no integer kernel for this operator"), (softmax.OpType, softmax.Reason));
+        Assert.DoesNotContain(plan.Model.Graph.Node, n => n.OpType == "BatchNormalization");
+    }
+
+    [Fact]
+    public void Apply_SmallCnn_OnnxRuntimeRunsItCloseToTheFloatModelAndOurBuildMatchesIt()
+    {
+        var original = SmallCnn();
+        var plan = QuantizationPlan.Create(original, "small_cnn.onnx");
+        var samples = CalibrationSamples.Random(4, plan.Inputs, seed: 11);
+        var result = plan.Apply(Calibration.Run(plan, samples));
+        Assert.Contains(result.Model.Graph.Node, n => n.OpType == "QuantizeLinear");
+        var input = samples[0]["input"];
+
+        var folder = Directory.CreateTempSubdirectory("wasmnn-quantize-");
+        try
+        {
+            string Write(string name, ModelProto model)
+            {
+                var path = Path.Combine(folder.FullName, name);
+                File.WriteAllBytes(path, model.ToByteArray());
+                return path;
+            }
+            var floatPath = Write("float.onnx", original);
+            var foldedPath = Write("folded.onnx", plan.Model);
+            var quantizedPath = Write("int8.onnx", result.Model);
+            float[] Ort(string path) => OnnxRuntimeNode.Run(path, [("input", input)])[0].AsFloat32();
+            var reference = Ort(floatPath);
+            var folded = Ort(foldedPath);
+            var quantized = Ort(quantizedPath);
+
+            // Folding BatchNormalization changes nothing but float rounding.
+            Assert.All(reference.Zip(folded), p => Assert.InRange(p.Second - p.First, -1e-4f, 1e-4f));
+            // The output is dequantized at its own scale; the int8 model keeps the float model's top class, and no
+            // logit moves by more than a few of those steps.
+            var outputScale = result.Model.Graph.Node.Last(n => n.OpType == "QuantizeLinear").Input[1];
+            var step = OnnxTensors.ToTensor(result.Model.Graph.Initializer.Single(t => t.Name == outputScale), "int8.onnx").AsFloat32()[0];
+            Assert.Equal(ArgMax(reference), ArgMax(quantized));
+            Assert.All(reference.Zip(quantized), p => Assert.InRange(p.Second - p.First, -8 * step, 8 * step));
+
+            // Our build of the same quantized model: within 2 output steps of onnxruntime's (docs/QUANTIZATION.md).
+            using var ours = CompiledModel.Load(ModelCompiler.Compile(quantizedPath).Wasm);
+            ours.SetInput(0, input.AsFloat32().AsSpan());
+            ours.Run();
+            Assert.All(quantized.Zip(ours.OutputBuffer(0).ToArray()), p => Assert.InRange(p.Second - p.First, -2 * step, 2 * step));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static int ArgMax(float[] values) => Array.IndexOf(values, values.Max());
+}
