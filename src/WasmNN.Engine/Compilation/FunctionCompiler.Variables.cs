@@ -22,8 +22,12 @@ internal sealed partial class FunctionCompiler
                 EmitStoreLocal((int)ins.Index);
                 return true;
             case Opcode.LocalTee:
-                _il.Emit(OpCodes.Dup);
+                // Store, then load back rather than dup + store: the JIT imports a dup of any non-trivial value
+                // into a fresh temporary of its own, and clang tees nearly every value, so a large function got
+                // thousands of them, past the 1,024 locals the JIT tracks: the untracked rest (hot loop values
+                // included) lived in stack slots, stored and reloaded at every use.
                 EmitStoreLocal((int)ins.Index);
+                EmitLoadLocal((int)ins.Index);
                 return true;
             case Opcode.GlobalGet:
                 EmitGlobalGet((int)ins.Index);
