@@ -29,6 +29,8 @@ make_fixtures() {
   # LeNet-5 as PyTorch exported it, with PyTorch's output for the shared input (../shared/models).
   wasmnn compile "$root/../shared/models/lenet5.onnx" -o "$fixtures/lenet5.wasm" --variants >/dev/null || return 1
   cp "$root/../shared/models/lenet5.input.npy" "$root/../shared/models/lenet5.output.npy" "$fixtures/" || return 1
+  # The same model with its weights in lenet5.external.weights beside the module (docs/ABI.md).
+  wasmnn compile "$root/../shared/models/lenet5.onnx" -o "$fixtures/lenet5.external.wasm" --weights external >/dev/null || return 1
   # A threads build (issue "Parallel inference") once the CLI has it; js/test/threads.test.mjs skips without it.
   if wasmnn compile --help | grep -q -- '--threads'; then
     wasmnn compile "$root/../shared/models/lenet5.onnx" -o "$fixtures/lenet5.threads.wasm" --threads 4 >/dev/null || return 1

@@ -40,6 +40,8 @@ export interface LoadOptions {
   features?: Set<Feature | string>;
   /** Workers for a `--threads` build: 'auto' (the host's cores) or a count, at most the build's max_workers. */
   threads?: 'auto' | number;
+  /** A `--weights external` build's weights file: URL, path, bytes or Response (default: the file its metadata names beside the module). */
+  weights?: string | URL | ArrayBuffer | ArrayBufferView | Response;
 }
 
 export interface Metadata {
@@ -49,6 +51,8 @@ export interface Metadata {
   inputs: TensorInfo[];
   outputs: TensorInfo[];
   operators: string[];
+  /** A `--weights external` build: the weights file, where its payload goes in memory, its length and checksum. */
+  weights?: { file: string; address: number; bytes: number; checksum: string };
 }
 
 export class Model {

@@ -2,6 +2,7 @@
 import { dtypeOf, elementCount } from './dtypes.js';
 import { instantiateThreaded } from './threads.js';
 import { compileVariant } from './variants.js';
+import { loadWeights } from './weights.js';
 
 const metadataSection = 'wasmnn.meta';
 
@@ -156,7 +157,9 @@ export class Model {
  * variants manifest (MODEL.variants.json), choosing the best variant this host validates.
  *
  * Options: `variant` (take that build), `features` (a Set replacing detection), `threads` ('auto': the host's
- * cores, or a count; used by a `--threads` build, which runs on that many workers, at most its `max_workers`).
+ * cores, or a count; used by a `--threads` build, which runs on that many workers, at most its `max_workers`),
+ * `weights` (a `--weights external` build's weights file as a URL, path, bytes or Response; by default the file its
+ * metadata names beside the module).
  */
 export async function loadModel(source, options = {}) {
   const { threads = 'auto' } = options;
@@ -165,5 +168,6 @@ export async function loadModel(source, options = {}) {
   const meta = readMetadata(module);
   if (meta.threads) return new Model(await instantiateThreaded(module, meta, threads), meta, variant);
   const { exports } = await WebAssembly.instantiate(module, {});
+  if (meta.weights) await loadWeights(exports, meta, source, options.weights);
   return new Model({ exports, workers: 1, run: () => exports.wasmnn_run(), dispose: () => {} }, meta, variant);
 }

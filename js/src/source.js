@@ -37,9 +37,14 @@ async function readFile(source) {
   return new Uint8Array(await readFile(path));
 }
 
-async function open(source) {
+/**
+ * Opens a source: `{ bytes }`, `{ response }` or `{ module }`; with `local`, a file (Node, Bun) comes back as
+ * `{ path }` for the caller to read as it likes.
+ */
+export async function openSource(source, { local: keepPath = false } = {}) {
   if (typeof source === 'string' || source instanceof URL) {
     const local = isNodeLike && (isFileUrl(source) || (typeof source === 'string' && !isUrlString(source)));
+    if (local && keepPath) return { path: isFileUrl(source) ? new URL(source) : source };
     if (local) return { bytes: await readFile(source) };
     const response = await fetch(source);
     if (!response.ok) throw new Error(`${source}: HTTP ${response.status} ${response.statusText}`);
@@ -57,7 +62,7 @@ async function open(source) {
  * application/wasm Response) or `{ manifest }` for the parsed JSON of a variants manifest.
  */
 export async function compileOrManifest(source) {
-  const opened = await open(source);
+  const opened = await openSource(source);
   if (opened.module) return { module: opened.module };
   let { bytes, response } = opened;
   if (response) {

@@ -55,6 +55,13 @@ public sealed record CompileOptions
     /// </summary>
     public IReadOnlyDictionary<string, int> Dimensions { get; init; } = new Dictionary<string, int>();
 
+    /// <summary>
+    /// Null (default) embeds the weights in the module as data segments. A file name (<c>model.weights</c>) puts them
+    /// in that file beside the module instead (<c>--weights external</c>): the module then needs a host to load them
+    /// (docs/ABI.md). Not with <see cref="Threads"/>.
+    /// </summary>
+    public string? WeightsFile { get; init; }
+
     /// <summary>Verify the graph after every optimisation pass (slower; for debugging the compiler).</summary>
     public bool VerifyPasses { get; init; }
 
@@ -78,14 +85,79 @@ public sealed record CompileOptions
 public sealed record CompileStatistics(int Nodes, int Kernels, int FusedGroups, long ParameterBytes, long CodeBytes, long PeakActivationBytes,
     long UnsharedActivationBytes, long ModuleBytes, TimeSpan Elapsed);
 
-/// <summary>A compiled model: the module bytes, its metadata and statistics.</summary>
-/// <param name="Wasm">The WebAssembly module.</param>
-/// <param name="Metadata">The contents of its <c>wasmnn.meta</c> section.</param>
-/// <param name="Statistics">Sizes and timing.</param>
-public sealed record CompilationResult(byte[] Wasm, ModelMetadata Metadata, CompileStatistics Statistics)
+/// <summary>
+/// A compiled model: the module, its metadata and statistics. The weights are not in memory: <see cref="WriteTo(string)"/>
+/// streams them from the ONNX file into the module file, packing them on the way.
+/// </summary>
+public sealed class CompilationResult
 {
-    /// <summary>Writes the module to <paramref name="path"/> atomically (temporary file, then rename).</summary>
-    public void WriteTo(string path) => AtomicFile.Write(path, Wasm);
+    private readonly AssembledModule _module;
+    private byte[]? _wasm;
+
+    internal CompilationResult(AssembledModule module, CompileStatistics statistics)
+    {
+        _module = module;
+        Statistics = statistics;
+    }
+
+    /// <summary>The WebAssembly module's bytes, encoded in memory on first use (<see cref="WriteTo(string)"/> does not need them).</summary>
+    public byte[] Wasm
+    {
+        get
+        {
+            if (_wasm is null)
+            {
+                using var buffer = new MemoryStream(checked((int)_module.Length));
+                _module.WriteTo(buffer);
+                _wasm = buffer.ToArray();
+            }
+            return _wasm;
+        }
+    }
+
+    /// <summary>The contents of its <c>wasmnn.meta</c> section (with external weights, their checksum once they are written or <see cref="Wasm"/> is read).</summary>
+    public ModelMetadata Metadata => _module.Metadata;
+
+    /// <summary>Sizes and timing.</summary>
+    public CompileStatistics Statistics { get; }
+
+    /// <summary>
+    /// Writes the module to <paramref name="path"/> atomically (temporary file, then rename), weights streamed from
+    /// their files; with external weights, first the weights file beside it (<see cref="WeightsInfo.File"/>).
+    /// </summary>
+    public void WriteTo(string path)
+    {
+        if (_module.HasExternalWeights && _wasm is null)
+        {
+            var weightsPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, Metadata.Weights!.File);
+            AtomicFile.Write(weightsPath, _module.WriteWeights);
+        }
+        AtomicFile.Write(path, WriteTo);
+    }
+
+    /// <summary>With external weights: writes the weights file's bytes (header and payload) to a seekable <paramref name="destination"/>.</summary>
+    /// <exception cref="InvalidOperationException">The weights are embedded, or <see cref="Wasm"/> was read first.</exception>
+    public void WriteWeightsTo(Stream destination)
+    {
+        if (_wasm is not null)
+        {
+            throw new InvalidOperationException("write the weights before reading Wasm");
+        }
+        _module.WriteWeights(destination);
+    }
+
+    /// <summary>Writes the module to <paramref name="destination"/>.</summary>
+    public void WriteTo(Stream destination)
+    {
+        if (_wasm is not null)
+        {
+            destination.Write(_wasm);
+        }
+        else
+        {
+            _module.WriteTo(destination);
+        }
+    }
 }
 
 /// <summary>One build of <see cref="ModelCompiler.CompileVariants"/>: its row of <see cref="ModelVariants.Builds"/> and the module.</summary>
@@ -101,7 +173,7 @@ public sealed record VariantsCompilation(IReadOnlyList<VariantBuild> Builds)
 {
     /// <summary>The manifest for modules written beside <paramref name="wasmPath"/>.</summary>
     public ModelVariants Manifest(string wasmPath) => new(1, Builds[0].Result.Metadata.Model,
-        [.. Builds.Select(b => new ModelVariant(b.Name, Path.GetFileName(ModelVariants.VariantPath(wasmPath, b.FileEnding)), b.Features, b.Result.Wasm.Length))]);
+        [.. Builds.Select(b => new ModelVariant(b.Name, Path.GetFileName(ModelVariants.VariantPath(wasmPath, b.FileEnding)), b.Features, b.Result.Statistics.ModuleBytes))]);
 
     /// <summary>
     /// Writes every module beside <paramref name="wasmPath"/> (the SIMD128 one at that path), then the manifest
@@ -155,6 +227,10 @@ public static class ModelCompiler
     public static VariantsCompilation CompileVariants(string onnxPath, CompileOptions? options = null)
     {
         options ??= CompileOptions.Default;
+        if (options.WeightsFile is not null)
+        {
+            throw new ArgumentException("variants pack their weights each their own way: they cannot share one weights file (--weights external)", nameof(options));
+        }
         return new VariantsCompilation([.. ModelVariants.Builds.Select(b => new VariantBuild(b.Name, b.FileEnding, ModelVariants.FeatureNames(b.Features),
             Compile(onnxPath, options with { Simd = b.Simd, RelaxedSimd = b.RelaxedSimd })))]);
     }
@@ -190,6 +266,14 @@ public static class ModelCompiler
         {
             throw new ArgumentOutOfRangeException(nameof(options), $"Threads is {options.Threads}; a threads build supports 1 to {CompileOptions.MaxThreads} workers (0 for the one-thread build)");
         }
+        if (options.Threads > 0 && options.WeightsFile is not null)
+        {
+            throw new ArgumentException("the threads build copies its weights in once per shared memory: it cannot also take them from a file (--weights external)", nameof(options));
+        }
+        if (options.WeightsFile is { } weightsFile && (weightsFile.Length == 0 || Path.GetFileName(weightsFile) != weightsFile))
+        {
+            throw new ArgumentException($"WeightsFile '{weightsFile}' must be a file name without a folder", nameof(options));
+        }
         if (options.Threads > 0 && options.Wasi)
         {
             throw new ArgumentException("the threads build is a reactor: it cannot also be a WASI command (--wasi)", nameof(options));
@@ -205,10 +289,10 @@ public static class ModelCompiler
         // The wasm backend plans every buffer statically: name the node where a shape still depends on data.
         new RequireStaticShapes().Run(graph);
         options.Progress?.Report("lower");
-        var (bytes, metadata, s) = ModuleAssembler.Assemble(graph, new LoweringOptions(options.Simd, options.Simd && options.RelaxedSimd, options.Threads) { ParallelThreshold = options.ParallelThreshold }, options.Wasi, options.ModelName ?? graph.Name);
+        var (module, metadata, s) = ModuleAssembler.Assemble(graph, new LoweringOptions(options.Simd, options.Simd && options.RelaxedSimd, options.Threads) { ParallelThreshold = options.ParallelThreshold, WeightsFile = options.WeightsFile }, options.Wasi, options.ModelName ?? graph.Name);
         options.Progress?.Report("encode");
         var statistics = new CompileStatistics(nodes, s.Kernels, s.FusedGroups, s.ParameterBytes, s.CodeBytes, s.PeakActivationBytes,
-            s.UnsharedActivationBytes, bytes.Length, stopwatch.Elapsed);
-        return new CompilationResult(bytes, metadata, statistics);
+            s.UnsharedActivationBytes, module.Length, stopwatch.Elapsed);
+        return new CompilationResult(module, statistics);
     }
 }

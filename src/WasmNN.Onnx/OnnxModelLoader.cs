@@ -19,27 +19,72 @@ public static class OnnxModelLoader
         return model;
     }
 
+    /// <summary>
+    /// Parses a model file without reading its weights: the top-level initializers' raw_data and external data stay
+    /// in their files, and <see cref="OnnxModelFile.DataRanges"/> says where (external data is checked as
+    /// <see cref="LoadModel(string)"/> checks it, without being read).
+    /// </summary>
+    /// <exception cref="OnnxFormatException">The file is missing, truncated or not an ONNX model.</exception>
+    public static OnnxModelFile OpenModel(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        byte[] skeleton;
+        List<(long Offset, long Length)?> rawData;
+        try
+        {
+            using var file = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            (skeleton, rawData) = WeightlessModelReader.Read(file, path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new OnnxFormatException(Directory.Exists(path) ? $"{path}: cannot read ONNX model: it is a directory"
+                : $"{path}: cannot read ONNX model: {e.Message}", e);
+        }
+        var model = ParseModel(() => ModelProto.Parser.ParseFrom(skeleton), path);
+        var directory = Path.GetDirectoryName(fullPath) ?? ".";
+        var ranges = new Dictionary<TensorProto, TensorDataRange>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < model.Graph.Initializer.Count; i++)
+        {
+            var tensor = model.Graph.Initializer[i];
+            if (tensor.DataLocation == TensorProto.Types.DataLocation.External)
+            {
+                ranges[tensor] = ExternalRange(tensor, directory, path);
+                tensor.ExternalData.Clear();
+                tensor.DataLocation = TensorProto.Types.DataLocation.Default;
+            }
+            else if (i < rawData.Count && rawData[i] is { } raw)
+            {
+                ranges[tensor] = new TensorDataRange(fullPath, raw.Offset, raw.Length);
+            }
+        }
+        ResolveAttributeExternalData(model, directory, path);
+        return new OnnxModelFile(model, ranges);
+    }
+
     /// <summary>Parses a model from a stream; <paramref name="baseDirectory"/> resolves external data.</summary>
     /// <param name="stream">The serialized ModelProto.</param>
     /// <param name="sourceName">Name used in error messages (usually the file name).</param>
     /// <param name="baseDirectory">Directory for external tensor data, or null when there is none.</param>
     public static ModelProto LoadModel(Stream stream, string sourceName, string? baseDirectory = null)
     {
+        var model = ParseModel(() => ModelProto.Parser.ParseFrom(stream), sourceName);
+        ResolveExternalData(model, baseDirectory, sourceName);
+        return model;
+    }
+
+    /// <summary>Runs <paramref name="parse"/>; a protobuf error or a model without a graph is an <see cref="OnnxFormatException"/> naming the source.</summary>
+    private static ModelProto ParseModel(Func<ModelProto> parse, string sourceName)
+    {
         ModelProto model;
         try
         {
-            model = ModelProto.Parser.ParseFrom(stream);
+            model = parse();
         }
         catch (InvalidProtocolBufferException e)
         {
             throw new OnnxFormatException($"{sourceName}: not a valid ONNX model (corrupt or truncated protobuf: {e.Message})", e);
         }
-        if (model.Graph is null)
-        {
-            throw new OnnxFormatException($"{sourceName}: ONNX model has no graph (empty or not an ONNX file)");
-        }
-        ResolveExternalData(model, baseDirectory, sourceName);
-        return model;
+        return model.Graph is null ? throw new OnnxFormatException($"{sourceName}: ONNX model has no graph (empty or not an ONNX file)") : model;
     }
 
     /// <summary>Parses one serialized <see cref="TensorProto"/> file (the ONNX node-test input_N.pb format).</summary>
@@ -90,6 +135,11 @@ public static class OnnxModelLoader
                 InlineExternalData(tensor, baseDirectory, sourceName);
             }
         }
+        ResolveAttributeExternalData(model, baseDirectory, sourceName);
+    }
+
+    private static void ResolveAttributeExternalData(ModelProto model, string? baseDirectory, string sourceName)
+    {
         foreach (var node in model.Graph.Node)
         {
             foreach (var attribute in node.Attribute)
@@ -102,12 +152,39 @@ public static class OnnxModelLoader
         }
     }
 
-    /// <summary>
-    /// Reads the tensor's bytes from its external file into raw_data and marks it as inline. The file must be a
-    /// regular file whose resolved path (symbolic links followed) lies inside the model's directory; the range is
-    /// checked against the file's size before anything is allocated or opened.
-    /// </summary>
+    /// <summary>Reads the tensor's bytes from its external file (<see cref="ExternalRange"/>) into raw_data and marks it as inline.</summary>
     private static void InlineExternalData(TensorProto tensor, string? baseDirectory, string sourceName)
+    {
+        var range = ExternalRange(tensor, baseDirectory, sourceName);
+        if (range.Length > Array.MaxLength)
+        {
+            throw new OnnxFormatException($"{sourceName}: tensor '{tensor.Name}': {range.Length} bytes is more than one tensor can hold");
+        }
+        var bytes = new byte[range.Length];
+        try
+        {
+            if (bytes.Length > 0)
+            {
+                using var stream = new FileStream(range.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);
+                stream.Position = range.Offset;
+                stream.ReadExactly(bytes);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OnnxFormatException($"{sourceName}: tensor '{tensor.Name}' external data: cannot be read: {e.Message}", e);
+        }
+        tensor.RawData = ByteString.CopyFrom(bytes);
+        tensor.ExternalData.Clear();
+        tensor.DataLocation = TensorProto.Types.DataLocation.Default;
+    }
+
+    /// <summary>
+    /// Where the tensor's external bytes are. The file must be a regular file whose resolved path (symbolic links
+    /// followed) lies inside the model's directory; the range is checked against the file's size, and nothing is
+    /// opened (opening a pipe would block).
+    /// </summary>
+    private static TensorDataRange ExternalRange(TensorProto tensor, string? baseDirectory, string sourceName)
     {
         var label = $"{sourceName}: tensor '{tensor.Name}'";
         string? location = null;
@@ -171,25 +248,12 @@ public static class OnnxModelLoader
             {
                 throw new OnnxFormatException($"{label}: offset {start} + length {count} runs past the end of the file ({size} bytes)");
             }
-            if (count > Array.MaxLength)
-            {
-                throw new OnnxFormatException($"{label}: {count} bytes is more than one tensor can hold");
-            }
-            var bytes = new byte[count];
-            if (count > 0)
-            {
-                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);
-                stream.Position = start;
-                stream.ReadExactly(bytes);
-            }
-            tensor.RawData = ByteString.CopyFrom(bytes);
+            return new TensorDataRange(file, start, count);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new OnnxFormatException($"{label}: cannot be read: {e.Message}", e);
         }
-        tensor.ExternalData.Clear();
-        tensor.DataLocation = TensorProto.Types.DataLocation.Default;
     }
 
     private static long ParseInteger(string text, string key, string label) =>

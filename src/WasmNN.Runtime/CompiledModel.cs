@@ -34,7 +34,7 @@ public sealed class CompiledModel : IDisposable
     private readonly object?[] _outputs;
     private bool _disposed;
 
-    private CompiledModel(WasmModule module, ModelMetadata metadata, CompiledModelOptions options)
+    private CompiledModel(WasmModule module, ModelMetadata metadata, CompiledModelOptions options, string? moduleDirectory = null)
     {
         Metadata = metadata;
         var engine = _engine = new Engine.Engine(options.Engine);
@@ -54,6 +54,16 @@ public sealed class CompiledModel : IDisposable
         _instance = linker.Instantiate(compiled);
         _memory = _instance.GetMemory(ModelAbi.Memory) ?? throw new FormatException($"the module does not export '{ModelAbi.Memory}'");
         _run = Function<Func<int>>(ModelAbi.Run);
+        if (metadata.Weights is { } weights)
+        {
+            var path = options.WeightsPath ?? (moduleDirectory is not null ? Path.Combine(moduleDirectory, weights.File)
+                : throw new FormatException($"the module's weights are in '{weights.File}': load it from its path, or give CompiledModelOptions.WeightsPath"));
+            ExternalWeightsLoader.Load(path, weights, _memory);
+            if (Function<Func<int>>(ModelAbi.WeightsCheck)() != 0)
+            {
+                throw new FormatException($"{path}: the weights are corrupt (their checksum is not {weights.Checksum})");
+            }
+        }
         var inputPointer = Function<Func<int, int>>(ModelAbi.InputPointer);
         var outputPointer = Function<Func<int, int>>(ModelAbi.OutputPointer);
         _inputAddresses = [.. metadata.Inputs.Select((t, i) => CheckedAddress(inputPointer(i), t, "input"))];
@@ -113,11 +123,8 @@ public sealed class CompiledModel : IDisposable
     /// <exception cref="FileNotFoundException">No such file (the module or the variant the manifest names).</exception>
     /// <exception cref="WasmFormatException">The file is not a valid WebAssembly module (corrupt or truncated).</exception>
     /// <exception cref="FormatException">The module is not a compiled model (no or invalid <c>wasmnn.meta</c>), or the manifest is invalid.</exception>
-    public static CompiledModel Load(string path, EngineOptions? engineOptions = null)
-    {
-        var bytes = File.ReadAllBytes(path);
-        return Load(ModelVariants.LooksLikeManifest(bytes) ? File.ReadAllBytes(ChooseVariant(path, bytes).Path) : bytes, engineOptions);
-    }
+    /// <remarks>A build with external weights loads them from the file its metadata names beside the module (docs/ABI.md).</remarks>
+    public static CompiledModel Load(string path, EngineOptions? engineOptions = null) => Load(path, new CompiledModelOptions { Engine = engineOptions });
 
     /// <summary>
     /// The variant our engine runs from the manifest at <paramref name="manifestPath"/> (its bytes
@@ -147,7 +154,17 @@ public sealed class CompiledModel : IDisposable
         new(module, ModelMetadata.Read(module), options);
 
     /// <inheritdoc cref="Load(WasmModule, CompiledModelOptions)"/>
-    public static CompiledModel Load(string path, CompiledModelOptions options) => Load(ModuleReader.Read(File.ReadAllBytes(path)), options);
+    public static CompiledModel Load(string path, CompiledModelOptions options)
+    {
+        var bytes = File.ReadAllBytes(path);
+        if (ModelVariants.LooksLikeManifest(bytes))
+        {
+            path = ChooseVariant(path, bytes).Path;
+            bytes = File.ReadAllBytes(path);
+        }
+        var module = ModuleReader.Read(bytes);
+        return new(module, ModelMetadata.Read(module), options, Path.GetDirectoryName(Path.GetFullPath(path)));
+    }
 
     /// <summary>The index of the input called <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">No such input (the message lists the inputs).</exception>

@@ -14,4 +14,10 @@ public sealed record CompiledModelOptions
     /// either way at most the module's maximum. A one-thread build always runs on the calling thread alone.
     /// </summary>
     public int? Threads { get; init; }
+
+    /// <summary>
+    /// For a build with external weights (<c>wasmnn compile --weights external</c>): the weights file. Null means
+    /// the file the metadata names beside the module, when it was loaded from a path.
+    /// </summary>
+    public string? WeightsPath { get; init; }
 }

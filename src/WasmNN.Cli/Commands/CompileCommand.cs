@@ -37,6 +37,12 @@ internal static class CompileCommand
             Description = "Build for up to N worker threads sharing one imported memory (it still runs on one); 0 for the one-thread build",
             HelpName = "N",
         };
+        var weights = new Option<string>("--weights")
+        {
+            Description = "Where the weights go: embedded in the module (default), or external: MODEL.weights beside it, loaded by the host (docs/ABI.md)",
+            DefaultValueFactory = _ => "embedded",
+        };
+        weights.AcceptOnlyFromAmong("embedded", "external");
         var verifyEach = new Option<bool>("--verify-each") { Description = "Verify the IR after every pass; a failure names the pass" };
         var shape = new Option<string[]>("--shape")
         {
@@ -50,13 +56,14 @@ internal static class CompileCommand
         };
         var command = new Command("compile", "Compile an ONNX model to one standalone WebAssembly module")
         {
-            model, output, wasi, noSimd, relaxedSimd, variants, js, threads, dumpAfter, verifyEach, shape, dim,
+            model, output, wasi, noSimd, relaxedSimd, variants, js, threads, weights, dumpAfter, verifyEach, shape, dim,
         };
         command.Validators.Add(result =>
         {
             if (!result.GetValue(variants)) return;
             if (result.GetValue(noSimd) || result.GetValue(relaxedSimd)) result.AddError("--variants builds every SIMD level itself; drop --no-simd and --relaxed-simd");
             if (result.GetValue(wasi)) result.AddError("--variants builds raw-buffer modules for the loaders; it cannot be combined with --wasi");
+            if (result.GetValue(weights) == "external") result.AddError("--variants cannot be combined with --weights external: each variant packs its weights its own way");
         });
         command.SetAction(r =>
         {
@@ -73,7 +80,13 @@ internal static class CompileCommand
             {
                 return Report.Error(ExitCodes.Usage, "--threads and --wasi cannot be combined: the threads build is a reactor (docs/ABI.md)");
             }
+            var external = r.GetValue(weights) == "external";
+            if (workers > 0 && external)
+            {
+                return Report.Error(ExitCodes.Usage, "--threads and --weights external cannot be combined: the threads build copies its weights in once per shared memory");
+            }
             var outputs = new OutputRequest(r.GetValue(output), r.GetValue(variants), r.GetValue(js));
+            var outputPath = outputs.Path ?? Path.ChangeExtension(r.GetValue(model)!, ".wasm");
             return Run(r.GetValue(model)!, outputs, r.GetValue(dumpAfter), new CompileOptions
             {
                 Wasi = r.GetValue(wasi),
@@ -83,6 +96,7 @@ internal static class CompileCommand
                 VerifyPasses = r.GetValue(verifyEach),
                 InputShapes = bindings.InputShapes,
                 Dimensions = bindings.Dimensions,
+                WeightsFile = external ? Path.GetFileName(Compiler.Abi.WeightsFile.PathFor(outputPath)) : null,
             });
         });
         return command;
@@ -102,7 +116,8 @@ internal static class CompileCommand
             }
             options = options with { DumpIr = new IrDump(dumpAfter, Console.Out) };
         }
-        if ((CommandLineFiles.CheckReadable(modelPath, "model") ?? CheckOutputs(modelPath, outputPath, request)) is { } usage)
+        if ((CommandLineFiles.CheckReadable(modelPath, "model") ?? CheckOutputs(modelPath, outputPath, request)
+            ?? (options.WeightsFile is null ? null : CommandLineFiles.CheckOutputFile(Compiler.Abi.WeightsFile.PathFor(outputPath), "weights", modelPath, outputPath))) is { } usage)
         {
             return Report.Error(ExitCodes.Usage, usage);
         }
@@ -152,6 +167,10 @@ internal static class CompileCommand
         table.AddRow("code bytes", Bytes(s.CodeBytes));
         table.AddRow("peak activation bytes", $"{Bytes(s.PeakActivationBytes)} (unshared {Bytes(s.UnsharedActivationBytes)})");
         table.AddRow("module bytes", Bytes(s.ModuleBytes));
+        if (result.Metadata.Weights is { } external)
+        {
+            table.AddRow("weights", $"{Markup.Escape(Compiler.Abi.WeightsFile.PathFor(outputPath))} ({Bytes(external.Bytes)}, checksum {external.Checksum})");
+        }
         table.AddRow("time", $"{s.Elapsed.TotalMilliseconds:F0} ms");
         AddLoaderRow(table, outputPath, request);
         AnsiConsole.Write(table);
@@ -208,10 +227,10 @@ internal static class CompileCommand
             return failed;
         }
         var table = new Table().AddColumn("variant").AddColumn("module").AddColumn(new TableColumn("bytes").RightAligned()).AddColumn("needs");
-        var simd = result.Builds.First(b => b.Name == "simd128").Result.Wasm.Length;
+        var simd = result.Builds.First(b => b.Name == "simd128").Result.Statistics.ModuleBytes;
         foreach (var build in result.Builds)
         {
-            var size = build.Result.Wasm.Length;
+            var size = build.Result.Statistics.ModuleBytes;
             var change = (size - simd) * 100.0 / simd;
             var relative = size == simd ? "" : $" ({(change >= 0 ? "+" : "")}{change.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)}%)";
             table.AddRow(build.Name, Markup.Escape(Path.GetFileName(Compiler.Abi.ModelVariants.VariantPath(outputPath, build.FileEnding))), Bytes(size) + relative,

@@ -53,7 +53,13 @@ internal static class ModelRunCommand
         CompiledModel model;
         try
         {
-            model = CompiledModel.Load(module, new CompiledModelOptions { Threads = request.Threads });
+            // External weights (compile --weights external) are read from beside the module.
+            var weights = ModelMetadata.Read(module).Weights is { } external ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(program)) ?? ".", external.File) : null;
+            model = CompiledModel.Load(module, new CompiledModelOptions { Threads = request.Threads, WeightsPath = weights });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Report.Error(ExitCodes.Usage, $"{program}: cannot read its weights: {e.Message}");
         }
         catch (Exception e) when (e is FormatException or WasmFormatException or WasmCompileException or WasmLinkException or WasmTrapException
             or NotSupportedException)

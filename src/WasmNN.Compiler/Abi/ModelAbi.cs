@@ -39,6 +39,15 @@ public static class ModelAbi
     /// <summary>Threads build: the i32 counting completed barriers; waiting workers sleep on it.</summary>
     public const int BarrierGenerationAddress = 8;
 
+    /// <summary>
+    /// Build with external weights: <c>() -> i32</c>, checks the weights a host copied into memory against the
+    /// checksum compiled into the module; 0 when they match (from then on <c>wasmnn_run</c> runs), 1 otherwise.
+    /// </summary>
+    public const string WeightsCheck = "wasmnn_weights_check";
+
+    /// <summary>Build with external weights: what <c>wasmnn_run</c> returns before <see cref="WeightsCheck"/> has succeeded.</summary>
+    public const int WeightsNotLoaded = 2;
+
     /// <summary>The custom section holding <see cref="ModelMetadata"/> as UTF-8 JSON.</summary>
     public const string MetadataSection = "wasmnn.meta";
 

@@ -53,6 +53,17 @@ public sealed record ThreadsInfo(
     [property: JsonPropertyName("max_workers")] int MaxWorkers,
     [property: JsonPropertyName("memory_pages")] uint MemoryPages);
 
+/// <summary>A build with external weights: the weights file a host loads before the first run (docs/ABI.md).</summary>
+/// <param name="File">The file's name, beside the module (<c>model.weights</c> for <c>model.wasm</c>).</param>
+/// <param name="Address">Where its payload goes in linear memory (a multiple of 65536).</param>
+/// <param name="Bytes">The payload's length.</param>
+/// <param name="Checksum">The payload's checksum (<see cref="WeightsFile.Checksum"/>), 8 lower-case hex digits.</param>
+public sealed record WeightsInfo(
+    [property: JsonPropertyName("file")] string File,
+    [property: JsonPropertyName("address")] long Address,
+    [property: JsonPropertyName("bytes")] long Bytes,
+    [property: JsonPropertyName("checksum")] string Checksum);
+
 /// <summary>The <c>wasmnn.meta</c> custom section: what a host needs to name and shape the buffers.</summary>
 /// <param name="Format">Metadata format version (1).</param>
 /// <param name="Model">Model (graph) name.</param>
@@ -73,6 +84,10 @@ public sealed record ModelMetadata(
     /// <summary>Present in the threads build (<c>wasmnn compile --threads N</c>): what a host needs to share its memory.</summary>
     [JsonPropertyName("threads"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ThreadsInfo? Threads { get; init; }
+
+    /// <summary>Present in a build with external weights (<c>wasmnn compile --weights external</c>): where they go and how to check them.</summary>
+    [JsonPropertyName("weights"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public WeightsInfo? Weights { get; init; }
 
     /// <summary>UTF-8 JSON bytes.</summary>
     public byte[] ToUtf8() => JsonSerializer.SerializeToUtf8Bytes(this, s_json);

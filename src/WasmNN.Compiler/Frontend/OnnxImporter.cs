@@ -16,7 +16,12 @@ public static class OnnxImporter
     /// <exception cref="OnnxFormatException">The file is unreadable, corrupt or truncated.</exception>
     /// <exception cref="UnsupportedOperatorException">An operator, opset or data type is not supported.</exception>
     /// <exception cref="GraphException">The graph is malformed.</exception>
-    public static Graph Import(string path) => Import(OnnxModelLoader.LoadModel(path), Path.GetFileName(path));
+    /// <remarks>Initializers' bytes stay in the files (<see cref="OnnxModelLoader.OpenModel"/>) until they are needed.</remarks>
+    public static Graph Import(string path)
+    {
+        var file = OnnxModelLoader.OpenModel(path);
+        return Import(file.Model, Path.GetFileName(path), file.DataRanges);
+    }
 
     /// <summary>Loads and imports a model from a stream.</summary>
     public static Graph Import(Stream stream, string sourceName, string? baseDirectory = null) =>
@@ -25,7 +30,9 @@ public static class OnnxImporter
     /// <summary>Imports a parsed model.</summary>
     /// <param name="model">The model (external data already inlined).</param>
     /// <param name="sourceName">Used in error messages.</param>
-    public static Graph Import(ModelProto model, string sourceName)
+    public static Graph Import(ModelProto model, string sourceName) => Import(model, sourceName, null);
+
+    private static Graph Import(ModelProto model, string sourceName, IReadOnlyDictionary<TensorProto, TensorDataRange>? dataRanges)
     {
         var opset = model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => (int)o.Version).DefaultIfEmpty(-1).Max();
         if (opset < 0)
@@ -45,7 +52,7 @@ public static class OnnxImporter
             var (type, shape) = ReadType(input, sourceName);
             graph.Inputs.Add(new Value(input.Name, type, shape) { DimNames = ReadDimNames(input) });
         }
-        ImportBody(proto, scope, "");
+        ImportBody(proto, scope, "", dataRanges);
         return graph;
     }
 
@@ -53,12 +60,12 @@ public static class OnnxImporter
     /// Fills <paramref name="scope"/>'s graph from <paramref name="proto"/>: initializers, the inputs already in the
     /// graph, nodes in order, outputs. Unnamed nodes get <paramref name="namePrefix"/> + op_type + index.
     /// </summary>
-    private static void ImportBody(GraphProto proto, Scope scope, string namePrefix)
+    private static void ImportBody(GraphProto proto, Scope scope, string namePrefix, IReadOnlyDictionary<TensorProto, TensorDataRange>? dataRanges = null)
     {
         var (graph, sourceName, opset) = (scope.Graph, scope.SourceName, scope.Graph.Opset);
         foreach (var initializer in proto.Initializer)
         {
-            var value = new Value(initializer.Name, OnnxTensors.ToTensor(initializer, sourceName));
+            var value = new Value(initializer.Name, OnnxTensors.ToTensor(initializer, sourceName, dataRanges?.GetValueOrDefault(initializer)));
             scope.Define(value, "initializer");
             graph.Initializers.Add(value);
         }

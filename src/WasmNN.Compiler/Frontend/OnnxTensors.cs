@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Operators;
+using WasmNN.Onnx;
 using WasmNN.Onnx.Protos;
 
 namespace WasmNN.Compiler.Frontend;
@@ -12,7 +13,14 @@ public static class OnnxTensors
     /// <param name="proto">The tensor (external data must already be inlined by the loader).</param>
     /// <param name="where">Context for error messages (file, node).</param>
     /// <exception cref="GraphException">Unsupported type, segments, or an element count that does not match dims.</exception>
-    public static Tensor ToTensor(TensorProto proto, string where)
+    public static Tensor ToTensor(TensorProto proto, string where) => ToTensor(proto, where, null);
+
+    /// <summary>Decodes a tensor whose raw bytes may be in a file (<paramref name="dataRange"/>, read only when needed).</summary>
+    /// <param name="proto">The tensor.</param>
+    /// <param name="where">Context for error messages (file, node).</param>
+    /// <param name="dataRange">Where its raw_data is (<see cref="OnnxModelFile.DataRanges"/>), or null when it is in <paramref name="proto"/>.</param>
+    /// <exception cref="GraphException">As <see cref="ToTensor(TensorProto, string)"/>.</exception>
+    public static Tensor ToTensor(TensorProto proto, string where, TensorDataRange? dataRange)
     {
         var label = $"{where}: tensor '{proto.Name}'";
         var type = OnnxDataTypes.FromOnnx(proto.DataType)
@@ -38,6 +46,14 @@ public static class OnnxTensors
         if (count > int.MaxValue)
         {
             throw new GraphException($"{label} is too large ({count} elements)");
+        }
+        if (dataRange is not null)
+        {
+            if (dataRange.Length != count * type.ByteSize())
+            {
+                throw new GraphException($"{label} has {dataRange.Length} bytes of raw_data, expected {count * type.ByteSize()} for {type} {Shapes.Format(shape)}");
+            }
+            return Tensor.FromFile(type, shape, new TensorFileRange(dataRange.Path, dataRange.Offset, dataRange.Length));
         }
         var tensor = Tensor.Zeros(type, shape);
         if (proto.HasRawData)

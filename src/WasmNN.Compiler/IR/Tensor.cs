@@ -25,7 +25,35 @@ public sealed class Tensor
         }
         DataType = dataType;
         Shape = shape;
-        Data = data;
+        _data = data;
+        Length = data.Length;
+    }
+
+    private Tensor(DataType dataType, int[] shape, TensorFileRange source)
+    {
+        DataType = dataType;
+        Shape = shape;
+        Source = source;
+        Length = Shapes.ElementCount(shape);
+    }
+
+    private Array? _data;
+
+    /// <summary>
+    /// A tensor whose little-endian bytes are <paramref name="source"/>, read when <see cref="Data"/> is first asked
+    /// for; until then it holds no storage, and <see cref="WriteBytes"/> copies the file range straight to its stream
+    /// (how the compiler streams weights from the ONNX file into the module).
+    /// </summary>
+    /// <exception cref="ArgumentException">The range's length does not match the shape and element type.</exception>
+    public static Tensor FromFile(DataType dataType, int[] shape, TensorFileRange source)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(source);
+        if (Array.Exists(shape, d => d < 0) || (long)Shapes.ElementCount(shape) * dataType.ByteSize() != source.Length)
+        {
+            throw new ArgumentException($"{source.Length} bytes do not hold {dataType} {Shapes.Format(shape)}", nameof(source));
+        }
+        return new Tensor(dataType, shape, source);
     }
 
     /// <summary>Element type.</summary>
@@ -34,11 +62,79 @@ public sealed class Tensor
     /// <summary>Dimensions (do not mutate).</summary>
     public int[] Shape { get; }
 
-    /// <summary>Typed storage array.</summary>
-    public Array Data { get; }
+    /// <summary>Typed storage array (read from <see cref="Source"/> on first use, then kept).</summary>
+    public Array Data => _data ??= ReadData();
+
+    /// <summary>The file range the elements come from, or null for a tensor built in memory.</summary>
+    public TensorFileRange? Source { get; }
 
     /// <summary>Number of elements.</summary>
-    public int Length => Data.Length;
+    public int Length { get; }
+
+    /// <summary>
+    /// The elements, without keeping them: <see cref="Data"/> when it is in memory, else a fresh array read from
+    /// <see cref="Source"/> that the caller owns (for one-off packing of large weights, which then need not stay
+    /// in memory for the rest of the compilation).
+    /// </summary>
+    public Array ReadData()
+    {
+        if (_data is not null || Source is null)
+        {
+            return _data!;
+        }
+        var data = Array.CreateInstance(DataType.ClrType(), Length);
+        if (DataType == DataType.Bool)
+        {
+            var bytes = new byte[Length];
+            Source.ReadInto(0, bytes);
+            var flags = (bool[])data;
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                flags[i] = bytes[i] != 0;
+            }
+        }
+        else
+        {
+            Source.ReadInto(0, MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(data), Length * DataType.ByteSize()));
+        }
+        return data;
+    }
+
+    /// <summary>
+    /// Writes the elements' little-endian bytes (bool as 0 or 1) to <paramref name="destination"/>: straight from
+    /// <see cref="Source"/> in small chunks when they are not in memory.
+    /// </summary>
+    public void WriteBytes(Stream destination)
+    {
+        if (_data is null && Source is not null && DataType != DataType.Bool)
+        {
+            Source.CopyTo(destination);
+        }
+        else if (DataType == DataType.Bool)
+        {
+            destination.Write([.. ((bool[])Data).Select(b => b ? (byte)1 : (byte)0)]);
+        }
+        else
+        {
+            destination.Write(AsBytes());
+        }
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with the raw bytes from <paramref name="byteOffset"/> on (not for bool), without reading the rest.</summary>
+    public void ReadBytes(long byteOffset, Span<byte> destination)
+    {
+        if (_data is null && Source is not null)
+        {
+            Source.ReadInto(byteOffset, destination);
+        }
+        else
+        {
+            AsBytes().Slice(checked((int)byteOffset), destination.Length).CopyTo(destination);
+        }
+    }
+
+    /// <summary>The number of bytes <see cref="WriteBytes"/> writes.</summary>
+    public long ByteLength => (long)Length * DataType.ByteSize();
 
     /// <summary>Rank (number of dimensions).</summary>
     public int Rank => Shape.Length;
@@ -73,6 +169,9 @@ public sealed class Tensor
 
     /// <summary>The float32 storage.</summary>
     public float[] AsFloat32() => Data as float[] ?? throw new OperatorException($"expected a float32 tensor, got {DataType}");
+
+    /// <summary>The float32 elements as <see cref="ReadData"/> gives them: read from the file and not kept when they are not in memory.</summary>
+    public float[] ReadFloat32() => DataType == DataType.Float32 ? (float[])ReadData() : throw new OperatorException($"expected a float32 tensor, got {DataType}");
 
     /// <summary>The int64 storage.</summary>
     public long[] AsInt64() => DataType == DataType.Int64 ? (long[])Data : throw new OperatorException($"expected an int64 tensor, got {DataType}");
@@ -168,7 +267,7 @@ public sealed class Tensor
     }
 
     /// <summary>A tensor sharing this storage with another shape of the same element count.</summary>
-    public Tensor Reshape(int[] shape) => new(DataType, shape, Data);
+    public Tensor Reshape(int[] shape) => _data is null && Source is not null ? FromFile(DataType, shape, Source) : new(DataType, shape, Data);
 
     /// <inheritdoc/>
     public override string ToString() => $"Tensor<{DataType}>[{Shapes.Format(Shape)}]";

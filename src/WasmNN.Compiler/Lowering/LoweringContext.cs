@@ -19,7 +19,7 @@ internal sealed class LoweringContext
     private readonly Dictionary<object, int> _weightAddresses = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, int> _weightsByKey = [];
     private readonly Dictionary<string, uint> _helpers = [];
-    private readonly List<(int Address, byte[] Bytes)> _weights = [];
+    private readonly List<WeightSegment> _weights = [];
     private readonly Dictionary<RuntimeLength, int> _lengthSlots = new(ReferenceEqualityComparer.Instance);
 
     public LoweringContext(Graph graph, MemoryPlan plan, LoweringOptions options, ModuleBuilder builder)
@@ -28,7 +28,9 @@ internal sealed class LoweringContext
         Plan = plan;
         Options = options;
         Builder = builder;
-        WeightsStart = checked((int)PlanMemory.AlignUp(ActivationBase + plan.TotalBytes));
+        // External weights start on a wasm page, so a host can map the weights file's pages there.
+        WeightsStart = options.WeightsFile is null ? checked((int)PlanMemory.AlignUp(ActivationBase + plan.TotalBytes))
+            : checked((int)((ActivationBase + plan.TotalBytes + ExternalWeights.Alignment - 1) / ExternalWeights.Alignment * ExternalWeights.Alignment));
         WeightsEnd = WeightsStart;
     }
 
@@ -50,8 +52,8 @@ internal sealed class LoweringContext
 
     public int WeightsEnd { get; private set; }
 
-    /// <summary>Weight segments placed so far.</summary>
-    public IReadOnlyList<(int Address, byte[] Bytes)> Weights => _weights;
+    /// <summary>Weight segments placed so far, in address order.</summary>
+    public IReadOnlyList<WeightSegment> Weights => _weights;
 
     /// <summary>Bytes of weights placed so far (constant tensors, not strings).</summary>
     public long ParameterBytes { get; private set; }
@@ -63,9 +65,12 @@ internal sealed class LoweringContext
         {
             if (!_weightAddresses.TryGetValue(constant, out var address))
             {
-                var bytes = ToBytes(constant);
-                address = Place(bytes);
-                ParameterBytes += bytes.Length;
+                if (constant.DataType is not (DataType.Float32 or DataType.Float64 or DataType.Int64 or DataType.UInt64 or DataType.Int32 or DataType.UInt32 or DataType.Int8 or DataType.UInt8 or DataType.Bool))
+                {
+                    throw new GraphException($"cannot store a {constant.DataType} tensor");
+                }
+                // The bytes are written when the module is (from the ONNX file when they were never read).
+                address = Place(constant.ByteLength, constant.WriteBytes, parameter: true);
                 _weightAddresses[constant] = address;
             }
             return address;
@@ -80,8 +85,26 @@ internal sealed class LoweringContext
     {
         if (!_weightsByKey.TryGetValue(key, out var address))
         {
-            address = Place(MemoryMarshal.AsBytes(data.AsSpan()).ToArray());
-            ParameterBytes += data.Length * sizeof(float);
+            address = Place(data.Length * (long)sizeof(float), stream => stream.Write(MemoryMarshal.AsBytes(data.AsSpan())), parameter: true);
+            _weightsByKey[key] = address;
+        }
+        return address;
+    }
+
+    /// <summary>
+    /// Places derived weights of <paramref name="floats"/> elements once per <paramref name="key"/>, computed by
+    /// <paramref name="pack"/> only when the module is written, so large packed copies are made one at a time and
+    /// dropped once written.
+    /// </summary>
+    public int AddWeights(string key, long floats, Func<float[]> pack) =>
+        AddWeights(key, floats * sizeof(float), stream => stream.Write(MemoryMarshal.AsBytes(pack().AsSpan())));
+
+    /// <summary>Places derived weights of <paramref name="bytes"/> bytes once per <paramref name="key"/>, written by <paramref name="write"/> with the module.</summary>
+    public int AddWeights(string key, long bytes, Action<Stream> write)
+    {
+        if (!_weightsByKey.TryGetValue(key, out var address))
+        {
+            address = Place(bytes, write, parameter: true);
             _weightsByKey[key] = address;
         }
         return address;
@@ -92,7 +115,7 @@ internal sealed class LoweringContext
     {
         if (!_weightsByKey.TryGetValue(key, out var address))
         {
-            address = Place(data);
+            address = Place(data.Length, stream => stream.Write(data), parameter: false);
             _weightsByKey[key] = address;
         }
         return address;
@@ -137,23 +160,31 @@ internal sealed class LoweringContext
         return index;
     }
 
-    private int Place(byte[] bytes)
+    private int Place(long bytes, Action<Stream> write, bool parameter)
     {
         var address = WeightsEnd;
-        _weights.Add((address, bytes));
-        WeightsEnd = checked((int)PlanMemory.AlignUp(address + bytes.Length));
+        _weights.Add(new WeightSegment(address, bytes, write, parameter));
+        WeightsEnd = checked((int)PlanMemory.AlignUp(address + bytes));
+        if (parameter)
+        {
+            ParameterBytes += bytes;
+        }
         return address;
     }
+}
 
-    private static byte[] ToBytes(Tensor tensor) => tensor.Data switch
+/// <summary>Bytes placed at a fixed address: written by <paramref name="Write"/> when the module is.</summary>
+/// <param name="Address">Where they go in linear memory (16-byte aligned).</param>
+/// <param name="Length">How many bytes <paramref name="Write"/> writes.</param>
+/// <param name="Write">Writes them.</param>
+/// <param name="IsParameter">Weights (constants and their packed forms), as opposed to tables and strings the code reads.</param>
+internal sealed record WeightSegment(int Address, long Length, Action<Stream> Write, bool IsParameter)
+{
+    /// <summary>The bytes in memory (for builds that cannot stream them).</summary>
+    public byte[] ToArray()
     {
-        float[] f => MemoryMarshal.AsBytes(f.AsSpan()).ToArray(),
-        double[] d => MemoryMarshal.AsBytes(d.AsSpan()).ToArray(),
-        long[] l => MemoryMarshal.AsBytes(l.AsSpan()).ToArray(),
-        int[] i => MemoryMarshal.AsBytes(i.AsSpan()).ToArray(),
-        sbyte[] s => MemoryMarshal.AsBytes(s.AsSpan()).ToArray(),
-        byte[] b => (byte[])b.Clone(),
-        bool[] b => [.. b.Select(x => x ? (byte)1 : (byte)0)],
-        _ => throw new GraphException($"cannot store a {tensor.DataType} tensor"),
-    };
+        using var buffer = new MemoryStream();
+        Write(buffer);
+        return buffer.ToArray();
+    }
 }

@@ -21,6 +21,12 @@ internal sealed record LoweringOptions(bool Simd = true, bool RelaxedSimd = fals
     /// <summary>See <see cref="DefaultParallelThreshold"/>.</summary>
     public long ParallelThreshold { get; init; } = DefaultParallelThreshold;
 
+    /// <summary>
+    /// The file name of external weights (<c>--weights external</c>, <see cref="ExternalWeights"/>), or null to embed
+    /// them as data segments.
+    /// </summary>
+    public string? WeightsFile { get; init; }
+
     /// <summary>Lanes of the main loops: 4 with SIMD, else 1.</summary>
     public int Width => Simd ? 4 : 1;
 

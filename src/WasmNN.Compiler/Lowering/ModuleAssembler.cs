@@ -27,7 +27,7 @@ internal sealed record AssemblyStatistics(int Kernels, int FusedGroups, long Par
 /// </summary>
 internal static class ModuleAssembler
 {
-    public static (byte[] Bytes, ModelMetadata Metadata, AssemblyStatistics Statistics) Assemble(Graph graph, LoweringOptions options, bool wasi, string modelName)
+    public static (AssembledModule Module, ModelMetadata Metadata, AssemblyStatistics Statistics) Assemble(Graph graph, LoweringOptions options, bool wasi, string modelName)
     {
         foreach (var value in graph.Inputs.Concat(graph.Outputs))
         {
@@ -98,6 +98,11 @@ internal static class ModuleAssembler
             }
         }
         var run = new FunctionBuilder();
+        var weightsReady = options.WeightsFile is null ? (uint?)null : ExternalWeights.AddReadyGlobal(builder);
+        if (weightsReady is { } ready)
+        {
+            ExternalWeights.EmitRunGuard(run, ready);
+        }
         if (options.Threaded)
         {
             // Workers run the program through wasmnn_run_worker, not wasmnn_run, so no one would report the lengths.
@@ -131,13 +136,22 @@ internal static class ModuleAssembler
         builder.Export(ModelAbi.OutputPointer, ExternalKind.Function, outputPointer);
         builder.Export(ModelAbi.OutputDims, ExternalKind.Function, outputDims);
 
+        // Every weight is placed by now (kernels, constant outputs); the WASI command adds only strings and work areas.
+        ExternalWeights? external = null;
+        if (weightsReady is { } readyGlobal)
+        {
+            external = ExternalWeights.Plan(builder, context, readyGlobal);
+            external.EmitCheck(builder);
+            metadata = metadata with { Weights = new WeightsInfo(options.WeightsFile!, external.Address, external.Bytes, 0u.ToString("x8")) };
+        }
         if (wasiImports is not null)
         {
             RejectRuntimeLengthOutputs("--wasi", "writes .npy headers fixed at compile time");
-            WasiCommand.Emit(builder, context, wasiImports, metadata, inputAddresses, outputAddresses, runIndex);
+            WasiCommand.Emit(builder, context, wasiImports, metadata, inputAddresses, outputAddresses, runIndex, external);
         }
 
         var end = (long)context.WeightsEnd;
+        IReadOnlyList<StreamedDataSegment> streamed = [];
         var pages = (uint)Math.Max(1, (end + MemoryType.PageSize - 1) / MemoryType.PageSize);
         if (options.Threaded)
         {
@@ -150,17 +164,15 @@ internal static class ModuleAssembler
         else
         {
             builder.AddMemory(pages, pages);
-            foreach (var (address, bytes) in context.Weights)
-            {
-                builder.AddData((uint)address, bytes);
-            }
+            // With external weights the module keeps only what is not a weight (tables, strings).
+            streamed = [.. context.Weights.Where(s => external is null || !s.IsParameter).Select(s => new StreamedDataSegment((uint)s.Address, s.Length, s.Write))];
         }
         builder.Export(ModelAbi.Memory, ExternalKind.Memory, 0);
         builder.AddCustomSection(ModelAbi.MetadataSection, metadata.ToUtf8());
         var codeBytes = builder.Module.Codes.Sum(c => (long)c.Code.Length);
         var statistics = new AssemblyStatistics(graph.Nodes.Count, graph.Nodes.Count(n => n.Epilogue.Count > 0), context.ParameterBytes, codeBytes,
             plan.TotalBytes, plan.UnsharedBytes + plan.ScratchBytes, pages);
-        return (builder.ToBytes(), metadata, statistics);
+        return (new AssembledModule(builder.Module, streamed, metadata, external), metadata, statistics);
     }
 
     private static TensorInfo Describe(Value value) => new(value.Name, TensorInfo.DTypeName(value.ElementType), value.Shape!, value.DimNames,

@@ -122,19 +122,19 @@ internal static class ThreadedProgram
     /// Makes the weights passive segments copied in by a start function exactly once per memory: the first instance
     /// to claim the flag copies, later ones (other workers' instances) wait for it; each drops its own segments.
     /// </summary>
-    public static void EmitInitialisation(ModuleBuilder builder, IReadOnlyList<(int Address, byte[] Bytes)> weights)
+    public static void EmitInitialisation(ModuleBuilder builder, IReadOnlyList<WeightSegment> weights)
     {
         var segments = weights.Count;
-        foreach (var (_, bytes) in weights)
+        foreach (var segment in weights)
         {
-            builder.Module.Data.Add(new DataSegment(SegmentMode.Passive, 0, null, bytes, 0));
+            builder.Module.Data.Add(new DataSegment(SegmentMode.Passive, 0, null, segment.ToArray(), 0));
         }
         builder.Module.DataCount = (uint)segments;
         var w = new FunctionBuilder();
         w.I32(InitFlagAddress).I32(0).I32(1).Atomic(Opcode.I32AtomicRmwCmpxchg).Op(Opcode.I32Eqz).Code.If(BlockType.Empty);
         for (var i = 0; i < segments; i++)
         {
-            w.I32(weights[i].Address).I32(0).I32(weights[i].Bytes.Length).Code.Emit(Opcode.MemoryInit, (uint)i, 0);
+            w.I32(weights[i].Address).I32(0).I32(checked((int)weights[i].Length)).Code.Emit(Opcode.MemoryInit, (uint)i, 0);
         }
         w.I32(InitFlagAddress).I32(2).Atomic(Opcode.I32AtomicStore);
         w.I32(InitFlagAddress).I32(-1).Atomic(Opcode.MemoryAtomicNotify).Op(Opcode.Drop);

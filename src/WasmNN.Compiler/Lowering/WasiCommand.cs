@@ -54,7 +54,8 @@ internal static class WasiCommand
             builder.ImportFunction(Wasi, "proc_exit", Type([i32], [])));
     }
 
-    public static void Emit(ModuleBuilder builder, LoweringContext context, Imports imports, ModelMetadata metadata, int[] inputAddresses, int[] outputAddresses, uint run)
+    public static void Emit(ModuleBuilder builder, LoweringContext context, Imports imports, ModelMetadata metadata, int[] inputAddresses, int[] outputAddresses, uint run,
+        ExternalWeights? external)
     {
         var inputs = metadata.Inputs;
         var outputs = metadata.Outputs;
@@ -124,6 +125,49 @@ internal static class WasiCommand
         FailOnErrno("cannot read the arguments", false);
         w.I32(3).I32(prestat).Code.Emit(Opcode.Call, imports.FdPrestatGet);
         IfNonZero(() => Fail("no preopened directory: grant one (wasmtime --dir ., wasmnn run --dir .)", false));
+        if (external is not null)
+        {
+            // The weights file (its name as compiled) from the preopened directory: header, then payload into place.
+            var name = metadata.Weights!.File;
+            w.I32(Text(name)).Set(path).I32(Encoding.UTF8.GetByteCount(name)).Set(pathLength);
+            w.I32(3).I32(1).Get(path).Get(pathLength).I32(0).Code.I64Const(1L << 1 /* fd_read */).I64Const(0);
+            w.I32(0).I32(fd).Code.Emit(Opcode.Call, imports.PathOpen);
+            FailOnErrno("cannot open the weights file ", true);
+            void ReadExactly(int address, long bytes)
+            {
+                w.I32(0).Set(total);
+                w.Code.Block(BlockType.Empty).Loop(BlockType.Empty);
+                w.Get(total).I32(unchecked((int)bytes)).Op(Opcode.I32GeU).Code.Emit(Opcode.BrIf, 1);
+                w.I32(iov).I32(address).Get(total).Op(Opcode.I32Add).Store32();
+                w.I32(iov + 4).I32(unchecked((int)bytes)).Get(total).Op(Opcode.I32Sub).Store32();
+                w.I32(fd).Load32().I32(iov).I32(1).I32(count).Code.Emit(Opcode.Call, imports.FdRead);
+                FailOnErrno("cannot read the weights file ", true);
+                w.I32(count).Load32().Op(Opcode.I32Eqz);
+                IfNonZero(() => Fail("the weights file is truncated: ", true));
+                w.Get(total).I32(count).Load32().Op(Opcode.I32Add).Set(total);
+                w.Code.Emit(Opcode.Br, 0);
+                w.Code.End().End();
+            }
+            ReadExactly(staging, WeightsFile.HeaderBytes);
+            void Field64(int offset, long expected) =>
+                w.I32(staging + offset).Code.EmitMemArg(Opcode.I64Load, 3, 0).I64Const(expected).Emit(Opcode.I64Ne);
+            Field64(0, BitConverter.ToInt64(WeightsFile.Magic));
+            w.I32(staging + 8).Load32().I32(WeightsFile.Version).Op(Opcode.I32Ne).Op(Opcode.I32Or);
+            w.I32(staging + 12).Load32().Code.Emit(Opcode.GlobalGet, external.ChecksumGlobal);
+            w.Op(Opcode.I32Ne).Op(Opcode.I32Or);
+            Field64(16, WeightsFile.HeaderBytes);
+            w.Op(Opcode.I32Or);
+            Field64(24, external.Bytes);
+            w.Op(Opcode.I32Or);
+            Field64(32, external.Address);
+            w.Op(Opcode.I32Or);
+            IfNonZero(() => Fail("the weights file belongs to another module (or is not a weights file): ", true));
+            ReadExactly(external.Address, external.Bytes);
+            w.I32(fd).Load32().Code.Emit(Opcode.Call, imports.FdClose);
+            w.Op(Opcode.Drop);
+            w.Code.Emit(Opcode.Call, external.CheckFunction);
+            IfNonZero(() => Fail("the weights file is corrupt (checksum mismatch): ", true));
+        }
 
         void SelectArgument(int index)
         {

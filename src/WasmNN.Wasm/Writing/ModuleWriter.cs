@@ -10,6 +10,31 @@ public static partial class ModuleWriter
     /// <summary>The binary encoding of <paramref name="module"/>.</summary>
     public static byte[] Write(WasmModule module)
     {
+        using var buffer = new MemoryStream();
+        Write(module, buffer);
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// Writes the binary encoding of <paramref name="module"/> to <paramref name="destination"/>, each section as it
+    /// is encoded. <paramref name="streamed"/> segments follow the module's own data segments in the data section;
+    /// their bytes go from their writer straight to <paramref name="destination"/>, never through a buffer holding
+    /// the whole section (large weights are produced while the file is written).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A streamed segment wrote a different number of bytes than it declared.</exception>
+    public static void Write(WasmModule module, Stream destination, IReadOnlyList<StreamedDataSegment>? streamed = null) =>
+        Write(module, destination, streamed ?? [], measureOnly: false);
+
+    /// <summary>The size of the encoding of <paramref name="module"/> with <paramref name="streamed"/> segments, without producing their bytes.</summary>
+    public static long Measure(WasmModule module, IReadOnlyList<StreamedDataSegment> streamed)
+    {
+        var counting = new CountingStream(Stream.Null);
+        Write(module, counting, streamed, measureOnly: true);
+        return counting.Written;
+    }
+
+    private static void Write(WasmModule module, Stream destination, IReadOnlyList<StreamedDataSegment> streamed, bool measureOnly)
+    {
         var output = new ByteWriter();
         output.WriteBytes("\0asm"u8);
         output.WriteBytes([1, 0, 0, 0]);
@@ -18,6 +43,12 @@ public static partial class ModuleWriter
         foreach (byte id in (ReadOnlySpan<byte>)[1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 10, 11])
         {
             section.Clear();
+            if (id == 11 && streamed.Count > 0)
+            {
+                WriteStreamedDataSection(output, destination, module, streamed, measureOnly);
+                WriteCustomSections(output, module, id);
+                continue;
+            }
             bool written = WriteSection(section, module, id);
             if (!written && id is not (8 or 12) && module.CustomSections.Any(c => c.AfterSectionId == id))
             {
@@ -39,7 +70,48 @@ public static partial class ModuleWriter
             output.WriteByte(0);
             output.WriteSized(section.WrittenSpan);
         }
-        return output.ToArray();
+        destination.Write(output.WrittenSpan);
+    }
+
+    /// <summary>
+    /// The data section with streamed segments: its size is known up front (each segment's length is), so the header
+    /// and the small segments are written first, then each streamed segment's bytes straight from its writer.
+    /// </summary>
+    private static void WriteStreamedDataSection(ByteWriter output, Stream destination, WasmModule module, IReadOnlyList<StreamedDataSegment> streamed, bool measureOnly)
+    {
+        var head = new ByteWriter();
+        head.WriteVarU32(checked((uint)(module.Data.Count + streamed.Count)));
+        foreach (var segment in module.Data) WriteDataSegment(head, segment);
+        var headers = new ByteWriter[streamed.Count];
+        long size = head.Length;
+        for (var i = 0; i < streamed.Count; i++)
+        {
+            headers[i] = new ByteWriter();
+            headers[i].WriteVarU32(0);
+            headers[i].WriteBytes(new CodeWriter().I32Const(unchecked((int)streamed[i].Offset)).End().WrittenSpan);
+            headers[i].WriteVarU32(checked((uint)streamed[i].Length));
+            size += headers[i].Length + streamed[i].Length;
+        }
+        output.WriteByte(11);
+        output.WriteVarU32(checked((uint)size));
+        output.WriteBytes(head.WrittenSpan);
+        destination.Write(output.WrittenSpan);
+        output.Clear();
+        foreach (var (segment, header) in streamed.Zip(headers))
+        {
+            destination.Write(header.WrittenSpan);
+            if (measureOnly && destination is CountingStream measuring)
+            {
+                measuring.Skip(segment.Length);
+                continue;
+            }
+            var counting = new CountingStream(destination);
+            segment.Write(counting);
+            if (counting.Written != segment.Length)
+            {
+                throw new InvalidOperationException($"data segment at {segment.Offset} wrote {counting.Written} bytes, not the {segment.Length} it declared");
+            }
+        }
     }
 
     private static void WriteCustomSections(ByteWriter output, WasmModule module, byte afterId)

@@ -167,33 +167,38 @@ public sealed class WasiBuildTests : IDisposable
         Assert.Equal(names.Order(StringComparer.Ordinal), _folder.EnumerateFileSystemInfos().Select(e => e.Name).Order(StringComparer.Ordinal));
 
     /// <summary>Runs <c>wasm args...</c> on <paramref name="host"/> with the test folder preopened as ".".</summary>
-    private ProcessOutput Run(Host host, string wasm, params string[] arguments)
+    private ProcessOutput Run(Host host, string wasm, params string[] arguments) => RunIn(_folder.FullName, host, wasm, arguments);
+
+    /// <summary>Runs <paramref name="wasm"/> (a file in <paramref name="folder"/>, which is preopened as <c>.</c>) on a host.</summary>
+    internal static ProcessOutput RunIn(string folder, Host host, string wasm, params string[] arguments)
     {
         switch (host)
         {
             case Host.Node:
                 return ProcessRunner.Run("node", ["--no-warnings", Path.Combine(AppContext.BaseDirectory, "Lowering", "run-wasi.mjs"), wasm, .. arguments],
-                    workingDirectory: _folder.FullName);
+                    workingDirectory: folder);
             case Host.Wasmtime:
-                var wasmtime = WasmtimeRunner.Run(PathIn(wasm), new WasmtimeRun
+                var wasmtime = WasmtimeRunner.Run(Path.Combine(folder, wasm), new WasmtimeRun
                 {
                     Arguments = [wasm, .. arguments],
-                    Preopens = new Dictionary<string, string> { ["."] = _folder.FullName },
+                    Preopens = new Dictionary<string, string> { ["."] = folder },
                 });
                 Assert.True(wasmtime.Trap is null, $"wasmtime trapped: {wasmtime.Trap}");
                 return wasmtime.Output;
             default:
-                return RunOnOurHost(null, wasm, arguments);
+                return RunOnOurHost(folder, null, wasm, arguments);
         }
     }
 
-    private ProcessOutput RunOnOurHost(int? maxTransferBytes, string wasm, params string[] arguments)
+    private ProcessOutput RunOnOurHost(int? maxTransferBytes, string wasm, params string[] arguments) => RunOnOurHost(_folder.FullName, maxTransferBytes, wasm, arguments);
+
+    private static ProcessOutput RunOnOurHost(string folder, int? maxTransferBytes, string wasm, params string[] arguments)
     {
         using var stderr = new MemoryStream();
-        var result = WasiRunner.Run(File.ReadAllBytes(PathIn(wasm)), new WasiOptions
+        var result = WasiRunner.Run(File.ReadAllBytes(Path.Combine(folder, wasm)), new WasiOptions
         {
             Arguments = [wasm, .. arguments],
-            Preopens = [new Preopen(_folder.FullName, ".")],
+            Preopens = [new Preopen(folder, ".")],
             Stderr = new WasiStream(stderr),
             MaxTransferBytes = maxTransferBytes,
         });

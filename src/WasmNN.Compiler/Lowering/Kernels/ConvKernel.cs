@@ -150,7 +150,7 @@ internal sealed class ConvKernel : IParallelKernel
         var xAddress = context.Address(node.Inputs[0]!);
         var weights = node.Inputs[1]!;
         var wAddress = weights.Constant is { } constant
-            ? context.AddWeights(weights.Name + "#rowpanels", GemmPacking.PackRowPanels(constant.AsFloat32(), l.Group, l.Mg, l.K))
+            ? context.AddWeights(weights.Name + "#rowpanels", constant.Length, () => GemmPacking.PackRowPanels(constant.ReadFloat32(), l.Group, l.Mg, l.K))
             : context.Address(weights);
         var yAddress = context.Address(node.Outputs[0]!);
         var bias = node.Inputs.ElementAtOrDefault(2);

@@ -94,7 +94,7 @@ internal sealed class ConvTransposeKernel : IKernelLowering
         var packedB = context.ScratchAddress + checked((int)ColumnBytes(l));
         var transposedAt = packedB + checked((int)PlanMemory.AlignUp((long)l.Cg * l.InPlane * 4));
         var wAddress = weights.Constant is { } constant
-            ? context.AddWeights(weights.Name + "#transposed-rowpanels", GemmPacking.PackRowPanels(TransposeWeights(constant.AsFloat32(), l), l.Group, l.Rows, l.Cg))
+            ? context.AddWeights(weights.Name + "#transposed-rowpanels", constant.Length, () => GemmPacking.PackRowPanels(TransposeWeights(constant.ReadFloat32(), l), l.Group, l.Rows, l.Cg))
             : transposedAt;
         if (!weights.IsConstant)
         {

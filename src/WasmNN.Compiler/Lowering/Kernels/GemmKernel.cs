@@ -123,10 +123,13 @@ internal sealed class GemmKernel : IParallelKernel
         var aAddress = Operand(context, w, aValue, attributes.TransA, ref scratch);
         // Constant B (a fully connected layer's weights) is packed into the micro-kernel's column panels at compile
         // time: with M = 1 each k then reads consecutive bytes instead of striding a row of N floats.
-        var bAddress = bValue.Constant is { } weights
-            ? context.AddWeights(bValue.Name + (attributes.TransB ? "^T" : "") + "#columnpanels",
-                GemmPacking.PackColumnPanels(RowMajor(weights.AsFloat32(), bValue.Shape!, attributes.TransB), context.Width, k, n))
-            : Operand(context, w, bValue, attributes.TransB, ref scratch);
+        // Packed when the module is written, from the ONNX file: Bᵀ panel by panel, so no whole copy is ever held.
+        var width = context.Width;
+        var bAddress = bValue.Constant is not { } weights ? Operand(context, w, bValue, attributes.TransB, ref scratch)
+            : attributes.TransB && weights.DataType == DataType.Float32
+                ? context.AddWeights(bValue.Name + "^T#columnpanels", (long)k * n * sizeof(float), s => GemmPacking.WriteColumnPanelsOfTransposed(s, weights, width, k, n))
+                : context.AddWeights(bValue.Name + (attributes.TransB ? "^T" : "") + "#columnpanels", (long)k * n,
+                    () => GemmPacking.PackColumnPanels(RowMajor(weights.ReadFloat32(), bValue.Shape!, attributes.TransB), width, k, n));
         var shape = new GemmShape(m, n, k, k, n, n) { Alpha = attributes.Alpha, Beta = attributes.Beta, PackedB = bValue.IsConstant };
         if (node.Inputs.ElementAtOrDefault(2) is { } c && attributes.Beta != 0)
         {
@@ -171,16 +174,7 @@ internal sealed class GemmKernel : IParallelKernel
         int rows = value.Shape![0], columns = value.Shape[1];
         if (value.Constant is { } constant)
         {
-            var source = constant.AsFloat32();
-            var result = new float[source.Length];
-            for (var i = 0; i < rows; i++)
-            {
-                for (var j = 0; j < columns; j++)
-                {
-                    result[j * rows + i] = source[i * columns + j];
-                }
-            }
-            return context.AddWeights(value.Name + "^T", result);
+            return context.AddWeights(value.Name + "^T", (long)rows * columns, () => RowMajor(constant.ReadFloat32(), [rows, columns], transposed: true));
         }
         var destination = scratch;
         scratch += checked((int)PlanBytes(value));
@@ -219,8 +213,9 @@ internal sealed class GemmKernel : IParallelKernel
             // rows of one taller GEMM, and constant weights are packed into the micro-kernel's column panels at
             // compile time so each k reads consecutive bytes instead of striding a row of N floats (a 768 x 3072
             // FFN weight touches a new page every k).
+            var width = context.Width;
             var bAddress = bValue.Constant is { } weights
-                ? context.AddWeights(bValue.Name + "#columnpanels", GemmPacking.PackColumnPanels(weights.AsFloat32(), context.Width, k, n))
+                ? context.AddWeights(bValue.Name + "#columnpanels", (long)k * n, () => GemmPacking.PackColumnPanels(weights.ReadFloat32(), width, k, n))
                 : context.Address(bValue);
             var shape = new GemmShape(batches * m, n, k, k, n, n) { PackedB = bValue.IsConstant };
             var (a, b, c) = (w.Local(ValueType.I32), w.Local(ValueType.I32), w.Local(ValueType.I32));

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using WasmNN.Compiler.IR;
 using WasmNN.CodeGen;
 using WasmNN.Wasm.Instructions;
 using ValueType = WasmNN.Wasm.ValueType;
@@ -111,5 +113,39 @@ internal static class GemmPacking
             start = end;
         }
         return result;
+    }
+
+    /// <summary>
+    /// <see cref="PackColumnPanels"/> of Bᵀ for a constant row-major N x K matrix B (Gemm with transB, a fully
+    /// connected layer as PyTorch exports it), written panel by panel: a panel of Bᵀ's columns is a block of B's
+    /// rows, so each is read alone and transposed, and neither B nor the packed copy is ever in memory whole.
+    /// </summary>
+    public static void WriteColumnPanelsOfTransposed(Stream destination, Tensor b, int width, int k, int n)
+    {
+        var start = 0;
+        var block = Array.Empty<float>();
+        var panel = Array.Empty<float>();
+        foreach (var (columns, _) in GemmEmitter.Panels(width))
+        {
+            var end = start + (n - start) / columns * columns;
+            if (block.Length < columns * k)
+            {
+                (block, panel) = (new float[columns * k], new float[columns * k]);
+            }
+            for (var n0 = start; n0 < end; n0 += columns)
+            {
+                var rows = block.AsSpan(0, columns * k);
+                b.ReadBytes((long)n0 * k * sizeof(float), MemoryMarshal.AsBytes(rows));
+                for (var row = 0; row < k; row++)
+                {
+                    for (var c = 0; c < columns; c++)
+                    {
+                        panel[(row * columns) + c] = rows[(c * k) + row];
+                    }
+                }
+                destination.Write(MemoryMarshal.AsBytes(panel.AsSpan(0, columns * k)));
+            }
+            start = end;
+        }
     }
 }
