@@ -6,6 +6,7 @@
 #
 #   benchmarks/compile-memory.sh [MODEL...]      models: vgg16 resnet50 (default: both)
 #   ROUNDS=3 FLAGS="--weights external" benchmarks/compile-memory.sh vgg16
+#   WASMNN_DLL=../other/src/WasmNN.Cli/bin/Release/net10.0/wasmnn.dll benchmarks/compile-memory.sh   # another build (before/after)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -16,8 +17,10 @@ models=("$@")
 [ ${#models[@]} -gt 0 ] || models=(vgg16 resnet50)
 [ -x /usr/bin/time ] || { echo "compile-memory.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 
-dotnet build "$root/src/WasmNN.Cli" -c Release --nologo -v q >/dev/null
-wasmnn=(dotnet "$root/src/WasmNN.Cli/bin/Release/net10.0/wasmnn.dll")
+if [ -z "${WASMNN_DLL:-}" ]; then
+  dotnet build "$root/src/WasmNN.Cli" -c Release --nologo -v q >/dev/null
+fi
+wasmnn=(dotnet "${WASMNN_DLL:-$root/src/WasmNN.Cli/bin/Release/net10.0/wasmnn.dll}")
 mkdir -p "$out"
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
