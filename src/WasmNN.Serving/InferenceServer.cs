@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -24,6 +25,10 @@ public sealed partial class InferenceServer : IAsyncDisposable
 {
     /// <summary>The header that says how many bytes of a body are JSON before binary tensor data.</summary>
     public const string HeaderLengthHeader = "Inference-Header-Content-Length";
+
+    /// <summary>The server's version for <c>GET /v2</c>: the one in Directory.Build.props, without the commit.</summary>
+    private static readonly string s_version = typeof(InferenceServer).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
 
     private readonly WebApplication _app;
     private readonly Dictionary<string, ServedModel> _models;
@@ -125,7 +130,7 @@ public sealed partial class InferenceServer : IAsyncDisposable
         _app.MapGet("/v2", context => Json(context, 200, new Dictionary<string, object>
         {
             ["name"] = "wasmnn",
-            ["version"] = "0.1.0",
+            ["version"] = s_version,
             ["extensions"] = new[] { "binary_tensor_data" },
         }));
         _app.MapGet("/v2/health/live", context => Json(context, 200, new Dictionary<string, object> { ["live"] = true }));

@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace WasmNN.Compiler.Abi;
 
 /// <summary>The names a compiled-model module exports and carries (docs/ABI.md).</summary>
@@ -54,6 +56,10 @@ public static class ModelAbi
     /// <summary>The WASI build's entry point.</summary>
     public const string Start = "_start";
 
-    /// <summary>The compiler's name and version written into the metadata.</summary>
-    public const string CompilerVersion = "wasmnn 0.1.0";
+    /// <summary>
+    /// The compiler's name and version written into the metadata: the one version in Directory.Build.props (the
+    /// packages' version), without the commit SourceLink appends, so a module's bytes do not change with each commit.
+    /// </summary>
+    public static string CompilerVersion { get; } = "wasmnn " + typeof(ModelAbi).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
 }
