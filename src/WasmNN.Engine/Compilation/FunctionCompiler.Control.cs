@@ -281,8 +281,8 @@ internal sealed partial class FunctionCompiler
         // No castclass: a funcref table holds only WasmFunction or null (WasmTable's setter, validation), and
         // the type check's compare and branch per call showed in call_indirect loops.
         _il.Emit(OpCodes.Ldelem_Ref);
-        _il.Emit(OpCodes.Dup);
         _il.Emit(OpCodes.Stloc, function);
+        _il.Emit(OpCodes.Ldloc, function);
         EmitTrapUnless(OpCodes.Brtrue, TrapKind.IndirectCallToNull);
         _il.Emit(OpCodes.Ldloc, function);
         _il.Emit(OpCodes.Ldfld, Field(typeof(WasmFunction), nameof(WasmFunction.TypeId)));

@@ -76,8 +76,8 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldloc, budget);
         _il.Emit(OpCodes.Ldc_I4_1);
         _il.Emit(OpCodes.Sub);
-        _il.Emit(OpCodes.Dup);
         _il.Emit(OpCodes.Stloc, budget);
+        _il.Emit(OpCodes.Ldloc, budget);
         _il.Emit(OpCodes.Brtrue, skip);
         _il.Emit(OpCodes.Ldc_I4, ProvenLoopInterruptInterval);
         _il.Emit(OpCodes.Stloc, budget);

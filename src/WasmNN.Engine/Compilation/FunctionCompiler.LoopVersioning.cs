@@ -75,16 +75,16 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldloc, trips);
         _il.Emit(OpCodes.Ldc_I8, (long)(unroll - 1));
         _il.Emit(OpCodes.And);
-        _il.Emit(OpCodes.Dup);
         _il.Emit(OpCodes.Stloc, remainder);
+        _il.Emit(OpCodes.Ldloc, remainder);
         _il.Emit(OpCodes.Brfalse, groups);
         _il.MarkLabel(single);
         CompileBodyWithoutExit(shape);
         _il.Emit(OpCodes.Ldloc, remainder);
         _il.Emit(OpCodes.Ldc_I8, 1L);
         _il.Emit(OpCodes.Sub);
-        _il.Emit(OpCodes.Dup);
         _il.Emit(OpCodes.Stloc, remainder);
+        _il.Emit(OpCodes.Ldloc, remainder);
         _il.Emit(OpCodes.Brtrue, single);
         _il.Emit(OpCodes.Ldloc, trips);
         _il.Emit(OpCodes.Ldc_I8, (long)unroll);

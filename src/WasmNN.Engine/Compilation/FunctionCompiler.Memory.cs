@@ -110,7 +110,7 @@ internal sealed partial class FunctionCompiler
             _il.Emit(OpCodes.Conv_U8);
             if (checkedBytes > 0)
             {
-                _il.Emit(OpCodes.Dup);
+                EmitDuplicate(typeof(ulong));
                 EmitBoundsCheck(offset + checkedBytes);
             }
         }

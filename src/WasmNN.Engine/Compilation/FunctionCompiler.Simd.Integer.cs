@@ -194,7 +194,7 @@ internal sealed partial class FunctionCompiler
             return;
         }
         EmitHardwareCall(typeof(Ssse3), nameof(Ssse3.MultiplyHighRoundScale), VectorOf(s_i16), VectorOf(s_i16));
-        _il.Emit(OpCodes.Dup);
+        EmitDuplicate(VectorOf(s_i16));
         EmitVectorConstant(short.MinValue);
         EmitVectorCall(nameof(Vector128.Equals), s_i16, 2);
         EmitOperator(s_u8, "op_ExclusiveOr");

@@ -151,8 +151,8 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldarg, _depthArgument);
         _il.Emit(OpCodes.Ldc_I4_1);
         _il.Emit(OpCodes.Add);
-        _il.Emit(OpCodes.Dup);
         _il.Emit(OpCodes.Starg, _depthArgument);
+        _il.Emit(OpCodes.Ldarg, _depthArgument);
         _il.Emit(OpCodes.Ldc_I4, _module.Engine.Options.MaxCallDepth);
         _il.Emit(OpCodes.Bgt, _callStackExhausted);
         if (HasLargeFrame)
@@ -189,8 +189,8 @@ internal sealed partial class FunctionCompiler
         _il.MarkLabel(_probeStack);
         EmitStackPointer();
         _il.Emit(OpCodes.Call, Method(typeof(StackGuard), nameof(StackGuard.Probe)));
-        _il.Emit(OpCodes.Dup);
         _il.Emit(OpCodes.Starg, _stackLimitArgument);
+        _il.Emit(OpCodes.Ldarg, _stackLimitArgument);
         _il.Emit(OpCodes.Brtrue, _stackProbed);
         _il.MarkLabel(_callStackExhausted);
         EmitTrap(TrapKind.CallStackExhausted, _body.BodyOffset);
@@ -225,7 +225,7 @@ internal sealed partial class FunctionCompiler
         if (_memoryBase is null) return;
         _il.Emit(OpCodes.Ldarg, _contextArgument);
         _il.Emit(OpCodes.Ldfld, Field(typeof(InstanceContext), nameof(InstanceContext.Memory)));
-        _il.Emit(OpCodes.Dup);
+        EmitDuplicate(typeof(WasmMemory));
         _il.Emit(OpCodes.Ldfld, Field(typeof(WasmMemory), nameof(WasmMemory.Base)));
         _il.Emit(OpCodes.Stloc, _memoryBase);
         _il.Emit(OpCodes.Ldfld, Field(typeof(WasmMemory), nameof(WasmMemory.Size)));
@@ -277,6 +277,20 @@ internal sealed partial class FunctionCompiler
     }
 
     private LocalBuilder RentTemp(ValueType type) => RentTemp(ClrTypes.Of(type));
+
+    /// <summary>
+    /// Duplicates the top of the IL stack through a pooled local. An IL <c>dup</c> of anything but a local or a
+    /// constant makes the JIT's importer grab a fresh temporary each time; a large function collected thousands,
+    /// past the 1,024 locals the JIT tracks, and the untracked ones (hot-loop values among them) live in memory.
+    /// </summary>
+    private void EmitDuplicate(Type type)
+    {
+        var temp = RentTemp(type);
+        _il.Emit(OpCodes.Stloc, temp);
+        _il.Emit(OpCodes.Ldloc, temp);
+        _il.Emit(OpCodes.Ldloc, temp);
+        ReturnTemp(temp);
+    }
 
     private void ReturnTemp(LocalBuilder local)
     {
