@@ -21,6 +21,7 @@ public sealed partial class InstancePool : IDisposable
 
     private readonly ModelSignature _model;
     private readonly WasmModule _module;
+    private readonly CompiledModelOptions _load;
     private readonly PoolOptions _options;
     private readonly ModelMetrics _metrics;
     private readonly ILogger _log;
@@ -33,8 +34,9 @@ public sealed partial class InstancePool : IDisposable
     /// <summary>Compiles the first instance now (so a module that cannot load fails here) and starts the workers.</summary>
     /// <exception cref="FormatException">The module is not a compiled model.</exception>
     /// <exception cref="WasmCompileException">The engine cannot compile it.</exception>
-    public InstancePool(ModelSignature model, WasmModule module, PoolOptions options, ModelMetrics metrics, ILogger log)
+    public InstancePool(ModelSignature model, WasmModule module, PoolOptions options, ModelMetrics metrics, ILogger log, CompiledModelOptions? load = null)
     {
+        _load = load ?? new CompiledModelOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Instances, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.QueueCapacity, 1);
         _model = model;
@@ -46,7 +48,7 @@ public sealed partial class InstancePool : IDisposable
         _queue = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(options.QueueCapacity) { SingleWriter = false, SingleReader = false });
         metrics.QueueDepth = () => _queue.Reader.Count;
         metrics.LiveInstances = () => Volatile.Read(ref _liveInstances);
-        var first = CompiledModel.Load(module);
+        var first = CompiledModel.Load(module, _load);
         _liveInstances = 1;
         _loading = options.Instances - 1;
         _workers = new Thread[options.Instances];
@@ -92,7 +94,7 @@ public sealed partial class InstancePool : IDisposable
         {
             if (instance is null)
             {
-                instance = CompiledModel.Load(_module);
+                instance = CompiledModel.Load(_module, _load);
                 Interlocked.Increment(ref _liveInstances);
                 Interlocked.Decrement(ref _loading);
             }
@@ -199,7 +201,7 @@ public sealed partial class InstancePool : IDisposable
             foreach (var item in batch) Complete(item, null, error);
             instance.Dispose();
             Interlocked.Decrement(ref _liveInstances);
-            var fresh = CompiledModel.Load(_module);
+            var fresh = CompiledModel.Load(_module, _load);
             Interlocked.Increment(ref _liveInstances);
             return fresh;
         }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using WasmNN.Compiler.Abi;
+using WasmNN.Runtime;
 using WasmNN.Wasm.Reading;
 
 namespace WasmNN.Serving;
@@ -30,9 +31,15 @@ public sealed class ServedModel : IDisposable
     public static ServedModel Load(ModelSource source, PoolOptions options, ILogger log)
     {
         var module = ModuleReader.Read(File.ReadAllBytes(source.Path));
-        var signature = new ModelSignature(source.Name, ModelMetadata.Read(module));
+        var metadata = ModelMetadata.Read(module);
+        var signature = new ModelSignature(source.Name, metadata);
         var metrics = new ModelMetrics();
-        return new ServedModel(signature, new InstancePool(signature, module, options, metrics, log), metrics);
+        // A --weights external build: every instance loads the weights file beside the module.
+        var load = new CompiledModelOptions
+        {
+            WeightsPath = metadata.Weights is { } weights ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(source.Path)) ?? ".", weights.File) : null,
+        };
+        return new ServedModel(signature, new InstancePool(signature, module, options, metrics, log, load), metrics);
     }
 
     /// <inheritdoc/>

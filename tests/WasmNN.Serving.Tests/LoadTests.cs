@@ -19,4 +19,17 @@ public sealed class LoadTests
         Assert.True(result.Answered == 1000, $"{result}\n{string.Join('\n', result.Errors)}");
         Assert.Equal(1000, server.Models.Values.Sum(m => m.Metrics.Answered));
     }
+
+    [Fact]
+    public async Task Load_ExternalWeightsBuild_EveryInstanceLoadsThemAndAnswersRight()
+    {
+        var (server, client) = await ServerFixture.StartAsync([new("lenet5", TestModels.LeNetExternalWeights)], new PoolOptions { Instances = 2 });
+        await using var _ = server;
+        using var __ = client;
+        var lenet = LoadCase.LeNet("lenet5", TestModels.LeNetInputNpy, TestModels.LeNetOutputNpy);
+
+        var result = await LoadGenerator.RunAsync(server.BaseAddress, _ => lenet, 40, 4);
+
+        Assert.True(result.Answered == 40, $"{result}\n{string.Join('\n', result.Errors)}");
+    }
 }

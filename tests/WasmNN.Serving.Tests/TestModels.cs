@@ -22,6 +22,9 @@ internal static class TestModels
 
     public static string Add => Path.Combine(Folder, "add.wasm");
 
+    /// <summary>LeNet-5 with its weights in lenet5.external.weights beside it (<c>--weights external</c>).</summary>
+    public static string LeNetExternalWeights => Path.Combine(Folder, "lenet5.external.wasm");
+
     public static string Gather => Path.Combine(Folder, "gather.wasm");
 
     public static string Rows => Path.Combine(Folder, "rows.wasm");
@@ -48,6 +51,8 @@ internal static class TestModels
     {
         var folder = Directory.CreateTempSubdirectory("wasmnn-serving-tests").FullName;
         ModelCompiler.Compile(Path.Combine(RepositoryPaths.Shared, "models", "lenet5.onnx")).WriteTo(Path.Combine(folder, "lenet5.wasm"));
+        ModelCompiler.Compile(Path.Combine(RepositoryPaths.Shared, "models", "lenet5.onnx"), new CompileOptions { WeightsFile = "lenet5.external.weights" })
+            .WriteTo(Path.Combine(folder, "lenet5.external.wasm"));
         ModelCompiler.Compile(Path.Combine(NodeTest("test_add"), "model.onnx")).WriteTo(Path.Combine(folder, "add.wasm"));
         ModelCompiler.Compile(Path.Combine(NodeTest("test_gather_0"), "model.onnx")).WriteTo(Path.Combine(folder, "gather.wasm"));
         ModelCompiler.Compile(Path.Combine(NodeTest("test_cast_FLOAT_to_FLOAT16"), "model.onnx")).WriteTo(Path.Combine(folder, "to_fp16.wasm"));
