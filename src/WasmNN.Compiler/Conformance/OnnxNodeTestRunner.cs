@@ -137,7 +137,7 @@ public sealed class OnnxNodeTestRunner
                 }
                 for (var i = 0; i < expected.Count; i++)
                 {
-                    if (Compare(actual[i], expected[i]) is { } mismatch)
+                    if (Compare(actual[i], expected[i], NodeTestDataDefects.PrintedDecimals.GetValueOrDefault(name)) is { } mismatch)
                     {
                         return Fail($"{Path.GetFileName(dataSet)} output {i} ('{graph.Outputs[i].Name}'): {mismatch}");
                     }
@@ -179,8 +179,11 @@ public sealed class OnnxNodeTestRunner
         return tensors;
     }
 
-    /// <summary>Null when equal within tolerance, else a description of the first mismatch.</summary>
-    private string? Compare(Tensor actual, Tensor expected)
+    /// <summary>
+    /// Null when equal within tolerance, else a description of the first mismatch. Expected values printed with
+    /// <paramref name="printedDecimals"/> decimals (0: exact data) are allowed one unit of their last digit.
+    /// </summary>
+    private string? Compare(Tensor actual, Tensor expected, int printedDecimals)
     {
         if (actual.DataType != expected.DataType || !Shapes.AreEqual(actual.Shape, expected.Shape))
         {
@@ -191,7 +194,8 @@ public sealed class OnnxNodeTestRunner
             if (expected.DataType.IsFloat())
             {
                 double a = actual.GetDouble(i), e = expected.GetDouble(i);
-                var equal = a.Equals(e) || Math.Abs(a - e) <= _options.AbsoluteTolerance + _options.RelativeTolerance * Math.Abs(e);
+                var absolute = printedDecimals > 0 ? Math.Max(_options.AbsoluteTolerance, Math.Pow(10, -printedDecimals)) : _options.AbsoluteTolerance;
+                var equal = a.Equals(e) || Math.Abs(a - e) <= absolute + _options.RelativeTolerance * Math.Abs(e);
                 if (!equal)
                 {
                     return $"element {i}: got {a}, expected {e}";

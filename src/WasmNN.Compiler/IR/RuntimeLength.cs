@@ -23,8 +23,12 @@ public sealed class RuntimeLength(int maximum, string origin)
 
 /// <summary>An output shape at its maximum, with the dimensions whose actual length the run reports.</summary>
 /// <param name="Maximum">The shape of the output's buffer.</param>
-/// <param name="RuntimeAxes">The axes whose length is known only at run time (all sharing the node's one length).</param>
-public sealed record BoundedShape(int[] Maximum, int[] RuntimeAxes);
+/// <param name="RuntimeAxes">The axes whose length is known only at run time.</param>
+/// <param name="LengthPerAxis">
+/// False: the run-time axes share the node's one length (NonZero's count); true: each has a length of its own, at
+/// most its maximum (Slice with run-time bounds).
+/// </param>
+public sealed record BoundedShape(int[] Maximum, int[] RuntimeAxes, bool LengthPerAxis = false);
 
 /// <summary>
 /// An operator whose output lengths depend on the data (NonZero, Compress, NonMaxSuppression, TopK with a run-time k):

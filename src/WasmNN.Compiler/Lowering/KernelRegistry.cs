@@ -37,13 +37,14 @@ internal static class KernelRegistry
             new ConvKernel(), new ConvTransposeKernel(), new GemmKernel(), new PoolKernel(), new WindowPoolKernel(), new GlobalPoolKernel(), new ElementwiseKernel(),
             new ViewKernel(), new ConcatKernel(),
             new SoftmaxKernel(), new ReduceKernel(), new Float64ReduceKernel(), new LayerNormalizationKernel(), new InstanceNormalizationKernel(),
-            new BatchNormalizationKernel(), new CastKernel(), new TransposeKernel(), new SliceKernel(), new SplitKernel(),
+            new BatchNormalizationKernel(), new CastKernel(), new TransposeKernel(), new SliceKernel(), new RuntimeSliceKernel(), new SplitKernel(),
             new TileKernel(), new ExpandKernel(), new PadKernel(), new GatherKernel(), new GatherElementsKernel(), new GatherNDKernel(),
             new ScatterNDKernel(), new ScatterElementsKernel(), new OneHotKernel(), new ReverseSequenceKernel(), new LrnKernel(), new MaxUnpoolKernel(), new DetKernel(), new LpNormalizationKernel(), new MeanVarianceNormalizationKernel(), new ResizeKernel(),
             new BlockRearrangementKernel(), new TypedElementwiseKernel(), new RecurrentKernel(), new TriluKernel(),
             new ArgReduceKernel(), new HardmaxKernel(), new CumSumKernel(), new TopKKernel(), new ClassLossKernel(),
             new LinearQuantizationKernel(), new DynamicQuantizeLinearKernel(), new IntegerMatMulKernel(), new IntegerConvKernel(),
-            new NonZeroKernel(), new CompressKernel(), new NonMaxSuppressionKernel(),
+            new NonZeroKernel(), new CompressKernel(), new NonMaxSuppressionKernel(), new UniqueKernel(),
+            new GridSampleKernel(), new RoiAlignKernel(), new DftKernel(),
         ];
         return kernels.SelectMany(k => k.OpTypes.Select(op => (op, k))).GroupBy(p => p.op)
             .ToFrozenDictionary(g => g.Key, g => g.Select(p => p.k).ToArray());

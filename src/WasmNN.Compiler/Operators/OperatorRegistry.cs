@@ -37,7 +37,7 @@ public static class OperatorRegistry
         new ReduceLogSumExpOperator(), new ReduceLogSumOperator(), new LayerNormalizationOperator(), new InstanceNormalizationOperator(), new LrnOperator(), new MaxUnpoolOperator(), new DetOperator(), new LpNormalizationOperator(), new MeanVarianceNormalizationOperator(),
         new ArgMaxOperator(), new ArgMinOperator(), new HardmaxOperator(), new CumSumOperator(), new TopKOperator(),
         // Outputs whose length depends on the data (a run-time length bounded at compile time).
-        new NonZeroOperator(), new CompressOperator(), new NonMaxSuppressionOperator(),
+        new NonZeroOperator(), new CompressOperator(), new NonMaxSuppressionOperator(), new UniqueOperator(),
         new NegativeLogLikelihoodLossOperator(), new SoftmaxCrossEntropyLossOperator(), new IsNaNOperator(), new IsInfOperator(),
         // Data movement and shape computation.
         new IdentityOperator(), new DropoutOperator(), new FlattenOperator(), new ReshapeOperator(), new ConcatOperator(),
@@ -45,7 +45,7 @@ public static class OperatorRegistry
         new UnsqueezeOperator(), new SqueezeOperator(),
         new TransposeOperator(), new SliceOperator(), new SplitOperator(), new TileOperator(), new PadOperator(),
         new ConstantOfShapeOperator(), new RangeOperator(), new ConstantOperator(), new ResizeOperator(), new UpsampleOperator(),
-        new DepthToSpaceOperator(), new SpaceToDepthOperator(), new TriluOperator(), new EyeLikeOperator(), new OneHotOperator(), new ReverseSequenceOperator(),
+        new DepthToSpaceOperator(), new SpaceToDepthOperator(), new GridSampleOperator(), new RoiAlignOperator(), new DftOperator(), new TriluOperator(), new EyeLikeOperator(), new OneHotOperator(), new ReverseSequenceOperator(),
         new HannWindowOperator(), new HammingWindowOperator(), new BlackmanWindowOperator(),
         // Linear quantization and the integer products of quantized models.
         new QuantizeLinearOperator(), new DequantizeLinearOperator(), new DynamicQuantizeLinearOperator(),

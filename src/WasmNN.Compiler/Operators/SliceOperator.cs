@@ -10,7 +10,11 @@ namespace WasmNN.Compiler.Operators;
 public sealed record SliceAttributes(long[]? Starts, long[]? Ends, long[]? Axes, bool FromInputs) : OperatorAttributes;
 
 /// <summary>ONNX Slice: strided sub-range per axis, with numpy-style clamping of out-of-range bounds.</summary>
-public sealed class SliceOperator : OnnxOperator
+/// <remarks>
+/// With run-time starts, ends, axes or steps on a static input, each sliced axis is a run-time length bounded by the
+/// input's size along it (a slice never has more elements than its axis).
+/// </remarks>
+public sealed class SliceOperator : OnnxOperator, IBoundedOutputOperator
 {
     /// <inheritdoc/>
     public override string OpType => "Slice";
@@ -83,6 +87,29 @@ public sealed class SliceOperator : OnnxOperator
             return [new TensorType(x.ElementType, x.Shape is null ? null : [.. Enumerable.Repeat(-1, x.Shape.Length)])];
         }
         return [new TensorType(x.ElementType, [.. Plan(x.Shape, starts!, ends!, axes, steps).Select(p => p.Count)])];
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<BoundedShape>? Bound(OperatorAttributes attributes, IReadOnlyList<Value?> inputs)
+    {
+        var x = Required(inputs, 0, "data");
+        if (TryBounds(As<SliceAttributes>(attributes), inputs, out _, out _, out _, out _))
+        {
+            return null;
+        }
+        if (x.Shape is not { } shape || !Shapes.IsStatic(shape) || x.RuntimeDims is not null)
+        {
+            throw new OperatorException($"data '{x.Name}' needs a static shape for run-time starts and ends, got {Shapes.Format(x.Shape)}");
+        }
+        if (Required(inputs, 1, "starts").Shape is not [var count])
+        {
+            throw new OperatorException("starts must be a 1-D tensor of static length");
+        }
+        // The sliced axes: the constant axes, the first `count` when absent, every axis when they are run-time values.
+        var axes = Optional(inputs, 3) is null ? Enumerable.Range(0, Math.Min(count, shape.Length))
+            : ReferenceMath.ConstantInts(Optional(inputs, 3)) is { } constant ? constant.Select(a => Shapes.NormalizeAxis(a, shape.Length))
+            : Enumerable.Range(0, shape.Length);
+        return [new BoundedShape(shape, [.. axes.Distinct().Order()], LengthPerAxis: true)];
     }
 
     /// <inheritdoc/>

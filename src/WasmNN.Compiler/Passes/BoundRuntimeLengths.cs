@@ -68,7 +68,9 @@ public sealed class BoundRuntimeLengths : IGraphPass
             if (node.Outputs[i] is { } output)
             {
                 output.Shape = shapes[i].Maximum;
-                output.RuntimeDims = [.. shapes[i].Maximum.Select((_, d) => shapes[i].RuntimeAxes.Contains(d) ? length : null)];
+                var shape = shapes[i];
+                output.RuntimeDims = shape.RuntimeAxes.Length == 0 ? null : [.. shape.Maximum.Select((size, d) => !shape.RuntimeAxes.Contains(d) ? null
+                    : shape.LengthPerAxis ? new RuntimeLength(size, $"{node.OpType} '{node.Name}' axis {d}") : length)];
             }
         }
     }
