@@ -249,7 +249,7 @@ internal sealed partial class FunctionCompiler
             _il.Emit(OpCodes.Ldc_I4, functionIndex);
             _il.Emit(OpCodes.Ldelem_Ref);
             _il.Emit(OpCodes.Stloc, function);
-            EmitCallThrough(function, type);
+            EmitCallThrough(function, type, mayGrowMemory: true);
             ReturnTemp(function);
             return;
         }
@@ -257,7 +257,7 @@ internal sealed partial class FunctionCompiler
         EmitCallDepthArguments();
         _il.Emit(OpCodes.Ldarg, _contextArgument);
         _il.Emit(OpCodes.Call, _module.Methods[functionIndex - _module.ImportedFunctionCount]);
-        FinishCall(type, outs);
+        FinishCall(type, outs, _module.MemoryGrowth.CallMayGrow(functionIndex));
     }
 
     private void CompileCallIndirect(uint typeIndex, int tableIndex)
@@ -288,14 +288,14 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldfld, Field(typeof(WasmFunction), nameof(WasmFunction.TypeId)));
         _il.Emit(OpCodes.Ldc_I4, _module.Engine.GetTypeId(type));
         EmitTrapUnless(OpCodes.Beq, TrapKind.IndirectCallTypeMismatch);
-        EmitCallThrough(function, type);
+        EmitCallThrough(function, type, _module.MemoryGrowth.IndirectCallMayGrow(type));
         ReturnTemp(index);
         ReturnTemp(elements);
         ReturnTemp(function);
     }
 
     /// <summary>Calls the function object in <paramref name="function"/> through its code pointer.</summary>
-    private void EmitCallThrough(LocalBuilder function, FuncType type)
+    private void EmitCallThrough(LocalBuilder function, FuncType type, bool mayGrowMemory)
     {
         var outs = EmitResultAddresses(type);
         EmitCallDepthArguments();
@@ -304,7 +304,7 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldloc, function);
         _il.Emit(OpCodes.Ldfld, Field(typeof(WasmFunction), nameof(WasmFunction.CodePointer)));
         ClrTypes.EmitCalli(_il, type);
-        FinishCall(type, outs);
+        FinishCall(type, outs, mayGrowMemory);
     }
 
     private LocalBuilder[] EmitResultAddresses(FuncType type)
@@ -318,7 +318,7 @@ internal sealed partial class FunctionCompiler
         return outs;
     }
 
-    private void FinishCall(FuncType type, LocalBuilder[] outs)
+    private void FinishCall(FuncType type, LocalBuilder[] outs, bool mayGrowMemory)
     {
         Pop(type.Parameters.Length);
         foreach (var local in outs)
@@ -327,7 +327,7 @@ internal sealed partial class FunctionCompiler
             ReturnTemp(local);
         }
         foreach (var r in type.Results) Push(r);
-        // The callee may have grown (and so moved) the memory.
-        ReloadMemory();
+        // The callee may have grown (and so moved) the memory; most cannot (MemoryGrowthAnalysis).
+        if (mayGrowMemory) ReloadMemory();
     }
 }

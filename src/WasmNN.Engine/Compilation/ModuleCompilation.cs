@@ -27,6 +27,7 @@ internal sealed class ModuleCompilation
         foreach (var global in module.Globals) GlobalTypes.Add(global.Type);
         foreach (var table in module.Tables) TableTypes.Add(table.ElementType);
         HasMemory |= module.Memories.Count > 0;
+        MemoryGrowth = MemoryGrowthAnalysis.Analyze(module, FunctionTypes);
     }
 
     public WasmModule Module { get; }
@@ -40,6 +41,9 @@ internal sealed class ModuleCompilation
     public List<GlobalType> GlobalTypes { get; } = [];
     public List<ValueType> TableTypes { get; } = [];
     public bool HasMemory { get; }
+
+    /// <summary>Which calls may grow the memory, so the caller reloads its base and size after them.</summary>
+    public MemoryGrowthAnalysis MemoryGrowth { get; }
 
     /// <summary>The SIMD lowering's method lookups, shared by every function of the module.</summary>
     public SimdMethods Simd { get; } = new();
