@@ -12,7 +12,7 @@ namespace WasmNN.Compiler.Passes;
 /// <remarks>
 /// Needs constant scales and zero points, x/a and y per tensor, weights per tensor or per output channel (Conv: axis
 /// 0; MatMul: per column of a 2-D B). A Relu before the QuantizeLinear is dropped when the output zero point is the
-/// type's minimum (then quantization already clamps at zero). A float bias b becomes round_half_even(b / (x_scale *
+/// type's minimum (then quantization already clamps at zero), a Clip when the quantized range lies within its bounds. A float bias b becomes round_half_even(b / (x_scale *
 /// w_scale[m])) in int32, as onnxruntime quantizes it; a DequantizeLinear'd int32 bias with that scale is used as it
 /// is. Runs before constant folding, which would otherwise dequantize the weights to float32.
 /// </remarks>
@@ -54,6 +54,14 @@ public sealed class FuseQuantizedOperators : IGraphPass
                 return null;
             }
             product = SoleProducer(graph, uses, relu.Inputs[0]);
+        }
+        else if (product is { OpType: "Clip" } clip)
+        {
+            if (clip.Epilogue.Count > 0 || !ClipWithinQuantizedRange(clip, yScale!.Constant!, yZero.Constant!))
+            {
+                return null;
+            }
+            product = SoleProducer(graph, uses, clip.Inputs[0]);
         }
         if (product is null || product.Epilogue.Count > 0)
         {
@@ -98,6 +106,31 @@ public sealed class FuseQuantizedOperators : IGraphPass
         return new Node(matMul.Name, op, Math.Max(matMul.Opset, 10), NoAttributes.Instance,
             [a.Inputs[0], aScale, aZero ?? ZeroPoint(graph, a.Inputs[0]!.ElementType), b.Inputs[0], bScale, bZero ?? ZeroPoint(graph, b.Inputs[0]!.ElementType), yScale, yZero], [quantize.Outputs[0]]);
     }
+
+    /// <summary>
+    /// True when quantizing to y's scale and zero point already clamps at least as tightly as the Clip: its bounds
+    /// lie outside [scale * (qmin - zp), scale * (qmax - zp)] by at most float epsilon (onnxruntime's
+    /// ClipQuantFusion test, so both drop the same Clips, e.g. ReLU6 before a range calibrated within [0, 6]).
+    /// </summary>
+    private static bool ClipWithinQuantizedRange(Node clip, Tensor yScale, Tensor yZero)
+    {
+        var attributes = clip.GetAttributes<ClipAttributes>();
+        if (clip.Inputs.Skip(1).Any(b => b is not null && b.Constant is not { Length: 1 }))
+        {
+            return false;
+        }
+        var min = (float?)clip.Inputs.ElementAtOrDefault(1)?.Constant!.GetDouble(0) ?? attributes.Min ?? float.MinValue;
+        var max = (float?)clip.Inputs.ElementAtOrDefault(2)?.Constant!.GetDouble(0) ?? attributes.Max ?? float.MaxValue;
+        var (qmin, qmax) = Quantization.Range(yZero.DataType);
+        var scale = (float)yScale.GetDouble(0);
+        var zero = (int)yZero.GetInt64(0);
+        var lower = scale * (qmin - zero);
+        var upper = scale * (qmax - zero);
+        return min - lower <= MachineEpsilon && upper - max <= MachineEpsilon;
+    }
+
+    /// <summary>FLT_EPSILON, as onnxruntime's std::numeric_limits&lt;float&gt;::epsilon() (not .NET's float.Epsilon, the smallest denormal).</summary>
+    private const float MachineEpsilon = 1.1920929E-07f;
 
     /// <summary>The producer of <paramref name="value"/> when nothing else reads the value and it is no graph output.</summary>
     private static Node? SoleProducer(Graph graph, Dictionary<Value, List<Node>> uses, Value? value) =>

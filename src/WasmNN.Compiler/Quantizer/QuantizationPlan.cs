@@ -105,6 +105,8 @@ public sealed class QuantizationPlan
             }
         }
         var outputs = graph.Output.Select(o => o.Name).ToHashSet();
+        // An Identity that renames a graph output (as some exporters end) makes its input a model output too.
+        outputs.UnionWith(graph.Node.Where(n => n.OpType == "Identity" && outputs.Contains(n.Output[0])).Select(n => n.Input[0]).ToList());
         // The Relu/Clip that alone reads `name` (not a graph output), whose output is quantized in its place.
         NodeProto? FusableActivation(string name) =>
             !outputs.Contains(name) && readers.TryGetValue(name, out var r) && r.Count == 1 && r[0].OpType is "Relu" or "Clip"
@@ -123,6 +125,12 @@ public sealed class QuantizationPlan
         }
         void QuantizeOutput(NodeProto node)
         {
+            if (outputs.Contains(node.Output[0]))
+            {
+                // The model's own outputs stay float: 8 bits would tie a classifier's close scores (and ORT's
+                // QGemm, like our Gemm, takes int8 inputs with a float output).
+                return;
+            }
             if (FusableActivation(node.Output[0]) is { } activation)
             {
                 fused.Add(activation.Name);

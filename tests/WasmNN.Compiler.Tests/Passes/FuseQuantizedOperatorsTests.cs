@@ -25,6 +25,30 @@ public sealed class FuseQuantizedOperatorsTests
         GoldenIr.Check("FuseQuantizedOperators.ReluNotRedundant", QdqConv(outputZero: 10), new FuseQuantizedOperators());
     }
 
+    [Theory]
+    [InlineData(6f / 255, true)] // the quantized range [0, 6] is the Clip's: quantizing clamps the same
+    [InlineData(0.05f, false)] // [0, 12.75] is wider than the Clip: it must stay (onnxruntime keeps it too)
+    public void Run_Clip_DroppedOnlyWhenTheQuantizedRangeLiesWithinIt(float outputScale, bool fused)
+    {
+        var graph = QdqConv(outputZero: 0, clip: true, outputScale: outputScale);
+
+        new FuseQuantizedOperators().Run(graph);
+
+        Assert.Equal(fused, graph.Nodes.Any(n => n.OpType == "QLinearConv"));
+        Assert.Equal(!fused, graph.Nodes.Any(n => n.OpType == "Clip"));
+    }
+
+    [Theory]
+    [InlineData(9, 11, 1)] // rows of 11: chunks of 8, the last overlapping
+    [InlineData(7, 6, 1)] // rows of 6: chunks of 4, the last overlapping
+    [InlineData(12, 19, 2)] // stride 2, rows of 10
+    [InlineData(7, 9, 2)] // stride 2, rows of 5
+    public void CompiledDepthwiseConv_SimdKernel_WithinOneStepOfTheFloatGraph(int height, int width, int stride)
+    {
+        AssertWithinOneStep(() => QdqConv(outputZero: 0, clip: true, outputScale: 6f / 255, depthwise: true, height: height, width: width, stride: stride),
+            Input(DataType.UInt8, [1, 4, height, width], seed: 9));
+    }
+
     [Fact]
     public void Run_MatMulWithPerColumnWeights_BecomesQLinearMatMul()
     {
@@ -43,20 +67,29 @@ public sealed class FuseQuantizedOperatorsTests
         AssertWithinOneStep(QdqMatMul, Input(DataType.Int8, [3, 6], seed: 8));
     }
 
-    /// <summary>x(uint8) -> DQ -> Conv(DQ(w int8, per channel), float bias, pads 1) -> Relu -> Q(uint8).</summary>
-    private static Graph QdqConv(byte outputZero)
+    /// <summary>
+    /// x(uint8) -> DQ -> Conv(DQ(w int8, per channel), float bias, pads 1) -> Relu (or Clip(0, 6)) -> Q(uint8); with
+    /// <paramref name="depthwise"/> 4 groups of one channel each and 3x3 taps at the given stride.
+    /// </summary>
+    private static Graph QdqConv(byte outputZero, bool clip = false, float outputScale = 0.05f, bool depthwise = false, int height = 6, int width = 5, int stride = 1)
     {
+        var channels = depthwise ? 4 : 3;
         var g = new Graph("qdq_conv", 13);
-        var xq = new Value("xq", DataType.UInt8, [1, 3, 6, 5]);
+        var xq = new Value("xq", DataType.UInt8, [1, channels, height, width]);
         g.Inputs.Add(xq);
         var x = g.AddNode("DequantizeLinear", [xq, g.AddConstant("xs", Tensor.Scalar(0.02f)), g.AddConstant("xz", new Tensor(DataType.UInt8, [], new byte[] { 120 }))], ["x"], name: "dq_x").Outputs[0]!;
-        var wq = g.AddConstant("wq", Input(DataType.Int8, [4, 3, 3, 3], seed: 3));
+        var wq = g.AddConstant("wq", Input(DataType.Int8, [4, depthwise ? 1 : 3, 3, 3], seed: 3));
         var w = g.AddNode("DequantizeLinear", [wq, g.AddConstant("ws", Tensor.FromFloats([4], [0.01f, 0.004f, 0.02f, 0.008f])),
             g.AddConstant("wz", new Tensor(DataType.Int8, [4], new sbyte[4]))], ["w"], new AttributeBag(("axis", 0L)), "dq_w").Outputs[0]!;
         var bias = g.AddConstant("bias", Tensor.FromFloats([4], [0.1f, -0.25f, 0.03f, 0.5f]));
-        var conv = g.AddNode("Conv", [x, w, bias], ["conv"], new AttributeBag(("pads", new long[] { 1, 1, 1, 1 })), "conv").Outputs[0]!;
-        var relu = g.AddNode("Relu", [conv], ["relu"], name: "relu").Outputs[0]!;
-        g.Outputs.Add(g.AddNode("QuantizeLinear", [relu, g.AddConstant("ys", Tensor.Scalar(0.05f)), g.AddConstant("yz", new Tensor(DataType.UInt8, [], new[] { outputZero }))], ["y"], name: "q_y").Outputs[0]!);
+        var attributes = depthwise
+            ? new AttributeBag(("pads", new long[] { 1, 1, 1, 1 }), ("group", 4L), ("strides", new long[] { stride, stride }))
+            : new AttributeBag(("pads", new long[] { 1, 1, 1, 1 }));
+        var conv = g.AddNode("Conv", [x, w, bias], ["conv"], attributes, "conv").Outputs[0]!;
+        var activation = clip
+            ? g.AddNode("Clip", [conv, g.AddConstant("clip_min", Tensor.Scalar(0f)), g.AddConstant("clip_max", Tensor.Scalar(6f))], ["clip"], name: "clip").Outputs[0]!
+            : g.AddNode("Relu", [conv], ["relu"], name: "relu").Outputs[0]!;
+        g.Outputs.Add(g.AddNode("QuantizeLinear", [activation, g.AddConstant("ys", Tensor.Scalar(outputScale)), g.AddConstant("yz", new Tensor(DataType.UInt8, [], new[] { outputZero }))], ["y"], name: "q_y").Outputs[0]!);
         return g;
     }
 

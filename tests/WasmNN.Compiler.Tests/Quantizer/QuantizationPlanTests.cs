@@ -71,18 +71,20 @@ public sealed class QuantizationPlanTests
 
             // Folding BatchNormalization changes nothing but float rounding.
             Assert.All(reference.Zip(folded), p => Assert.InRange(p.Second - p.First, -1e-4f, 1e-4f));
-            // The output is dequantized at its own scale; the int8 model keeps the float model's top class, and no
-            // logit moves by more than a few of those steps.
-            var outputScale = result.Model.Graph.Node.Last(n => n.OpType == "QuantizeLinear").Input[1];
-            var step = OnnxTensors.ToTensor(result.Model.Graph.Initializer.Single(t => t.Name == outputScale), "int8.onnx").AsFloat32()[0];
+            // The int8 model keeps the float model's top class, and its (float) logits stay within 5% of their range.
+            var tolerance = 0.05f * (reference.Max() - reference.Min());
             Assert.Equal(ArgMax(reference), ArgMax(quantized));
-            Assert.All(reference.Zip(quantized), p => Assert.InRange(p.Second - p.First, -8 * step, 8 * step));
+            Assert.All(reference.Zip(quantized), p => Assert.InRange(p.Second - p.First, -tolerance, tolerance));
+            // The model's output (the Gemm's, through an Identity) stays float.
+            var gemm = result.Model.Graph.Node.Single(n => n.OpType == "Gemm");
+            Assert.DoesNotContain(result.Model.Graph.Node, n => n.OpType == "QuantizeLinear" && n.Input[0] == gemm.Output[0]);
 
-            // Our build of the same quantized model: within 2 output steps of onnxruntime's (docs/QUANTIZATION.md).
+            // Our build of the same quantized model computes what onnxruntime does: every integer layer's
+            // requantization is onnxruntime's, so only the float rounding of the last Gemm differs.
             using var ours = CompiledModel.Load(ModelCompiler.Compile(quantizedPath).Wasm);
             ours.SetInput(0, input.AsFloat32().AsSpan());
             ours.Run();
-            Assert.All(quantized.Zip(ours.OutputBuffer(0).ToArray()), p => Assert.InRange(p.Second - p.First, -2 * step, 2 * step));
+            Assert.All(quantized.Zip(ours.OutputBuffer(0).ToArray()), p => Assert.InRange(p.Second - p.First, -1e-4f * tolerance, 1e-4f * tolerance));
         }
         finally
         {

@@ -237,23 +237,21 @@ internal static class IntegerGemmKernels
                 StoreLanes(w, address, lanes, Opcode.V128Store, Opcode.I32x4ExtractLane, Opcode.I32Store, 4);
                 return;
             }
-            var (min, max) = Quantization.Range(requantization.Type);
-            var zero = requantization.ZeroPoint;
-            w.Op(Opcode.F32x4ConvertI32x4S);
-            if (multiplierTable == 0)
+            Requantize(w, () => { }, () =>
             {
-                w.F32(requantization.Multipliers[0]).Op(Opcode.F32x4Splat);
-            }
-            else if (perRow)
-            {
-                w.Get(rowBase).I32(4).Op(Opcode.I32Mul).Memory(Opcode.V128Load32Splat, (uint)(multiplierTable + 4 * row));
-            }
-            else
-            {
-                w.Get(column).I32(4).Op(Opcode.I32Mul).Memory(Opcode.V128Load, (uint)(multiplierTable + 4 * columnOffset));
-            }
-            w.Op(Opcode.F32x4Mul).F32(min - zero).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Max).F32(max - zero).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Min)
-                .Op(Opcode.F32x4Nearest).Op(Opcode.I32x4TruncSatF32x4S).I32(zero).Op(Opcode.I32x4Splat).Op(Opcode.I32x4Add);
+                if (multiplierTable == 0)
+                {
+                    w.F32(requantization.Multipliers[0]).Op(Opcode.F32x4Splat);
+                }
+                else if (perRow)
+                {
+                    w.Get(rowBase).I32(4).Op(Opcode.I32Mul).Memory(Opcode.V128Load32Splat, (uint)(multiplierTable + 4 * row));
+                }
+                else
+                {
+                    w.Get(column).I32(4).Op(Opcode.I32Mul).Memory(Opcode.V128Load, (uint)(multiplierTable + 4 * columnOffset));
+                }
+            }, requantization);
             // In range already, so the saturating narrows only repack.
             var packed = w.Local(ValueType.V128);
             w.Set(packed).Get(packed).Get(packed).Op(Opcode.I16x8NarrowI32x4S).Set(packed).Get(packed).Get(packed)
@@ -266,6 +264,22 @@ internal static class IntegerGemmKernels
             }
             StoreLanes(w, address, lanes, Opcode.Nop, Opcode.I8x16ExtractLaneU, Opcode.I32Store8, 1);
         };
+    }
+
+    /// <summary>
+    /// Requantizes the int32x4 sums <paramref name="pushSum"/> pushes (after anything already on the stack) by the
+    /// f32x4 multipliers <paramref name="pushMultiplier"/> pushes, as <see cref="Quantization.Saturate"/> does: clamp
+    /// to the range less the zero point, round half to even, add the zero point. Leaves int32x4 in range.
+    /// </summary>
+    public static void Requantize(FunctionBuilder w, Action pushSum, Action pushMultiplier, Requantization requantization)
+    {
+        var (min, max) = Quantization.Range(requantization.Type);
+        var zero = requantization.ZeroPoint;
+        pushSum();
+        w.Op(Opcode.F32x4ConvertI32x4S);
+        pushMultiplier();
+        w.Op(Opcode.F32x4Mul).F32(min - zero).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Max).F32(max - zero).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Min)
+            .Op(Opcode.F32x4Nearest).Op(Opcode.I32x4TruncSatF32x4S).I32(zero).Op(Opcode.I32x4Splat).Op(Opcode.I32x4Add);
     }
 
     /// <summary>Stores the first <paramref name="lanes"/> lanes of the vector on the stack at <paramref name="address"/> (all 4 in one store when there is a whole vector store).</summary>

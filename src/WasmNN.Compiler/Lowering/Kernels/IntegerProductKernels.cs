@@ -152,7 +152,8 @@ internal sealed class IntegerConvKernel : IKernelLowering
     {
         var weights = node.Inputs[node.OpType == "QLinearConv" ? 3 : 1]!;
         var s = ConvolutionShape.Of((ConvAttributes)node.Attributes, node.Inputs[0]!.Shape!, weights.Shape!);
-        return IntegerGemmKernels.CoversConv(options, s, weights) ? IntegerGemmKernels.ConvScratch(s) : 0;
+        return IntegerDepthwiseKernel.Covers(options, node, s, weights) ? IntegerDepthwiseKernel.ScratchBytes(s)
+            : IntegerGemmKernels.CoversConv(options, s, weights) ? IntegerGemmKernels.ConvScratch(s) : 0;
     }
 
     public void Emit(Node node, LoweringContext context, FunctionBuilder w)
@@ -165,6 +166,11 @@ internal sealed class IntegerConvKernel : IKernelLowering
         var wZeroPoints = Quantization.ZeroPoints(QuantizedArithmetic.ConstantInput(node, qlinear ? 5 : 3), 1);
         var requantization = qlinear ? Requantization.Of(node, 1, 4, 6, 7) : null;
         var bias = qlinear && QuantizedArithmetic.ConstantInput(node, 8) is { } b ? (int[])b.Data : null;
+        if (IntegerDepthwiseKernel.Covers(context.Options, node, s, weights))
+        {
+            IntegerDepthwiseKernel.Emit(node, context, w, s, x, weights, xZeroPoint, wZeroPoints, bias, requantization!);
+            return;
+        }
         if (IntegerGemmKernels.CoversConv(context.Options, s, weights))
         {
             IntegerGemmKernels.EmitConv(node, context, w, s, x, weights, xZeroPoint, wZeroPoints, bias, requantization);

@@ -1,0 +1,187 @@
+using System.Runtime.InteropServices;
+using WasmNN.CodeGen;
+using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Operators;
+using WasmNN.Wasm.Instructions;
+using ValueType = WasmNN.Wasm.ValueType;
+
+namespace WasmNN.Compiler.Lowering.Kernels;
+
+/// <summary>
+/// Depthwise QLinearConv (one input channel per output channel, constant weights, 2-D) on SIMD128: each input
+/// plane is copied once, less its zero point, as int16 into a zero-bordered plane in scratch (so padding taps add
+/// 0 and no tap needs a bounds test); then 8 (or 4) outputs of a row at a time multiply the tap's 8 int16 inputs
+/// by the tap's weight splat (<c>i32x4.extmul_*_i16x8_s</c>) into two int32x4 sums. Stride 2 picks the even
+/// int16 lanes of 16 loaded values with one shuffle. The bias starts the sums; the requantization is the GEMM's
+/// (<see cref="IntegerGemmKernels.Requantize"/>) and the 8-bit results are stored 8 (or 4) at a time. A row's last
+/// chunk overlaps the one before when the width is not a multiple of the chunk, so every store stays in the row.
+/// </summary>
+internal static class IntegerDepthwiseKernel
+{
+    /// <summary>Extra int16 elements after the plane: the last stride-2 chunk reads 16 values from its first column.</summary>
+    private const int Slack = 16;
+
+    /// <summary>True for a depthwise QLinearConv this kernel runs: SIMD, 2-D, constant weights, strides 1 or 2, rows of at least 4 outputs.</summary>
+    public static bool Covers(LoweringOptions options, Node node, ConvolutionShape s, Value weights) =>
+        options.Simd && node.OpType == "QLinearConv" && weights.IsConstant && weights.Shape!.Length == 4 && s.ChannelsPerGroup == 1 && s.OutPerGroup == 1
+        && s.Sw is 1 or 2 && s.OutW >= 4 && s.Kh * s.Kw <= 64;
+
+    private static (int Height, int Width) PlaneSize(ConvolutionShape s) =>
+        (Math.Max(s.InH + s.Pt, ((s.OutH - 1) * s.Sh) + ((s.Kh - 1) * s.Dh) + 1), Math.Max(s.InW + s.Pl, ((s.OutW - 1) * s.Sw) + ((s.Kw - 1) * s.Dw) + 1) + Slack);
+
+    /// <summary>Scratch: one padded int16 plane.</summary>
+    public static long ScratchBytes(ConvolutionShape s)
+    {
+        var (height, width) = PlaneSize(s);
+        return (long)height * width * 2;
+    }
+
+    public static void Emit(Node node, LoweringContext context, FunctionBuilder w, ConvolutionShape s, Value x, Value weights,
+        int xZeroPoint, int[] wZeroPoints, int[]? bias, Requantization requantization)
+    {
+        var (height, width) = PlaneSize(s);
+        var taps = s.Kh * s.Kw;
+        var channels = s.OutChannels;
+        // Weights less their zero points as int16, one row of taps per channel.
+        var packed = new short[channels * taps];
+        for (var m = 0; m < channels; m++)
+        {
+            for (var t = 0; t < taps; t++)
+            {
+                packed[(m * taps) + t] = (short)(weights.Constant!.GetInt64((m * taps) + t) - wZeroPoints[wZeroPoints.Length == 1 ? 0 : m]);
+            }
+        }
+        var weightTable = context.AddBytes($"{node.Name}#dwweights", MemoryMarshal.AsBytes(packed.AsSpan()).ToArray());
+        var biasTable = QuantizedArithmetic.Table(context, $"{node.Name}#dwbias", bias ?? new int[channels]);
+        var multiplierTable = requantization.Multipliers.Length > 1 ? context.AddWeights($"{node.Name}#dwmultipliers", requantization.Multipliers) : 0;
+        var plane = context.ScratchAddress;
+        int xBase = context.Address(x), yBase = context.Address(node.Outputs[0]!);
+        var chunk = s.OutW >= 8 ? 8 : 4;
+
+        var (image, channel, source, row, column, output, rowPointer) = (w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local());
+        var (zero, value, multiplier, low, high) = (w.Local(ValueType.V128), w.Local(ValueType.V128), w.Local(ValueType.V128), w.Local(ValueType.V128), w.Local(ValueType.V128));
+        var tapWeights = Enumerable.Range(0, taps).Select(_ => w.Local(ValueType.V128)).ToArray();
+        var (biasValue, outputRow, address) = (w.Local(ValueType.V128), w.Local(), w.Local());
+        w.I32(xZeroPoint).Op(Opcode.I16x8Splat).Set(zero);
+        // The border (and slack) stays zero for every plane; the interior is rewritten per channel.
+        w.Zero(() => w.I32(plane), checked((int)ScratchBytes(s)));
+        w.I32(xBase).Set(source);
+        w.I32(yBase).Set(output);
+        w.For(image, 0, s.Batch, 1, () => w.For(channel, 0, channels, 1, () =>
+        {
+            CopyPlane(w, s, x.ElementType, xZeroPoint, plane, width, source, row, column, zero);
+            for (var t = 0; t < taps; t++)
+            {
+                w.Get(channel).I32(taps * 2).Op(Opcode.I32Mul).Memory(Opcode.V128Load16Splat, (uint)(weightTable + (2 * t))).Set(tapWeights[t]);
+            }
+            w.Get(channel).I32(4).Op(Opcode.I32Mul).Memory(Opcode.V128Load32Splat, (uint)biasTable).Set(biasValue);
+            if (multiplierTable == 0)
+            {
+                w.F32(requantization.Multipliers[0]).Op(Opcode.F32x4Splat).Set(multiplier);
+            }
+            else
+            {
+                w.Get(channel).I32(4).Op(Opcode.I32Mul).Memory(Opcode.V128Load32Splat, (uint)multiplierTable).Set(multiplier);
+            }
+            w.For(row, 0, s.OutH, 1, () =>
+            {
+                // rowPointer = plane + row * sh * width * 2; outputRow = output + row * OutW
+                w.Get(row).I32(s.Sh * width * 2).Op(Opcode.I32Mul).I32(plane).Op(Opcode.I32Add).Set(rowPointer);
+                w.Get(row).I32(s.OutW).Op(Opcode.I32Mul).Get(output).Op(Opcode.I32Add).Set(outputRow);
+                void Chunk()
+                {
+                    w.Get(biasValue).Set(low);
+                    w.Get(biasValue).Set(high);
+                    for (var i = 0; i < s.Kh; i++)
+                    {
+                        for (var j = 0; j < s.Kw; j++)
+                        {
+                            var offset = (uint)((((i * s.Dh * width) + (j * s.Dw)) * 2));
+                            // address = rowPointer + column * sw * 2
+                            w.Get(column).I32(s.Sw * 2).Op(Opcode.I32Mul).Get(rowPointer).Op(Opcode.I32Add).Set(address);
+                            if (s.Sw == 1)
+                            {
+                                w.Get(address).Memory(chunk == 8 ? Opcode.V128Load : Opcode.V128Load64Zero, offset);
+                            }
+                            else
+                            {
+                                // 16 int16 from the first column; the even ones are the chunk's taps.
+                                w.Get(address).Memory(Opcode.V128Load, offset).Get(address).Memory(Opcode.V128Load, offset + 16);
+                                w.Code.I8x16Shuffle([0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29]);
+                            }
+                            w.Set(value);
+                            w.Get(low).Get(value).Get(tapWeights[(i * s.Kw) + j]).Op(Opcode.I32x4ExtmulLowI16x8S).Op(Opcode.I32x4Add).Set(low);
+                            if (chunk == 8)
+                            {
+                                w.Get(high).Get(value).Get(tapWeights[(i * s.Kw) + j]).Op(Opcode.I32x4ExtmulHighI16x8S).Op(Opcode.I32x4Add).Set(high);
+                            }
+                        }
+                    }
+                    IntegerGemmKernels.Requantize(w, () => w.Get(low), () => w.Get(multiplier), requantization);
+                    w.Set(low);
+                    if (chunk == 8)
+                    {
+                        IntegerGemmKernels.Requantize(w, () => w.Get(high), () => w.Get(multiplier), requantization);
+                        w.Set(high);
+                    }
+                    // Both int32x4 in range: narrow to 8 (or 4) bytes and store them at outputRow + column.
+                    w.Get(low).Get(chunk == 8 ? high : low).Op(Opcode.I16x8NarrowI32x4S).Set(value);
+                    w.Get(value).Get(value).Op(requantization.Type == DataType.Int8 ? Opcode.I8x16NarrowI16x8S : Opcode.I8x16NarrowI16x8U).Set(value);
+                    w.Get(outputRow).Get(column).Op(Opcode.I32Add).Get(value).Code.EmitMemArgLane(chunk == 8 ? Opcode.V128Store64Lane : Opcode.V128Store32Lane, 0, 0);
+                }
+                var whole = s.OutW / chunk * chunk;
+                w.For(column, 0, whole, chunk, Chunk);
+                if (whole < s.OutW)
+                {
+                    w.I32(s.OutW - chunk).Set(column);
+                    Chunk();
+                }
+            });
+            w.Increment(source, s.InH * s.InW).Increment(output, s.OutH * s.OutW);
+        }));
+    }
+
+    /// <summary>
+    /// Copies the input plane at <paramref name="source"/> into the padded int16 plane less the zero point: 8 per
+    /// step (the row's last 8 overlapping when the width is not a multiple), element by element under 8 wide.
+    /// </summary>
+    private static void CopyPlane(FunctionBuilder w, ConvolutionShape s, DataType type, int zeroPoint, int plane, int width,
+        uint source, uint row, uint column, uint zero)
+    {
+        var widen = type == DataType.Int8 ? Opcode.I16x8ExtendLowI8x16S : Opcode.I16x8ExtendLowI8x16U;
+        var destination = (uint)(plane + (2 * ((s.Pt * width) + s.Pl)));
+        w.For(row, 0, s.InH, 1, () =>
+        {
+            void Store()
+            {
+                // plane[(row + pt) * width + pl + column] = x[row * InW + column] - zero point
+                w.Get(row).I32(width * 2).Op(Opcode.I32Mul).Get(column).I32(2).Op(Opcode.I32Mul).Op(Opcode.I32Add);
+                w.Get(row).I32(s.InW).Op(Opcode.I32Mul).Get(column).Op(Opcode.I32Add).Get(source).Op(Opcode.I32Add);
+            }
+            if (s.InW >= 8)
+            {
+                void Vector()
+                {
+                    Store();
+                    w.Memory(Opcode.V128Load64Zero).Op(widen).Get(zero).Op(Opcode.I16x8Sub).Memory(Opcode.V128Store, destination);
+                }
+                var whole = s.InW / 8 * 8;
+                w.For(column, 0, whole, 8, Vector);
+                if (whole < s.InW)
+                {
+                    w.I32(s.InW - 8).Set(column);
+                    Vector();
+                }
+            }
+            else
+            {
+                w.For(column, 0, s.InW, 1, () =>
+                {
+                    Store();
+                    ElementAccess.Load(w, type);
+                    w.I32(zeroPoint).Op(Opcode.I32Sub).Memory(Opcode.I32Store16, destination);
+                });
+            }
+        });
+    }
+}
