@@ -64,6 +64,9 @@ internal static class OpsCommand
         return 0;
     }
 
+    // An operator of another domain (the training optimizers) is named with it: its range is that of the ai.onnx
+    // opsets it is accepted beside.
     private static string Opsets(OnnxOperator? definition) =>
-        definition is null ? "" : $"{definition.MinOpset}-{(definition.MaxOpset == int.MaxValue ? "latest" : definition.MaxOpset.ToString())}";
+        definition is null ? "" : (definition.Domain.Length > 0 ? definition.Domain + " " : "")
+            + $"{definition.MinOpset}-{(definition.MaxOpset == int.MaxValue ? "latest" : definition.MaxOpset.ToString())}";
 }

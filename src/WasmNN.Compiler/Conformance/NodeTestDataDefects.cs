@@ -15,6 +15,9 @@ public static class NodeTestDataDefects
     private const string WindowNotTheFormula = "the data set is not the specification's formula: its window is not symmetric and differs "
         + "from a0 - a1 cos(2 pi n / N) + a2 cos(4 pi n / N) by up to 2e-4 relative; ours is the formula to float32 rounding (WindowFunctionOperatorTests)";
 
+    private const string AdamEpsilonDropped = "the data set was computed with epsilon = 1e-2 (onnx/backend/test/case/node/adam.py, export_adam_multiple) "
+        + "but the model's Adam node omits the attribute, so the spec's default 1e-6 applies; test_adam and OptimizerOperatorTests cover the operator";
+
     /// <summary>
     /// Tests whose expected outputs ONNX's generator typed in with this many decimals (its gridsample and roialign
     /// cases, e.g. -0.1406 for PyTorch's -0.140625): compared within one unit of the last printed digit. PyTorch's and
@@ -42,5 +45,6 @@ public static class NodeTestDataDefects
         ["test_castlike_FLOAT_to_BFLOAT16_expanded"] = BFloat16Truncates,
         ["test_castlike_BFLOAT16_to_FLOAT"] = LikeShapeMismatch,
         ["test_castlike_BFLOAT16_to_FLOAT_expanded"] = LikeShapeMismatch,
+        ["test_adam_multiple"] = AdamEpsilonDropped,
     };
 }

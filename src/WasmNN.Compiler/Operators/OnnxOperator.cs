@@ -9,6 +9,9 @@ namespace WasmNN.Compiler.Operators;
 /// </summary>
 public abstract class OnnxOperator : Operator
 {
+    /// <summary>The operator set domain the op_type belongs to ("" for the standard ai.onnx domain).</summary>
+    public virtual string Domain => "";
+
     /// <summary>Earliest ai.onnx opset version this implementation accepts.</summary>
     public virtual int MinOpset => 1;
 

@@ -54,6 +54,8 @@ public static class OperatorRegistry
         new NotOperator(), new AndOperator(), new OrOperator(), new XorOperator(),
         // Bits of integer tensors.
         new BitwiseAndOperator(), new BitwiseOrOperator(), new BitwiseXorOperator(), new BitwiseNotOperator(), new BitShiftOperator(),
+        // ai.onnx.preview.training optimizers (expanded into elementwise nodes).
+        new AdagradOperator(), new AdamOperator(), new MomentumOperator(),
     }.ToFrozenDictionary(op => op.OpType);
 
     /// <summary>Every registered operator.</summary>

@@ -44,6 +44,8 @@ public static class PassPipeline
             new InferShapes(),
             // Identity/Dropout are no-ops at inference; removing them exposes Conv -> BN and Conv -> Relu pairs.
             new EliminateIdentities(),
+            // Operators defined as functions of standard ones (the training optimizers) become those nodes, which fold and fuse like the rest.
+            new ExpandOperators(),
             // Before folding, which would dequantize constant weights to float32: QDQ layers become integer operators.
             new FuseQuantizedOperators(),
             // Collapses Shape/Gather/Concat chains and precomputes anything with constant inputs.

@@ -76,6 +76,24 @@ public sealed class PassGoldenTests
     }
 
     [Fact]
+    public void ExpandOperators_NesterovMomentum_ElementwiseNodesWithBetaChosenByTheUpdateCount()
+    {
+        // Momentum (nesterov): g = 0.5 * x + grad; v' = 0.9 * v + Where(t > 0, 0.1, 1) * g; x' = x - r * (0.9 * v' + g).
+        var g = new Graph("momentum", 12);
+        var r = new Value("r", DataType.Float32, []);
+        var t = new Value("t", DataType.Int64, []);
+        var x = new Value("x", DataType.Float32, [3]);
+        var grad = new Value("grad", DataType.Float32, [3]);
+        var v = new Value("v", DataType.Float32, [3]);
+        g.Inputs.AddRange([r, t, x, grad, v]);
+        var node = g.AddNode("Momentum", [r, t, x, grad, v], ["x_new", "v_new"],
+            new AttributeBag(("alpha", 0.9f), ("beta", 0.1f), ("norm_coefficient", 0.5f), ("mode", "nesterov")), "momentum");
+        g.Outputs.AddRange(node.Outputs.OfType<Value>());
+
+        GoldenIr.Check("ExpandOperators.NesterovMomentum", g, new ExpandOperators());
+    }
+
+    [Fact]
     public void LowerEinsum_AttentionScores_TransposeReshapeAndOneMatMul()
     {
         // q[2,3,4,8] k[2,3,5,8], "bhqd,bhkd->bhqk": batch b,h (6), m = q (4), contracted d (8), n = k (5); k is
