@@ -281,9 +281,11 @@ public static class ModelCompiler
         var nodes = graph.Nodes.Count;
         options.Progress?.Report("optimize");
         // Before every other pass: inference and folding of the exporters' shape subgraphs need static inputs.
+        ResolveSequences.RequireTensorInputs(graph);
         new FixInputShapes(new ShapeBindings(options.InputShapes, options.Dimensions)).Run(graph);
         PassPipeline.Run(graph, new PassOptions(Verify: options.VerifyPasses) { Dump = options.DumpIr });
         UnrollLoops.Explain(graph);
+        ResolveSequences.Explain(graph);
         // Outputs whose length depends on the data get buffers at their proven maximum and a run-time length.
         new BoundRuntimeLengths().Run(graph);
         // The wasm backend plans every buffer statically: name the node where a shape still depends on data.

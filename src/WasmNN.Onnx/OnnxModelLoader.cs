@@ -98,6 +98,12 @@ public static class OnnxModelLoader
         return tensor;
     }
 
+    /// <summary>Parses one serialized <see cref="SequenceProto"/> file (a node test's sequence input or output).</summary>
+    public static SequenceProto LoadSequence(string path) => ParseFile(path, SequenceProto.Parser, "ONNX sequence");
+
+    /// <summary>Parses one serialized <see cref="OptionalProto"/> file (a node test's optional input or output).</summary>
+    public static OptionalProto LoadOptional(string path) => ParseFile(path, OptionalProto.Parser, "ONNX optional");
+
     private static T ParseFile<T>(string path, MessageParser<T> parser, string what) where T : IMessage<T>
     {
         byte[] bytes;

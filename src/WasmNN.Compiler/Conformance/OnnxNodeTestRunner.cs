@@ -106,9 +106,20 @@ public sealed class OnnxNodeTestRunner
             return new NodeTestResult(name, NodeTestOutcome.Excluded, reason);
         }
         Graph graph;
+        // Read before anything rewrites the graph: which data files are sequences or optionals, and the declared types.
+        ValueKind[] inputKinds, outputKinds;
+        DataType[] inputTypes, outputTypes;
+        var dataSets = Directory.GetDirectories(testDirectory, "test_data_set_*").Order(StringComparer.Ordinal).ToList();
         try
         {
             graph = OnnxImporter.Import(Path.Combine(testDirectory, "model.onnx"));
+            (inputKinds, outputKinds) = ([.. graph.Inputs.Select(v => v.Kind)], [.. graph.Outputs.Select(v => v.Kind)]);
+            (inputTypes, outputTypes) = ([.. graph.Inputs.Select(v => v.ElementType)], [.. graph.Outputs.Select(v => v.ElementType)]);
+            if (dataSets.Count > 0 && graph.Inputs.Any(v => v.Kind != ValueKind.Tensor || !Shapes.IsStatic(v.Shape)))
+            {
+                // The module takes tensors: sequences and optionals become their elements, at the first data set's lengths.
+                TestDataValue.BindInputs(graph, ReadValues(dataSets[0], "input", inputKinds));
+            }
             if (_options.Passes is { } passes)
             {
                 PassPipeline.Run(graph, passes);
@@ -122,14 +133,12 @@ public sealed class OnnxNodeTestRunner
         {
             return new NodeTestResult(name, NodeTestOutcome.Failed, "import: " + e.Message);
         }
-        // Read before the executor runs: it may turn inputs that configure a kernel into initializers.
-        DataType[] inputTypes = [.. graph.Inputs.Select(v => v.ElementType)], outputTypes = [.. graph.Outputs.Select(v => v.ElementType)];
-        foreach (var dataSet in Directory.GetDirectories(testDirectory, "test_data_set_*").Order(StringComparer.Ordinal))
+        foreach (var dataSet in dataSets)
         {
             try
             {
-                var inputs = ReadIndexed(dataSet, "input", inputTypes);
-                var expected = ReadIndexed(dataSet, "output", outputTypes);
+                var inputs = ReadIndexed(dataSet, "input", inputTypes, inputKinds);
+                var expected = ReadIndexed(dataSet, "output", outputTypes, outputKinds);
                 var actual = _executor.Execute(graph, inputs);
                 if (actual.Count != expected.Count)
                 {
@@ -157,17 +166,34 @@ public sealed class OnnxNodeTestRunner
         NodeTestResult Fail(string message) => new(name, NodeTestOutcome.Failed, message);
     }
 
-    /// <summary>
-    /// The data set's tensors named <c>{prefix}_N.pb</c>. ONNX up to 1.12 wrote bfloat16 test data as UINT16 bit
-    /// patterns; where the graph declares bfloat16 such a tensor is read as the bfloat16 it holds.
-    /// </summary>
-    private static List<Tensor> ReadIndexed(string dataSet, string prefix, DataType[] declared)
+    /// <summary>The data set's values named <c>{prefix}_N.pb</c>, each read as the kind the graph declares for it.</summary>
+    private static List<TestDataValue> ReadValues(string dataSet, string prefix, ValueKind[] kinds)
     {
-        var tensors = new List<Tensor>();
+        var values = new List<TestDataValue>();
         for (var i = 0; File.Exists(Path.Combine(dataSet, $"{prefix}_{i}.pb")); i++)
         {
-            var path = Path.Combine(dataSet, $"{prefix}_{i}.pb");
-            var tensor = OnnxTensors.ToTensor(OnnxModelLoader.LoadTensor(path), path);
+            values.Add(TestDataValue.Read(Path.Combine(dataSet, $"{prefix}_{i}.pb"), i < kinds.Length ? kinds[i] : ValueKind.Tensor));
+        }
+        return values;
+    }
+
+    /// <summary>
+    /// The data set's tensors named <c>{prefix}_N.pb</c>, sequences and optionals flattened to the tensors they hold
+    /// (as the module takes and gives them). ONNX up to 1.12 wrote bfloat16 test data as UINT16 bit patterns; where
+    /// the graph declares bfloat16 such a tensor is read as the bfloat16 it holds.
+    /// </summary>
+    private static List<Tensor> ReadIndexed(string dataSet, string prefix, DataType[] declared, ValueKind[] kinds)
+    {
+        var tensors = new List<Tensor>();
+        var values = ReadValues(dataSet, prefix, kinds);
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i].Kind != ValueKind.Tensor)
+            {
+                tensors.AddRange(values[i].Tensors);
+                continue;
+            }
+            var tensor = values[i].Tensors[0];
             if (tensor.DataType == DataType.UInt16 && i < declared.Length && declared[i] == DataType.BFloat16)
             {
                 var bits = tensor;

@@ -58,8 +58,8 @@ public static class OnnxImporter
             {
                 continue; // IR < 4 lists initializers among the inputs too.
             }
-            var (type, shape) = ReadType(input, sourceName);
-            graph.Inputs.Add(new Value(input.Name, type, shape) { DimNames = ReadDimNames(input) });
+            var (type, shape, kind) = ReadType(input, sourceName);
+            graph.Inputs.Add(new Value(input.Name, type, shape) { DimNames = ReadDimNames(input), Kind = kind });
         }
         ImportBody(proto, scope, "", dataRanges);
         return graph;
@@ -104,7 +104,7 @@ public static class OnnxImporter
             var captures = new List<Value>();
             var branches = new List<Scope>();
             var attributes = new AttributeBag(nodeProto.Attribute.Select(a => KeyValuePair.Create(a.Name,
-                a.Type == AttributeProto.Types.AttributeType.Graph ? ImportSubgraph(a, scope, name, nodeProto.OpType is "Loop" or "Scan" ? nodeProto.Input : null, captures, branches, where) : ReadAttribute(a, where))))
+                a.Type == AttributeProto.Types.AttributeType.Graph ? ImportSubgraph(a, scope, name, nodeProto.OpType is "Loop" or "Scan" or "SequenceMap" ? nodeProto.Input : null, captures, branches, where) : ReadAttribute(a, where))))
             {
                 OutputCount = nodeProto.Output.Count,
                 InputCount = nodeProto.Input.Count,
@@ -193,7 +193,7 @@ public static class OnnxImporter
         var proto = attribute.G ?? throw new GraphException($"{where}: attribute '{attribute.Name}' holds no graph");
         if (nodeInputs is null && proto.Input.Count > 0)
         {
-            throw new UnsupportedOperatorException($"{where}: attribute '{attribute.Name}' is a subgraph with inputs; only Loop and Scan bodies take inputs");
+            throw new UnsupportedOperatorException($"{where}: attribute '{attribute.Name}' is a subgraph with inputs; only Loop, Scan and SequenceMap bodies take inputs");
         }
         var graph = new Graph(string.IsNullOrEmpty(proto.Name) ? $"{nodeName}/{attribute.Name}" : proto.Name, outer.Graph.Opset);
         // A Loop or Scan body's own inputs (iteration number, condition, carried and scanned values) come first; the
@@ -202,9 +202,11 @@ public static class OnnxImporter
         for (var i = 0; i < proto.Input.Count; i++)
         {
             var input = proto.Input[i];
-            var (type, shape) = input.Type?.TensorType is { ElemType: not 0 } ? ReadType(input, outer.SourceName)
-                : i < nodeInputs!.Count && outer.Lookup(nodeInputs[i]) is { } given ? (given.ElementType, given.Shape) : (DataType.Float32, null);
-            graph.Inputs.Add(new Value(input.Name, type, shape));
+            var (type, shape, kind) = input.Type?.TensorType is { ElemType: not 0 } ? ReadType(input, outer.SourceName)
+                : i < nodeInputs!.Count && outer.Lookup(nodeInputs[i]) is { } given ? (given.ElementType, given.Shape, given.Kind)
+                : input.Type?.ValueCase is TypeProto.ValueOneofCase.SequenceType or TypeProto.ValueOneofCase.OptionalType ? ReadType(input, outer.SourceName)
+                : (DataType.Float32, null, ValueKind.Tensor);
+            graph.Inputs.Add(new Value(input.Name, type, shape) { Kind = kind });
         }
         var scope = new Scope(outer, graph, outer.SourceName, captures);
         branches.Add(scope);
@@ -257,22 +259,34 @@ public static class OnnxImporter
         {
             if (!_placeholders.TryGetValue(outer, out var placeholder))
             {
-                placeholder = new Value(outer.Name, outer.ElementType, outer.Shape);
+                placeholder = new Value(outer.Name, outer.ElementType, outer.Shape) { Kind = outer.Kind };
                 _placeholders[outer] = placeholder;
             }
             return placeholder;
         }
     }
 
-    private static (DataType Type, int[]? Shape) ReadType(ValueInfoProto info, string sourceName)
+    /// <summary>A value's element type, shape and kind: a tensor, a sequence of tensors, or an optional of either.</summary>
+    private static (DataType Type, int[]? Shape, ValueKind Kind) ReadType(ValueInfoProto info, string sourceName)
     {
-        var tensorType = info.Type?.TensorType
-            ?? throw new UnsupportedOperatorException($"{sourceName}: value '{info.Name}' is not a tensor (sequences, maps and optionals are not supported)");
+        var (typeProto, kind) = (info.Type, ValueKind.Tensor);
+        if (typeProto?.OptionalType is { } optional)
+        {
+            typeProto = optional.ElemType;
+            kind = typeProto?.SequenceType is not null ? ValueKind.OptionalSequence : ValueKind.OptionalTensor;
+        }
+        if (typeProto?.SequenceType is { } sequence)
+        {
+            typeProto = sequence.ElemType;
+            kind = kind == ValueKind.Tensor ? ValueKind.Sequence : kind;
+        }
+        var tensorType = typeProto?.TensorType
+            ?? throw new UnsupportedOperatorException($"{sourceName}: value '{info.Name}' is not a tensor, a sequence of tensors or an optional of either (maps and nested sequences are not supported)");
         var type = OnnxDataTypes.FromOnnx(tensorType.ElemType)
             ?? throw new UnsupportedOperatorException($"{sourceName}: value '{info.Name}' has unsupported element type {OnnxDataTypes.Name(tensorType.ElemType)}");
         int[]? shape = tensorType.Shape is null ? null
             : [.. tensorType.Shape.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? (int)d.DimValue : -1)];
-        return (type, shape);
+        return (type, shape, kind);
     }
 
     /// <summary>dim_param names, "?" for unnamed dynamic dimensions, null for static ones; null when all are static.</summary>
@@ -287,6 +301,12 @@ public static class OnnxImporter
             : d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimParam && d.DimParam.Length > 0 ? d.DimParam : Value.UnnamedDimension)];
     }
 
+    private static (DataType, ValueKind) ReadTypeAttribute(AttributeProto a, string where)
+    {
+        var (type, _, kind) = ReadType(new ValueInfoProto { Name = a.Name, Type = a.Tp }, where);
+        return (type, kind == ValueKind.Sequence ? ValueKind.Sequence : ValueKind.Tensor);
+    }
+
     private static object ReadAttribute(AttributeProto a, string where) => a.Type switch
     {
         AttributeProto.Types.AttributeType.Float => a.F,
@@ -296,6 +316,8 @@ public static class OnnxImporter
         AttributeProto.Types.AttributeType.Floats => a.Floats.ToArray(),
         AttributeProto.Types.AttributeType.Ints => a.Ints.ToArray(),
         AttributeProto.Types.AttributeType.Strings => a.Strings.Select(s => s.ToStringUtf8()).ToArray(),
+        // Optional's 'type': the element type and whether it is a sequence's.
+        AttributeProto.Types.AttributeType.TypeProto => ReadTypeAttribute(a, where),
         _ => throw new UnsupportedOperatorException($"{where}: attribute '{a.Name}' of type {a.Type} is not supported"),
     };
 }

@@ -64,6 +64,7 @@ public sealed class Graph
             {
                 output.ElementType = types[i].ElementType;
                 output.Shape = types[i].Shape;
+                output.Kind = node.Operator.OutputKind(node.Attributes, node.Inputs, i);
             }
         }
     }

@@ -62,7 +62,9 @@ public static class GraphPrinter
     /// <summary>
     /// "%name: float32[1,3,?,8]"; "[]" is a scalar, "[*]" an unknown rank; a run-time length is "&lt;=N" (its maximum).
     /// </summary>
-    public static string Typed(Value value) => value.RuntimeDims is { } dims && value.Shape is { } shape
+    public static string Typed(Value value) => value.Kind != ValueKind.Tensor
+        ? $"%{value.Name}: {value.Kind.ToString().ToLowerInvariant()}<{Type(value.ElementType, value.Shape)}>"
+        : value.RuntimeDims is { } dims && value.Shape is { } shape
         ? $"%{value.Name}: {value.ElementType.ToString().ToLowerInvariant()}[{string.Join(",", shape.Select((d, k) => dims[k] is null ? Number(d) : $"<={Number(d)}"))}]"
         : $"%{value.Name}: {Type(value.ElementType, value.Shape)}";
 

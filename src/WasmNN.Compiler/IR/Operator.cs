@@ -49,6 +49,9 @@ public abstract class Operator
     /// <exception cref="OperatorException">The inputs do not fit the operator.</exception>
     public abstract IReadOnlyList<TensorType> InferTypes(OperatorAttributes attributes, IReadOnlyList<Value?> inputs);
 
+    /// <summary>What output <paramref name="index"/> holds: a tensor unless the operator makes sequences or optionals.</summary>
+    public virtual ValueKind OutputKind(OperatorAttributes attributes, IReadOnlyList<Value?> inputs, int index) => ValueKind.Tensor;
+
     /// <summary>Reference evaluation: computes every output from concrete inputs (null for omitted optional ones).</summary>
     /// <exception cref="OperatorException">The inputs do not fit the operator.</exception>
     public abstract Tensor[] Evaluate(OperatorAttributes attributes, IReadOnlyList<Tensor?> inputs);

@@ -19,6 +19,9 @@ public sealed class Value
     /// <summary>Unique name within the graph (the ONNX tensor name).</summary>
     public string Name { get; set; }
 
+    /// <summary>A tensor, or (until ResolveSequences) a sequence or optional of tensors of <see cref="ElementType"/>.</summary>
+    public ValueKind Kind { get; set; }
+
     /// <summary>Element type.</summary>
     public DataType ElementType { get; set; }
 

@@ -12,6 +12,10 @@ public sealed class IdentityOperator : OnnxOperator
     public override OpPatternKind PatternKind => OpPatternKind.Injective;
 
     /// <inheritdoc/>
+    public override ValueKind OutputKind(OperatorAttributes attributes, IReadOnlyList<Value?> inputs, int index) =>
+        Optional(inputs, 0)?.Kind ?? ValueKind.Tensor;
+
+    /// <inheritdoc/>
     public override IReadOnlyList<TensorType> InferTypes(OperatorAttributes attributes, IReadOnlyList<Value?> inputs)
     {
         var x = Required(inputs, 0, "input");

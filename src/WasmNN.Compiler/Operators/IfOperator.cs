@@ -38,6 +38,10 @@ public sealed class IfOperator : OnnxOperator
         : throw new OperatorException($"the condition must hold one element, not {Shapes.Format(condition.Shape)}");
 
     /// <inheritdoc/>
+    public override ValueKind OutputKind(OperatorAttributes attributes, IReadOnlyList<Value?> inputs, int index) =>
+        As<IfAttributes>(attributes).ThenBranch.Outputs[index].Kind;
+
+    /// <inheritdoc/>
     public override IReadOnlyList<TensorType> InferTypes(OperatorAttributes attributes, IReadOnlyList<Value?> inputs)
     {
         var a = As<IfAttributes>(attributes);

@@ -29,6 +29,10 @@ public sealed class LoopOperator : OnnxOperator
     public override bool RequiresConstantInput(OperatorAttributes attributes, int index) => index is 0 or 1;
 
     /// <inheritdoc/>
+    public override ValueKind OutputKind(OperatorAttributes attributes, IReadOnlyList<Value?> inputs, int index) =>
+        index < As<LoopAttributes>(attributes).Carried ? As<LoopAttributes>(attributes).Body.Outputs[1 + index].Kind : ValueKind.Tensor;
+
+    /// <inheritdoc/>
     public override IReadOnlyList<TensorType> InferTypes(OperatorAttributes attributes, IReadOnlyList<Value?> inputs)
     {
         var a = As<LoopAttributes>(attributes);

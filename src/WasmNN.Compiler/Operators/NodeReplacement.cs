@@ -32,6 +32,32 @@ public sealed class NodeReplacement(Graph graph, Node replaced)
         return node.Outputs[0]!;
     }
 
+    /// <summary>
+    /// A copy of <paramref name="body"/> (a subgraph) reading <paramref name="inputs"/> in its input order, added before
+    /// the replaced node with names prefixed by <paramref name="prefix"/>; returns the copy's outputs.
+    /// </summary>
+    public IReadOnlyList<Value> Inline(Graph body, IReadOnlyList<Value> inputs, string prefix)
+    {
+        var map = new Dictionary<Value, Value>();
+        for (var i = 0; i < body.Inputs.Count; i++)
+        {
+            map[body.Inputs[i]] = inputs[i];
+        }
+        foreach (var constant in body.Initializers)
+        {
+            map[constant] = graph.AddConstant(graph.UniqueName(prefix + constant.Name), constant.Constant!);
+        }
+        foreach (var inner in body.Nodes)
+        {
+            var outputs = inner.Outputs.Select(o => o is null ? null : map[o] = new Value(graph.UniqueName(prefix + o.Name), o.ElementType, o.Shape)).ToList();
+            var copy = new Node(graph.UniqueName(prefix + inner.Name), inner.Operator, inner.Opset, inner.Attributes, inner.Inputs.Select(v => v is null ? null : map[v]), outputs);
+            Graph.InferNodeTypes(copy);
+            graph.Nodes.Insert(graph.Nodes.IndexOf(replaced), copy);
+            _nodes.Add(copy);
+        }
+        return [.. body.Outputs.Select(o => map[o])];
+    }
+
     /// <summary>A new constant value holding <paramref name="tensor"/>.</summary>
     public Value Constant(Tensor tensor) => graph.AddConstant(graph.UniqueName($"{replaced.Name}/const"), tensor);
 

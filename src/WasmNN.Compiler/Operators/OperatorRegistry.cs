@@ -54,6 +54,10 @@ public static class OperatorRegistry
         new NotOperator(), new AndOperator(), new OrOperator(), new XorOperator(),
         // Bits of integer tensors.
         new BitwiseAndOperator(), new BitwiseOrOperator(), new BitwiseXorOperator(), new BitwiseNotOperator(), new BitShiftOperator(),
+        // Sequences and optionals (resolved into tensors at compile time by ResolveSequences).
+        new SequenceEmptyOperator(), new SequenceConstructOperator(), new SequenceInsertOperator(), new SequenceEraseOperator(),
+        new SequenceAtOperator(), new SequenceLengthOperator(), new SplitToSequenceOperator(), new ConcatFromSequenceOperator(),
+        new SequenceMapOperator(), new OptionalOperator(), new OptionalHasElementOperator(), new OptionalGetElementOperator(),
         // ai.onnx.preview.training optimizers (expanded into elementwise nodes).
         new AdagradOperator(), new AdamOperator(), new MomentumOperator(),
     }.ToFrozenDictionary(op => op.OpType);

@@ -28,8 +28,9 @@ public sealed class FoldConstants : IGraphPass, IRewritesOperators
         var changed = false;
         foreach (var node in graph.Nodes.ToList())
         {
-            if (node.Epilogue.Count > 0 && !node.AllInputs.All(v => v.IsConstant))
+            if ((node.Epilogue.Count > 0 && !node.AllInputs.All(v => v.IsConstant)) || node.Operator is SequenceOperator)
             {
+                // Sequence operators are ResolveSequences' to replace (their values are not tensors).
                 continue;
             }
             RefineTypes(node);

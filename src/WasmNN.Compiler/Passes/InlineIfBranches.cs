@@ -33,6 +33,12 @@ public sealed class InlineIfBranches : IGraphPass, IRewritesOperators
             {
                 graph.Nodes.InsertRange(position, Inline(graph, node, taken, "", node.Outputs));
             }
+            else if (node.Outputs.FirstOrDefault(o => o is { Kind: not ValueKind.Tensor }) is { } composite)
+            {
+                throw new UnsupportedOperatorException($"node '{node.Name}' (If, opset {node.Opset}): the condition '{node.Inputs[0]!.Name}' is computed " +
+                    $"at run time and output '{composite.Name}' is a {composite.Kind}; running both branches and selecting works for tensors only " +
+                    "(data-dependent control flow is not supported)");
+            }
             else
             {
                 var nodes = Select(graph, node, attributes);

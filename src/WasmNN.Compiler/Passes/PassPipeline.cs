@@ -50,10 +50,15 @@ public static class PassPipeline
             new FuseQuantizedOperators(),
             // Collapses Shape/Gather/Concat chains and precomputes anything with constant inputs.
             new FoldConstants(),
+            // Sequences and optionals whose lengths and positions are now constants become their tensors (a sequence's
+            // length may be a Loop's trip count, so before unrolling).
+            new ResolveSequences(),
             // Exporters branch on shape checks: now that those folded, an If becomes the branch it takes (or both and a Where).
             new InlineIfBranches(),
             // Loops with a known trip count and Scans become copies of their body; the copies fold like the rest.
             new UnrollLoops(),
+            // Again: unrolled loop bodies hold sequence operators whose positions were the iteration number.
+            new ResolveSequences(),
             // Einsum left after folding becomes Transpose/Reshape/MatMul/ReduceSum, before fusion sees those nodes.
             new LowerEinsum(),
             // Before fusion: BN must still be a separate node that directly follows its Conv.

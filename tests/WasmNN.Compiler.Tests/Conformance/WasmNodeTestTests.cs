@@ -27,6 +27,21 @@ public sealed class WasmNodeTestTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData("node", "test_sequence_insert_at_front", "test_identity_sequence", "test_optional_has_element_empty", "test_optional_get_element_sequence",
+        "test_sequence_map_add_1_sequence_1_tensor", "test_sequence_map_identity_2_sequences_expanded")]
+    [InlineData("simple", "test_sequence_model1", "test_sequence_model5", "test_sequence_model7", "test_sequence_model8")]
+    public void RunTest_SequencesAndOptionals_PassWithEachElementAModuleInputOrOutput(string folder, params string[] tests)
+    {
+        // Sequence and optional inputs and outputs are SequenceProto/OptionalProto files; the module takes and gives
+        // one tensor per element (docs/ABI.md). The expected outputs are the ONNX test data's.
+        var root = Path.Combine(Path.GetDirectoryName(OnnxNodeTestRunner.DebianNodeTestDirectory)!, folder);
+        using var executor = new WasmExecutor();
+        var runner = new OnnxNodeTestRunner(executor, new NodeTestOptions(Passes: new PassOptions(Verify: true)));
+
+        Assert.All(tests, name => Assert.Equal(new NodeTestResult(name, NodeTestOutcome.Passed, null), runner.RunTest(Path.Combine(root, name))));
+    }
+
+    [Theory]
     [InlineData("pytorch-converted", "test_PReLU_2d_multiparam", "test_BatchNorm2d_eval", "test_Linear", "test_Conv3d_dilated_strided", "test_Conv3d_groups", "test_MaxPool3d_stride_padding", "test_AvgPool3d_stride")]
     [InlineData("pytorch-operator", "test_operator_addmm", "test_operator_mm")]
     public void RunAll_PyTorchExportedTests_PassIncludingOpset6And3DOperators(string folder, params string[] mustPass)

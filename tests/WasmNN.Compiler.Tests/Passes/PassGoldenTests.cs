@@ -94,6 +94,22 @@ public sealed class PassGoldenTests
     }
 
     [Fact]
+    public void ResolveSequences_ConstructInsertAt_OnlyTheChosenTensorLeftAndASequenceOutputPerElement()
+    {
+        // seq = [a, b]; seq2 = insert c at 0 -> [c, a, b]; at(-1) = b (an output, so an Identity keeps its name 'last');
+        // seq2 as a graph output becomes 'seq2.0', 'seq2.1', 'seq2.2' (copies of c, a, b).
+        var g = new Graph("sequences", 13);
+        var (a, b, c) = (new Value("a", DataType.Float32, [2]), new Value("b", DataType.Float32, [3]), new Value("c", DataType.Float32, [1]));
+        g.Inputs.AddRange([a, b, c]);
+        var seq = g.AddNode("SequenceConstruct", [a, b], ["seq"], name: "construct").Outputs[0]!;
+        var seq2 = g.AddNode("SequenceInsert", [seq, c, g.AddConstant("front", Tensor.FromInt64s([], [0]))], ["seq2"], name: "insert").Outputs[0]!;
+        g.Outputs.Add(g.AddNode("SequenceAt", [seq2, g.AddConstant("back", Tensor.FromInt64s([], [-1]))], ["last"], name: "at").Outputs[0]!);
+        g.Outputs.Add(seq2);
+
+        GoldenIr.Check("ResolveSequences.ConstructInsertAt", g, new ResolveSequences());
+    }
+
+    [Fact]
     public void LowerEinsum_AttentionScores_TransposeReshapeAndOneMatMul()
     {
         // q[2,3,4,8] k[2,3,5,8], "bhqd,bhkd->bhqk": batch b,h (6), m = q (4), contracted d (8), n = k (5); k is
