@@ -24,8 +24,9 @@ public abstract class SequenceOperator : OnnxOperator
     public abstract IReadOnlyList<ResolvedValue>? Resolve(OperatorAttributes attributes, NodeReplacement b, IReadOnlyList<ResolvedValue?> inputs);
 
     /// <inheritdoc/>
+    /// <exception cref="UnsupportedOperatorException">Always: a sequence is not a tensor, so there is nothing to evaluate node by node.</exception>
     public override Tensor[] Evaluate(OperatorAttributes attributes, IReadOnlyList<Tensor?> inputs) =>
-        throw new OperatorException($"{OpType} works on sequences or optionals, which are resolved at compile time (ResolveSequences), not evaluated");
+        throw new UnsupportedOperatorException($"{OpType} works on sequences or optionals, which are resolved at compile time (ResolveSequences), not evaluated node by node");
 
     /// <summary>
     /// A compile-time integer input (a position or split), or null when absent. The pass calls <see cref="Resolve"/>
