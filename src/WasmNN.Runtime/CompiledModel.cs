@@ -94,7 +94,7 @@ public sealed class CompiledModel : IDisposable
                 var instance = linker.Instantiate(compiled);
                 runWorker.Add((instance.GetFunction(ModelAbi.RunWorker) ?? throw new FormatException($"the module does not export '{ModelAbi.RunWorker}'")).AsDelegate<Func<int, int, int>>());
             }
-            _pool = new WorkerPool(engine, _memory, runWorker);
+            _pool = new WorkerPool(engine, Function<Action>(ModelAbi.ResetWorkers), runWorker);
         }
     }
 

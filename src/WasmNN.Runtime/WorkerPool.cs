@@ -1,5 +1,4 @@
 using System.Runtime.ExceptionServices;
-using WasmNN.Compiler.Abi;
 using WasmNN.Engine;
 
 namespace WasmNN.Runtime;
@@ -7,8 +6,8 @@ namespace WasmNN.Runtime;
 /// <summary>
 /// Runs a threads build on several .NET threads: worker 0 on the caller's thread, workers 1..N-1 on threads of the
 /// pool's own, each calling <c>wasmnn_run_worker(i, N)</c> on its own instance of the module over the one shared
-/// memory. The module synchronises its kernels itself (barriers in memory); the pool only starts a run and waits
-/// for every worker to return. When one worker traps the engine is interrupted so the others, waiting at a barrier,
+/// memory. The module synchronises its kernels itself (phase counters in memory); the pool only starts a run and waits
+/// for every worker to return. When one worker traps the engine is interrupted so the others, waiting for a phase to end,
 /// trap too; the first trap that is not that interruption is rethrown.
 /// </summary>
 internal sealed class WorkerPool : IDisposable
@@ -16,7 +15,7 @@ internal sealed class WorkerPool : IDisposable
     private const string AbortReason = "another worker of the run trapped";
 
     private readonly Engine.Engine _engine;
-    private readonly WasmMemory _memory;
+    private readonly Action _resetWorkers;
     private readonly Func<int, int, int>[] _runWorker;
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim[] _start;
@@ -24,10 +23,10 @@ internal sealed class WorkerPool : IDisposable
     private readonly Exception?[] _errors;
     private volatile bool _stopping;
 
-    public WorkerPool(Engine.Engine engine, WasmMemory memory, IReadOnlyList<Func<int, int, int>> runWorker)
+    public WorkerPool(Engine.Engine engine, Action resetWorkers, IReadOnlyList<Func<int, int, int>> runWorker)
     {
         _engine = engine;
-        _memory = memory;
+        _resetWorkers = resetWorkers;
         _runWorker = [.. runWorker];
         var count = _runWorker.Length;
         _start = [.. Enumerable.Range(0, count).Select(_ => new SemaphoreSlim(0))];
@@ -57,9 +56,9 @@ internal sealed class WorkerPool : IDisposable
         {
             return status;
         }
-        // Every worker has stopped: clear the interruption and the barrier the aborted run left half-counted.
+        // Every worker has stopped: clear the interruption and the phase counters the aborted run left half-counted.
         _engine.ResetInterrupt();
-        _memory.GetSpan(ModelAbi.BarrierCountAddress, 4).Clear();
+        _resetWorkers();
         var first = Array.Find(_errors, e => e is not WasmTrapException { Kind: TrapKind.Interrupted }) ?? Array.Find(_errors, e => e is not null)!;
         ExceptionDispatchInfo.Throw(first);
         return status;

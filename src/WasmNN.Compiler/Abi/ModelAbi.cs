@@ -35,11 +35,14 @@ public static class ModelAbi
     /// <summary>Threads build: the i32 at this address is 0 before the weights are copied in, 1 while an instance copies them, 2 after.</summary>
     public const int InitFlagAddress = 0;
 
-    /// <summary>Threads build: the i32 counting workers that reached the current barrier (0 between barriers).</summary>
-    public const int BarrierCountAddress = 4;
+    /// <summary>Threads build: the i32 counting workers that finished the current run (the last one clears the phase counters).</summary>
+    public const int ExitCountAddress = 4;
 
-    /// <summary>Threads build: the i32 counting completed barriers; waiting workers sleep on it.</summary>
-    public const int BarrierGenerationAddress = 8;
+    /// <summary>
+    /// Threads build: <c>() -> ()</c> clears the workers' phase counters for a new run. The last worker of a run calls
+    /// it; a host calls it after a run it aborted (a trap), once every worker has stopped.
+    /// </summary>
+    public const string ResetWorkers = "wasmnn_reset_workers";
 
     /// <summary>
     /// Build with external weights: <c>() -> i32</c>, checks the weights a host copied into memory against the

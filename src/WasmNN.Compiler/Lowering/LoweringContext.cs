@@ -4,6 +4,7 @@ using WasmNN.Compiler.IR;
 using WasmNN.Compiler.Lowering.Memory;
 using WasmNN.Wasm;
 using WasmNN.Wasm.Writing;
+using ValueType = WasmNN.Wasm.ValueType;
 
 namespace WasmNN.Compiler.Lowering;
 
@@ -21,6 +22,8 @@ internal sealed class LoweringContext
     private readonly Dictionary<string, uint> _helpers = [];
     private readonly List<WeightSegment> _weights = [];
     private readonly Dictionary<RuntimeLength, int> _lengthSlots = new(ReferenceEqualityComparer.Instance);
+    private uint? _syncGlobal;
+    private int _syncBytes;
 
     public LoweringContext(Graph graph, MemoryPlan plan, LoweringOptions options, ModuleBuilder builder)
     {
@@ -146,6 +149,32 @@ internal sealed class LoweringContext
     /// <summary>The run-time length of the node's outputs (one per node), or null when they are static.</summary>
     public static RuntimeLength? RuntimeLengthOf(Node node) =>
         node.Outputs.OfType<Value>().SelectMany(o => o.RuntimeDims ?? []).OfType<RuntimeLength>().FirstOrDefault();
+
+    /// <summary>
+    /// Threads build: the immutable i32 global holding the address of the phase counters (<see cref="WorkerShare"/>),
+    /// placed by <see cref="PlaceSync"/> once every kernel has reserved its counters.
+    /// </summary>
+    public uint SyncGlobal => _syncGlobal ??= Builder.AddGlobal(new GlobalType(ValueType.I32, false), new CodeWriter().I32Const(0).End());
+
+    /// <summary>Reserves <paramref name="bytes"/> of phase counters; returns their offset from <see cref="SyncGlobal"/>'s address.</summary>
+    public int ReserveSync(int bytes)
+    {
+        var offset = _syncBytes;
+        _syncBytes += bytes;
+        return offset;
+    }
+
+    /// <summary>Places the phase counters (zeroed) after everything placed so far and sets <see cref="SyncGlobal"/> to their address.</summary>
+    public (int Address, int Bytes) PlaceSync()
+    {
+        var address = Reserve(Math.Max(_syncBytes, WorkerShare.PhaseBytes));
+        var index = (int)(SyncGlobal - Builder.Module.ImportedGlobalCount);
+        Builder.Module.Globals[index] = Builder.Module.Globals[index] with
+        {
+            Init = new ConstantExpression(new CodeWriter().I32Const(address).End().ToArray(), 0),
+        };
+        return (address, _syncBytes);
+    }
 
     /// <summary>A helper function shared by kernels, built once per <paramref name="key"/>.</summary>
     public uint Helper(string key, FuncType type, Func<FunctionBuilder> build)

@@ -6,9 +6,16 @@ using ValueType = WasmNN.Wasm.ValueType;
 namespace WasmNN.Compiler.Lowering;
 
 /// <summary>
-/// The worker index and count of a parallel kernel (its two parameters) and the code to take a share of a range
-/// or wait for the other workers.
+/// The worker index and count of a parallel kernel (its two parameters) and the code that shares a range among
+/// the workers taking part in a run.
 /// </summary>
+/// <remarks>
+/// A range is cut into a fixed number of chunks (whole blocks of a grain) that the workers take from a shared
+/// counter, and a worker leaves only when every chunk is done (docs/ABI.md "Phases"). No worker waits for another
+/// to arrive: a worker the OS has descheduled (more workers than cores, or a loaded machine) costs the others at
+/// most the chunk it holds, and one that never gets a core leaves the others to take every chunk. Which worker
+/// computes a chunk never changes what it computes, so results do not depend on the schedule.
+/// </remarks>
 /// <param name="Worker">Local holding this worker's index, 0 to count - 1.</param>
 /// <param name="Count">Local holding the number of workers taking part in this run.</param>
 internal sealed record WorkerShare(uint Worker, uint Count)
@@ -16,24 +23,82 @@ internal sealed record WorkerShare(uint Worker, uint Count)
     /// <summary>The parameters of a parallel kernel function.</summary>
     public static WorkerShare Parameters { get; } = new(0, 1);
 
+    /// <summary>Chunks per worker of the build: enough that a late worker's share is small, few enough that taking one is free.</summary>
+    private const int ChunksPerWorker = 4;
+
+    /// <summary>The fewest chunks a phase is cut into (when it has that many blocks).</summary>
+    private const int MinChunks = 16;
+
     /// <summary>
-    /// Sets <paramref name="begin"/> and <paramref name="end"/> to this worker's part of <c>[0, items)</c>: whole
-    /// blocks of <paramref name="grain"/> items, dealt in contiguous runs, the last block possibly partial (so every
-    /// boundary but the end is a multiple of the grain). A worker may get an empty range.
+    /// Runs <paramref name="body"/> (given this chunk's begin and end locals) over chunks of <c>[0, items)</c>:
+    /// whole blocks of <paramref name="grain"/> items, the last block possibly partial (so every boundary but the
+    /// end is a multiple of the grain), then waits until every chunk is done. A phase inside a loop of the kernel
+    /// passes the loop's trip count as <paramref name="repeat"/> and the local holding its index, so each
+    /// repetition has counters of its own.
     /// </summary>
-    public void EmitRange(FunctionBuilder w, int items, int grain, uint begin, uint end)
+    public void EmitChunks(FunctionBuilder w, LoweringContext context, int items, int grain, Action<uint, uint> body,
+        int repeat = 1, uint? repetition = null)
     {
         var blocks = (items + grain - 1) / grain;
-        // blocks * (worker + 1) < 2^31 for any worker count the ABI allows (MaxWorkers is checked at compile time).
-        w.Get(Worker).I32(blocks).Op(Opcode.I32Mul).Get(Count).Op(Opcode.I32DivU).I32(grain).Op(Opcode.I32Mul).Set(begin);
-        w.Get(Worker).I32(1).Op(Opcode.I32Add).I32(blocks).Op(Opcode.I32Mul).Get(Count).Op(Opcode.I32DivU).I32(grain).Op(Opcode.I32Mul).Set(end);
-        w.MinI32(() => w.Get(begin), () => w.I32(items)).Set(begin);
+        var chunks = Math.Max(1, Math.Min(blocks, Math.Max(MinChunks, ChunksPerWorker * context.Options.MaxWorkers)));
+        var slot = context.ReserveSync(repeat * PhaseBytes);
+        var counters = w.Local(ValueType.I32);
+        var chunk = w.Local(ValueType.I32);
+        var (begin, end) = RangeLocals(w);
+        w.Code.Emit(Opcode.GlobalGet, context.SyncGlobal);
+        if (repetition is { } index)
+        {
+            w.Get(index).I32(PhaseBytes).Op(Opcode.I32Mul).Op(Opcode.I32Add);
+        }
+        w.Set(counters);
+        w.Code.Block(BlockType.Empty).Loop(BlockType.Empty);
+        w.Get(counters).I32(1).Atomic(Opcode.I32AtomicRmwAdd, (uint)(slot + TakenOffset)).Tee(chunk).I32(chunks).Op(Opcode.I32GeU).Code.Emit(Opcode.BrIf, 1);
+        // Blocks [chunk * blocks / chunks, (chunk + 1) * blocks / chunks), in items, clipped to the end.
+        w.Get(chunk).I32(blocks).Op(Opcode.I32Mul).I32(chunks).Op(Opcode.I32DivU).I32(grain).Op(Opcode.I32Mul).Set(begin);
+        w.Get(chunk).I32(1).Op(Opcode.I32Add).I32(blocks).Op(Opcode.I32Mul).I32(chunks).Op(Opcode.I32DivU).I32(grain).Op(Opcode.I32Mul).Set(end);
         w.MinI32(() => w.Get(end), () => w.I32(items)).Set(end);
+        body(begin, end);
+        // The last chunk to finish wakes the workers sleeping in the wait below.
+        w.Get(counters).I32(1).Atomic(Opcode.I32AtomicRmwAdd, (uint)(slot + DoneOffset)).I32(chunks - 1).Op(Opcode.I32Eq).Code.If(BlockType.Empty);
+        w.Get(counters).I32(-1).Atomic(Opcode.MemoryAtomicNotify, (uint)(slot + DoneOffset)).Op(Opcode.Drop);
+        w.Code.End();
+        w.Code.Emit(Opcode.Br, 0);
+        w.Code.End().End();
+        w.Get(counters).I32(slot + DoneOffset).Op(Opcode.I32Add).I32(chunks).Code.Emit(Opcode.Call, WaitHelper(context));
     }
 
-    /// <summary>Waits until every worker has called it (the module's barrier, <see cref="ThreadedProgram"/>).</summary>
-    public void EmitBarrier(FunctionBuilder w, LoweringContext context) =>
-        w.Get(Count).Code.Emit(Opcode.Call, ThreadedProgram.Barrier(context));
+    /// <summary>Bytes of one phase's counters: chunks taken (i32), chunks done (i32).</summary>
+    public const int PhaseBytes = 8;
+
+    private const int TakenOffset = 0;
+    private const int DoneOffset = 4;
+
+    /// <summary>Checks of the counter before a worker sleeps: a phase's imbalance is often shorter than a wake-up.</summary>
+    private const int SpinChecks = 2000;
+
+    /// <summary>Sleep per wait, in nanoseconds: finite so a waiting worker still sees the engine's interrupt between waits.</summary>
+    public const long WaitNanoseconds = 1_000_000;
+
+    /// <summary><c>(i32 address, i32 target) -> ()</c>: returns when the i32 at the address is the target (spins, then sleeps on it).</summary>
+    private static uint WaitHelper(LoweringContext context) =>
+        context.Helper("wasmnn_wait_done", new FuncType([ValueType.I32, ValueType.I32], []), () =>
+        {
+            var w = new FunctionBuilder(parameterCount: 2);
+            var seen = w.Local(ValueType.I32);
+            var spins = w.Local(ValueType.I32);
+            w.I32(SpinChecks).Set(spins);
+            w.Code.Block(BlockType.Empty).Loop(BlockType.Empty);
+            w.Get(0).Atomic(Opcode.I32AtomicLoad).Tee(seen).Get(1).Op(Opcode.I32Eq).Code.Emit(Opcode.BrIf, 1);
+            w.Get(spins).Code.If(BlockType.Empty);
+            w.Increment(spins, -1);
+            w.Code.Else();
+            w.Get(0).Get(seen).Code.I64Const(WaitNanoseconds);
+            w.Atomic(Opcode.MemoryAtomicWait32).Op(Opcode.Drop);
+            w.Code.End();
+            w.Code.Emit(Opcode.Br, 0);
+            w.Code.End().End();
+            return w;
+        });
 
     /// <summary>A loop over <c>[max(start, begin), min(end, stop))</c> in steps of <paramref name="step"/>: a compile-time range clipped to a share.</summary>
     public static void ForClipped(FunctionBuilder w, uint counter, int start, int stop, int step, uint begin, uint end, Action body)
@@ -48,4 +113,15 @@ internal sealed record WorkerShare(uint Worker, uint Count)
 
     /// <summary>A fresh pair of i32 locals for a range.</summary>
     public static (uint Begin, uint End) RangeLocals(FunctionBuilder w) => (w.Local(ValueType.I32), w.Local(ValueType.I32));
+}
+
+/// <summary>The atomic instructions of the threads build's synchronisation.</summary>
+internal static class AtomicCode
+{
+    /// <summary>Emits an atomic memory instruction (natural alignment) at <paramref name="offset"/>.</summary>
+    public static FunctionBuilder Atomic(this FunctionBuilder w, Opcode opcode, uint offset = 0)
+    {
+        w.Code.EmitMemArg(opcode, offset);
+        return w;
+    }
 }

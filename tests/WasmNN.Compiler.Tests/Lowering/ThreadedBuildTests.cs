@@ -1,6 +1,9 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using Google.Protobuf;
 using WasmNN.Compiler.Abi;
 using WasmNN.Compiler.IO;
+using WasmNN.Compiler.Zoo;
 using WasmNN.Engine;
 using WasmNN.Runtime;
 using WasmNN.Wasm;
@@ -84,6 +87,58 @@ public sealed class ThreadedBuildTests
         var runWorker = instance.GetFunction(ModelAbi.RunWorker)!.AsDelegate<Func<int, int, int>>();
 
         Assert.Equal(1, runWorker(worker, workers));
+    }
+
+    [Fact]
+    public async Task RunWorker_OtherWorkerNeverStarts_FirstWorkerTakesEveryChunkAndTheLateOneClearsTheCounters()
+    {
+        // Every kernel split (threshold 0), two workers announced, but worker 1 only comes after worker 0 returned:
+        // what a descheduled worker on an oversubscribed machine looks like, taken to the extreme.
+        var onnx = TestPaths.Model("lenet5.onnx");
+        var input = Npy.Read(TestPaths.Model("lenet5.input.npy")).AsFloat32();
+        var expected = RunOnce(ModelCompiler.Compile(onnx).Wasm, input, threads: 1);
+        var wasm = ModelCompiler.Compile(onnx, new CompileOptions { Threads = 2, ParallelThreshold = 0 }).Wasm;
+        var engine = new Engine.Engine();
+        var module = ModuleReader.Read(wasm);
+        var metadata = ModelMetadata.Read(module);
+        using var memory = new WasmMemory(metadata.Threads!.MemoryPages, metadata.Threads.MemoryPages, shared: true);
+        var instance = new Linker(engine).Define(ModelAbi.MemoryImportModule, ModelAbi.Memory, memory).Instantiate(engine.Compile(module));
+        var runWorker = instance.GetFunction(ModelAbi.RunWorker)!.AsDelegate<Func<int, int, int>>();
+        var inputAddress = instance.GetFunction(ModelAbi.InputPointer)!.AsDelegate<Func<int, int>>()(0);
+        var outputAddress = instance.GetFunction(ModelAbi.OutputPointer)!.AsDelegate<Func<int, int>>()(0);
+        float[] Output() => [.. MemoryMarshal.Cast<byte, float>(memory.GetSpan(outputAddress, metadata.Outputs[0].ByteCount))];
+        MemoryMarshal.AsBytes(input.AsSpan()).CopyTo(memory.GetSpan(inputAddress, metadata.Inputs[0].ByteCount));
+
+        // A hang here means worker 0 waits for worker 1 to arrive.
+        var status = await Task.Run(() => runWorker(0, 2)).WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(0, status);
+        Assert.Equal(expected, Output());
+        Assert.Equal(0, runWorker(1, 2));
+        memory.GetSpan(outputAddress, metadata.Outputs[0].ByteCount).Clear();
+        Assert.Equal(0, runWorker(0, 1));
+        Assert.Equal(expected, Output());
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void ThreadsBuild_EfficientNetB0OnWorkers_BitIdenticalToOneThreadBuild(int threads)
+    {
+        // Squeeze-excite (global pool, small 1x1 convolutions, Sigmoid, a broadcast Mul), SiLU chains and 3 x 3 late
+        // layers split by output channels: the kernels the row and elementwise splits cover.
+        var onnx = ModelZoo.EfficientNetB0().ToByteArray();
+        CompilationResult Compile(CompileOptions? options = null) => ModelCompiler.Compile(new MemoryStream(onnx), options);
+        var input = new float[3 * 96 * 96];
+        var random = new Random(11);
+        for (var i = 0; i < input.Length; i++)
+        {
+            input[i] = (float)(random.NextDouble() * 2 - 1);
+        }
+        var single = RunOnce(Compile().Wasm, input, threads: 1);
+
+        var threaded = RunOnce(Compile(new CompileOptions { Threads = 4 }).Wasm, input, threads);
+
+        Assert.Equal(single, threaded);
     }
 
     [Fact]

@@ -84,11 +84,28 @@ internal sealed class ConvKernel : IParallelKernel
         }
         if (l.IsDepthwise)
         {
-            return l.Batch * l.C < 2 ? 0 : (long)l.Batch * l.C * l.Oh * l.Ow * l.Kh * l.Kw;
+            // Per plane copies and edge loops: about a quarter of the GEMM's multiply-adds per second (measured on
+            // V8, EfficientNet-B0's 3x3 depthwise layers), so each one counts for four.
+            return l.Batch * l.C < 2 ? 0 : DepthwiseCost * l.Batch * l.C * l.Oh * l.Ow * l.Kh * l.Kw;
         }
-        var grain = GemmEmitter.Panels(options.Width)[0].Columns;
-        return l.Oh * l.Ow < 2 * grain ? 0 : (long)l.Batch * l.M * l.Oh * l.Ow * l.K;
+        return SplitsRows(l, options.Width) || l.Oh * l.Ow >= 2 * GemmEmitter.Panels(options.Width)[0].Columns
+            ? (long)l.Batch * l.M * l.Oh * l.Ow * l.K
+            : 0;
     }
+
+    /// <summary>Work units per depthwise multiply-add (see <see cref="ParallelWork"/>).</summary>
+    private const int DepthwiseCost = 4;
+
+    /// <summary>
+    /// Whether the threads build splits this convolution's GEMM by output channels (blocks of four rows) rather
+    /// than by output positions: late layers have a few positions (3 x 3, 7 x 7) and hundreds of channels, too few
+    /// column panels to share evenly.
+    /// </summary>
+    private static bool SplitsRows(Layout l, int width) =>
+        l.Volume is null && l.Mg >= 8 && l.Oh * l.Ow < RowSplitColumns * GemmEmitter.Panels(width)[0].Columns;
+
+    /// <summary>Column panels below which the GEMM is split by rows (<see cref="SplitsRows"/>).</summary>
+    private const int RowSplitColumns = 8;
 
     public void EmitParallel(Node node, LoweringContext context, FunctionBuilder w, WorkerShare share)
     {
@@ -167,27 +184,25 @@ internal sealed class ConvKernel : IParallelKernel
         var a = w.Local(ValueType.I32);
         var b = w.Local(ValueType.I32);
         var c = w.Local(ValueType.I32);
+        var packedBLocal = w.Local(ValueType.I32);
+        w.I32(packedB).Set(packedBLocal);
         var batch = w.Local(ValueType.I32);
         var group = w.Local(ValueType.I32);
         var biasOffset = w.Local(ValueType.I32);
-        (uint Begin, uint End)? columns = null;
-        (uint Begin, uint End)? channels = null;
-        if (share is not null)
-        {
-            columns = WorkerShare.RangeLocals(w);
-            share.EmitRange(w, n, GemmEmitter.Panels(context.Width)[0].Columns, columns.Value.Begin, columns.Value.End);
-            if (!l.IsPointwise)
-            {
-                channels = WorkerShare.RangeLocals(w);
-                share.EmitRange(w, l.Cg, 1, channels.Value.Begin, channels.Value.End);
-            }
-        }
+        var splitRows = share is not null && SplitsRows(l, context.Width);
+        var grain = GemmEmitter.Panels(context.Width)[0].Columns;
         var slices = l.Batch * l.Group;
+        var slice = w.Local(ValueType.I32);
         w.For(batch, 0, l.Batch, 1, () => w.For(group, 0, l.Group, 1, () =>
         {
             // Input slice of this batch and group.
             w.I32(xAddress).Get(batch).I32(l.C * l.H * l.W * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add)
                 .Get(group).I32(l.Cg * l.H * l.W * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(b);
+            if (share is not null)
+            {
+                // Each slice's phases have counters of their own (slice = batch * groups + group).
+                w.Get(batch).I32(l.Group).Op(Opcode.I32Mul).Get(group).Op(Opcode.I32Add).Set(slice);
+            }
             if (l.Volume is not null && !l.IsPointwise)
             {
                 EmitIm2ColVolume(context, w, l, b);
@@ -195,26 +210,44 @@ internal sealed class ConvKernel : IParallelKernel
             }
             else if (!l.IsPointwise)
             {
-                if (share is not null && slices > 1)
+                if (share is null)
                 {
-                    // The previous slice's packing may still read the im2col rows this one overwrites.
-                    share.EmitBarrier(w, context);
+                    EmitIm2Col(context, w, l, b, null);
                 }
-                EmitIm2Col(context, w, l, b, channels);
-                if (share is not null)
+                else
                 {
-                    share.EmitBarrier(w, context);
+                    // Shared by input channels; the phase ends when all of im2col is written.
+                    share.EmitChunks(w, context, l.Cg, 1, (begin, end) => EmitIm2Col(context, w, l, b, (begin, end)), slices, slice);
                 }
                 w.I32(context.ScratchAddress).Set(b);
             }
-            GemmPacking.EmitPackColumnPanels(w, context.Width, b, packedB, l.K, n, ldb, columns);
-            w.I32(packedB).Set(b);
             w.I32(wAddress).Get(group).I32(l.Mg * l.K * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(a);
             w.I32(yAddress).Get(batch).I32(l.M * n * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add)
                 .Get(group).I32(l.Mg * n * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(c);
             // Row bias of this group's first output channel.
             w.Get(group).I32(l.Mg * 4).Op(Opcode.I32Mul).Set(biasOffset);
-            GemmEmitter.Emit(w, context.Width, shape, a, b, c, epilogue, biasOffset, context.Options.RelaxedSimd, columns);
+            void Multiply((uint, uint)? columns, (uint, uint)? rows) =>
+                GemmEmitter.Emit(w, context.Width, shape, a, packedBLocal, c, epilogue, biasOffset, context.Options.RelaxedSimd, columns, rows);
+            if (share is null)
+            {
+                GemmPacking.EmitPackColumnPanels(w, context.Width, b, packedB, l.K, n, ldb);
+                Multiply(null, null);
+            }
+            else if (splitRows)
+            {
+                // Packed by column panels, then multiplied by blocks of rows: every worker reads all of B.
+                share.EmitChunks(w, context, n, grain, (begin, end) => GemmPacking.EmitPackColumnPanels(w, context.Width, b, packedB, l.K, n, ldb, (begin, end)), slices, slice);
+                share.EmitChunks(w, context, l.Mg, 4, (begin, end) => Multiply(null, (begin, end)), slices, slice);
+            }
+            else
+            {
+                // A chunk packs its own column panels and multiplies them.
+                share.EmitChunks(w, context, n, grain, (begin, end) =>
+                {
+                    GemmPacking.EmitPackColumnPanels(w, context.Width, b, packedB, l.K, n, ldb, (begin, end));
+                    Multiply((begin, end), null);
+                }, slices, slice);
+            }
         }));
     }
 
@@ -379,9 +412,7 @@ internal sealed class ConvKernel : IParallelKernel
                 return;
             }
             w.Get(share.Worker).I32(DepthwiseScratchBytes(l)).Op(Opcode.I32Mul).I32(scratch).Op(Opcode.I32Add).Set(scratchLocal);
-            var (begin, end) = WorkerShare.RangeLocals(w);
-            share.EmitRange(w, planes, 1, begin, end);
-            WorkerShare.ForClipped(w, plane, 0, planes, 1, begin, end, body);
+            share.EmitChunks(w, context, planes, 1, (begin, end) => WorkerShare.ForClipped(w, plane, 0, planes, 1, begin, end, body));
         }
         ForPlanes(() =>
         {

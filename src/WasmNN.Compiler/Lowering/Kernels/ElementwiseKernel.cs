@@ -8,10 +8,24 @@ namespace WasmNN.Compiler.Lowering.Kernels;
 /// <summary>
 /// Elementwise and broadcasting operators (with their fused epilogue) as one loop nest over the output: dimensions
 /// that are contiguous in every operand are merged, the innermost runs f32x4 when every operand is contiguous or
-/// broadcast along it, scalar otherwise, with a scalar tail.
+/// broadcast along it, scalar otherwise, with a scalar tail. The threads build splits the outermost merged dimension
+/// (or, for one merged dimension, blocks of <see cref="Grain"/> elements) across the workers.
 /// </summary>
-internal sealed class ElementwiseKernel : IKernelLowering
+internal sealed class ElementwiseKernel : IParallelKernel
 {
+    /// <summary>Elements per share of a one-dimensional loop: a multiple of the vector width, so every element keeps its SIMD or scalar path.</summary>
+    private const int Grain = 256;
+
+    /// <summary>
+    /// Work units per element of a step: arithmetic is about one multiply-add's time; the polynomial
+    /// transcendentals (Exp, Sigmoid, Tanh...) take tens (EfficientNet-B0's Sigmoid-Mul chains: ~8 ns per element on V8).
+    /// </summary>
+    private static int StepCost(string opType) => s_arithmetic.Contains(opType) ? 1 : 32;
+
+    private static readonly HashSet<string> s_arithmetic =
+        ["Add", "Sub", "Mul", "Div", "Max", "Min", "Sum", "Mean", "Relu", "Neg", "Abs", "Clip", "LeakyRelu", "PRelu",
+         "HardSigmoid", "HardSwish", "Reciprocal", "Floor", "Ceil", "Round", "Identity", "Sqrt"];
+
     public IEnumerable<string> OpTypes => ElementwiseOps.OpTypes;
 
     public bool Covers(Node node) => node.Outputs[0]!.ElementType == DataType.Float32;
@@ -35,15 +49,26 @@ internal sealed class ElementwiseKernel : IKernelLowering
     public void Emit(Node node, LoweringContext context, FunctionBuilder w) =>
         EmitLoop(context, w, node.Outputs[0]!, Steps(node), accumulatorFromOutput: false);
 
+    public long ParallelWork(Node node, LoweringOptions options)
+    {
+        var elements = Shapes.ElementCount(node.Outputs[0]!.Shape!);
+        return elements < 2 * Grain ? 0 : elements * Steps(node).Sum(s => StepCost(s.OpType));
+    }
+
+    public void EmitParallel(Node node, LoweringContext context, FunctionBuilder w, WorkerShare share) =>
+        EmitLoop(context, w, node.Outputs[0]!, Steps(node), accumulatorFromOutput: false, share);
+
     private static List<ChainStep> Steps(Node node) =>
         [new ChainStep(node.OpType, node.Attributes, node.Inputs, -1), .. ChainStep.Epilogue(node)];
 
     /// <summary>
     /// Emits <c>output = steps(...)</c> over the output's shape with numpy broadcasting of every operand. With
     /// <paramref name="accumulatorFromOutput"/> the chain starts from the output's current contents (an epilogue
-    /// applied after its anchor kernel).
+    /// applied after its anchor kernel). With <paramref name="share"/> only this worker's part of the outermost
+    /// merged dimension.
     /// </summary>
-    public static void EmitLoop(LoweringContext context, FunctionBuilder w, Value output, IReadOnlyList<ChainStep> steps, bool accumulatorFromOutput)
+    public static void EmitLoop(LoweringContext context, FunctionBuilder w, Value output, IReadOnlyList<ChainStep> steps, bool accumulatorFromOutput,
+        WorkerShare? share = null)
     {
         var shape = output.Shape!.Length == 0 ? [1] : output.Shape!;
         var sources = new List<Value> { output };
@@ -56,6 +81,20 @@ internal sealed class ElementwiseKernel : IKernelLowering
         var counters = Enumerable.Range(0, rank - 1).Select(_ => w.Local(ValueType.I32)).ToArray();
         var rowBases = sources.Select(_ => w.Local(ValueType.I32)).ToArray();
         var offset = w.Local(ValueType.I32);
+
+        // With a share: the one loop's elements (as byte offsets) or the outermost dimension, in chunks.
+        (uint Begin, uint End)? range = null;
+        void Loop(uint counter, int start, int stop, int step, Action body)
+        {
+            if (range is { } r && (rank == 1 || counter == counters[0]))
+            {
+                WorkerShare.ForClipped(w, counter, start, stop, step, r.Begin, r.End, body);
+            }
+            else
+            {
+                w.For(counter, start, stop, step, body);
+            }
+        }
 
         void Element(int n)
         {
@@ -97,14 +136,35 @@ internal sealed class ElementwiseKernel : IKernelLowering
                     w.Set(rowBases[s]);
                 }
                 var vectorEnd = inner / width * width;
-                w.For(offset, 0, vectorEnd * 4, width * 4, () => Element(width));
-                w.For(offset, vectorEnd * 4, inner * 4, 4, () => Element(1));
+                Loop(offset, 0, vectorEnd * 4, width * 4, () => Element(width));
+                Loop(offset, vectorEnd * 4, inner * 4, 4, () => Element(1));
                 return;
             }
-            w.For(counters[d], 0, dims[d], 1, () => Level(d + 1));
+            Loop(counters[d], 0, dims[d], 1, () => Level(d + 1));
         }
 
-        Level(0);
+        if (share is null)
+        {
+            Level(0);
+        }
+        else if (rank == 1)
+        {
+            share.EmitChunks(w, context, inner, Grain, (begin, end) =>
+            {
+                w.Get(begin).I32(4).Op(Opcode.I32Mul).Set(begin);
+                w.Get(end).I32(4).Op(Opcode.I32Mul).Set(end);
+                range = (begin, end);
+                Level(0);
+            });
+        }
+        else
+        {
+            share.EmitChunks(w, context, dims[0], 1, (begin, end) =>
+            {
+                range = (begin, end);
+                Level(0);
+            });
+        }
     }
 
     /// <summary>Merges adjacent dimensions that are contiguous (or broadcast) in every operand; drops size-1 dimensions.</summary>

@@ -65,13 +65,14 @@ internal static class GemmEmitter
     /// </summary>
     /// <remarks>
     /// With <paramref name="columnRange"/> (two locals, a worker's share: multiples of the widest panel but the
-    /// end) only the columns in <c>[begin, end)</c> are computed, each in the same kind of tile as without it.
+    /// end) only the columns in <c>[begin, end)</c> are computed, each in the same kind of tile as without it; with
+    /// <paramref name="rowRange"/> (multiples of 4 but the end) likewise only the rows in its range.
     /// With <paramref name="fusedMultiplyAdd"/> the tile accumulates with relaxed SIMD's <c>f32x4.relaxed_madd</c>
     /// (fused or not, the host's choice) instead of <c>f32x4.mul</c> + <c>f32x4.add</c>; only for modules built
     /// with <c>--relaxed-simd</c>.
     /// </remarks>
     public static void Emit(FunctionBuilder w, int width, GemmShape g, uint a, uint b, uint c, Epilogue? epilogue, uint? rowBiasOffset = null,
-        bool fusedMultiplyAdd = false, (uint Begin, uint End)? columnRange = null)
+        bool fusedMultiplyAdd = false, (uint Begin, uint End)? columnRange = null, (uint Begin, uint End)? rowRange = null)
     {
         if (g.PackedA && g.Lda != g.K)
         {
@@ -88,8 +89,8 @@ internal static class GemmEmitter
         var rowEnd = g.M / 4 * 4;
         if ((long)g.M * g.K > (long)g.K * g.N)
         {
-            w.For(m0, 0, rowEnd, 4, () => ColumnPanels(4));
-            w.For(m0, rowEnd, g.M, 1, () => ColumnPanels(1));
+            RowLoop(0, rowEnd, 4, () => ColumnPanels(4));
+            RowLoop(rowEnd, g.M, 1, () => ColumnPanels(1));
         }
         else
         {
@@ -99,8 +100,8 @@ internal static class GemmEmitter
                 var end = start + (g.N - start) / columns * columns;
                 PanelLoop(start, end, columns, () =>
                 {
-                    w.For(m0, 0, rowEnd, 4, () => Tile(4, columns, lanes));
-                    w.For(m0, rowEnd, g.M, 1, () => Tile(1, columns, lanes));
+                    RowLoop(0, rowEnd, 4, () => Tile(4, columns, lanes));
+                    RowLoop(rowEnd, g.M, 1, () => Tile(1, columns, lanes));
                 });
                 start = end;
             }
@@ -114,6 +115,18 @@ internal static class GemmEmitter
                 var end = start + (g.N - start) / columns * columns;
                 PanelLoop(start, end, columns, () => Tile(rows, columns, lanes));
                 start = end;
+            }
+        }
+
+        void RowLoop(int start, int end, int rows, Action body)
+        {
+            if (rowRange is { } range)
+            {
+                WorkerShare.ForClipped(w, m0, start, end, rows, range.Begin, range.End, body);
+            }
+            else
+            {
+                w.For(m0, start, end, rows, body);
             }
         }
 

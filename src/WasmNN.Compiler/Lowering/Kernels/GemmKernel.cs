@@ -63,15 +63,26 @@ internal sealed class GemmKernel : IParallelKernel
         GemmEmitter.Epilogue? epilogue = node.Epilogue.Count > 0
             ? (kw, lanes, acc, address) => ElementwiseChain.ApplyEpilogueInTile(context, kw, node, lanes, acc, address)
             : null;
-        var columns = WorkerShare.RangeLocals(w);
-        share.EmitRange(w, node.Outputs[0]!.Shape![^1], GemmEmitter.Panels(context.Width)[0].Columns, columns.Begin, columns.End);
         if (node.OpType == "Gemm")
         {
-            EmitGemm(node, context, w, epilogue, columns);
+            EmitGemm(node, context, w, epilogue, share);
         }
         else
         {
-            EmitMatMul(node, context, w, epilogue, columns);
+            EmitMatMul(node, context, w, epilogue, share);
+        }
+    }
+
+    /// <summary>The whole GEMM, or with <paramref name="share"/> this worker's chunks of whole column panels.</summary>
+    private static void EmitByColumns(LoweringContext context, FunctionBuilder w, WorkerShare? share, int n, Action<(uint, uint)?> gemm)
+    {
+        if (share is null)
+        {
+            gemm(null);
+        }
+        else
+        {
+            share.EmitChunks(w, context, n, GemmEmitter.Panels(context.Width)[0].Columns, (begin, end) => gemm((begin, end)));
         }
     }
 
@@ -111,7 +122,7 @@ internal sealed class GemmKernel : IParallelKernel
         }
     }
 
-    private static void EmitGemm(Node node, LoweringContext context, FunctionBuilder w, GemmEmitter.Epilogue? epilogue, (uint, uint)? columns = null)
+    private static void EmitGemm(Node node, LoweringContext context, FunctionBuilder w, GemmEmitter.Epilogue? epilogue, WorkerShare? share = null)
     {
         var attributes = node.GetAttributes<GemmAttributes>();
         var aValue = node.Inputs[0]!;
@@ -142,7 +153,7 @@ internal sealed class GemmKernel : IParallelKernel
         }
         var (a, b, cOut) = (w.Local(ValueType.I32), w.Local(ValueType.I32), w.Local(ValueType.I32));
         w.I32(aAddress).Set(a).I32(bAddress).Set(b).I32(context.Address(node.Outputs[0]!)).Set(cOut);
-        GemmEmitter.Emit(w, context.Width, shape, a, b, cOut, epilogue, columnRange: columns);
+        EmitByColumns(context, w, share, n, columns => GemmEmitter.Emit(w, context.Width, shape, a, b, cOut, epilogue, columnRange: columns));
     }
 
     /// <summary>A constant 2-D operand in row-major (untransposed) form.</summary>
@@ -195,7 +206,7 @@ internal sealed class GemmKernel : IParallelKernel
         }));
     }
 
-    private static void EmitMatMul(Node node, LoweringContext context, FunctionBuilder w, GemmEmitter.Epilogue? epilogue, (uint, uint)? columns = null)
+    private static void EmitMatMul(Node node, LoweringContext context, FunctionBuilder w, GemmEmitter.Epilogue? epilogue, WorkerShare? share = null)
     {
         var aShape = node.Inputs[0]!.Shape!;
         var bValue = node.Inputs[1]!;
@@ -220,7 +231,7 @@ internal sealed class GemmKernel : IParallelKernel
             var shape = new GemmShape(batches * m, n, k, k, n, n) { PackedB = bValue.IsConstant };
             var (a, b, c) = (w.Local(ValueType.I32), w.Local(ValueType.I32), w.Local(ValueType.I32));
             w.I32(aBase).Set(a).I32(bAddress).Set(b).I32(yBase).Set(c);
-            GemmEmitter.Emit(w, context.Width, shape, a, b, c, epilogue, columnRange: columns);
+            EmitByColumns(context, w, share, n, columns => GemmEmitter.Emit(w, context.Width, shape, a, b, c, epilogue, columnRange: columns));
             return;
         }
         var aStrides = Shapes.BroadcastStrides(a2[..^2], batchShape);
