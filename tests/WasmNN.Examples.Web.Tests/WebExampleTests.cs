@@ -16,7 +16,8 @@ public sealed class WebExampleTests : IDisposable
 
     public void Dispose() => Directory.Delete(_site, recursive: true);
 
-    private static string? Chromium =>
+    /// <summary>Debian's chromium (or WASMNN_CHROMIUM), or null.</summary>
+    internal static string? Chromium =>
         new[] { Environment.GetEnvironmentVariable("WASMNN_CHROMIUM"), "/usr/lib/chromium/chromium", "/usr/bin/chromium" }
             .FirstOrDefault(p => !string.IsNullOrEmpty(p) && File.Exists(p));
 
@@ -26,7 +27,7 @@ public sealed class WebExampleTests : IDisposable
         Assert.True(Chromium is not null, "chromium is required (scripts/test.sh installs it; WASMNN_CHROMIUM overrides the path)");
         var build = ProcessRunner.Run("bash", [Path.Combine(RepositoryPaths.Root, "examples", "web", "build.sh"), _site], timeout: TimeSpan.FromMinutes(15));
         Assert.True(build.ExitCode == 0, build.Stdout + build.Stderr);
-        using var server = StartServer(out var url);
+        using var server = StartServer(_site, out var url);
         try
         {
             using var playwright = await Playwright.CreateAsync();
@@ -77,9 +78,10 @@ public sealed class WebExampleTests : IDisposable
     private static int[] Decode(float[] probabilities, int steps, int classes) =>
         [.. Enumerable.Range(0, steps).Select(t => Array.IndexOf(probabilities, probabilities.AsSpan(t * classes, classes).ToArray().Max(), t * classes) - t * classes)];
 
-    private Process StartServer(out string url)
+    /// <summary>examples/web/serve.mjs over <paramref name="site"/> on a free loopback port (it sends the COOP/COEP headers).</summary>
+    internal static Process StartServer(string site, out string url)
     {
-        var server = Process.Start(new ProcessStartInfo("node", [Path.Combine(RepositoryPaths.Root, "examples", "web", "serve.mjs"), _site, "0"])
+        var server = Process.Start(new ProcessStartInfo("node", [Path.Combine(RepositoryPaths.Root, "examples", "web", "serve.mjs"), site, "0"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
