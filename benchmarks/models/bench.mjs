@@ -2,13 +2,18 @@
 //
 //   node --no-liftoff bench.mjs --name NAME --onnx model.onnx --wasm model.wasm --input input.npy|NAME=x.npy,NAME=y.npy
 //        [--expected output.npy] [--warmup 3] [--runs 10] [--json results.jsonl] [--save-ort out.npy] [--ort-threads N]
+//        [--threads-wasm model.threads.wasm --threads 1,2,4] [--no-default]
 //
 // Run node with --no-liftoff: V8 otherwise compiles every wasm function with its baseline compiler (Liftoff) and
 // tiers a function up to TurboFan only when it is called again after it got hot. A model's kernels run a few long
 // loops per inference, so the first runs would be timed at baseline speed and the tier-up point would depend on
 // call counts; with --no-liftoff both ORT-web's module and ours are TurboFan-compiled from the start.
 //
-// Both engines run single-threaded (our module has no threads; ORT-web gets numThreads = 1) with SIMD128.
+// By default both engines run single-threaded (our default build has no threads; ORT-web gets numThreads = 1) with
+// SIMD128. The thread dimension: --ort-threads N gives ORT-web numThreads = N (engine 'ort-web-tN'; ORT-web reads it
+// once per process, so each count needs a process of its own), and --threads-wasm with --threads 1,2,4 also times
+// our `compile --threads` build on each worker count through the npm package's loader (js/src: loadModel, the
+// worker_threads driver users get; engines 'ours-v8-tN'); --no-default leaves out our default build.
 // Timed runs alternate the order of the two engines each repetition; each sample includes the copy of the input in
 // and of the output out (session.run does both; for our module: write input buffer, wasmnn_run, read output).
 // Prints one line per engine and, with --json, appends one JSON line per engine: { model, engine, ms: [...] }.
@@ -16,6 +21,7 @@ import { readFileSync, appendFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import { readNpy, writeNpy, readInputs, moduleMeta, writeModuleInputs, ortFeeds } from './npy.mjs';
+import { loadModel } from '../../js/src/index.js';
 
 const args = parseArgs(process.argv.slice(2));
 const warmup = Number(args.warmup ?? 3);
@@ -25,7 +31,9 @@ const inputs = readInputs(args.input);
 
 // --- ONNX Runtime Web, wasm backend (in Node it loads its .wasm from node_modules) ---
 const ort = await import('onnxruntime-web');
-ort.env.wasm.numThreads = Number(args['ort-threads'] ?? 1); // --ort-threads N: the peer's multi-threaded build
+const ortThreads = Number(args['ort-threads'] ?? 1);
+ort.env.wasm.numThreads = ortThreads; // --ort-threads N: the peer's multi-threaded build
+const ortEngine = ortThreads === 1 ? 'ort-web' : `ort-web-t${ortThreads}`;
 ort.env.wasm.simd = true; // ignored by builds that ship only the SIMD binary; kept for older versions
 ort.env.wasm.proxy = false;
 const session = await ort.InferenceSession.create(readFileSync(args.onnx), {
@@ -41,28 +49,54 @@ const ours = instance.exports;
 const meta = moduleMeta(readFileSync(args.wasm), args.wasm);
 const outPtr = ours.wasmnn_output_ptr(0);
 const outCount = meta.outputs[0].shape.reduce((a, b) => a * b, 1);
-const runOurs = () => {
+const runOurs = async () => {
   writeModuleInputs(ours, meta, inputs);
   const status = ours.wasmnn_run();
   if (status !== 0) throw new Error(`wasmnn_run returned ${status}`);
   return new Float32Array(ours.memory.buffer, outPtr, outCount).slice();
 };
 
-// --- warm-up, then interleaved timed runs ---
-let ortOut, oursOut;
+// --- our threads build through the npm package's loader, once per worker count ---
+const runners = { [ortEngine]: runOrt };
+if (args['no-default'] === undefined) runners['ours-v8'] = runOurs;
+const threaded = [];
+if (args['threads-wasm']) {
+  const bytes = readFileSync(args['threads-wasm']);
+  const feeds = Object.fromEntries(inputs.map((x, position) => [x.name ?? meta.inputs[position].name, x.data]));
+  for (const count of String(args.threads ?? '2').split(',').map(Number)) {
+    const model = await loadModel(bytes, { threads: count });
+    if (model.threads !== count) throw new Error(`${args['threads-wasm']}: asked for ${count} workers, got ${model.threads} (the build's max_workers is ${model.metadata.threads.max_workers})`);
+    threaded.push(model);
+    runners[`ours-v8-t${count}`] = async () => (await model.run(feeds))[meta.outputs[0].name].data;
+  }
+}
+
+// --- warm-up, then interleaved timed runs (the order rotates each repetition) ---
+const engines = Object.keys(runners);
+const outputs = {};
 for (let i = 0; i < warmup; i++) {
-  ortOut = await runOrt();
-  oursOut = runOurs();
+  for (const engine of engines) outputs[engine] = await runners[engine]();
 }
-const times = { 'ort-web': [], 'ours-v8': [] };
-const timeOrt = async () => { const t = performance.now(); ortOut = await runOrt(); times['ort-web'].push(performance.now() - t); };
-const timeOurs = async () => { const t = performance.now(); oursOut = runOurs(); times['ours-v8'].push(performance.now() - t); };
+const times = Object.fromEntries(engines.map((engine) => [engine, []]));
 for (let i = 0; i < runs; i++) {
-  if (i % 2 === 0) { await timeOrt(); await timeOurs(); } else { await timeOurs(); await timeOrt(); }
+  for (let j = 0; j < engines.length; j++) {
+    const engine = engines[(i + j) % engines.length];
+    const t = performance.now();
+    outputs[engine] = await runners[engine]();
+    times[engine].push(performance.now() - t);
+  }
 }
+for (const model of threaded) model.dispose();
+const ortOut = outputs[ortEngine];
+const oursOut = outputs['ours-v8'] ?? outputs[engines[1]];
 
 // --- numerical checks: ours vs ORT-web, and both vs onnxruntime-node (native) and the expected output if given ---
 const checks = { 'ours vs ort-web': diff(oursOut, ortOut) };
+for (const engine of engines.filter((e) => e.startsWith('ours-v8-t'))) {
+  // Every worker count must give the one-thread build's bits (docs/ABI.md); the default build is the reference.
+  if (outputs['ours-v8'] && !sameBits(outputs[engine], outputs['ours-v8'])) throw new Error(`${name}: ${engine} output differs from the default build's`);
+  checks[`${engine} vs ort-web`] = diff(outputs[engine], ortOut);
+}
 const native = await runNative(args.onnx, inputs);
 if (native) {
   checks['ours vs ort-node'] = diff(oursOut, native);
@@ -92,7 +126,7 @@ function parseArgs(argv) {
   const out = {};
   for (let i = 0; i < argv.length; i++) {
     if (!argv[i].startsWith('--')) throw new Error(`unexpected argument ${argv[i]}`);
-    out[argv[i].slice(2)] = argv[++i];
+    out[argv[i].slice(2)] = argv[i] === '--no-default' ? true : argv[++i];
   }
   for (const required of ['onnx', 'wasm', 'input']) {
     if (!out[required]) throw new Error(`missing --${required}`);
@@ -113,6 +147,11 @@ async function runNative(onnxPath, inputs) {
     console.error(`onnxruntime-node cross-check skipped: ${e.message}`);
     return null;
   }
+}
+
+function sameBits(a, b) {
+  const [x, y] = [new Uint32Array(a.buffer, a.byteOffset, a.length), new Uint32Array(b.buffer, b.byteOffset, b.length)];
+  return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
 function diff(a, b) {

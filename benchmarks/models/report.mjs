@@ -21,5 +21,22 @@ for (const model of models) {
   const [o, v, w] = [median(ort), median(v8), median(wn)];
   console.log(`| ${model} | ${ms(o)} | ${ms(v)} | ${ratio(o, v)} | ${ms(w)} | ${ratio(o, w)} | ${check ? check.rel.toExponential(1) : 'n/a'} | ${ort.length}/${v8.length}/${wn.length} |`);
 }
+
+// The thread dimension (run.sh with THREADS): our default build vs the threads build on N workers, on V8 (the npm
+// package's worker_threads driver) and on our engine, beside ORT-web with numThreads = 1 and 2. "speed-up" is the
+// default build's median over the 2-worker median; "/ ORT-web 2" is our 2-worker median over ORT-web's with 2.
+const counts = [...new Set(lines.map(l => /^(?:ours-v8|wasmnn)-t(\d+)$/.exec(l.engine)?.[1]).filter(Boolean).map(Number))].sort((a, b) => a - b);
+if (counts.length > 0) {
+  const cols = (prefix) => counts.map(n => `${prefix} ${n}`);
+  console.log(`\n| model | ORT-web 1 | ORT-web 2 | V8 default | ${cols('V8 workers').join(' | ')} | V8 speed-up 2 | V8 2 / ORT-web 2 | engine default | ${cols('engine workers').join(' | ')} | engine speed-up 2 |`);
+  console.log(`|---|${'---:|'.repeat(8 + 2 * counts.length)}`);
+  for (const model of models) {
+    const m = (engine) => median(samples(model, engine));
+    const v8 = counts.map(n => m(`ours-v8-t${n}`)), wn = counts.map(n => m(`wasmnn-t${n}`));
+    const two = counts.indexOf(2);
+    const [v8Two, wnTwo] = two < 0 ? [NaN, NaN] : [v8[two], wn[two]];
+    console.log(`| ${model} | ${ms(m('ort-web'))} | ${ms(m('ort-web-t2'))} | ${ms(m('ours-v8'))} | ${v8.map(ms).join(' | ')} | ${ratio(m('ours-v8'), v8Two)} | ${ratio(v8Two, m('ort-web-t2'))} | ${ms(m('wasmnn'))} | ${wn.map(ms).join(' | ')} | ${ratio(m('wasmnn'), wnTwo)} |`);
+  }
+}
 const versions = lines.find(l => l.versions)?.versions;
 if (versions) console.log(`\nnode ${versions.node}, onnxruntime-web ${versions['onnxruntime-web']}`);

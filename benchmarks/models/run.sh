@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Model-level benchmark: ONNX Runtime Web (wasm backend, 1 thread, SIMD) vs our compiled module on V8 and on our
-# own engine, same model, same input. Builds Release, compiles each model with `wasmnn compile`, then runs ROUNDS
-# rounds; each round runs every model once per process (node: ORT-web and ours-on-V8 interleaved; dotnet: our
-# engine), so the noise of a shared machine falls on all engines alike. Prints a Markdown table of medians.
+# Model-level benchmark: ONNX Runtime Web (wasm backend, SIMD) vs our compiled module on V8 and on our own engine,
+# same model, same input. Builds Release, compiles each model with `wasmnn compile` (the default build, and with
+# `--threads 4` the threads build), then runs ROUNDS rounds; each round runs every model once per process, so the
+# noise of a shared machine falls on all engines alike:
+#   node, ORT-web numThreads=1: ORT-web, our default build and our threads build on each of THREADS workers (the npm
+#         package's worker_threads driver), interleaved;
+#   node, ORT-web numThreads=2 (ORT-web reads it once per process): ORT-web and our threads build on 2 workers;
+#   dotnet: our default build on our engine, then the threads build on each of THREADS workers, interleaved.
+# Prints a Markdown table of medians, and one of the thread dimension.
 #
-#   benchmarks/models/run.sh [MODEL...]     models: lenet5 squeezenet1_1 mobilenet_v2 resnet50 bert_base
+#   benchmarks/models/run.sh [MODEL...]     models: lenet5 squeezenet1_1 mobilenet_v2 efficientnetb0 resnet50 bert_base
 #                                           (default: all but bert_base, which takes minutes per round)
-#   ROUNDS=3 RUNS_SCALE=1 benchmarks/models/run.sh
+#   ROUNDS=3 RUNS_SCALE=1 THREADS=1,2,4 benchmarks/models/run.sh   (THREADS= leaves the threads builds out)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -14,8 +19,9 @@ shared="$root/../shared/models"
 out="$here/out"   # git-ignored: compiled modules, the zoo's ResNet-50, results
 rounds="${ROUNDS:-3}"
 scale="${RUNS_SCALE:-1}"
+threads="${THREADS-1,2,4}"
 models=("$@")
-[ ${#models[@]} -gt 0 ] || models=(lenet5 squeezenet1_1 mobilenet_v2 resnet50)
+[ ${#models[@]} -gt 0 ] || models=(lenet5 squeezenet1_1 mobilenet_v2 efficientnetb0 resnet50)
 
 "$here/setup.sh"
 dotnet build "$root/src/WasmNN.Cli" -c Release --nologo -v q
@@ -33,9 +39,10 @@ for m in "${models[@]}"; do
       onnx[$m]="$out/bert_base.onnx"; expected[$m]="$out/bert_base.output.npy"; flags[$m]="--dim batch=1 --dim seq=128"
       input[$m]="input_ids=$out/bert_base.input_ids.npy,attention_mask=$out/bert_base.attention_mask.npy"
       [ -f "${onnx[$m]}" ] || /usr/bin/python3 "$here/export_bert.py" "$out" ;;
-    resnet50)
-      onnx[$m]="$out/resnet50.onnx"; input[$m]="$out/resnet50.input.npy"; expected[$m]=""
-      [ -f "${onnx[$m]}" ] || "${wasmnn[@]}" zoo resnet50 -o "${onnx[$m]}" --sample-input "${input[$m]}" ;;
+    resnet50|efficientnetb0)
+      # The zoo's seeded random weights; ORT-web's output is the reference.
+      onnx[$m]="$out/$m.onnx"; input[$m]="$out/$m.input.npy"; expected[$m]=""
+      [ -f "${onnx[$m]}" ] || "${wasmnn[@]}" zoo "$m" -o "${onnx[$m]}" --sample-input "${input[$m]}" ;;
     *)
       onnx[$m]="$shared/$m.onnx"; input[$m]="$shared/$m.input.npy"; expected[$m]="$shared/$m.output.npy" ;;
   esac
@@ -48,6 +55,8 @@ for m in "${models[@]}"; do
   echo "compiling $m"
   # shellcheck disable=SC2086 # flags are words
   "${wasmnn[@]}" compile "${onnx[$m]}" -o "$out/$m.wasm" ${flags[$m]} > "$out/$m.compile.txt"
+  # shellcheck disable=SC2086
+  [ -z "$threads" ] || "${wasmnn[@]}" compile "${onnx[$m]}" --threads 4 -o "$out/$m.threads.wasm" ${flags[$m]} > "$out/$m.threads.compile.txt"
 done
 
 results="$out/results.jsonl"
@@ -56,13 +65,21 @@ for ((r = 1; r <= rounds; r++)); do
   echo "round $r/$rounds"
   for m in "${models[@]}"; do
     exp=(); [ -z "${expected[$m]}" ] || exp=(--expected "${expected[$m]}")
+    t=(); [ -z "$threads" ] || t=(--threads-wasm "$out/$m.threads.wasm" --threads "$threads")
     node --no-liftoff "$here/bench.mjs" --name "$m" --onnx "${onnx[$m]}" --wasm "$out/$m.wasm" --input "${input[$m]}" \
-      "${exp[@]}" --warmup "${warmup[$m]}" --runs "${runs[$m]}" --json "$results" --save-ort "$out/$m.ort-web.npy"
+      "${exp[@]}" --warmup "${warmup[$m]}" --runs "${runs[$m]}" --json "$results" --save-ort "$out/$m.ort-web.npy" "${t[@]}"
     "${modelbench[@]}" --name "$m" --wasm "$out/$m.wasm" --input "${input[$m]}" --expected "$out/$m.ort-web.npy" \
       --warmup "${warmup[$m]}" --runs "${runs[$m]}" --json "$results"
+    if [ -n "$threads" ]; then
+      node --no-liftoff "$here/bench.mjs" --name "$m" --onnx "${onnx[$m]}" --wasm "$out/$m.wasm" --input "${input[$m]}" \
+        --warmup "${warmup[$m]}" --runs "${runs[$m]}" --json "$results" --ort-threads 2 --no-default \
+        --threads-wasm "$out/$m.threads.wasm" --threads 2
+      "${modelbench[@]}" --name "$m" --wasm "$out/$m.threads.wasm" --input "${input[$m]}" --expected "$out/$m.ort-web.npy" \
+        --warmup "${warmup[$m]}" --runs "${runs[$m]}" --json "$results" --threads "$threads"
+    fi
   done
 done
 
 echo
 node "$here/report.mjs" "$results"
-echo "dotnet $(dotnet --version), $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
+echo "dotnet $(dotnet --version), $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -10,7 +10,9 @@ using WasmNN.Runtime;
 //
 //   dotnet WasmNN.ModelBench.dll --wasm model.wasm --input input.npy|NAME=x.npy,NAME=y.npy [--name NAME] [--warmup 3] [--runs 10]
 //          [--expected output.npy] [--json results.jsonl] [--no-interrupt] [--threads N]
-// --threads N runs a threads build (wasmnn compile --threads) on N workers (default: the machine's cores).
+// --threads N runs a threads build (wasmnn compile --threads) on N workers (default: the machine's cores); a list
+// (--threads 1,2,4) loads the build once per count and times them interleaved, the order rotating each sample, so a
+// shared machine's noise falls on every count alike. With --threads each count is its own engine, "wasmnn-tN".
 var options = ParseArgs(args);
 var wasmPath = Required(options, "wasm");
 var name = options.GetValueOrDefault("name") ?? Path.GetFileNameWithoutExtension(wasmPath);
@@ -23,68 +25,86 @@ var engineOptions = new EngineOptions
     Interruptible = !options.ContainsKey("no-interrupt"),
     Diagnostics = message => Console.Error.WriteLine($"{name}: engine: {message}"),
 };
+int?[] threadCounts = options.GetValueOrDefault("threads") is { } threadList ? [.. threadList.Split(',').Select(t => (int?)int.Parse(t))] : [null];
+var engines = threadCounts.Select(t => t is { } n ? $"wasmnn-t{n}" : "wasmnn").ToArray();
 
 var load = Stopwatch.StartNew();
-using var model = CompiledModel.Load(wasmPath, new CompiledModelOptions
-{
-    Engine = engineOptions,
-    Threads = options.GetValueOrDefault("threads") is { } threads ? int.Parse(threads) : null,
-});
-var loadMs = load.Elapsed.TotalMilliseconds;
+var models = threadCounts.Select(t => CompiledModel.Load(wasmPath, new CompiledModelOptions { Engine = engineOptions, Threads = t })).ToArray();
+var loadMs = load.Elapsed.TotalMilliseconds / models.Length;
+var model = models[0];
 var output = new float[model.Outputs[0].ElementCount];
 var inputBytes = inputs.Select((part, position) => (
     Index: part.Length == 1 ? position : model.InputIndex(part[0]),
     Bytes: Npy.Read(part[^1]).AsBytes().ToArray())).ToArray();
 
 var first = Stopwatch.StartNew();
-RunOnce();
-var firstMs = first.Elapsed.TotalMilliseconds; // includes the JIT of every kernel the graph calls
+foreach (var m in models)
+{
+    RunOnce(m);
+}
+var firstMs = first.Elapsed.TotalMilliseconds / models.Length; // includes the JIT of every kernel the graph calls
 for (var i = 1; i < warmup; i++)
 {
-    RunOnce();
+    foreach (var m in models)
+    {
+        RunOnce(m);
+    }
 }
-var times = new double[runs];
+var samples = models.Select(_ => new double[runs]).ToArray();
 for (var i = 0; i < runs; i++)
 {
-    var t = Stopwatch.GetTimestamp();
-    RunOnce();
-    times[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
-}
-
-var sorted = times.Order().ToArray();
-var median = runs % 2 == 1 ? sorted[runs / 2] : (sorted[(runs / 2) - 1] + sorted[runs / 2]) / 2;
-Console.WriteLine($"{name,-16} wasmnn   median {median,9:F2} ms  min {sorted[0],9:F2} ms  ({runs} runs; load {loadMs:F0} ms, first run {firstMs:F0} ms)");
-string? check = null;
-if (options.GetValueOrDefault("expected") is { } expectedPath && File.Exists(expectedPath))
-{
-    var expected = Npy.Read(expectedPath).AsFloat32();
-    double abs = 0, scale = 0;
-    for (var i = 0; i < output.Length; i++)
+    for (var j = 0; j < models.Length; j++)
     {
-        abs = Math.Max(abs, Math.Abs(output[i] - expected[i]));
-        scale = Math.Max(scale, Math.Abs(expected[i]));
+        var k = (i + j) % models.Length;
+        var t = Stopwatch.GetTimestamp();
+        RunOnce(models[k]);
+        samples[k][i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
     }
-    var rel = scale == 0 ? abs : abs / scale;
-    check = $"max abs {abs:E2}  max rel {rel:E2}";
-    Console.WriteLine($"{name,-16} {"wasmnn vs " + Path.GetFileName(expectedPath),-22} {check}");
 }
-if (options.GetValueOrDefault("json") is { } jsonPath)
+for (var k = 0; k < models.Length; k++)
 {
-    var line = JsonSerializer.Serialize(new Dictionary<string, object?>
-    {
-        ["model"] = name,
-        ["engine"] = "wasmnn",
-        ["ms"] = times,
-        ["loadMs"] = loadMs,
-        ["firstRunMs"] = firstMs,
-        ["interruptible"] = engineOptions.Interruptible,
-        ["check"] = check,
-    });
-    File.AppendAllText(jsonPath, line + "\n");
+    Report(engines[k], samples[k], models[k]);
+    models[k].Dispose();
 }
 return 0;
 
-void RunOnce()
+void Report(string engine, double[] times, CompiledModel timed)
+{
+    RunOnce(timed); // the output this engine gives, for the check
+    var sorted = times.Order().ToArray();
+    var median = runs % 2 == 1 ? sorted[runs / 2] : (sorted[(runs / 2) - 1] + sorted[runs / 2]) / 2;
+    Console.WriteLine($"{name,-16} {engine,-8} median {median,9:F2} ms  min {sorted[0],9:F2} ms  ({runs} runs; load {loadMs:F0} ms, first run {firstMs:F0} ms)");
+    string? check = null;
+    if (options.GetValueOrDefault("expected") is { } expectedPath && File.Exists(expectedPath))
+    {
+        var expected = Npy.Read(expectedPath).AsFloat32();
+        double abs = 0, scale = 0;
+        for (var i = 0; i < output.Length; i++)
+        {
+            abs = Math.Max(abs, Math.Abs(output[i] - expected[i]));
+            scale = Math.Max(scale, Math.Abs(expected[i]));
+        }
+        var rel = scale == 0 ? abs : abs / scale;
+        check = $"max abs {abs:E2}  max rel {rel:E2}";
+        Console.WriteLine($"{name,-16} {engine + " vs " + Path.GetFileName(expectedPath),-22} {check}");
+    }
+    if (options.GetValueOrDefault("json") is { } jsonPath)
+    {
+        var line = JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["model"] = name,
+            ["engine"] = engine,
+            ["ms"] = times,
+            ["loadMs"] = loadMs,
+            ["firstRunMs"] = firstMs,
+            ["interruptible"] = engineOptions.Interruptible,
+            ["check"] = check,
+        });
+        File.AppendAllText(jsonPath, line + "\n");
+    }
+}
+
+void RunOnce(CompiledModel model)
 {
     foreach (var (index, bytes) in inputBytes)
     {
