@@ -65,6 +65,9 @@ if wasmnn --help 2>/dev/null | grep -q spectest; then
 fi
 # Every libonnx-testdata set (node, pytorch-converted, pytorch-operator, simple); the per-set lines go to the log.
 suite "onnx tests (wasm, all sets)" onnxtest /usr/share/libonnx-testdata/data
+# The same modules on Node 20's V8 through the npm package's loader (one Node process serves them all; every test of
+# every set fits in seconds, so the "sample" is all of them): V8 judges what our engine ran.
+suite "onnx tests on node (V8)" onnxtest --host node=/usr/bin/node /usr/share/libonnx-testdata/data
 
 # --- The npm package (js/) on Node 20, Node 26 and Bun; one "HOST: N passed, M failed" line per host. ---
 while IFS= read -r line; do

@@ -19,16 +19,36 @@ internal static class WebLoader
     /// <summary>The loader folder for a module written at <paramref name="wasmPath"/>.</summary>
     public static string DirectoryBeside(string wasmPath) => Path.Combine(Path.GetDirectoryName(wasmPath) ?? "", DirectoryName);
 
+    private const string HostPrefix = "wasmnn-host/";
+
     /// <summary>The loader's files: name and content.</summary>
-    public static IEnumerable<(string Name, byte[] Content)> Files()
+    public static IEnumerable<(string Name, byte[] Content)> Files() => Resources(ResourcePrefix);
+
+    /// <summary>
+    /// Writes the loader into <paramref name="directory"/>/wasmnn and the host script <paramref name="script"/>
+    /// (src/WasmNN.Cli/Hosts, which imports <c>./wasmnn/index.js</c>) beside it; returns the script's path.
+    /// </summary>
+    public static string WriteHost(string directory, string script)
+    {
+        foreach (var (name, content) in Files())
+        {
+            AtomicFile.Write(Path.Combine(directory, DirectoryName, name), content);
+        }
+        var (_, source) = Resources(HostPrefix).Single(r => r.Name == script);
+        var path = Path.Combine(directory, script);
+        AtomicFile.Write(path, source);
+        return path;
+    }
+
+    private static IEnumerable<(string Name, byte[] Content)> Resources(string prefix)
     {
         var assembly = typeof(WebLoader).Assembly;
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             using var stream = assembly.GetManifestResourceStream(resource)!;
             using var copy = new MemoryStream();
             stream.CopyTo(copy);
-            yield return (resource[ResourcePrefix.Length..], copy.ToArray());
+            yield return (resource[prefix.Length..], copy.ToArray());
         }
     }
 

@@ -1,6 +1,5 @@
 using WasmNN.Compiler;
 using WasmNN.Compiler.Abi;
-using WasmNN.Compiler.Conformance;
 using WasmNN.Compiler.Execution;
 using WasmNN.Compiler.IR;
 using WasmNN.Engine;
@@ -9,51 +8,36 @@ namespace WasmNN.Runtime.Conformance;
 
 /// <summary>
 /// Runs a graph by compiling it to wasm and running the module on the WasmNN engine: the backend under test for
-/// the ONNX node-test runner. A graph is compiled once and reused for all its data sets; the previous graph's
-/// module is released when the next graph arrives.
+/// the ONNX node-test runner.
 /// </summary>
-public sealed class WasmExecutor : IGraphExecutor, IDisposable
+public sealed class WasmExecutor : CompiledGraphExecutor
 {
-    private readonly CompileOptions _options;
-    private Graph? _graph;
     private CompiledModel? _model;
-    private Dictionary<int, Tensor> _bound = [];
 
     /// <summary>Creates an executor compiling with <paramref name="options"/> (SIMD by default).</summary>
-    public WasmExecutor(CompileOptions? options = null) => _options = options ?? CompileOptions.Default;
+    public WasmExecutor(CompileOptions? options = null) : base(options)
+    {
+    }
 
     /// <inheritdoc/>
-    public IReadOnlyList<Tensor> Execute(Graph graph, IReadOnlyList<Tensor> inputs)
+    protected override void Load(byte[] wasm)
     {
-        if (_graph != graph || _model is null)
+        try
         {
-            _model?.Dispose();
-            _model = null;
-            _graph = graph;
-            _bound = ConstantInputBinding.Bind(graph, inputs);
-            var result = ModelCompiler.Compile(graph, _options);
-            try
-            {
-                _model = CompiledModel.Load(result.Wasm);
-            }
-            catch (Exception e) when (e is WasmCompileException or Wasm.WasmFormatException or FormatException)
-            {
-                throw new GraphException($"the compiled module does not load: {e.Message}", e);
-            }
+            _model = CompiledModel.Load(wasm);
         }
-        var model = _model;
-        inputs = ConstantInputBinding.RuntimeInputs(_bound, inputs);
-        if (inputs.Count != model.Inputs.Count)
+        catch (Exception e) when (e is WasmCompileException or Wasm.WasmFormatException or FormatException)
         {
-            throw new GraphException($"graph '{graph.Name}' takes {model.Inputs.Count} inputs, {inputs.Count} given");
+            throw new GraphException($"the compiled module does not load: {e.Message}", e);
         }
+    }
+
+    /// <inheritdoc/>
+    protected override IReadOnlyList<Tensor> Run(IReadOnlyList<Tensor> inputs, IReadOnlyList<TensorInfo> outputs)
+    {
+        var model = _model ?? throw new InvalidOperationException("no module loaded");
         for (var i = 0; i < inputs.Count; i++)
         {
-            var info = model.Inputs[i];
-            if (TensorInfo.DTypeName(inputs[i].DataType) != info.DType || !inputs[i].Shape.SequenceEqual(info.Shape))
-            {
-                throw new GraphException($"input '{info.Name}' expects {info.DType} [{string.Join(", ", info.Shape)}], got {inputs[i].DataType} {Shapes.Format(inputs[i].Shape)}");
-            }
             inputs[i].AsBytes().CopyTo(model.InputBytes(i));
         }
         try
@@ -64,7 +48,7 @@ public sealed class WasmExecutor : IGraphExecutor, IDisposable
         {
             throw new GraphException($"the compiled module trapped: {e.Message}", e);
         }
-        return [.. model.Outputs.Select((info, i) =>
+        return [.. outputs.Select((info, i) =>
         {
             // Every dtype's buffer is its .npy/TensorProto payload (docs/ABI.md layouts), so bytes move as they are.
             // Outputs of run-time length come back at the length the run reported.
@@ -75,7 +59,7 @@ public sealed class WasmExecutor : IGraphExecutor, IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose()
+    protected override void Unload()
     {
         _model?.Dispose();
         _model = null;
