@@ -22,10 +22,14 @@ function readNpy(path) {
   throw new Error(`${path}: unsupported dtype ${descr}`);
 }
 
+// float32 outputs, and the 8-bit activations a quantized model's test exposes.
+const descrs = { float32: '<f4', uint8: '|u1', int8: '|i1' };
+
 function writeNpy(path, tensor) {
-  if (tensor.type !== 'float32') throw new Error(`output of type ${tensor.type} is not supported`);
+  const descr = descrs[tensor.type];
+  if (!descr) throw new Error(`output of type ${tensor.type} is not supported`);
   const shape = tensor.dims.length === 1 ? `(${tensor.dims[0]},)` : `(${tensor.dims.join(', ')})`;
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shape}, }`;
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
   header += ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
   const prefix = Buffer.alloc(10);
   Buffer.from('\x93NUMPY', 'latin1').copy(prefix, 0);
