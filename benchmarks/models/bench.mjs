@@ -3,6 +3,7 @@
 //   node --no-liftoff bench.mjs --name NAME --onnx model.onnx --wasm model.wasm --input input.npy|NAME=x.npy,NAME=y.npy
 //        [--expected output.npy] [--warmup 3] [--runs 10] [--json results.jsonl] [--save-ort out.npy] [--ort-threads N]
 //        [--threads-wasm model.threads.wasm --threads 1,2,4] [--no-default]
+//        [--int8-onnx model.int8.onnx --int8-wasm model.int8.wasm [--save-ort-int8 out.npy]]
 //
 // Run node with --no-liftoff: V8 otherwise compiles every wasm function with its baseline compiler (Liftoff) and
 // tiers a function up to TurboFan only when it is called again after it got hot. A model's kernels run a few long
@@ -14,6 +15,8 @@
 // once per process, so each count needs a process of its own), and --threads-wasm with --threads 1,2,4 also times
 // our `compile --threads` build on each worker count through the npm package's loader (js/src: loadModel, the
 // worker_threads driver users get; engines 'ours-v8-tN'); --no-default leaves out our default build.
+// The int8 dimension: --int8-onnx (the model quantized by `wasmnn quantize`) and --int8-wasm (our build of it) add
+// ORT-web on the quantized model ('ort-web-int8') and our int8 build ('ours-v8-int8') to the same interleaved runs.
 // Timed runs alternate the order of the two engines each repetition; each sample includes the copy of the input in
 // and of the output out (session.run does both; for our module: write input buffer, wasmnn_run, read output).
 // Prints one line per engine and, with --json, appends one JSON line per engine: { model, engine, ms: [...] }.
@@ -44,21 +47,33 @@ const feeds = ortFeeds(ort, session.inputNames, inputs);
 const runOrt = async () => (await session.run(feeds))[session.outputNames[0]].data;
 
 // --- our compiled module on the same V8 ---
-const { instance } = await WebAssembly.instantiate(readFileSync(args.wasm), {});
-const ours = instance.exports;
-const meta = moduleMeta(readFileSync(args.wasm), args.wasm);
-const outPtr = ours.wasmnn_output_ptr(0);
-const outCount = meta.outputs[0].shape.reduce((a, b) => a * b, 1);
-const runOurs = async () => {
-  writeModuleInputs(ours, meta, inputs);
-  const status = ours.wasmnn_run();
-  if (status !== 0) throw new Error(`wasmnn_run returned ${status}`);
-  return new Float32Array(ours.memory.buffer, outPtr, outCount).slice();
-};
+async function oursRunner(path) {
+  const bytes = readFileSync(path);
+  const { instance } = await WebAssembly.instantiate(bytes, {});
+  const ours = instance.exports;
+  const meta = moduleMeta(bytes, path);
+  const outPtr = ours.wasmnn_output_ptr(0);
+  const outCount = meta.outputs[0].shape.reduce((a, b) => a * b, 1);
+  return { meta, run: async () => {
+    writeModuleInputs(ours, meta, inputs);
+    const status = ours.wasmnn_run();
+    if (status !== 0) throw new Error(`wasmnn_run returned ${status}`);
+    return new Float32Array(ours.memory.buffer, outPtr, outCount).slice();
+  } };
+}
+const { meta, run: runOurs } = await oursRunner(args.wasm);
 
 // --- our threads build through the npm package's loader, once per worker count ---
 const runners = { [ortEngine]: runOrt };
 if (args['no-default'] === undefined) runners['ours-v8'] = runOurs;
+let int8Session = null;
+if (args['int8-onnx']) {
+  // The int8 dimension: ORT-web and our build on the same quantized model.
+  int8Session = await ort.InferenceSession.create(readFileSync(args['int8-onnx']), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+  const int8Feeds = ortFeeds(ort, int8Session.inputNames, inputs);
+  runners['ort-web-int8'] = async () => (await int8Session.run(int8Feeds))[int8Session.outputNames[0]].data;
+  runners['ours-v8-int8'] = (await oursRunner(args['int8-wasm'])).run;
+}
 const threaded = [];
 if (args['threads-wasm']) {
   const bytes = readFileSync(args['threads-wasm']);
@@ -103,6 +118,10 @@ if (native) {
   checks['ort-web vs ort-node'] = diff(ortOut, native);
 }
 if (args.expected) checks['ours vs expected'] = diff(oursOut, readNpy(args.expected).data);
+if (int8Session) {
+  checks['ours-int8 vs ort-web-int8'] = diff(outputs['ours-v8-int8'], outputs['ort-web-int8']);
+  checks['int8 vs float (ort-web)'] = diff(outputs['ort-web-int8'], ortOut);
+}
 
 for (const [engine, ms] of Object.entries(times)) {
   console.log(`${name.padEnd(16)} ${engine.padEnd(8)} median ${median(ms).toFixed(2).padStart(9)} ms  min ${Math.min(...ms).toFixed(2).padStart(9)} ms  (${ms.length} runs)`);
@@ -118,7 +137,9 @@ if (args.json) {
   appendFileSync(args.json, JSON.stringify({ model: name, engine: 'check', checks }) + '\n');
 }
 if (args['save-ort']) writeNpy(args['save-ort'], ortOut, meta.outputs[0].shape); // for the engine's check
+if (args['save-ort-int8']) writeNpy(args['save-ort-int8'], outputs['ort-web-int8'], meta.outputs[0].shape);
 await session.release();
+await int8Session?.release();
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -131,6 +152,7 @@ function parseArgs(argv) {
   for (const required of ['onnx', 'wasm', 'input']) {
     if (!out[required]) throw new Error(`missing --${required}`);
   }
+  if (!out['int8-onnx'] !== !out['int8-wasm']) throw new Error('--int8-onnx and --int8-wasm go together');
   return out;
 }
 

@@ -13,6 +13,8 @@ using WasmNN.Runtime;
 // --threads N runs a threads build (wasmnn compile --threads) on N workers (default: the machine's cores); a list
 // (--threads 1,2,4) loads the build once per count and times them interleaved, the order rotating each sample, so a
 // shared machine's noise falls on every count alike. With --threads each count is its own engine, "wasmnn-tN".
+// --int8-wasm Q.wasm (our build of the model quantized by `wasmnn quantize`) adds engine "wasmnn-int8" to the same
+// interleaved runs, checked against --expected-int8 (ORT-web's output on the quantized model).
 var options = ParseArgs(args);
 var wasmPath = Required(options, "wasm");
 var name = options.GetValueOrDefault("name") ?? Path.GetFileNameWithoutExtension(wasmPath);
@@ -27,9 +29,15 @@ var engineOptions = new EngineOptions
 };
 int?[] threadCounts = options.GetValueOrDefault("threads") is { } threadList ? [.. threadList.Split(',').Select(t => (int?)int.Parse(t))] : [null];
 var engines = threadCounts.Select(t => t is { } n ? $"wasmnn-t{n}" : "wasmnn").ToArray();
+var int8Path = options.GetValueOrDefault("int8-wasm");
+if (int8Path is not null)
+{
+    engines = [.. engines, "wasmnn-int8"];
+}
 
 var load = Stopwatch.StartNew();
-var models = threadCounts.Select(t => CompiledModel.Load(wasmPath, new CompiledModelOptions { Engine = engineOptions, Threads = t })).ToArray();
+var models = threadCounts.Select(t => CompiledModel.Load(wasmPath, new CompiledModelOptions { Engine = engineOptions, Threads = t }))
+    .Concat(int8Path is null ? [] : [CompiledModel.Load(int8Path, new CompiledModelOptions { Engine = engineOptions })]).ToArray();
 var loadMs = load.Elapsed.TotalMilliseconds / models.Length;
 var model = models[0];
 var output = new float[model.Outputs[0].ElementCount];
@@ -75,7 +83,7 @@ void Report(string engine, double[] times, CompiledModel timed)
     var median = runs % 2 == 1 ? sorted[runs / 2] : (sorted[(runs / 2) - 1] + sorted[runs / 2]) / 2;
     Console.WriteLine($"{name,-16} {engine,-8} median {median,9:F2} ms  min {sorted[0],9:F2} ms  ({runs} runs; load {loadMs:F0} ms, first run {firstMs:F0} ms)");
     string? check = null;
-    if (options.GetValueOrDefault("expected") is { } expectedPath && File.Exists(expectedPath))
+    if (options.GetValueOrDefault(engine == "wasmnn-int8" ? "expected-int8" : "expected") is { } expectedPath && File.Exists(expectedPath))
     {
         var expected = Npy.Read(expectedPath).AsFloat32();
         double abs = 0, scale = 0;
