@@ -33,8 +33,16 @@ internal sealed partial class FunctionCompiler
         }
     }
 
-    /// <summary>With a zero-extended address on the stack (consumed): traps unless address + <paramref name="end"/> &lt;= memory size.</summary>
-    private void EmitBoundsCheck(long end)
+    /// <summary>In a lean function, one out-of-bounds exit per shape of the IL stack below a check (see <see cref="EmitBoundsCheck"/>).</summary>
+    private Dictionary<string, Label>? _sharedOutOfBoundsExits;
+
+    /// <summary>
+    /// With a zero-extended address on the stack (consumed): traps unless address + <paramref name="end"/> &lt;= memory
+    /// size. <paramref name="stackBelow"/>, when known, describes the IL stack under the address: a lean function
+    /// then branches to an exit shared by every check with that stack (one basic block fewer per check), which
+    /// reports the function's offset instead of the access's.
+    /// </summary>
+    private void EmitBoundsCheck(long end, string? stackBelow = null)
     {
         if (_boundsLimits is not null && _boundsLimits.TryGetValue(end, out var limit))
         {
@@ -46,6 +54,26 @@ internal sealed partial class FunctionCompiler
             _il.Emit(OpCodes.Ldc_I8, end);
             _il.Emit(OpCodes.Sub);
         }
+        if (_lean && stackBelow is not null)
+        {
+            _sharedOutOfBoundsExits ??= [];
+            if (!_sharedOutOfBoundsExits.TryGetValue(stackBelow, out var exit)) _sharedOutOfBoundsExits[stackBelow] = exit = _il.DefineLabel();
+            _il.Emit(OpCodes.Bgt, exit);
+            return;
+        }
         EmitTrapUnless(OpCodes.Ble, TrapKind.MemoryOutOfBounds);
     }
+
+    /// <summary>After the body: the shared out-of-bounds exits, each leaving whatever its checks had on the stack.</summary>
+    private void EmitSharedOutOfBoundsExits()
+    {
+        foreach (var exit in (_sharedOutOfBoundsExits ?? []).Values)
+        {
+            _il.MarkLabel(exit);
+            EmitTrap(TrapKind.MemoryOutOfBounds, _body.BodyOffset);
+        }
+    }
+
+    /// <summary>The IL stack under an access's address as a key: the tracked operand types and what the access added.</summary>
+    private string StackShape(string added) => string.Join(",", _stack) + "|" + added;
 }

@@ -28,7 +28,7 @@ internal sealed partial class FunctionCompiler
                 Pop();
                 var frame = OpenFrame(FrameKind.If, ins.BlockType);
                 frame.ElseLabel = _il.DefineLabel();
-                _il.Emit(OpCodes.Brfalse, frame.ElseLabel);
+                EmitBranchOnCondition(whenTrue: false, frame.ElseLabel);
                 return true;
             }
             case Opcode.Else:
@@ -175,12 +175,12 @@ internal sealed partial class FunctionCompiler
     {
         if (!NeedsFixup(target))
         {
-            _il.Emit(OpCodes.Brtrue, target.Label);
+            EmitBranchOnCondition(whenTrue: true, target.Label);
             if (target.Kind != FrameKind.Loop) target.EndReachable = true;
             return;
         }
         var skip = _il.DefineLabel();
-        _il.Emit(OpCodes.Brfalse, skip);
+        EmitBranchOnCondition(whenTrue: false, skip);
         EmitBranch(target);
         _il.MarkLabel(skip);
     }

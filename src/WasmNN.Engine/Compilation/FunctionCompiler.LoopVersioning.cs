@@ -41,7 +41,7 @@ internal sealed partial class FunctionCompiler
     /// </summary>
     private int? TryCompileVersionedLoop(in Instruction loop)
     {
-        if (_memorySize is null || _boundsProven || _il.ILOffset > MaxIlBytesForVersioning) return null;
+        if (_memorySize is null || _lean || _boundsProven || _il.ILOffset > MaxIlBytesForVersioning) return null;
         int start = loop.Offset - _body.CodeOffset;
         var code = _body.Code.Span[start..Math.Min(_body.Code.Length, start + MaxVersionedLoopBytes)];
         if (VersionableLoop.TryAnalyze(code, loop.Offset) is not { Bases.Count: > 0 } shape) return null;

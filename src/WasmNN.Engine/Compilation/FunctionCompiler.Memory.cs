@@ -88,7 +88,7 @@ internal sealed partial class FunctionCompiler
     /// side may be negative; nothing wraps in 64 bits). That right side is loop-invariant, so the JIT hoists it and
     /// a check costs one compare-and-branch in the loop; the offset goes into the x86 addressing mode.
     /// </remarks>
-    private void EmitEffectiveAddress(in Instruction ins, int size)
+    private void EmitEffectiveAddress(in Instruction ins, int size, bool stackTracked = false)
     {
         _boundsChecks ??= BoundsCheckPlan.Analyze(_body);
         long checkedBytes = _boundsProven ? 0 : _boundsChecks.CheckedBytes(ins, size);
@@ -96,12 +96,11 @@ internal sealed partial class FunctionCompiler
         int baseLocal = _boundsChecks.BaseLocal(ins);
         if (checkedBytes > 0 && baseLocal >= 0)
         {
-            // The address is an unchanged local: drop the copy and read the local again after the check, so no value
-            // crosses the check's branch (the JIT would copy it) and one zero-extended register serves the whole run.
-            _il.Emit(OpCodes.Pop);
-            EmitLoadLocal(baseLocal);
+            // The address is an unchanged local: the check consumes the copy on the stack and the local is read again
+            // after it, so no value crosses the check's branch (the JIT would copy it) and one zero-extended register
+            // serves the whole run.
             _il.Emit(OpCodes.Conv_U8);
-            EmitBoundsCheck(offset + checkedBytes);
+            EmitBoundsCheck(offset + checkedBytes, stackTracked ? StackShape("") : null);
             EmitLoadLocal(baseLocal);
             _il.Emit(OpCodes.Conv_U8);
         }
@@ -111,13 +110,19 @@ internal sealed partial class FunctionCompiler
             if (checkedBytes > 0)
             {
                 EmitDuplicate(typeof(ulong));
-                EmitBoundsCheck(offset + checkedBytes);
+                EmitBoundsCheck(offset + checkedBytes, stackTracked ? StackShape("address") : null);
             }
         }
         _il.Emit(OpCodes.Conv_U);
         _il.Emit(OpCodes.Ldloc, _memoryBase!);
         _il.Emit(OpCodes.Add);
-        if (offset != 0)
+        if (offset is > 0 and <= int.MaxValue)
+        {
+            // int32 + native int is native int (ECMA-335 III.1.5): one instruction fewer than an int64 constant.
+            _il.Emit(OpCodes.Ldc_I4, (int)offset);
+            _il.Emit(OpCodes.Add);
+        }
+        else if (offset != 0)
         {
             _il.Emit(OpCodes.Ldc_I8, offset);
             _il.Emit(OpCodes.Conv_U);
@@ -128,7 +133,7 @@ internal sealed partial class FunctionCompiler
     private void EmitLoad(in Instruction ins, int size, OpCode load, ValueType result, OpCode? widen = null)
     {
         Pop();
-        EmitEffectiveAddress(ins, size);
+        EmitEffectiveAddress(ins, size, stackTracked: true);
         if (size > 1) _il.Emit(OpCodes.Unaligned, (byte)1);
         _il.Emit(load);
         if (widen is { } w) _il.Emit(w);
@@ -141,7 +146,7 @@ internal sealed partial class FunctionCompiler
         Pop();
         var value = RentTemp(valueType);
         _il.Emit(OpCodes.Stloc, value);
-        EmitEffectiveAddress(ins, size);
+        EmitEffectiveAddress(ins, size, stackTracked: true);
         _il.Emit(OpCodes.Ldloc, value);
         if (narrow is { } n) _il.Emit(n);
         if (size > 1) _il.Emit(OpCodes.Unaligned, (byte)1);

@@ -23,6 +23,8 @@ internal sealed partial class FunctionCompiler
             case Opcode.F32Const: EmitF32Const((uint)ins.Constant); return true;
             case Opcode.F64Const: EmitF64Const((ulong)ins.Constant); return true;
 
+            case Opcode.I32Eqz when TryFuseCondition(OpCodes.Brfalse, OpCodes.Brtrue, 1): return true;
+            case Opcode.I64Eqz when TryFuseCondition(OpCodes.Brfalse, OpCodes.Brtrue, 1): return true;
             case Opcode.I32Eqz: Unary(I32, I32, OpCodes.Ldc_I4_0, OpCodes.Ceq); return true;
             case Opcode.I64Eqz: Unary(I64, I32, OpCodes.Ldc_I4_0, OpCodes.Conv_I8, OpCodes.Ceq); return true;
             case Opcode.I32Eq or Opcode.I64Eq or Opcode.F32Eq or Opcode.F64Eq: Compare(OpCodes.Ceq); return true;
@@ -195,6 +197,9 @@ internal sealed partial class FunctionCompiler
 
     private void Compare(OpCode op, bool negate = false)
     {
+        bool isFloat = _stack[^1] is F32 or F64;
+        var (whenTrue, whenFalse) = (BranchWhen(op, true, isFloat), BranchWhen(op, false, isFloat));
+        if (negate ? TryFuseCondition(whenFalse, whenTrue, 2) : TryFuseCondition(whenTrue, whenFalse, 2)) return;
         Pop(2);
         _il.Emit(op);
         if (negate)

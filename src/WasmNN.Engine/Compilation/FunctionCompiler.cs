@@ -20,6 +20,7 @@ internal sealed partial class FunctionCompiler
     private readonly FuncType _type;
     private readonly FunctionBody _body;
     private readonly ILGenerator _il;
+    private readonly bool _lean;
     private readonly int _contextArgument;
     private readonly int _depthArgument;
     private readonly int _stackLimitArgument;
@@ -40,8 +41,9 @@ internal sealed partial class FunctionCompiler
     private int _offset;
     private Opcode? _nextOpcode;
 
-    private FunctionCompiler(ModuleCompilation module, int functionIndex, MethodBuilder method)
+    private FunctionCompiler(ModuleCompilation module, int functionIndex, MethodBuilder method, bool lean)
     {
+        _lean = lean;
         _module = module;
         _functionIndex = functionIndex;
         _type = module.FunctionTypes[functionIndex];
@@ -52,9 +54,13 @@ internal sealed partial class FunctionCompiler
         _stackLimitArgument = ClrTypes.StackLimitArgument(_type);
     }
 
-    /// <summary>Emits the IL of function <paramref name="functionIndex"/> into <paramref name="method"/>.</summary>
-    public static void Compile(ModuleCompilation module, int functionIndex, MethodBuilder method) =>
-        new FunctionCompiler(module, functionIndex, method).Compile();
+    /// <summary>
+    /// Emits the IL of function <paramref name="functionIndex"/> into <paramref name="method"/>. A
+    /// <paramref name="lean"/> function is one whose usual IL passed the JIT's optimisation limits: its loops are
+    /// not duplicated and its out-of-bounds exits are shared, trading the exact trap offset for staying optimised.
+    /// </summary>
+    public static void Compile(ModuleCompilation module, int functionIndex, MethodBuilder method, bool lean) =>
+        new FunctionCompiler(module, functionIndex, method, lean).Compile();
 
     private void Compile()
     {
@@ -80,6 +86,7 @@ internal sealed partial class FunctionCompiler
             CompileInstruction(ins);
         }
         EmitPrologueColdPaths();
+        EmitSharedOutOfBoundsExits();
         if (_trapSite is not null)
         {
             _il.MarkLabel(_throwLabel);

@@ -12,6 +12,20 @@ internal static class ModuleCompiler
 {
     public static (MethodInfo[] Methods, nint[] Entry) Compile(Engine engine, WasmModule module, string name)
     {
+        var methods = CompileAll(engine, module, name, lean: new HashSet<int>());
+        // A function past the JIT's limits would run unoptimised (typically 6-13x slower): compile the module once
+        // more with those functions lean (no duplicated loops, shared trap exits), which usually brings them under.
+        var lean = PastJitLimits(methods, module.ImportedFunctionCount).ToHashSet();
+        if (lean.Count > 0) methods = CompileAll(engine, module, name, lean);
+        var entry = new nint[methods.Length];
+        for (int i = 0; i < methods.Length; i++) entry[i] = methods[i].MethodHandle.GetFunctionPointer();
+        if (engine.Options.Diagnostics is { } report) WarnPastJitLimits(module, methods, report);
+        return (methods, entry);
+    }
+
+    /// <summary>Emits every function into a fresh type; <paramref name="lean"/> holds the indices compiled lean.</summary>
+    private static MethodInfo[] CompileAll(Engine engine, WasmModule module, string name, IReadOnlySet<int> lean)
+    {
         var dynamicModule = DynamicAssemblies.Create(name);
         var type = dynamicModule.DefineType("WasmModule", TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract);
         int imported = module.ImportedFunctionCount;
@@ -29,7 +43,7 @@ internal static class ModuleCompiler
         {
             try
             {
-                FunctionCompiler.Compile(compilation, imported + i, builders[i]);
+                FunctionCompiler.Compile(compilation, imported + i, builders[i], lean.Contains(imported + i));
             }
             catch (Exception e) when (e is not WasmFormatException)
             {
@@ -38,22 +52,21 @@ internal static class ModuleCompiler
         }
         var created = type.CreateType();
         var methods = new MethodInfo[builders.Length];
-        var entry = new nint[builders.Length];
-        for (int i = 0; i < builders.Length; i++)
-        {
-            methods[i] = created.GetMethod(builders[i].Name, BindingFlags.Public | BindingFlags.Static)!;
-            entry[i] = methods[i].MethodHandle.GetFunctionPointer();
-        }
-        if (engine.Options.Diagnostics is { } report) WarnPastJitLimits(module, methods, imported, report);
-        return (methods, entry);
+        for (int i = 0; i < builders.Length; i++) methods[i] = created.GetMethod(builders[i].Name, BindingFlags.Public | BindingFlags.Static)!;
+        return methods;
     }
+
+    /// <summary>Indices of the functions whose IL exceeds one of the JIT's optimisation limits.</summary>
+    private static IEnumerable<int> PastJitLimits(MethodInfo[] methods, int imported) =>
+        Enumerable.Range(0, methods.Length).Where(i => IlStatistics.Of(methods[i]).ExceededJitLimits().Any()).Select(i => imported + i);
 
     /// <summary>
     /// Reports each function the JIT will compile without optimisation (MinOpts, typically 6-13x slower): past
     /// ~60 KB of IL, 20,000 IL instructions, 2,000 basic blocks, 2,000 locals or 8,000 local references.
     /// </summary>
-    private static void WarnPastJitLimits(WasmModule module, MethodInfo[] methods, int imported, Action<string> report)
+    private static void WarnPastJitLimits(WasmModule module, MethodInfo[] methods, Action<string> report)
     {
+        int imported = module.ImportedFunctionCount;
         for (int i = 0; i < methods.Length; i++)
         {
             var exceeded = IlStatistics.Of(methods[i]).ExceededJitLimits().ToList();
