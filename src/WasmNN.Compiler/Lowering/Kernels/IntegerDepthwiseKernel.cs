@@ -13,7 +13,7 @@ namespace WasmNN.Compiler.Lowering.Kernels;
 /// 0 and no tap needs a bounds test); then 8 (or 4) outputs of a row at a time multiply the tap's 8 int16 inputs
 /// by the tap's weight splat (<c>i32x4.extmul_*_i16x8_s</c>) into two int32x4 sums. Stride 2 picks the even
 /// int16 lanes of 16 loaded values with one shuffle. The bias starts the sums; the requantization is the GEMM's
-/// (<see cref="IntegerGemmKernels.Requantize"/>) and the 8-bit results are stored 8 (or 4) at a time. A row's last
+/// (<see cref="IntegerGemmKernels.RequantizeToBytes"/>) and the 8-bit results are stored 8 (or 4) at a time. A row's last
 /// chunk overlaps the one before when the width is not a multiple of the chunk, so every store stays in the row.
 /// </summary>
 internal static class IntegerDepthwiseKernel
@@ -117,16 +117,9 @@ internal static class IntegerDepthwiseKernel
                             }
                         }
                     }
-                    IntegerGemmKernels.Requantize(w, () => w.Get(low), () => w.Get(multiplier), requantization);
-                    w.Set(low);
-                    if (chunk == 8)
-                    {
-                        IntegerGemmKernels.Requantize(w, () => w.Get(high), () => w.Get(multiplier), requantization);
-                        w.Set(high);
-                    }
-                    // Both int32x4 in range: narrow to 8 (or 4) bytes and store them at outputRow + column.
-                    w.Get(low).Get(chunk == 8 ? high : low).Op(Opcode.I16x8NarrowI32x4S).Set(value);
-                    w.Get(value).Get(value).Op(requantization.Type == DataType.Int8 ? Opcode.I8x16NarrowI16x8S : Opcode.I8x16NarrowI16x8U).Set(value);
+                    // 8 (or 4) bytes, stored at outputRow + column.
+                    IntegerGemmKernels.RequantizeToBytes(w, () => w.Get(low), () => w.Get(chunk == 8 ? high : low), () => w.Get(multiplier), () => w.Get(multiplier), requantization);
+                    w.Set(value);
                     w.Get(outputRow).Get(column).Op(Opcode.I32Add).Get(value).Code.EmitMemArgLane(chunk == 8 ? Opcode.V128Store64Lane : Opcode.V128Store32Lane, 0, 0);
                 }
                 var whole = s.OutW / chunk * chunk;

@@ -23,10 +23,10 @@ internal static class IntegerGemmEmitter
     private const int TileColumns = 8;
 
     /// <summary>
-    /// Finishes one accumulator: row <c>rowBase + row</c>, columns <c>column + columnOffset</c> onwards, of which
-    /// <paramref name="lanes"/> (1-4) exist.
+    /// Finishes one row of a tile: row <c>rowBase + row</c>, columns <c>column</c> onwards, one accumulator per 4
+    /// columns, of which <paramref name="lanes"/> (1-4 each) exist.
     /// </summary>
-    public delegate void Epilogue(uint rowBase, int row, uint column, int columnOffset, uint accumulator, int lanes);
+    public delegate void Epilogue(uint rowBase, int row, uint column, uint[] accumulators, int[] lanes);
 
     /// <summary>N rounded up to whole vectors of 4 columns (the column operand's row length in pairs).</summary>
     public static int PaddedColumns(int n) => (n + 3) / 4 * 4;
@@ -96,10 +96,7 @@ internal static class IntegerGemmEmitter
         });
         for (var r = 0; r < tileRows; r++)
         {
-            for (var t = 0; t < vectors; t++)
-            {
-                epilogue(rowBase, r, column, 4 * t, Accumulator(r, t), lanes[t]);
-            }
+            epilogue(rowBase, r, column, [.. Enumerable.Range(0, vectors).Select(t => Accumulator(r, t))], lanes);
         }
     }
 }

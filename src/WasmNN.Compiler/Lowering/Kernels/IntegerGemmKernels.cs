@@ -48,7 +48,12 @@ internal static class IntegerGemmKernels
         var epilogue = Finish(context, w, node.Name, requantization, bias, perRow: true, () => w.Get(image).I32(s.OutChannels * n * outBytes).Op(Opcode.I32Mul).I32(yBase).Op(Opcode.I32Add), n, outBytes);
         w.For(image, 0, s.Batch, 1, () =>
         {
-            w.Zero(() => w.I32(col), colBytes);
+            // The pointwise packing writes every pair the product reads but the padded columns, whose outputs are
+            // dropped; the others leave padding taps and an odd channel's partner to the zeroing.
+            if (!IsPointwise(s) || s.ChannelsPerGroup % 2 == 1)
+            {
+                w.Zero(() => w.I32(col), colBytes);
+            }
             EmitIm2Col(w, s, () => w.Get(image).I32(s.Channels * s.InH * s.InW).Op(Opcode.I32Mul).I32(xBase).Op(Opcode.I32Add), x.ElementType, xZeroPoint, col, paddedColumns);
             IntegerGemmEmitter.Emit(w, s.OutChannels, n, pairs, rows, col, epilogue);
         });
@@ -124,7 +129,7 @@ internal static class IntegerGemmKernels
     /// </summary>
     private static void EmitIm2Col(FunctionBuilder w, ConvolutionShape s, Action pushImage, DataType type, int zeroPoint, int col, int paddedColumns)
     {
-        if (s is { Kh: 1, Kw: 1, Sh: 1, Sw: 1, Pt: 0, Pl: 0 } && s.OutH == s.InH && s.OutW == s.InW)
+        if (IsPointwise(s))
         {
             EmitPointwisePack(w, s.ChannelsPerGroup, s.InH * s.InW, pushImage, type, zeroPoint, col, paddedColumns);
             return;
@@ -158,6 +163,8 @@ internal static class IntegerGemmKernels
             w.Increment(k, 1);
         })));
     }
+
+    private static bool IsPointwise(ConvolutionShape s) => s is { Kh: 1, Kw: 1, Sh: 1, Sw: 1, Pt: 0, Pl: 0 } && s.OutH == s.InH && s.OutW == s.InW;
 
     /// <summary>
     /// A 1x1 convolution's im2col is x itself: channel pairs (c, c+1) interleaved per pixel, 8 pixels per step
@@ -209,8 +216,9 @@ internal static class IntegerGemmKernels
     }
 
     /// <summary>
-    /// The epilogue of one accumulator: bias (per row), then int32 out, or requantized with a multiplier per row
-    /// (conv output channels) or per column (matmul columns), stored at out + (row * n + column) * bytes.
+    /// The epilogue of one tile row: bias (per row), then int32 out, or requantized with a multiplier per row (conv
+    /// output channels) or per column (matmul columns), stored at out + (row * n + column) * bytes; a row's two
+    /// accumulators requantize into one 8-byte store.
     /// </summary>
     private static IntegerGemmEmitter.Epilogue Finish(LoweringContext context, FunctionBuilder w, string key, Requantization? requantization, int[]? bias,
         bool perRow, Action pushOut, int n, int outBytes)
@@ -220,24 +228,31 @@ internal static class IntegerGemmKernels
             ? context.AddWeights($"{key}#multipliers" + (perRow ? "" : "x4"), perRow ? q.Multipliers : [.. q.Multipliers, 0, 0, 0])
             : 0;
         var address = w.Local();
-        return (rowBase, row, column, columnOffset, accumulator, lanes) =>
+        return (rowBase, row, column, accumulators, lanes) =>
         {
-            // address = out + ((rowBase + row) * n + column + columnOffset) * bytes
-            w.Get(rowBase).I32(row).Op(Opcode.I32Add).I32(n).Op(Opcode.I32Mul).Get(column).Op(Opcode.I32Add).I32(columnOffset).Op(Opcode.I32Add)
-                .I32(outBytes).Op(Opcode.I32Mul);
+            // address = out + ((rowBase + row) * n + column) * bytes
+            w.Get(rowBase).I32(row).Op(Opcode.I32Add).I32(n).Op(Opcode.I32Mul).Get(column).Op(Opcode.I32Add).I32(outBytes).Op(Opcode.I32Mul);
             pushOut();
             w.Op(Opcode.I32Add).Set(address);
-            w.Get(accumulator);
             if (bias is not null)
             {
-                w.Get(rowBase).I32(4).Op(Opcode.I32Mul).Memory(Opcode.I32Load, (uint)(biasTable + 4 * row)).Op(Opcode.I32x4Splat).Op(Opcode.I32x4Add);
+                var rowBias = w.Local(ValueType.V128);
+                w.Get(rowBase).I32(4).Op(Opcode.I32Mul).Memory(Opcode.V128Load32Splat, (uint)(biasTable + 4 * row)).Set(rowBias);
+                foreach (var accumulator in accumulators)
+                {
+                    w.Get(accumulator).Get(rowBias).Op(Opcode.I32x4Add).Set(accumulator);
+                }
             }
             if (requantization is null)
             {
-                StoreLanes(w, address, lanes, Opcode.V128Store, Opcode.I32x4ExtractLane, Opcode.I32Store, 4);
+                for (var t = 0; t < accumulators.Length; t++)
+                {
+                    w.Get(accumulators[t]);
+                    StoreLanes(w, address, 16 * t, lanes[t], Opcode.V128Store, Opcode.I32x4ExtractLane, Opcode.I32Store, 4);
+                }
                 return;
             }
-            Requantize(w, () => { }, () =>
+            void PushMultiplier(int t)
             {
                 if (multiplierTable == 0)
                 {
@@ -249,53 +264,61 @@ internal static class IntegerGemmKernels
                 }
                 else
                 {
-                    w.Get(column).I32(4).Op(Opcode.I32Mul).Memory(Opcode.V128Load, (uint)(multiplierTable + 4 * columnOffset));
+                    w.Get(column).I32(4).Op(Opcode.I32Mul).Memory(Opcode.V128Load, (uint)(multiplierTable + 16 * t));
                 }
-            }, requantization);
-            // In range already, so the saturating narrows only repack.
-            var packed = w.Local(ValueType.V128);
-            w.Set(packed).Get(packed).Get(packed).Op(Opcode.I16x8NarrowI32x4S).Set(packed).Get(packed).Get(packed)
-                .Op(requantization.Type == DataType.Int8 ? Opcode.I8x16NarrowI16x8S : Opcode.I8x16NarrowI16x8U);
-            if (lanes == 4)
+            }
+            var high = accumulators.Length - 1;
+            RequantizeToBytes(w, () => w.Get(accumulators[0]), () => w.Get(accumulators[high]), () => PushMultiplier(0), () => PushMultiplier(high), requantization);
+            var total = lanes.Sum();
+            if (total is 4 or 8)
             {
                 var narrowed = w.Local(ValueType.V128);
-                w.Set(narrowed).Get(address).Get(narrowed).Code.EmitMemArgLane(Opcode.V128Store32Lane, 0, 0);
+                w.Set(narrowed).Get(address).Get(narrowed).Code.EmitMemArgLane(total == 8 ? Opcode.V128Store64Lane : Opcode.V128Store32Lane, 0, 0);
                 return;
             }
-            StoreLanes(w, address, lanes, Opcode.Nop, Opcode.I8x16ExtractLaneU, Opcode.I32Store8, 1);
+            // Fewer than 4 columns, or a partial second accumulator: byte i is column i.
+            StoreLanes(w, address, 0, total, Opcode.Nop, Opcode.I8x16ExtractLaneU, Opcode.I32Store8, 1);
         };
     }
 
     /// <summary>
-    /// Requantizes the int32x4 sums <paramref name="pushSum"/> pushes (after anything already on the stack) by the
-    /// f32x4 multipliers <paramref name="pushMultiplier"/> pushes, as <see cref="Quantization.Saturate"/> does: clamp
-    /// to the range less the zero point, round half to even, add the zero point. Leaves int32x4 in range.
+    /// Requantizes two int32x4 sums (<paramref name="pushLow"/>, <paramref name="pushHigh"/>) by their f32x4
+    /// multipliers into 8 bytes (the low half of the i8x16 left on the stack), as <see cref="Quantization.Saturate"/>
+    /// does: scaled, rounded half to even, the zero point added, saturated to the type. The clamp is the saturating
+    /// narrows': i32 to i16, the zero point added with i16 saturation, i16 to 8 bits. The type's bounds less the zero
+    /// point are integers, so clamping after rounding gives what clamping before it gives.
     /// </summary>
-    public static void Requantize(FunctionBuilder w, Action pushSum, Action pushMultiplier, Requantization requantization)
+    public static void RequantizeToBytes(FunctionBuilder w, Action pushLow, Action pushHigh, Action pushLowMultiplier, Action pushHighMultiplier, Requantization requantization)
     {
-        var (min, max) = Quantization.Range(requantization.Type);
-        var zero = requantization.ZeroPoint;
-        pushSum();
-        w.Op(Opcode.F32x4ConvertI32x4S);
-        pushMultiplier();
-        w.Op(Opcode.F32x4Mul).F32(min - zero).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Max).F32(max - zero).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Min)
-            .Op(Opcode.F32x4Nearest).Op(Opcode.I32x4TruncSatF32x4S).I32(zero).Op(Opcode.I32x4Splat).Op(Opcode.I32x4Add);
+        foreach (var (pushSum, pushMultiplier) in new[] { (pushLow, pushLowMultiplier), (pushHigh, pushHighMultiplier) })
+        {
+            pushSum();
+            w.Op(Opcode.F32x4ConvertI32x4S);
+            pushMultiplier();
+            w.Op(Opcode.F32x4Mul).Op(Opcode.F32x4Nearest).Op(Opcode.I32x4TruncSatF32x4S);
+        }
+        var packed = w.Local(ValueType.V128);
+        w.Op(Opcode.I16x8NarrowI32x4S).I32(requantization.ZeroPoint).Op(Opcode.I16x8Splat).Op(Opcode.I16x8AddSatS).Set(packed).Get(packed).Get(packed)
+            .Op(requantization.Type == DataType.Int8 ? Opcode.I8x16NarrowI16x8S : Opcode.I8x16NarrowI16x8U);
     }
 
-    /// <summary>Stores the first <paramref name="lanes"/> lanes of the vector on the stack at <paramref name="address"/> (all 4 in one store when there is a whole vector store).</summary>
-    private static void StoreLanes(FunctionBuilder w, uint address, int lanes, Opcode wholeStore, Opcode extract, Opcode store, int bytes)
+    /// <summary>
+    /// Stores the first <paramref name="lanes"/> lanes of the vector on the stack at <paramref name="address"/> +
+    /// <paramref name="offset"/> (all 4 in one store when there is a whole vector store).
+    /// </summary>
+    private static void StoreLanes(FunctionBuilder w, uint address, int offset, int lanes, Opcode wholeStore, Opcode extract, Opcode store, int bytes)
     {
         var vector = w.Local(ValueType.V128);
         w.Set(vector);
         if (lanes == 4 && wholeStore != Opcode.Nop)
         {
-            w.Get(address).Get(vector).Memory(wholeStore);
+            w.Get(address).Get(vector).Memory(wholeStore, (uint)offset);
             return;
         }
         for (var lane = 0; lane < lanes; lane++)
         {
             w.Get(address).Get(vector).Code.Emit(extract, (uint)lane);
-            w.Memory(store, (uint)(lane * bytes));
+            w.Memory(store, (uint)(offset + lane * bytes));
         }
     }
 }
