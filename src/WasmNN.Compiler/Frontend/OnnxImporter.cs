@@ -154,6 +154,12 @@ public static class OnnxImporter
             {
                 throw new UnsupportedOperatorException($"{where}: {e.Message}", e);
             }
+            var named = op.ValuesNamedByAttributes(typed);
+            if (named.Count > 0)
+            {
+                upgraded = [.. upgraded, .. named.Select(n => scope.Lookup(n)
+                    ?? throw new GraphException($"{where}: an attribute names '{n}', which is not a graph input, initializer or output of an earlier node"))];
+            }
             graph.Initializers.AddRange(upgraded.OfType<Value>().Where(v => v.IsConstant && !inputs.Contains(v)));
             var node = new Node(name, op, opset, typed, [.. upgraded], outputs);
             try

@@ -30,6 +30,12 @@ public abstract class OnnxOperator : Operator
     /// <exception cref="UnsupportedOperatorException">The old form cannot be rewritten (a run-time operand).</exception>
     public virtual IReadOnlyList<Value?> UpgradeInputs(IReadOnlyList<Value?> inputs, int opset) => inputs;
 
+    /// <summary>
+    /// Graph values the node reads by name through its attributes rather than its inputs (Gradient's y). The importer
+    /// appends them to the node's inputs, so the graph records the dependency. Default: none.
+    /// </summary>
+    public virtual IReadOnlyList<string> ValuesNamedByAttributes(OperatorAttributes attributes) => [];
+
     /// <summary>Input <paramref name="index"/>, which the operator requires.</summary>
     protected static T Required<T>(IReadOnlyList<T?> inputs, int index, string what) where T : class =>
         index < inputs.Count && inputs[index] is { } value ? value : throw new OperatorException($"missing required input {index} ({what})");

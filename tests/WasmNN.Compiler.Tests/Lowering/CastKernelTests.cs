@@ -92,19 +92,5 @@ public sealed class CastKernelTests : IClassFixture<CastKernelTests.Expected>
     }
 
     /// <summary>Runs half_conversions.py once for the class and reads what it wrote.</summary>
-    public sealed class Expected : IDisposable
-    {
-        private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("wasmnn-halves-");
-
-        public Expected()
-        {
-            var script = Path.Combine(AppContext.BaseDirectory, "Lowering", "TestData", "half_conversions.py");
-            var result = ProcessRunner.Run("/usr/bin/python3", [script, _folder.FullName]);
-            Assert.True(result.ExitCode == 0, "python3 with numpy and torch is required (scripts/test.sh installs them): " + result.Stderr);
-        }
-
-        public Tensor this[string name] => Npy.Read(Path.Combine(_folder.FullName, name + ".npy"));
-
-        public void Dispose() => _folder.Delete(recursive: true);
-    }
+    public sealed class Expected() : PythonReference("Lowering", "TestData", "half_conversions.py");
 }

@@ -94,6 +94,25 @@ public sealed class PassGoldenTests
     }
 
     [Fact]
+    public void ExpandOperators_GradientOfAddAndMul_BackwardNodesWithTheBroadcastOperandSummedBack()
+    {
+        // d = (a + b) * a with b [3] broadcast over a [2, 3]; Gradient(xs = [a, b], y = d), y appended as the last input
+        // as the importer does. Seed ones; dd/dc = ones * a; dd/da = ones * c + dd/dc; dd/db = ReduceSum(dd/dc over
+        // axis 0) reshaped to [3].
+        var g = new Graph("gradient", 13);
+        var a = new Value("a", DataType.Float32, [2, 3]);
+        var b = new Value("b", DataType.Float32, [3]);
+        g.Inputs.AddRange([a, b]);
+        var c = g.AddNode("Add", [a, b], ["c"], name: "add").Outputs[0]!;
+        var d = g.AddNode("Mul", [c, a], ["d"], name: "mul").Outputs[0]!;
+        var gradient = g.AddNode("Gradient", [a, b, d], ["dd_da", "dd_db"], new AttributeBag(("xs", new[] { "a", "b" }), ("y", "d")), "gradient");
+        g.Outputs.Add(d);
+        g.Outputs.AddRange(gradient.Outputs.OfType<Value>());
+
+        GoldenIr.Check("ExpandOperators.GradientOfAddAndMul", g, new ExpandOperators());
+    }
+
+    [Fact]
     public void ResolveSequences_ConstructInsertAt_OnlyTheChosenTensorLeftAndASequenceOutputPerElement()
     {
         // seq = [a, b]; seq2 = insert c at 0 -> [c, a, b]; at(-1) = b (an output, so an Identity keeps its name 'last');
