@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 using WasmNN.Engine.Runtime;
 using WasmNN.Wasm;
 
@@ -7,7 +8,8 @@ namespace WasmNN.Engine;
 /// <summary>
 /// A linear memory. Its bytes live in native memory reserved up front (the smaller of its maximum and the
 /// engine's <see cref="EngineOptions.MemoryReservePages"/>) so the base address does not move when it grows;
-/// growing past the reservation reallocates. Compiled code keeps the base and size in locals and reloads them
+/// growing past the reservation reallocates. On 64-bit Linux and macOS the reservation is a page-aligned anonymous
+/// mapping, so a file's pages can be mapped into it (<see cref="TryMapFile"/>). Compiled code keeps the base and size in locals and reloads them
 /// after calls and <c>memory.grow</c>.
 /// </summary>
 /// <remarks>
@@ -77,6 +79,48 @@ public sealed unsafe class WasmMemory : IDisposable
         return new Span<byte>(Base + offset, length);
     }
 
+    /// <summary>
+    /// Puts <paramref name="length"/> bytes of <paramref name="file"/> from <paramref name="fileOffset"/> at
+    /// <paramref name="memoryOffset"/> by mapping the file's pages copy-on-write: the memory shares the page cache's
+    /// pages, nothing is read up front, and a page the module writes to becomes a private copy (the file never
+    /// changes). Whole pages only: a partial last page is read, so no mapped page reaches past the range or the file.
+    /// </summary>
+    /// <returns>
+    /// True when the range holds the file's bytes. False where nothing can be mapped: not 64-bit Linux or macOS,
+    /// <paramref name="memoryOffset"/> or <paramref name="fileOffset"/> not a multiple of
+    /// <see cref="Environment.SystemPageSize"/>, or a file the OS will not map; the caller then reads the range itself.
+    /// </returns>
+    /// <remarks>
+    /// While mapped, the file must not change in place: a write to it shows through pages the module has not written
+    /// (Linux and macOS share the page cache), and truncating it makes the next touch of a page past the new end
+    /// raise SIGBUS, as for every user of mmap. Replace such a file by renaming a new one over it (the mapping keeps
+    /// the old one). Growing past the reservation copies the memory, mapped pages included, and ends the tie to the file.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The range is outside the memory or the file.</exception>
+    /// <exception cref="EndOfStreamException">The file ended while its partial last page was read.</exception>
+    public bool TryMapFile(SafeFileHandle file, long fileOffset, long memoryOffset, long length)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (fileOffset < 0 || memoryOffset < 0 || length < 0 || memoryOffset > Size - length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(memoryOffset), $"{length} bytes at {memoryOffset} are outside the memory of {Size} bytes");
+        }
+        if (fileOffset > RandomAccess.GetLength(file) - length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fileOffset), $"{length} bytes from byte {fileOffset} are past the end of the file");
+        }
+        var page = NativePages.PageSize;
+        if (!NativePages.CanMap || memoryOffset % page != 0 || fileOffset % page != 0) return false;
+        var mapped = length / page * page;
+        if (mapped > 0 && !NativePages.TryMapFile(Base + memoryOffset, mapped, file, fileOffset)) return false;
+        for (var done = mapped; done < length;)
+        {
+            var read = RandomAccess.Read(file, new Span<byte>(Base + memoryOffset + done, (int)(length - done)), fileOffset + done);
+            done += read > 0 ? read : throw new EndOfStreamException($"the file ended at byte {fileOffset + done}");
+        }
+        return true;
+    }
+
     /// <summary>Grows by <paramref name="deltaPages"/> pages, zero-filled.</summary>
     /// <returns>The old size in pages, or -1 if the memory cannot grow that far (as <c>memory.grow</c>).</returns>
     public int Grow(uint deltaPages)
@@ -103,8 +147,9 @@ public sealed unsafe class WasmMemory : IDisposable
         {
             // Past the reservation: move to a bigger block (doubling so repeated growth stays linear).
             long target = Math.Min(Math.Max(newSize, _reservedBytes * 2), (long)_pageLimit * MemoryType.PageSize);
+            // File pages mapped in are copied like the rest: from then on the memory no longer depends on the file.
             byte* old = Base;
-            long oldSize = Size;
+            long oldSize = Size, oldReserved = _reservedBytes;
             try
             {
                 Reserve(target);
@@ -114,7 +159,7 @@ public sealed unsafe class WasmMemory : IDisposable
                 return -1;
             }
             Buffer.MemoryCopy(old, Base, oldSize, oldSize);
-            NativeMemory.Free(old);
+            NativePages.Free(old, oldReserved);
         }
         Size = newSize;
         return (int)oldPages;
@@ -122,9 +167,8 @@ public sealed unsafe class WasmMemory : IDisposable
 
     private void Reserve(long bytes)
     {
-        // calloc of a large block maps fresh zero pages lazily: untouched reserve costs address space, not RAM.
-        // One extra byte keeps Base non-null for empty memories.
-        Base = (byte*)NativeMemory.AllocZeroed((nuint)bytes + 1);
+        // Zero pages the OS maps lazily: untouched reserve costs address space, not RAM.
+        Base = NativePages.Allocate(bytes);
         _reservedBytes = bytes;
     }
 
@@ -142,7 +186,7 @@ public sealed unsafe class WasmMemory : IDisposable
     {
         if (Base != null)
         {
-            NativeMemory.Free(Base);
+            NativePages.Free(Base, _reservedBytes);
             Base = null;
             Size = 0;
             _reservedBytes = 0;

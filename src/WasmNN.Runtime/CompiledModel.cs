@@ -58,7 +58,7 @@ public sealed class CompiledModel : IDisposable
         {
             var path = options.WeightsPath ?? (moduleDirectory is not null ? Path.Combine(moduleDirectory, weights.File)
                 : throw new FormatException($"the module's weights are in '{weights.File}': load it from its path, or give CompiledModelOptions.WeightsPath"));
-            ExternalWeightsLoader.Load(path, weights, _memory);
+            WeightsMapped = ExternalWeightsLoader.Load(path, weights, _memory, options.MapWeights);
             if (Function<Func<int>>(ModelAbi.WeightsCheck)() != 0)
             {
                 throw new FormatException($"{path}: the weights are corrupt (their checksum is not {weights.Checksum})");
@@ -97,6 +97,12 @@ public sealed class CompiledModel : IDisposable
             _pool = new WorkerPool(engine, Function<Action>(ModelAbi.ResetWorkers), runWorker);
         }
     }
+
+    /// <summary>
+    /// True when the external weights are mapped from their file (<see cref="CompiledModelOptions.MapWeights"/>), false
+    /// when they were read or the build embeds them.
+    /// </summary>
+    public bool WeightsMapped { get; }
 
     /// <summary>Workers a run uses: 1, or for a threads build the threads it was loaded with.</summary>
     public int Threads => _pool?.Count ?? 1;

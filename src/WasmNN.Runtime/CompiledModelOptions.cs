@@ -20,4 +20,13 @@ public sealed record CompiledModelOptions
     /// the file the metadata names beside the module, when it was loaded from a path.
     /// </summary>
     public string? WeightsPath { get; init; }
+
+    /// <summary>
+    /// Map the external weights file's payload copy-on-write into linear memory where the engine can (64-bit Linux
+    /// and macOS; <see cref="WasmMemory.TryMapFile"/>), instead of reading it: no copy up front, and the pages are the
+    /// page cache's, shared by every process and instance mapping the file, until the model writes to one. While
+    /// mapped the file must not be changed in place (truncating it makes the process fault with SIGBUS); set false
+    /// when it may be, e.g. on a network share. Default true.
+    /// </summary>
+    public bool MapWeights { get; init; } = true;
 }

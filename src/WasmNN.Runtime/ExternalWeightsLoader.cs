@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 using WasmNN.Compiler.Abi;
 using WasmNN.Engine;
 
@@ -5,34 +6,51 @@ namespace WasmNN.Runtime;
 
 /// <summary>
 /// Puts a <c>.weights</c> file's payload into a model's linear memory (docs/ABI.md): the header must name this
-/// module's weights, then the payload goes straight from the file into memory, with no buffer between.
+/// module's weights, then the payload is mapped copy-on-write from the file where the engine can
+/// (<see cref="WasmMemory.TryMapFile"/>) or read straight into memory, with no buffer between.
 /// </summary>
 internal static class ExternalWeightsLoader
 {
     private const int ChunkBytes = 1 << 24;
 
+    /// <param name="path">The weights file.</param>
+    /// <param name="weights">What the module's metadata says of its weights.</param>
+    /// <param name="memory">The module's linear memory.</param>
+    /// <param name="map">Map the payload where the engine can; false always reads it.</param>
+    /// <returns>True when the payload was mapped, false when it was read.</returns>
     /// <exception cref="FileNotFoundException">No weights file at <paramref name="path"/>.</exception>
     /// <exception cref="FormatException">Not a weights file, another module's, or truncated.</exception>
-    public static void Load(string path, WeightsInfo weights, WasmMemory memory)
+    public static bool Load(string path, WeightsInfo weights, WasmMemory memory, bool map)
     {
         if (weights.Address < 0 || weights.Bytes < 0 || weights.Address + weights.Bytes > memory.Length)
         {
             throw new FormatException($"the module puts its weights at {weights.Address} ({weights.Bytes} bytes), outside its memory");
         }
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        var header = new byte[(int)Math.Min(file.Length, 4096)];
-        file.ReadExactly(header);
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        var fileBytes = RandomAccess.GetLength(file);
+        var header = new byte[(int)Math.Min(fileBytes, 4096)];
+        ReadExactly(file, header, 0);
         var offset = WeightsFile.CheckHeader(header, weights, path);
-        if (file.Length - offset < weights.Bytes)
+        if (fileBytes - offset < weights.Bytes)
         {
-            throw new FormatException($"{path}: truncated: {weights.Bytes} bytes of weights from byte {offset} expected, the file has {file.Length}");
+            throw new FormatException($"{path}: truncated: {weights.Bytes} bytes of weights from byte {offset} expected, the file has {fileBytes}");
         }
-        file.Position = offset;
+        if (map && memory.TryMapFile(file, offset, weights.Address, weights.Bytes)) return true;
         for (long done = 0; done < weights.Bytes;)
         {
             var chunk = (int)Math.Min(ChunkBytes, weights.Bytes - done);
-            file.ReadExactly(memory.GetSpan(weights.Address + done, chunk));
+            ReadExactly(file, memory.GetSpan(weights.Address + done, chunk), offset + done);
             done += chunk;
+        }
+        return false;
+    }
+
+    private static void ReadExactly(SafeFileHandle file, Span<byte> destination, long offset)
+    {
+        for (var done = 0; done < destination.Length;)
+        {
+            var read = RandomAccess.Read(file, destination[done..], offset + done);
+            done += read > 0 ? read : throw new EndOfStreamException($"the file ended at byte {offset + done}");
         }
     }
 }

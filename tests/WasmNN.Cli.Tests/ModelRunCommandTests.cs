@@ -132,6 +132,29 @@ public sealed partial class ModelRunCommandTests(LeNetModelFixture model) : ICla
             Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-5 + 1e-4 * Math.Abs(expected[i]), $"output[{i}]: {actual[i]} vs PyTorch {expected[i]}");
     }
 
+    [Fact]
+    public void Run_ExternalWeightsMappedOrRead_WritesTheEmbeddedBuildsBytes()
+    {
+        var wasm = Path.Combine(_dir, "external.wasm");
+        ModelCompiler.Compile(LeNetModelFixture.SharedModel("lenet5.onnx"), new CompileOptions { WeightsFile = "external.weights" }).WriteTo(wasm);
+        var input = ValidInput();
+        var embedded = Path.Combine(_dir, "embedded");
+        var mapped = Path.Combine(_dir, "mapped");
+        var read = Path.Combine(_dir, "read");
+
+        var results = new[]
+        {
+            CliRunner.Run("run", model.Wasm, "--input", $"input={input}", "--output", embedded),
+            CliRunner.Run("run", wasm, "--input", $"input={input}", "--output", mapped),
+            CliRunner.Run("run", wasm, "--no-map-weights", "--input", $"input={input}", "--output", read),
+        };
+
+        Assert.All(results, r => Assert.True(r.ExitCode == 0, r.Stderr));
+        var expected = File.ReadAllBytes(Path.Combine(embedded, "output.npy"));
+        Assert.Equal(expected, File.ReadAllBytes(Path.Combine(mapped, "output.npy")));
+        Assert.Equal(expected, File.ReadAllBytes(Path.Combine(read, "output.npy")));
+    }
+
     [Theory]
     [InlineData("missing")]
     [InlineData("directory")]

@@ -15,7 +15,9 @@ namespace WasmNN.Cli.Commands;
 /// DIR/&lt;output&gt;.npy for each; without it nothing is written. The printed time of one run includes the JIT of
 /// every kernel; <c>--repeat N</c> adds N timed steady-state runs after that first (warm-up) run and prints their
 /// median and minimum. A threads build runs on <c>--threads N</c> workers (default: the machine's cores, at most the
-/// module's maximum); a one-thread build ignores the flag. Every input and the output folder are checked before the model runs.
+/// module's maximum); a one-thread build ignores the flag. A build with external weights maps its weights file
+/// copy-on-write where the engine can; <c>--no-map-weights</c> reads it instead (docs/ABI.md says when that matters).
+/// Every input and the output folder are checked before the model runs.
 /// </summary>
 internal static class ModelRunCommand
 {
@@ -27,7 +29,8 @@ internal static class ModelRunCommand
     /// <param name="OutputDirectory">Where to write the outputs, or null to only print them.</param>
     /// <param name="Repeat">Timed steady-state runs after the first.</param>
     /// <param name="Threads">Workers for a threads build (<c>--threads N</c>); null for the machine's cores.</param>
-    private sealed record Arguments(Dictionary<string, string> Inputs, string? OutputDirectory, int Repeat, int? Threads);
+    /// <param name="MapWeights">Map external weights where the engine can (false: <c>--no-map-weights</c>).</param>
+    private sealed record Arguments(Dictionary<string, string> Inputs, string? OutputDirectory, int Repeat, int? Threads, bool MapWeights);
 
     /// <summary>Runs a reactor model; null when the module is a <c>--wasi</c> build (run it as a WASI command).</summary>
     public static int? Run(string program, IReadOnlyList<string> arguments, byte[] bytes)
@@ -55,7 +58,7 @@ internal static class ModelRunCommand
         {
             // External weights (compile --weights external) are read from beside the module.
             var weights = ModelMetadata.Read(module).Weights is { } external ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(program)) ?? ".", external.File) : null;
-            model = CompiledModel.Load(module, new CompiledModelOptions { Threads = request.Threads, WeightsPath = weights });
+            model = CompiledModel.Load(module, new CompiledModelOptions { Threads = request.Threads, WeightsPath = weights, MapWeights = request.MapWeights });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -207,14 +210,20 @@ internal static class ModelRunCommand
         string? outputDirectory = null;
         var repeat = 0;
         int? threads = null;
+        var mapWeights = true;
         usage = null;
         for (var i = 0; i < arguments.Count; i++)
         {
             var argument = arguments[i];
+            if (argument == "--no-map-weights")
+            {
+                mapWeights = false;
+                continue;
+            }
             var option = argument.Split('=', 2)[0];
             if (option is not ("--input" or "--output" or "--repeat" or "--threads"))
             {
-                usage = $"unexpected argument '{argument}': a model takes --input NAME=FILE.npy (repeatable), --output DIR, --repeat N and --threads N";
+                usage = $"unexpected argument '{argument}': a model takes --input NAME=FILE.npy (repeatable), --output DIR, --repeat N, --threads N and --no-map-weights";
                 return null;
             }
             string value;
@@ -277,7 +286,7 @@ internal static class ModelRunCommand
                     break;
             }
         }
-        return new Arguments(inputs, outputDirectory, repeat, threads);
+        return new Arguments(inputs, outputDirectory, repeat, threads, mapWeights);
     }
 
     private static string FileName(string name) =>

@@ -29,9 +29,9 @@ public sealed class ExternalWeightsTests : IDisposable
         return path;
     }
 
-    private static float[] RunOnOurEngine(string wasmPath, string model)
+    private static float[] RunOnOurEngine(string wasmPath, string model, bool mapWeights = true)
     {
-        using var compiled = CompiledModel.Load(wasmPath);
+        using var compiled = CompiledModel.Load(wasmPath, new CompiledModelOptions { MapWeights = mapWeights });
         var input = Npy.Read(TestPaths.Model(model + ".input.npy"));
         compiled.InputBuffer(0).Clear();
         input.AsFloat32().CopyTo(compiled.InputBuffer(0));
@@ -53,6 +53,33 @@ public sealed class ExternalWeightsTests : IDisposable
         Assert.True(new FileInfo(external).Length + metadata.Weights!.Bytes / 2 < new FileInfo(embedded).Length);
         Assert.Equal(WeightsFile.HeaderBytes + metadata.Weights.Bytes, new FileInfo(PathIn("external.weights")).Length);
         Assert.Equal(0, metadata.Weights.Address % WeightsFile.HeaderBytes);
+    }
+
+    [Theory]
+    [InlineData("lenet5")]
+    [InlineData("squeezenet1_1")]
+    public void ExternalWeights_MappedFromTheFile_MatchEmbeddedAndReadBitForBit_AndLeaveTheFile(string model)
+    {
+        var embedded = RunOnOurEngine(Compile(model, "embedded", external: false), model);
+        var external = Compile(model, "external", external: true);
+        var weightsBefore = File.ReadAllBytes(PathIn("external.weights"));
+
+        using (var mapped = CompiledModel.Load(external))
+        {
+            // Mapped where the engine maps (64-bit Linux and macOS), read elsewhere; read when asked to.
+            Assert.Equal((OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) && Environment.Is64BitProcess, mapped.WeightsMapped);
+        }
+        using (var read = CompiledModel.Load(external, new CompiledModelOptions { MapWeights = false }))
+        {
+            Assert.False(read.WeightsMapped);
+        }
+        Assert.Equal(embedded, RunOnOurEngine(external, model));
+        Assert.Equal(embedded, RunOnOurEngine(external, model, mapWeights: false));
+        // The payload's size is not a whole number of pages: its last partial page was read, and nothing was written back.
+        var metadata = ModelMetadata.Read(ModuleReader.Read(File.ReadAllBytes(external)));
+        Assert.NotEqual(0, metadata.Weights!.Bytes % Environment.SystemPageSize);
+        Assert.Equal(weightsBefore, File.ReadAllBytes(PathIn("external.weights")));
+        Assert.Equal(metadata.Weights.Checksum, WeightsFile.Checksum(WeightsFile.ChecksumSeed, weightsBefore.AsSpan(WeightsFile.HeaderBytes)).ToString("x8"));
     }
 
     [Fact]
