@@ -35,6 +35,17 @@ public static class ReverseModeDifferentiation
         ["Exp"] = (b, n, g) => [b.Add("Mul", g, n.Outputs[0]!)],
         ["Log"] = (b, n, g) => [b.Add("Div", g, n.Inputs[0]!)],
         ["Sqrt"] = (b, n, g) => [b.Add("Div", g, b.Add("Mul", b.Scalar(g, 2), n.Outputs[0]!))],
+        ["Reciprocal"] = (b, n, g) => [b.Add("Neg", b.Add("Mul", g, b.Add("Mul", n.Outputs[0]!, n.Outputs[0]!)))],
+        ["Abs"] = (b, n, g) => [b.Add("Mul", g, b.Add("Sign", n.Inputs[0]!))],
+        ["LeakyRelu"] = (b, n, g) => [b.Add("Where", b.Add("Greater", n.Inputs[0]!, b.Scalar(g, 0)), g,
+            b.Add("Mul", g, b.Scalar(g, ((LeakyReluAttributes)n.Attributes).Alpha)))],
+        ["Pow"] = Pow,
+        ["Cast"] = (b, n, g) => [n.Inputs[0]!.ElementType.IsFloat() ? b.Replacement.Cast(g, n.Inputs[0]!.ElementType) : null],
+        ["ReduceSum"] = (b, n, g) => [b.Spread(g, n, 1)],
+        ["ReduceMean"] = (b, n, g) => [b.Spread(g, n, ShapeOf(n.Inputs[0]!).Aggregate(1, (p, d) => p * d) / Math.Max(1, ShapeOf(g).Aggregate(1, (p, d) => p * d)))],
+        // dx = y * (g - sum(g * y)) and, for LogSoftmax, g - exp(y) * sum(g), the sums over the normalised axes.
+        ["Softmax"] = (b, n, g) => [b.Add("Mul", n.Outputs[0]!, b.Add("Sub", g, b.ReduceSum(b.Add("Mul", g, n.Outputs[0]!), SoftmaxAxes(n))))],
+        ["LogSoftmax"] = (b, n, g) => [b.Add("Sub", g, b.Add("Mul", b.Add("Exp", n.Outputs[0]!), b.ReduceSum(g, SoftmaxAxes(n))))],
         // Layout-only operators: the gradient takes the input's shape back (their shape/axes inputs have none).
         ["Reshape"] = (b, n, g) => [b.Replacement.Reshape(g, ShapeOf(n.Inputs[0]!))],
         ["Flatten"] = (b, n, g) => [b.Replacement.Reshape(g, ShapeOf(n.Inputs[0]!))],
@@ -120,6 +131,25 @@ public static class ReverseModeDifferentiation
         return inverse;
     }
 
+    /// <summary>The axes a Softmax/LogSoftmax normalises over: its axis, or every axis from it before opset 13.</summary>
+    private static long[] SoftmaxAxes(Node n)
+    {
+        var a = (SoftmaxAttributes)n.Attributes;
+        var rank = ShapeOf(n.Inputs[0]!).Length;
+        var axis = Shapes.NormalizeAxis(a.Axis, rank);
+        return a.CoerceTo2D ? [.. Enumerable.Range(axis, rank - axis).Select(i => (long)i)] : [axis];
+    }
+
+    /// <summary>y = a^b: da = g b a^(b-1); db = g y ln(a) (for a floating-point exponent).</summary>
+    private static Value?[] Pow(Backward b, Node n, Value g)
+    {
+        var (a, e) = (n.Inputs[0]!, n.Inputs[1]!);
+        var exponent = b.Replacement.Cast(e, a.ElementType);
+        var da = b.SumTo(b.Add("Mul", g, b.Add("Mul", exponent, b.Add("Pow", a, b.Add("Sub", exponent, b.Scalar(a, 1))))), a);
+        var de = e.ElementType.IsFloat() ? b.SumTo(b.Add("Mul", b.Add("Mul", g, n.Outputs[0]!), b.Add("Log", a)), e) : null;
+        return [da, de];
+    }
+
     /// <summary>
     /// C = A B over the last two axes, batch axes broadcast: dA = g B^T and dB = A^T g, summed back to each operand's
     /// batch shape. A 1-D operand is a row (A) or column (B) for the product and gets its own shape back.
@@ -192,14 +222,38 @@ public static class ReverseModeDifferentiation
             }
             var lead = shape.Length - target.Length;
             long[] axes = [.. Enumerable.Range(0, shape.Length).Where(i => i < lead || (target[i - lead] == 1 && shape[i] != 1)).Select(i => (long)i)];
-            if (axes.Length > 0)
+            return replacement.Reshape(axes.Length > 0 ? ReduceSum(g, axes) : g, target);
+        }
+
+        /// <summary>The sum of <paramref name="value"/> over <paramref name="axes"/>, keeping them as size-1 axes.</summary>
+        public Value ReduceSum(Value value, long[] axes) =>
+            // ReduceSum took its axes as an attribute before opset 13, as an input since.
+            replacement.Graph.Opset < 13
+                ? replacement.Add("ReduceSum", [value], ("axes", axes), ("keepdims", 1L))
+                : replacement.Add("ReduceSum", [value, replacement.Int64s(axes)], ("keepdims", 1L));
+
+        /// <summary>
+        /// The gradient of a reduction's input: <paramref name="g"/> (the reduced gradient) with the reduced axes
+        /// restored as size 1, expanded back over the input's shape and divided by <paramref name="divisor"/> (the
+        /// elements per sum, for a mean).
+        /// </summary>
+        public Value Spread(Value g, Node reduction, int divisor)
+        {
+            var input = ShapeOf(reduction.Inputs[0]!);
+            var kept = Shapes.AreEqual(ShapeOf(g), input) ? input : KeptShape(reduction, input);
+            var spread = Add("Expand", replacement.Reshape(g, kept), replacement.Int64s([.. input.Select(d => (long)d)]));
+            return divisor == 1 ? spread : Add("Div", spread, Scalar(g, divisor));
+        }
+
+        private static int[] KeptShape(Node reduction, int[] input)
+        {
+            var a = (ReduceAttributes)reduction.Attributes;
+            if (!a.Axes.TryGet(reduction.Inputs, out var axes))
             {
-                // ReduceSum took its axes as an attribute before opset 13, as an input since.
-                g = replacement.Graph.Opset < 13
-                    ? replacement.Add("ReduceSum", [g], ("axes", axes), ("keepdims", 1L))
-                    : replacement.Add("ReduceSum", [g, replacement.Int64s(axes)], ("keepdims", 1L));
+                throw new UnsupportedOperatorException($"Gradient: node '{reduction.Name}' ({reduction.Operator.OpType}) reduces over run-time axes");
             }
-            return replacement.Reshape(g, target);
+            var reduced = axes is { Length: > 0 } ? axes.Select(axis => Shapes.NormalizeAxis(axis, input.Length)).ToHashSet() : Enumerable.Range(0, input.Length).ToHashSet();
+            return [.. input.Select((d, i) => reduced.Contains(i) ? 1 : d)];
         }
     }
 }

@@ -8,13 +8,13 @@ namespace WasmNN.Compiler.Tests.Operators;
 
 /// <summary>
 /// Gradient (ai.onnx.preview.training) compiled and run on our engine against PyTorch autograd: TestData/gradients.py
-/// builds the same five graphs in torch, seeds their inputs and writes the gradient of y.sum() for each input.
+/// builds the same seven graphs in torch, seeds their inputs and writes the gradient of y.sum() for each input.
 /// Together they cross every derivative rule, broadcasting undone at opsets 12 and 17, 1-D MatMul operands, a value
 /// read three times and an input y does not depend on.
 /// </summary>
 public sealed class GradientOperatorTests(GradientOperatorTests.TorchGradients torch) : IClassFixture<GradientOperatorTests.TorchGradients>
 {
-    public static TheoryData<string> Cases => ["mlp", "elementwise", "layout", "vectors", "shared"];
+    public static TheoryData<string> Cases => ["mlp", "elementwise", "layout", "vectors", "shared", "losses", "activations"];
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -84,10 +84,31 @@ public sealed class GradientOperatorTests(GradientOperatorTests.TorchGradients t
                 ("alpha", 0.5f), ("beta", 2f), ("transB", 1L)),
             "vectors" => Op("MatMul", Op("MatMul", v[0], v[1]), v[2]),
             "shared" => Op("Mul", Op("Add", v[0], v[0]), v[0]),
+            "losses" => Op("Sub",
+                With("ReduceMean", [Op("Pow", Op("Sub", Op("Softmax", v[0]), v[1]), graph.AddConstant("two", F([], 2f)))], ("keepdims", 0L)),
+                With("ReduceSum", [Op("Mul", Op("LogSoftmax", v[0]), v[1]), graph.AddConstant("axis1", L([1], 1))], ("keepdims", 1L))),
+            "activations" => Activations(graph, v[0], v[1]),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
         graph.Outputs.Add(y);
         return graph;
+    }
+
+    private static Value Activations(Graph graph, Value a, Value e)
+    {
+        Value Op(string opType, Value[] operands, params (string, object)[] attributes) =>
+            graph.AddNode(opType, operands, [$"{opType}_{graph.Nodes.Count}"], Attributes(attributes)).Outputs[0]!;
+        var one = graph.AddConstant("one", F([], 1f));
+        var magnitude = Op("Abs", [a]);
+        var shifted = Op("Add", [magnitude, one]);
+        var terms = new[]
+        {
+            Op("Mul", [Op("LeakyRelu", [a], ("alpha", 0.1f)), magnitude]),
+            Op("Reciprocal", [shifted]),
+            Op("Pow", [shifted, e]),
+            Op("Cast", [Op("Cast", [a], ("to", (long)OnnxDataTypes.ToOnnx(DataType.Float64)))], ("to", (long)OnnxDataTypes.ToOnnx(DataType.Float32))),
+        };
+        return terms.Aggregate((sum, term) => Op("Add", [sum, term]));
     }
 
     /// <summary>Runs gradients.py once for the class and reads what it wrote.</summary>

@@ -31,3 +31,9 @@ case("layout", [(2, 2, 3), (3, 4), (2, 4), (2,)], lambda p, q, k, cc: 0.5 * (tor
 case("vectors", [(3,), (3, 4), (4,)], lambda v, m, u: (v @ m) @ u)
 # y = (x + x) * x, and z unused: gradients summed over the three uses of x, zeros for z.
 case("shared", [(2, 2), (2, 2)], lambda x, z: (x + x) * x)
+# y = mean((Softmax(l) - t)^2) - ReduceSum(LogSoftmax(l) * t, axis 1, keepdims): the losses' operators (Softmax,
+# LogSoftmax, Pow by a constant, ReduceMean over all axes, ReduceSum over one).
+case("losses", [(2, 4), (2, 4)], lambda l, t: ((torch.softmax(l, -1) - t) ** 2).mean() - (torch.log_softmax(l, -1) * t).sum(1, keepdim=True))
+# y = LeakyRelu(a, 0.1) * |a| + 1 / (|a| + 1) + (|a| + 1)^e + float(double(a)), e [1, 3] broadcast: LeakyRelu, Abs,
+# Reciprocal, Pow by a tensor (both operands), Cast.
+case("activations", [(2, 3), (1, 3)], lambda a, e: torch.nn.functional.leaky_relu(a, 0.1) * a.abs() + 1 / (a.abs() + 1) + (a.abs() + 1) ** e + a.double().float())
