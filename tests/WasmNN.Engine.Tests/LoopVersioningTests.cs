@@ -50,6 +50,16 @@ public class LoopVersioningTests
               (local.set $i (i32.add (local.get $i) (i32.const 3)))
               (br_if $l (i32.ne (local.get $i) (local.get $n))))
             (local.get $sum))
+          ;; clang's GEMM shape: an index from -4n up to 0 added to a pointer (the sum is the address, mod 2^32)
+          (func (export "negative_index") (param $base i32) (param $n i32) (result i32)
+            (local $i i32) (local $p i32) (local $sum i32)
+            (local.set $i (i32.sub (i32.const 0) (i32.shl (local.get $n) (i32.const 2))))
+            (loop $l
+              (local.set $p (i32.add (local.get $i) (local.get $base)))
+              (local.set $sum (i32.add (local.get $sum) (i32.load offset=8 (local.get $p))))
+              (i32.store offset=4 (local.get $p) (local.get $sum))
+              (br_if $l (local.tee $i (i32.add (local.get $i) (i32.const 4)))))
+            (local.get $sum))
           ;; a base near 2^32 plus an addend wraps to a valid low address
           (func (export "wrapping_base") (param $b i32) (param $n i32) (result i32)
             (local $sum i32)
@@ -89,6 +99,11 @@ public class LoopVersioningTests
         { "not_equal", [0, 65535] },            // last load at 65532..65534: in bounds
         { "not_equal", [1, 65536] },            // 65533 + 2 bytes = 65535: in bounds... then 65536 + 2 is not
         { "not_equal", [0, 3001] },             // never equal: walks off the end and traps
+        { "negative_index", [4096, 100] },
+        { "negative_index", [400, 100] },       // first address 0 + 8
+        { "negative_index", [396, 100] },       // first address wraps below 0: traps at once
+        { "negative_index", [65536 - 8, 100] },  // the last load (offset 8) ends exactly at the end
+        { "negative_index", [65536 - 7, 100] },  // one byte over: earlier stores must land
         { "wrapping_base", [-32, 10] },         // b + 32 wraps to 0
         { "wrapping_base", [-16, 10] },         // wraps to 16
         { "wrapping_base", [65536 - 36, 3] },
@@ -109,6 +124,7 @@ public class LoopVersioningTests
     [InlineData("signed_bound")]
     [InlineData("not_equal")]
     [InlineData("wrapping_base")]
+    [InlineData("negative_index")]
     public void Analyze_LoopsOfTheModule_AreVersionable(string export)
     {
         var module = ModuleReader.Read(Wat.Assemble(Module));

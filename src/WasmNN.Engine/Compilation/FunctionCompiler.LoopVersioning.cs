@@ -128,21 +128,37 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldloc, trips);
         _il.Emit(OpCodes.Ldc_I8, MaxProvenTripCount);
         _il.Emit(OpCodes.Bgt, checkedCopy);
-        // The furthest byte of each base: sum of zero-extended terms at their last value, plus the furthest end.
+        // Each base's terms are added sign-extended in 64 bits: plus an access's addend, the sum is congruent to its
+        // i32 address mod 2^32, and equal to it where it lies within [0, 2^32). With non-negative steps it only
+        // grows, so the first body's smallest address must be >= 0 (clang counts an index from -n up to 0 and adds
+        // it to a pointer) and the last body's furthest byte must be within memory.
         foreach (var b in shape.Bases)
         {
+            EmitTermSum(b, trips, last: false);
+            _il.Emit(OpCodes.Ldc_I8, -b.MinStart);
+            _il.Emit(OpCodes.Blt, checkedCopy);
+            EmitTermSum(b, trips, last: true);
             _il.Emit(OpCodes.Ldc_I8, b.MaxEnd);
-            foreach (var term in b.Terms)
-            {
-                EmitLoadLocal(term.Local);
-                _il.Emit(OpCodes.Conv_U8);
-                _il.Emit(OpCodes.Add);
-                if (term.Step == 0) continue;
-                EmitLastStepOffset(trips, term.Shift - 1, term.Step);
-                _il.Emit(OpCodes.Add);
-            }
+            _il.Emit(OpCodes.Add);
             _il.Emit(OpCodes.Ldloc, _memorySize!);
             _il.Emit(OpCodes.Bgt, checkedCopy);
+        }
+    }
+
+    /// <summary>Pushes the sum of <paramref name="b"/>'s sign-extended terms in the first or the last body.</summary>
+    private void EmitTermSum(LoopBase b, LocalBuilder trips, bool last)
+    {
+        _il.Emit(OpCodes.Ldc_I8, 0L);
+        foreach (var term in b.Terms)
+        {
+            EmitLoadLocal(term.Local);
+            _il.Emit(OpCodes.Conv_I8);
+            _il.Emit(OpCodes.Add);
+            if (term.Step == 0) continue;
+            if (last) EmitLastStepOffset(trips, term.Shift - 1, term.Step);
+            else if (term.Shift == 0) continue;
+            else _il.Emit(OpCodes.Ldc_I8, term.Shift * term.Step);
+            _il.Emit(OpCodes.Add);
         }
     }
 

@@ -29,9 +29,10 @@ internal sealed record LoopTerm(int Local, long Step, int Shift);
 
 /// <summary>
 /// Accesses whose address in body k is <c>sum over terms of (local_0 + (k + Shift) * Step)</c> plus a constant; the
-/// furthest byte any of them touches is <see cref="MaxEnd"/> past the sum.
+/// furthest byte any of them touches is <see cref="MaxEnd"/> past the sum; the smallest i32 address (before the
+/// access's offset) is <see cref="MinStart"/> (>= 0) past it.
 /// </summary>
-internal sealed record LoopBase(IReadOnlyList<LoopTerm> Terms, long MaxEnd);
+internal sealed record LoopBase(IReadOnlyList<LoopTerm> Terms, long MaxEnd, long MinStart);
 
 /// <summary>
 /// A loop whose trip count and every memory address are known at its entry, so one test there can prove all its
@@ -128,7 +129,7 @@ internal sealed class VersionableLoop
 
     private sealed record Comparison(Opcode Opcode, Value Left, Value Right) : Value;
 
-    private sealed record Access(IReadOnlyList<Term> Terms, long End);
+    private sealed record Access(IReadOnlyList<Term> Terms, long Start, long End);
 
     private sealed class Walk
     {
@@ -199,7 +200,8 @@ internal sealed class VersionableLoop
             if (info.IsMemoryAccess)
             {
                 if (operands[0] is not Sum { Addend: >= 0 } address) return false;
-                _accesses.Add(new Access(address.Terms, address.Addend + (long)ins.MemArg.Offset + info.NaturalAlignment));
+                // The i32 address is terms + addend (wrapping); the offset is added after, without wrapping.
+                _accesses.Add(new Access(address.Terms, address.Addend, address.Addend + (long)ins.MemArg.Offset + info.NaturalAlignment));
             }
             foreach (var _ in info.Results!) _stack.Add(Value.Unknown);
             return true;
@@ -221,7 +223,7 @@ internal sealed class VersionableLoop
                     if (step < 0) return null;
                     terms.Add(new LoopTerm(term.Local, step, term.Updated ? 1 : 0));
                 }
-                bases.Add(new LoopBase(terms, group.Max(a => a.End)));
+                bases.Add(new LoopBase(terms, group.Max(a => a.End), group.Min(a => a.Start)));
             }
             return new VersionableLoop(bodyOffset, branchOffset, endOffset, exit, bases);
         }
