@@ -36,13 +36,18 @@ internal sealed partial class FunctionCompiler
     /// <summary>In a lean function, one out-of-bounds exit per shape of the IL stack below a check (see <see cref="EmitBoundsCheck"/>).</summary>
     private Dictionary<string, Label>? _sharedOutOfBoundsExits;
 
+    /// <summary>In an inline candidate, each check's exit: its label, trap site and the IL values it pops.</summary>
+    private List<(Label Exit, long Site, int Pops)>? _poppingOutOfBoundsExits;
+
     /// <summary>
     /// With a zero-extended address on the stack (consumed): traps unless address + <paramref name="end"/> &lt;= memory
-    /// size. <paramref name="stackBelow"/>, when known, describes the IL stack under the address: a lean function
-    /// then branches to an exit shared by every check with that stack (one basic block fewer per check), which
-    /// reports the function's offset instead of the access's.
+    /// size. <paramref name="valuesBelow"/>, when known, counts the IL values under the address (the tracked operand
+    /// stack and what the access added to it). A lean function then branches to an exit shared by every check with
+    /// that stack (one basic block fewer per check), which reports the function's offset instead of the access's;
+    /// an inline candidate branches to an exit that pops them and jumps to the throw block, as the JIT does not
+    /// inline methods containing <c>leave</c>.
     /// </summary>
-    private void EmitBoundsCheck(long end, string? stackBelow = null)
+    private void EmitBoundsCheck(long end, int? valuesBelow = null)
     {
         if (_boundsLimits is not null && _boundsLimits.TryGetValue(end, out var limit))
         {
@@ -54,26 +59,40 @@ internal sealed partial class FunctionCompiler
             _il.Emit(OpCodes.Ldc_I8, end);
             _il.Emit(OpCodes.Sub);
         }
-        if (_lean && stackBelow is not null)
+        if (valuesBelow is int below && _lean)
         {
+            string shape = string.Join(",", _stack) + "|" + (below - _stack.Count);
             _sharedOutOfBoundsExits ??= [];
-            if (!_sharedOutOfBoundsExits.TryGetValue(stackBelow, out var exit)) _sharedOutOfBoundsExits[stackBelow] = exit = _il.DefineLabel();
+            if (!_sharedOutOfBoundsExits.TryGetValue(shape, out var exit)) _sharedOutOfBoundsExits[shape] = exit = _il.DefineLabel();
+            _il.Emit(OpCodes.Bgt, exit);
+            return;
+        }
+        if (valuesBelow is int pops && _shape.IsInlineCandidate)
+        {
+            var exit = _il.DefineLabel();
+            (_poppingOutOfBoundsExits ??= []).Add((exit, InstanceContext.PackTrapSite(TrapKind.MemoryOutOfBounds, _offset), pops));
             _il.Emit(OpCodes.Bgt, exit);
             return;
         }
         EmitTrapUnless(OpCodes.Ble, TrapKind.MemoryOutOfBounds);
     }
 
-    /// <summary>After the body: the shared out-of-bounds exits, each leaving whatever its checks had on the stack.</summary>
-    private void EmitSharedOutOfBoundsExits()
+    /// <summary>After the body: the out-of-line out-of-bounds exits of lean functions and inline candidates.</summary>
+    private void EmitOutOfLineOutOfBoundsExits()
     {
         foreach (var exit in (_sharedOutOfBoundsExits ?? []).Values)
         {
             _il.MarkLabel(exit);
             EmitTrap(TrapKind.MemoryOutOfBounds, _body.BodyOffset);
         }
+        foreach (var (exit, site, pops) in _poppingOutOfBoundsExits ?? [])
+        {
+            _il.MarkLabel(exit);
+            for (int i = 0; i < pops; i++) _il.Emit(OpCodes.Pop);
+            _trapSite ??= _il.DeclareLocal(typeof(long));
+            _il.Emit(OpCodes.Ldc_I8, site);
+            _il.Emit(OpCodes.Stloc, _trapSite);
+            _il.Emit(OpCodes.Br, _throwLabel);
+        }
     }
-
-    /// <summary>The IL stack under an access's address as a key: the tracked operand types and what the access added.</summary>
-    private string StackShape(string added) => string.Join(",", _stack) + "|" + added;
 }

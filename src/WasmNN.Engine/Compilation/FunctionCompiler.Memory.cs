@@ -100,7 +100,7 @@ internal sealed partial class FunctionCompiler
             // after it, so no value crosses the check's branch (the JIT would copy it) and one zero-extended register
             // serves the whole run.
             _il.Emit(OpCodes.Conv_U8);
-            EmitBoundsCheck(offset + checkedBytes, stackTracked ? StackShape("") : null);
+            EmitBoundsCheck(offset + checkedBytes, stackTracked ? _stack.Count : null);
             EmitLoadLocal(baseLocal);
             _il.Emit(OpCodes.Conv_U8);
         }
@@ -110,7 +110,7 @@ internal sealed partial class FunctionCompiler
             if (checkedBytes > 0)
             {
                 EmitDuplicate(typeof(ulong));
-                EmitBoundsCheck(offset + checkedBytes, stackTracked ? StackShape("address") : null);
+                EmitBoundsCheck(offset + checkedBytes, stackTracked ? _stack.Count + 1 : null);
             }
         }
         _il.Emit(OpCodes.Conv_U);

@@ -21,6 +21,7 @@ internal sealed partial class FunctionCompiler
     private readonly FunctionBody _body;
     private readonly ILGenerator _il;
     private readonly bool _lean;
+    private readonly FunctionShape _shape;
     private readonly int _contextArgument;
     private readonly int _depthArgument;
     private readonly int _stackLimitArgument;
@@ -48,6 +49,7 @@ internal sealed partial class FunctionCompiler
         _functionIndex = functionIndex;
         _type = module.FunctionTypes[functionIndex];
         _body = module.Module.Codes[functionIndex - module.ImportedFunctionCount];
+        _shape = FunctionShape.Of(_body);
         _il = method.GetILGenerator(Math.Max(64, _body.Code.Length * 4));
         _contextArgument = ClrTypes.ContextArgument(_type);
         _depthArgument = ClrTypes.DepthArgument(_type);
@@ -86,7 +88,7 @@ internal sealed partial class FunctionCompiler
             CompileInstruction(ins);
         }
         EmitPrologueColdPaths();
-        EmitSharedOutOfBoundsExits();
+        EmitOutOfLineOutOfBoundsExits();
         if (_trapSite is not null)
         {
             _il.MarkLabel(_throwLabel);
@@ -151,6 +153,13 @@ internal sealed partial class FunctionCompiler
     {
         // Count this call in (the depth arrives in a register: the caller's depth) and check the stack; both
         // failures are handled out of line, after the body (EmitPrologueColdPaths).
+        if (!CountsCallDepth)
+        {
+            // A small leaf (FunctionShape): no count, no stack check, and no interrupt check without loops.
+            if (_shape.HasLoops) EmitEntryInterruptCheck();
+            ReloadMemory();
+            return;
+        }
         _callStackExhausted = _il.DefineLabel();
         _probeStack = _il.DefineLabel();
         _stackProbed = _il.DefineLabel();
@@ -183,6 +192,9 @@ internal sealed partial class FunctionCompiler
     /// </summary>
     private bool HasLargeFrame => _locals.Count > 256 || _body.Code.Length > 8192;
 
+    /// <summary>False for a leaf with an ordinary frame: it neither counts the call depth nor checks the stack.</summary>
+    private bool CountsCallDepth => !_shape.IsLeaf || HasLargeFrame;
+
     /// <summary>This frame's stack address: the address of a local.</summary>
     private void EmitStackPointer()
     {
@@ -193,6 +205,7 @@ internal sealed partial class FunctionCompiler
     /// <summary>After the body: the stack probe (below the limit) and the depth trap, rarely run.</summary>
     private void EmitPrologueColdPaths()
     {
+        if (!CountsCallDepth) return;
         _il.MarkLabel(_probeStack);
         EmitStackPointer();
         _il.Emit(OpCodes.Call, Method(typeof(StackGuard), nameof(StackGuard.Probe)));

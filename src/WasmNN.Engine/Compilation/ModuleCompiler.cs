@@ -35,8 +35,10 @@ internal static class ModuleCompiler
             var signature = module.Types[(int)module.Functions[i]];
             builders[i] = type.DefineMethod($"f{imported + i}", MethodAttributes.Public | MethodAttributes.Static,
                 ClrTypes.ReturnType(signature), ClrTypes.ParameterTypes(signature));
-            // Fully optimised from the first call: wasm hot loops should not start in tier 0.
-            builders[i].SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
+            // Fully optimised from the first call: wasm hot loops should not start in tier 0. Small loop-free leaves
+            // are offered for inlining instead (FunctionShape).
+            builders[i].SetImplementationFlags(FunctionShape.Of(module.Codes[i]).IsInlineCandidate
+                ? MethodImplAttributes.AggressiveInlining : MethodImplAttributes.AggressiveOptimization);
         }
         var compilation = new ModuleCompilation(module, engine, builders);
         for (int i = 0; i < builders.Length; i++)
