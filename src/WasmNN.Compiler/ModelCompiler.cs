@@ -62,6 +62,16 @@ public sealed record CompileOptions
     /// </summary>
     public string? WeightsFile { get; init; }
 
+    /// <summary>
+    /// The capacity in UTF-8 bytes of each string input, by input name (<c>--string-bytes text=4096</c>): all its
+    /// elements together, after its offset table (docs/ABI.md, "String tensors"). An input not named gets
+    /// <see cref="DefaultStringBytesPerElement"/> bytes per element.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> StringBytes { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>The UTF-8 capacity per element of a string input <see cref="StringBytes"/> does not name.</summary>
+    public const int DefaultStringBytesPerElement = 64;
+
     /// <summary>Verify the graph after every optimisation pass (slower; for debugging the compiler).</summary>
     public bool VerifyPasses { get; init; }
 
@@ -291,7 +301,7 @@ public static class ModelCompiler
         // The wasm backend plans every buffer statically: name the node where a shape still depends on data.
         new RequireStaticShapes().Run(graph);
         options.Progress?.Report("lower");
-        var (module, metadata, s) = ModuleAssembler.Assemble(graph, new LoweringOptions(options.Simd, options.Simd && options.RelaxedSimd, options.Threads) { ParallelThreshold = options.ParallelThreshold, WeightsFile = options.WeightsFile }, options.Wasi, options.ModelName ?? graph.Name);
+        var (module, metadata, s) = ModuleAssembler.Assemble(graph, new LoweringOptions(options.Simd, options.Simd && options.RelaxedSimd, options.Threads) { ParallelThreshold = options.ParallelThreshold, WeightsFile = options.WeightsFile, StringInputBytes = options.StringBytes }, options.Wasi, options.ModelName ?? graph.Name);
         options.Progress?.Report("encode");
         var statistics = new CompileStatistics(nodes, s.Kernels, s.FusedGroups, s.ParameterBytes, s.CodeBytes, s.PeakActivationBytes,
             s.UnsharedActivationBytes, module.Length, stopwatch.Elapsed);

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using WasmNN.Compiler.Abi;
+using StringTensorLayout = WasmNN.Compiler.IR.StringTensorLayout;
 using BFloat16 = WasmNN.Compiler.IR.BFloat16;
 using WasmNN.Engine;
 using WasmNN.Wasm;
@@ -255,6 +256,43 @@ public sealed class CompiledModel : IDisposable
         data.CopyTo(buffer);
     }
 
+    /// <summary>
+    /// Writes <paramref name="values"/> (row-major) into string input <paramref name="index"/>: its offset table and
+    /// UTF-8 bytes (docs/ABI.md, "String tensors").
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The input is not a string tensor, the count differs from its element count, a value is not valid text (a lone
+    /// surrogate), or together they take more UTF-8 bytes than the capacity it was compiled for (the message names the
+    /// input and the element).
+    /// </exception>
+    public void SetStrings(int index, IReadOnlyList<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var info = StringInfo(Inputs, index, "input");
+        if (values.Count != info.ElementCount)
+        {
+            throw new ArgumentException($"input '{info.Name}' expects {info.ElementCount} strings (shape [{string.Join(", ", info.Shape)}]), got {values.Count}", nameof(values));
+        }
+        StringTensorLayout.Write(values, info.ElementCount, info.StringBytes ?? 0, InputBytes(index), $"input '{info.Name}'");
+    }
+
+    /// <summary>The strings of string output <paramref name="index"/> after the last run, row-major (<see cref="OutputShape"/> gives the shape).</summary>
+    /// <exception cref="ArgumentException">The output is not a string tensor.</exception>
+    /// <exception cref="InvalidOperationException">The module wrote offsets out of order or past the capacity, or bytes that are not UTF-8.</exception>
+    public string[] GetStrings(int index)
+    {
+        var info = StringInfo(Outputs, index, "output");
+        var count = Compiler.IR.Shapes.ElementCount(OutputShape(index));
+        try
+        {
+            return StringTensorLayout.Read(OutputBytes(index), count, info.ElementCount, info.StringBytes ?? 0, $"output '{info.Name}'");
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidOperationException(e.Message, e);
+        }
+    }
+
     /// <summary>Runs the graph on the current input buffers.</summary>
     /// <exception cref="WasmTrapException">The module trapped.</exception>
     /// <exception cref="InvalidOperationException"><c>wasmnn_run</c> returned a non-zero status.</exception>
@@ -381,11 +419,15 @@ public sealed class CompiledModel : IDisposable
         return MemoryMarshal.Cast<byte, T>(ByteSpan(addresses, infos, index));
     }
 
+    private static TensorInfo StringInfo(IReadOnlyList<TensorInfo> infos, int index, string what) =>
+        infos[index] is { IsString: true } info ? info : throw new ArgumentException($"{what} '{infos[index].Name}' is {infos[index].DType}, not string");
+
     private Span<byte> ByteSpan(int[] addresses, IReadOnlyList<TensorInfo> infos, int index)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var info = infos[index];
-        var bytes = info.HasRuntimeDims && addresses == _outputAddresses
+        // A string tensor's buffer keeps its layout at any count: the offset table for the maximum, then the bytes.
+        var bytes = info.HasRuntimeDims && !info.IsString && addresses == _outputAddresses
             ? Compiler.IR.Shapes.ElementCount(OutputShape(index)) * Compiler.IR.DataTypes.ByteSize(TensorInfo.DataTypeOf(info.DType))
             : info.ByteCount;
         return _memory.GetSpan(addresses[index], bytes);

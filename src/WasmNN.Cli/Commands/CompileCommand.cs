@@ -54,9 +54,14 @@ internal static class CompileCommand
             Description = "Fix a named (dim_param) dimension everywhere it appears: SYMBOL=N (repeatable)",
             AllowMultipleArgumentsPerToken = false,
         };
+        var stringBytes = new Option<string[]>("--string-bytes")
+        {
+            Description = "The UTF-8 capacity of a string input, all its elements together: NAME=BYTES (repeatable; default 64 bytes per element)",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("compile", "Compile an ONNX model to one standalone WebAssembly module")
         {
-            model, output, wasi, noSimd, relaxedSimd, variants, js, threads, weights, dumpAfter, verifyEach, shape, dim,
+            model, output, wasi, noSimd, relaxedSimd, variants, js, threads, weights, dumpAfter, verifyEach, shape, dim, stringBytes,
         };
         command.Validators.Add(result =>
         {
@@ -67,7 +72,8 @@ internal static class CompileCommand
         });
         command.SetAction(r =>
         {
-            if (ShapeFlags.Parse(r.GetValue(shape) ?? [], r.GetValue(dim) ?? []) is not { } bindings)
+            if (ShapeFlags.Parse(r.GetValue(shape) ?? [], r.GetValue(dim) ?? []) is not { } bindings
+                || ShapeFlags.ParseStringBytes(r.GetValue(stringBytes) ?? []) is not { } capacities)
             {
                 return ExitCodes.Usage;
             }
@@ -96,6 +102,7 @@ internal static class CompileCommand
                 VerifyPasses = r.GetValue(verifyEach),
                 InputShapes = bindings.InputShapes,
                 Dimensions = bindings.Dimensions,
+                StringBytes = capacities,
                 WeightsFile = external ? Path.GetFileName(Compiler.Abi.WeightsFile.PathFor(outputPath)) : null,
             });
         });
@@ -144,9 +151,9 @@ internal static class CompileCommand
                 });
             }
         }
-        catch (InputShapeException e)
+        catch (Exception e) when (e is InputShapeException or ArgumentException)
         {
-            // The model is fine; the command line did not (or wrongly) fix its dynamic dimensions.
+            // The model is fine; the command line did not (or wrongly) fix its dynamic dimensions or string capacities.
             return Report.Error(ExitCodes.Usage, $"{modelPath}: {e.Message}");
         }
         catch (Exception e) when (e is OnnxFormatException or GraphException or UnsupportedOperatorException or OperatorException)
@@ -214,7 +221,7 @@ internal static class CompileCommand
         {
             result = ModelCompiler.CompileVariants(modelPath, options);
         }
-        catch (InputShapeException e)
+        catch (Exception e) when (e is InputShapeException or ArgumentException)
         {
             return Report.Error(ExitCodes.Usage, $"{modelPath}: {e.Message}");
         }

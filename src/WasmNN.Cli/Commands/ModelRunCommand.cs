@@ -78,7 +78,7 @@ internal static class ModelRunCommand
     private static int Run(CompiledModel model, Arguments request)
     {
         var inputError = SetInputs(model, request.Inputs)
-            ?? (request.OutputDirectory is null ? null : model.Outputs.FirstOrDefault(o => TensorInfo.DataTypeOf(o.DType).Info().NpyDescr is null) is { } unwritable
+            ?? (request.OutputDirectory is null ? null : model.Outputs.FirstOrDefault(o => !o.IsString && TensorInfo.DataTypeOf(o.DType).Info().NpyDescr is null) is { } unwritable
                 ? $"output '{unwritable.Name}' is {unwritable.DType}, which has no NumPy dtype: --output cannot write it as .npy (run without --output to print it)"
                 : null);
         if (inputError is not null)
@@ -108,8 +108,24 @@ internal static class ModelRunCommand
             var info = model.Outputs[i];
             // Each output in its own dtype: the buffer's bytes are the .npy payload (docs/ABI.md layouts), at the
             // length the run reported for outputs of run-time length.
-            var tensor = Tensor.Zeros(TensorInfo.DataTypeOf(info.DType), model.OutputShape(i));
-            model.OutputBytes(i).CopyTo(tensor.AsBytes());
+            Tensor tensor;
+            if (info.IsString)
+            {
+                // Strings come out of their offset table (docs/ABI.md); a module that wrote a bad one is invalid.
+                try
+                {
+                    tensor = Tensor.FromStrings(model.OutputShape(i), model.GetStrings(i));
+                }
+                catch (InvalidOperationException e)
+                {
+                    return Report.Error(ExitCodes.Invalid, $"{model.Metadata.Model}: {e.Message}");
+                }
+            }
+            else
+            {
+                tensor = Tensor.Zeros(TensorInfo.DataTypeOf(info.DType), model.OutputShape(i));
+                model.OutputBytes(i).CopyTo(tensor.AsBytes());
+            }
             if (request.OutputDirectory is { } directory)
             {
                 var path = Path.Combine(directory, FileName(info.Name) + ".npy");
@@ -155,6 +171,7 @@ internal static class ModelRunCommand
         Half h => ((float)h).ToString("G5", CultureInfo.InvariantCulture),
         BFloat16 h => ((float)h).ToString("G4", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
+        string text => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"",
         IFormattable n => n.ToString(null, CultureInfo.InvariantCulture),
         _ => "?",
     };
@@ -198,6 +215,18 @@ internal static class ModelRunCommand
             if (TensorInfo.DTypeName(tensor.DataType) != info.DType || !tensor.Shape.SequenceEqual(info.Shape))
             {
                 return $"input '{info.Name}' expects {info.DType} [{string.Join(", ", info.Shape)}], {path} holds {TensorInfo.DTypeName(tensor.DataType)} [{string.Join(", ", tensor.Shape)}]";
+            }
+            if (info.IsString)
+            {
+                try
+                {
+                    model.SetStrings(i, tensor.AsStrings());
+                }
+                catch (ArgumentException e)
+                {
+                    return $"{path}: {e.Message}";
+                }
+                continue;
             }
             tensor.AsBytes().CopyTo(model.InputBytes(i));
         }

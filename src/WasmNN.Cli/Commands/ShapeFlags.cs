@@ -3,7 +3,7 @@ using WasmNN.Compiler.Passes;
 
 namespace WasmNN.Cli.Commands;
 
-/// <summary>Parses <c>--shape NAME=D0,D1,...</c> and <c>--dim SYMBOL=N</c>; a malformed flag is one line on stderr (exit 2).</summary>
+/// <summary>Parses <c>--shape NAME=D0,D1,...</c>, <c>--dim SYMBOL=N</c> and <c>--string-bytes NAME=BYTES</c>; a malformed flag is one line on stderr (exit 2).</summary>
 internal static class ShapeFlags
 {
     /// <summary>The bindings, or null after writing the error (usage: exit 2).</summary>
@@ -49,6 +49,28 @@ internal static class ShapeFlags
         return new ShapeBindings(inputShapes, dimensions);
     }
 
+    /// <summary>The UTF-8 capacity of each named string input, or null after writing the error (usage: exit 2).</summary>
+    public static Dictionary<string, int>? ParseStringBytes(IEnumerable<string> flags)
+    {
+        var capacities = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var flag in flags)
+        {
+            if (!TrySplit(flag, out var name, out var text))
+            {
+                return Fail<Dictionary<string, int>>($"--string-bytes {flag}: expected NAME=BYTES (e.g. --string-bytes text=4096)");
+            }
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes))
+            {
+                return Fail<Dictionary<string, int>>($"--string-bytes {flag}: '{text}' is not a byte count (0 to {int.MaxValue})");
+            }
+            if (!capacities.TryAdd(name, bytes))
+            {
+                return Fail<Dictionary<string, int>>($"--string-bytes {flag}: input '{name}' is given twice");
+            }
+        }
+        return capacities;
+    }
+
     // The name may itself contain '=' only in theory; ONNX names do not in practice, so split at the last one.
     private static bool TrySplit(string flag, out string name, out string value)
     {
@@ -58,7 +80,9 @@ internal static class ShapeFlags
         return at > 0;
     }
 
-    private static ShapeBindings? Fail(string message)
+    private static ShapeBindings? Fail(string message) => Fail<ShapeBindings>(message);
+
+    private static T? Fail<T>(string message) where T : class
     {
         Report.Error(ExitCodes.Usage, message);
         return null;

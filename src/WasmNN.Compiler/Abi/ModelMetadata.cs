@@ -18,12 +18,17 @@ namespace WasmNN.Compiler.Abi;
 /// For an output whose length depends on the data (NonZero, NonMaxSuppression...): the axes whose actual length each
 /// run reports through <c>wasmnn_output_dims</c>; <paramref name="Shape"/> is then the maximum. Absent otherwise.
 /// </param>
+/// <param name="StringBytes">
+/// For a <c>string</c> tensor: the capacity in bytes of the UTF-8 area after its offset table (docs/ABI.md, "String
+/// tensors"). Absent otherwise.
+/// </param>
 public sealed record TensorInfo(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("dtype")] string DType,
     [property: JsonPropertyName("shape")] int[] Shape,
     [property: JsonPropertyName("dim_params"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string?[]? DimParams = null,
-    [property: JsonPropertyName("runtime_dims"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int[]? RuntimeDims = null)
+    [property: JsonPropertyName("runtime_dims"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int[]? RuntimeDims = null,
+    [property: JsonPropertyName("string_bytes"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? StringBytes = null)
 {
     /// <summary>Number of elements.</summary>
     [JsonIgnore]
@@ -33,9 +38,13 @@ public sealed record TensorInfo(
     [JsonIgnore]
     public bool HasRuntimeDims => RuntimeDims is { Length: > 0 };
 
-    /// <summary>Bytes of the dense buffer (at the maximum shape for run-time dimensions).</summary>
+    /// <summary>True for a string tensor (its buffer is an offset table and UTF-8, <see cref="StringTensorLayout"/>).</summary>
     [JsonIgnore]
-    public int ByteCount => ElementCount * DataTypeOf(DType).ByteSize();
+    public bool IsString => DataTypeOf(DType).IsString();
+
+    /// <summary>Bytes of the dense buffer (at the maximum shape for run-time dimensions; for strings the offset table and the UTF-8 capacity).</summary>
+    [JsonIgnore]
+    public int ByteCount => IsString ? checked((int)StringTensorLayout.BufferBytes(ElementCount, StringBytes ?? 0)) : ElementCount * DataTypeOf(DType).ByteSize();
 
     /// <summary>The IR data type for a dtype name (numpy's, and "bfloat16"; <see cref="DataTypeInfo.Name"/>).</summary>
     /// <exception cref="FormatException">Unknown name.</exception>
@@ -117,6 +126,10 @@ public sealed record ModelMetadata(
                 throw new FormatException($"the {ModelAbi.MetadataSection} section has a tensor without a name or static shape");
             }
             _ = TensorInfo.DataTypeOf(t.DType);
+            if (t.IsString != t.StringBytes is not null || t.StringBytes < 0)
+            {
+                throw new FormatException($"the {ModelAbi.MetadataSection} section gives '{t.Name}' {(t.IsString ? "no valid string_bytes" : "string_bytes but it is not a string")}");
+            }
             if (t.RuntimeDims is { } axes && axes.Any(a => a < 0 || a >= t.Shape.Length))
             {
                 throw new FormatException($"the {ModelAbi.MetadataSection} section gives '{t.Name}' a run-time axis outside its rank");

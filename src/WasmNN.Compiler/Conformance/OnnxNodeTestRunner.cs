@@ -217,7 +217,14 @@ public sealed class OnnxNodeTestRunner
         }
         for (var i = 0; i < actual.Length; i++)
         {
-            if (expected.DataType.IsFloat())
+            if (expected.DataType.IsString())
+            {
+                if (!string.Equals(actual.AsStrings()[i], expected.AsStrings()[i], StringComparison.Ordinal))
+                {
+                    return $"element {i}: got \"{actual.AsStrings()[i]}\", expected \"{expected.AsStrings()[i]}\"";
+                }
+            }
+            else if (expected.DataType.IsFloat())
             {
                 double a = actual.GetDouble(i), e = expected.GetDouble(i);
                 var absolute = printedDecimals > 0 ? Math.Max(_options.AbsoluteTolerance, Math.Pow(10, -printedDecimals)) : _options.AbsoluteTolerance;

@@ -47,6 +47,10 @@ public static class OnnxTensors
         {
             throw new GraphException($"{label} is too large ({count} elements)");
         }
+        if (type == DataType.String)
+        {
+            return ReadStrings(proto, label, shape, count, dataRange is not null);
+        }
         if (dataRange is not null)
         {
             if (dataRange.Length != count * type.ByteSize())
@@ -99,11 +103,42 @@ public static class OnnxTensors
         return tensor;
     }
 
-    /// <summary>Encodes a tensor as a TensorProto with raw_data.</summary>
+    /// <summary>A string tensor's elements from string_data (raw_data has no string form), each checked to be UTF-8.</summary>
+    private static Tensor ReadStrings(TensorProto proto, string label, int[] shape, long count, bool external)
+    {
+        if (proto.HasRawData || external)
+        {
+            throw new GraphException($"{label} is a string tensor with raw_data; strings are stored in string_data");
+        }
+        if (proto.StringData.Count != count)
+        {
+            throw new GraphException($"{label} holds {proto.StringData.Count} strings, expected {count} for shape {Shapes.Format(shape)}");
+        }
+        var strings = new string[count];
+        for (var i = 0; i < strings.Length; i++)
+        {
+            try
+            {
+                strings[i] = StringTensorLayout.Utf8.GetString(proto.StringData[i].Span);
+            }
+            catch (System.Text.DecoderFallbackException)
+            {
+                throw new GraphException($"{label}: string element {i} is not valid UTF-8");
+            }
+        }
+        return Tensor.FromStrings(shape, strings);
+    }
+
+    /// <summary>Encodes a tensor as a TensorProto with raw_data (a string tensor with string_data).</summary>
     public static TensorProto ToProto(Tensor tensor, string name)
     {
         var proto = new TensorProto { Name = name, DataType = OnnxDataTypes.ToOnnx(tensor.DataType) };
         proto.Dims.AddRange(tensor.Shape.Select(d => (long)d));
+        if (tensor.DataType == DataType.String)
+        {
+            proto.StringData.AddRange(tensor.AsStrings().Select(s => ByteString.CopyFrom(StringTensorLayout.Encode(s, $"tensor '{name}'"))));
+            return proto;
+        }
         proto.RawData = tensor.DataType == DataType.Bool
             ? ByteString.CopyFrom([.. ((bool[])tensor.Data).Select(b => b ? (byte)1 : (byte)0)])
             : ByteString.CopyFrom(tensor.AsBytes());

@@ -7,7 +7,8 @@ namespace WasmNN.Compiler.IO;
 
 /// <summary>
 /// NumPy .npy files as the format specification describes them (numpy/lib/format.py): versions 1.0, 2.0 and 3.0,
-/// little-endian float32, float64, float16, int64, int32, int16, int8, uint64, uint32, uint16, uint8 and bool (bfloat16 has no NumPy dtype), C or Fortran order (Fortran-ordered data is
+/// little-endian float32, float64, float16, int64, int32, int16, int8, uint64, uint32, uint16, uint8, bool (bfloat16 has no NumPy dtype)
+/// and fixed-width unicode <c>&lt;U</c><i>w</i> (UTF-32 code points, zero-padded: string tensors), C or Fortran order (Fortran-ordered data is
 /// reordered to C order on reading). The one .npy reader and writer of the project: the CLI and the compiler use it.
 /// </summary>
 /// <remarks>
@@ -98,9 +99,9 @@ public static class Npy
         }
         var header = NpyHeader.Parse(text, prefixLength, encoding);
         var dataStart = prefixLength + headerLength;
-        var type = DataTypeOf(header.Descr, prefixLength);
+        var (type, itemSize) = DataTypeOf(header.Descr, prefixLength);
         var shape = CheckedShape(header.Shape, prefixLength);
-        var dataBytes = DataByteCount(shape, type, prefixLength);
+        var dataBytes = DataByteCount(shape, itemSize, prefixLength);
         var available = length - dataStart;
         if (available < dataBytes)
         {
@@ -115,16 +116,20 @@ public static class Npy
             throw new NpyFormatException($"byte {dataStart}: the array is too large ({dataBytes} bytes; this reader holds at most {Array.MaxLength})");
         }
         var tensor = Tensor.Zeros(type, shape);
-        var target = tensor.AsBytes();
+        var target = type == DataType.String ? new byte[dataBytes] : tensor.AsBytes();
         if (header.FortranOrder && shape.Length > 1)
         {
             var stored = new byte[dataBytes];
             stream.ReadExactly(stored);
-            FortranToC(stored, target, shape, type.ByteSize());
+            FortranToC(stored, target, shape, itemSize);
         }
         else
         {
             stream.ReadExactly(target);
+        }
+        if (type == DataType.String)
+        {
+            ReadUnicode(target, itemSize, tensor.AsStrings(), dataStart);
         }
         if (tensor.Data is bool[])
         {
@@ -147,7 +152,8 @@ public static class Npy
     /// </summary>
     public static void Write(Stream stream, Tensor tensor)
     {
-        var descr = tensor.DataType.Info().NpyDescr
+        var width = tensor.DataType == DataType.String ? Math.Max(1, tensor.AsStrings().Max(t => (int?)t.EnumerateRunes().Count()) ?? 1) : 0;
+        var descr = tensor.DataType == DataType.String ? $"<U{width}" : tensor.DataType.Info().NpyDescr
             ?? throw new NpyFormatException($"{tensor.DataType.Info().Name} has no NumPy dtype, so it cannot be written as .npy (cast the output to float32 in the model)");
         var text = new NpyHeader(descr, false, [.. tensor.Shape.Select(d => (long)d)]).ToString();
         if (tensor.Rank > 0)
@@ -176,19 +182,69 @@ public static class Npy
         }
         stream.Write(prefix);
         stream.Write(header);
+        if (tensor.DataType == DataType.String)
+        {
+            WriteUnicode(stream, tensor.AsStrings(), width);
+            return;
+        }
         stream.Write(tensor.AsBytes());
     }
 
-    private static DataType DataTypeOf(string descr, long headerOffset)
+    /// <summary>Decodes fixed-width UTF-32 items, each ending at its first zero code point (numpy strips the padding).</summary>
+    private static void ReadUnicode(ReadOnlySpan<byte> data, int itemSize, string[] strings, long dataStart)
+    {
+        var utf32 = new UTF32Encoding(bigEndian: false, byteOrderMark: false, throwOnInvalidCharacters: true);
+        for (var k = 0; k < strings.Length; k++)
+        {
+            var item = data.Slice(k * itemSize, itemSize);
+            var length = 0;
+            while (length < item.Length && BinaryPrimitives.ReadUInt32LittleEndian(item[length..]) != 0)
+            {
+                length += 4;
+            }
+            try
+            {
+                strings[k] = utf32.GetString(item[..length]);
+            }
+            catch (DecoderFallbackException)
+            {
+                throw new NpyFormatException($"byte {dataStart + ((long)k * itemSize)}: element {k} holds a value that is not a Unicode code point");
+            }
+        }
+    }
+
+    /// <summary>Writes each string as <paramref name="width"/> UTF-32 code points, zero-padded.</summary>
+    private static void WriteUnicode(Stream stream, string[] strings, int width)
+    {
+        var item = new byte[4 * width];
+        foreach (var text in strings)
+        {
+            Array.Clear(item);
+            var at = 0;
+            foreach (var rune in text.EnumerateRunes())
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(item.AsSpan(at), rune.Value);
+                at += 4;
+            }
+            stream.Write(item);
+        }
+    }
+
+    /// <summary>The element type and item size of a descr.</summary>
+    private static (DataType Type, int ItemSize) DataTypeOf(string descr, long headerOffset)
     {
         foreach (var (name, type) in s_dtypes)
         {
             if (name == descr)
             {
-                return type;
+                return (type, type.ByteSize());
             }
         }
-        var supported = string.Join(", ", s_dtypes.Select(d => d.Descr));
+        if (descr.StartsWith("<U", StringComparison.Ordinal) && int.TryParse(descr.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out var width) && width is > 0 and < int.MaxValue / 4)
+        {
+            return (DataType.String, 4 * width);
+        }
+        var supported = string.Join(", ", s_dtypes.Select(d => d.Descr).Append("<U (unicode)"));
         throw new NpyFormatException(descr.StartsWith('>')
             ? $"byte {headerOffset}: big-endian data ('{descr}') is not supported (supported: {supported})"
             : $"byte {headerOffset}: unsupported dtype '{descr}' (supported: {supported})");
@@ -207,13 +263,13 @@ public static class Npy
     }
 
     /// <summary>product(shape) * itemsize, or an error when it does not fit in a long.</summary>
-    private static long DataByteCount(int[] shape, DataType type, long headerOffset)
+    private static long DataByteCount(int[] shape, int itemSize, long headerOffset)
     {
         if (Array.IndexOf(shape, 0) >= 0)
         {
             return 0;
         }
-        long bytes = type.ByteSize();
+        long bytes = itemSize;
         foreach (var dim in shape)
         {
             if (bytes > long.MaxValue / dim)

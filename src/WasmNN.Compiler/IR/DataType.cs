@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 
 namespace WasmNN.Compiler.IR;
 
-/// <summary>Element types the IR carries. Others in ONNX (strings, complex, float8, int4) are rejected at import.</summary>
+/// <summary>Element types the IR carries. Others in ONNX (complex, float8, int4) are rejected at import.</summary>
 public enum DataType
 {
     /// <summary>IEEE 754 binary32.</summary>
@@ -31,6 +31,11 @@ public enum DataType
     UInt32,
     /// <summary>Unsigned 64-bit integer.</summary>
     UInt64,
+    /// <summary>
+    /// UTF-8 text of any length. In memory a string tensor is an i32 offset table and a byte area of fixed capacity
+    /// (<see cref="StringTensorLayout"/>), not fixed-width elements; only operators that say so take it.
+    /// </summary>
+    String,
 }
 
 /// <summary>
@@ -38,11 +43,11 @@ public enum DataType
 /// metadata and the hosts read (docs/ABI.md lists the same layouts).
 /// </summary>
 /// <param name="Type">The element type.</param>
-/// <param name="ByteSize">Bytes per element (little-endian; bool is one byte, 0 or 1).</param>
+/// <param name="ByteSize">Bytes per element (little-endian; bool is one byte, 0 or 1; a string's entry in its offset table).</param>
 /// <param name="ClrType">The element type of a <see cref="Tensor"/>'s storage array.</param>
 /// <param name="Name">The dtype name in the <c>wasmnn.meta</c> section (numpy's, and "bfloat16" as ml_dtypes spells it).</param>
 /// <param name="OnnxCode">The ONNX TensorProto.DataType code.</param>
-/// <param name="NpyDescr">The descr NumPy writes in a .npy header, or null when NumPy has no such dtype (bfloat16).</param>
+/// <param name="NpyDescr">The descr NumPy writes in a .npy header, or null when NumPy has no such fixed dtype (bfloat16; strings are '&lt;U<i>n</i>', of a width per file).</param>
 public sealed record DataTypeInfo(DataType Type, int ByteSize, Type ClrType, string Name, int OnnxCode, string? NpyDescr);
 
 /// <summary>Facts about <see cref="DataType"/> values.</summary>
@@ -64,6 +69,7 @@ public static class DataTypes
         new(DataType.UInt16, 2, typeof(ushort), "uint16", 4, "<u2"),
         new(DataType.UInt32, 4, typeof(uint), "uint32", 12, "<u4"),
         new(DataType.UInt64, 8, typeof(ulong), "uint64", 13, "<u8"),
+        new(DataType.String, 4, typeof(string), "string", 8, null),
     ];
 
     private static readonly FrozenDictionary<string, DataType> s_byName = All.ToFrozenDictionary(i => i.Name, i => i.Type);
@@ -79,6 +85,12 @@ public static class DataTypes
 
     /// <summary>True for the unsigned integer types (not bool).</summary>
     public static bool IsUnsigned(this DataType type) => type is DataType.UInt8 or DataType.UInt16 or DataType.UInt32 or DataType.UInt64;
+
+    /// <summary>True for <see cref="DataType.String"/>, whose buffers follow <see cref="StringTensorLayout"/>.</summary>
+    public static bool IsString(this DataType type) => type == DataType.String;
+
+    /// <summary>The numeric element types (every type but <see cref="DataType.String"/>), in <see cref="DataType"/> order.</summary>
+    public static IReadOnlyList<DataType> Numeric { get; } = [.. All.Select(i => i.Type).Where(t => t != DataType.String)];
 
     /// <summary>Size in bytes of one element.</summary>
     public static int ByteSize(this DataType type) => type.Info().ByteSize;

@@ -110,6 +110,13 @@ public sealed class Tensor
         {
             Source.CopyTo(destination);
         }
+        else if (DataType == DataType.String)
+        {
+            // A constant string tensor is its ABI buffer with the capacity it needs (StringTensorLayout).
+            var buffer = new byte[ByteLength];
+            StringTensorLayout.Write(AsStrings(), Length, StringBytes, buffer, ToString());
+            destination.Write(buffer);
+        }
         else if (DataType == DataType.Bool)
         {
             destination.Write([.. ((bool[])Data).Select(b => b ? (byte)1 : (byte)0)]);
@@ -134,14 +141,28 @@ public sealed class Tensor
     }
 
     /// <summary>The number of bytes <see cref="WriteBytes"/> writes.</summary>
-    public long ByteLength => (long)Length * DataType.ByteSize();
+    public long ByteLength => DataType == DataType.String ? StringTensorLayout.BufferBytes(Length, StringBytes) : (long)Length * DataType.ByteSize();
+
+    /// <summary>For a string tensor, the UTF-8 bytes of its elements together (the capacity its buffer needs); else 0.</summary>
+    public int StringBytes => DataType == DataType.String ? StringTensorLayout.Utf8Length(AsStrings()) : 0;
 
     /// <summary>Rank (number of dimensions).</summary>
     public int Rank => Shape.Length;
 
     /// <summary>A zero-filled tensor.</summary>
-    public static Tensor Zeros(DataType dataType, int[] shape) =>
-        new(dataType, shape, Array.CreateInstance(dataType.ClrType(), Shapes.ElementCount(shape)));
+    public static Tensor Zeros(DataType dataType, int[] shape)
+    {
+        var data = Array.CreateInstance(dataType.ClrType(), Shapes.ElementCount(shape));
+        if (data is string[] strings)
+        {
+            // A string tensor's zero is the empty string (ONNX's default), never null.
+            Array.Fill(strings, "");
+        }
+        return new(dataType, shape, data);
+    }
+
+    /// <summary>A string tensor over <paramref name="data"/>.</summary>
+    public static Tensor FromStrings(int[] shape, string[] data) => new(DataType.String, shape, data);
 
     /// <summary>A float32 tensor over <paramref name="data"/>.</summary>
     public static Tensor FromFloats(int[] shape, float[] data) => new(DataType.Float32, shape, data);
@@ -164,8 +185,13 @@ public sealed class Tensor
     }
 
     /// <summary>The raw little-endian bytes of the elements (bool tensors are one byte each, as stored).</summary>
-    public Span<byte> AsBytes() =>
-        MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(Data), Data.Length * DataType.ByteSize());
+    /// <exception cref="OperatorException">A string tensor (its elements have no fixed width: see <see cref="StringTensorLayout"/>).</exception>
+    public Span<byte> AsBytes() => DataType == DataType.String
+        ? throw new OperatorException("a string tensor has no fixed-width bytes (its buffer is an offset table and UTF-8)")
+        : MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(Data), Data.Length * DataType.ByteSize());
+
+    /// <summary>The string storage.</summary>
+    public string[] AsStrings() => DataType == DataType.String ? (string[])Data : throw new OperatorException($"expected a string tensor, got {DataType}");
 
     /// <summary>The float32 storage.</summary>
     public float[] AsFloat32() => Data as float[] ?? throw new OperatorException($"expected a float32 tensor, got {DataType}");
@@ -188,6 +214,7 @@ public sealed class Tensor
         DataType.Float16 => (double)((Half[])Data)[index],
         DataType.BFloat16 => (double)((BFloat16[])Data)[index],
         DataType.UInt64 => ((ulong[])Data)[index],
+        DataType.String => throw new OperatorException("a string element is not a number"),
         _ => GetInt64(index),
     };
 
@@ -203,6 +230,7 @@ public sealed class Tensor
         DataType.UInt16 => ((ushort[])Data)[index],
         DataType.UInt8 => ((byte[])Data)[index],
         DataType.Bool => ((bool[])Data)[index] ? 1 : 0,
+        DataType.String => throw new OperatorException("a string element is not a number"),
         _ => (long)GetDouble(index),
     };
 
@@ -219,6 +247,7 @@ public sealed class Tensor
             case DataType.BFloat16: ((BFloat16[])Data)[index] = (BFloat16)value; break;
             case DataType.Bool: ((bool[])Data)[index] = value != 0; break;
             case DataType.UInt64: ((ulong[])Data)[index] = value >= 9223372036854775808.0 ? (ulong)value : (ulong)(long)value; break;
+            case DataType.String: throw new OperatorException("a number is not a string element");
             default: SetInt64(index, (long)value); break;
         }
     }
@@ -237,6 +266,7 @@ public sealed class Tensor
             case DataType.UInt16: ((ushort[])Data)[index] = (ushort)value; break;
             case DataType.UInt8: ((byte[])Data)[index] = (byte)value; break;
             case DataType.Bool: ((bool[])Data)[index] = value != 0; break;
+            case DataType.String: throw new OperatorException("a number is not a string element");
             default: SetDouble(index, value); break;
         }
     }

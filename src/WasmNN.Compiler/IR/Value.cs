@@ -44,6 +44,12 @@ public sealed class Value
     /// </summary>
     public RuntimeLength?[]? RuntimeDims { get; set; }
 
+    /// <summary>
+    /// For a string value: the capacity in bytes of the UTF-8 area of its buffer (<see cref="StringTensorLayout"/>);
+    /// 0 until the lowering assigns it (graph inputs from the compile options, node outputs from their operator).
+    /// </summary>
+    public int StringBytes { get; set; }
+
     /// <summary>The constant contents when this value is an initializer or a folded constant.</summary>
     public Tensor? Constant { get; set; }
 

@@ -18,6 +18,12 @@ internal interface IKernelLowering
     /// </summary>
     bool Covers(Node node) => true;
 
+    /// <summary>
+    /// True for a kernel of string tensors (<see cref="StringTensorLayout"/>): a node with a string input or output
+    /// goes only to such kernels, every other kernel assumes fixed-width elements.
+    /// </summary>
+    bool TakesStrings => false;
+
     /// <summary>Null when the node can be lowered, else why not (a variant, a data type...).</summary>
     string? Unsupported(Node node);
 

@@ -25,6 +25,13 @@ internal static class KernelRegistry
     {
         var kernels = s_kernels.GetValueOrDefault(node.OpType)
             ?? throw new UnsupportedOperatorException($"node '{node.Name}': operator {node.OpType} (opset {node.Opset}) has no wasm kernel");
+        // String tensors are offset tables and UTF-8, not fixed-width elements: only string kernels read them.
+        var strings = node.AllInputs.Concat(node.Outputs.OfType<Value>()).Any(v => v.ElementType.IsString());
+        kernels = [.. kernels.Where(k => k.TakesStrings == strings)];
+        if (kernels.Length == 0)
+        {
+            throw new UnsupportedOperatorException($"node '{node.Name}': operator {node.OpType} (opset {node.Opset}) has no wasm kernel for {(strings ? "string tensors" : "numeric tensors")}");
+        }
         var covering = kernels.Where(k => k.Covers(node)).DefaultIfEmpty(kernels[0]).ToList();
         return covering.FirstOrDefault(k => k.Unsupported(node) is null)
             ?? throw new UnsupportedOperatorException($"node '{node.Name}' ({node.OpType}, opset {node.Opset}): {covering[0].Unsupported(node)}");
@@ -45,6 +52,7 @@ internal static class KernelRegistry
             new LinearQuantizationKernel(), new DynamicQuantizeLinearKernel(), new IntegerMatMulKernel(), new IntegerConvKernel(),
             new NonZeroKernel(), new CompressKernel(), new NonMaxSuppressionKernel(), new UniqueKernel(),
             new GridSampleKernel(), new RoiAlignKernel(), new DftKernel(),
+            new StringNormalizerKernel(),
         ];
         return kernels.SelectMany(k => k.OpTypes.Select(op => (op, k))).GroupBy(p => p.op)
             .ToFrozenDictionary(g => g.Key, g => g.Select(p => p.k).ToArray());

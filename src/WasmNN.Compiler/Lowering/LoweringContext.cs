@@ -68,7 +68,7 @@ internal sealed class LoweringContext
         {
             if (!_weightAddresses.TryGetValue(constant, out var address))
             {
-                if (constant.DataType is not (DataType.Float32 or DataType.Float64 or DataType.Int64 or DataType.UInt64 or DataType.Int32 or DataType.UInt32 or DataType.Int8 or DataType.UInt8 or DataType.Bool))
+                if (constant.DataType is not (DataType.Float32 or DataType.Float64 or DataType.Int64 or DataType.UInt64 or DataType.Int32 or DataType.UInt32 or DataType.Int8 or DataType.UInt8 or DataType.Bool or DataType.String))
                 {
                     throw new GraphException($"cannot store a {constant.DataType} tensor");
                 }

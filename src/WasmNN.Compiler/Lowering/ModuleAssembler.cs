@@ -38,6 +38,7 @@ internal static class ModuleAssembler
             }
         }
         var kernels = graph.Nodes.ToDictionary(n => n, KernelRegistry.Resolve);
+        PlanStringBytes.Run(graph, options.StringInputBytes);
         var plan = PlanMemory.Run(graph, new MemoryPlanOptions(
             n => kernels[n].ViewSource(n),
             n => kernels[n].InPlaceInputs(n),
@@ -147,6 +148,10 @@ internal static class ModuleAssembler
         if (wasiImports is not null)
         {
             RejectRuntimeLengthOutputs("--wasi", "writes .npy headers fixed at compile time");
+            if (graph.Inputs.Concat(graph.Outputs).FirstOrDefault(v => v.ElementType.IsString()) is { } text)
+            {
+                throw new UnsupportedOperatorException($"{(graph.Inputs.Contains(text) ? "input" : "output")} '{text.Name}' is a string tensor; the --wasi build reads and writes only numeric .npy files: use the default build");
+            }
             WasiCommand.Emit(builder, context, wasiImports, metadata, inputAddresses, outputAddresses, runIndex, external);
         }
 
@@ -176,7 +181,8 @@ internal static class ModuleAssembler
     }
 
     private static TensorInfo Describe(Value value) => new(value.Name, TensorInfo.DTypeName(value.ElementType), value.Shape!, value.DimNames,
-        value.RuntimeDims is { } dims ? [.. Enumerable.Range(0, dims.Length).Where(d => dims[d] is not null)] : null);
+        value.RuntimeDims is { } dims ? [.. Enumerable.Range(0, dims.Length).Where(d => dims[d] is not null)] : null,
+        value.ElementType.IsString() ? value.StringBytes : null);
 
     /// <summary><c>(i32 index) -> i32</c>: the address for an index in range, else -1.</summary>
     private static FunctionBuilder PointerTable(int[] addresses)

@@ -73,6 +73,14 @@ public sealed class AttributeBag
         _ => throw Mismatch(name, "a list of floats", v),
     } : null;
 
+    /// <summary>A string-list attribute, or null when absent.</summary>
+    public string[]? GetStrings(string name) => _values.TryGetValue(name, out var v) ? v switch
+    {
+        string[] s => s,
+        string s => [s],
+        _ => throw Mismatch(name, "a list of strings", v),
+    } : null;
+
     /// <summary>A tensor attribute, or null when absent.</summary>
     public Tensor? GetTensor(string name) => _values.TryGetValue(name, out var v) ? v as Tensor ?? throw Mismatch(name, "a tensor", v) : null;
 

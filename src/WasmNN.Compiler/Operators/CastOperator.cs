@@ -6,7 +6,7 @@ namespace WasmNN.Compiler.Operators;
 /// <param name="To">Target element type.</param>
 public sealed record CastAttributes(DataType To) : OperatorAttributes;
 
-/// <summary>ONNX Cast: convert elements to another type (float to integer truncates toward zero).</summary>
+/// <summary>ONNX Cast: convert elements to another type (float to integer truncates toward zero; strings as <see cref="StringNumbers"/> says).</summary>
 public sealed class CastOperator : OnnxOperator
 {
     /// <inheritdoc/>
@@ -34,9 +34,28 @@ public sealed class CastOperator : OnnxOperator
         [Convert(Required(inputs, 0, "input"), As<CastAttributes>(attributes).To)];
 
     /// <summary>The elements of <paramref name="x"/> as <paramref name="to"/> (shared with CastLike).</summary>
+    /// <exception cref="OperatorException">A string that is not a numeric literal cast to a number.</exception>
     public static Tensor Convert(Tensor x, DataType to)
     {
         var y = Tensor.Zeros(to, x.Shape);
+        if (to == DataType.String)
+        {
+            var strings = y.AsStrings();
+            for (var i = 0; i < x.Length; i++)
+            {
+                strings[i] = x.DataType == DataType.String ? x.AsStrings()[i] : StringNumbers.Format(x, i);
+            }
+            return y;
+        }
+        if (x.DataType == DataType.String)
+        {
+            for (var i = 0; i < x.Length; i++)
+            {
+                var text = x.AsStrings()[i];
+                y.SetDouble(i, to == DataType.Float32 ? StringNumbers.ParseSingle(text) : StringNumbers.Parse(text));
+            }
+            return y;
+        }
         for (var i = 0; i < x.Length; i++)
         {
             // uint64 reads as a double when it becomes a float (as an int64 it would turn negative from 2^63).

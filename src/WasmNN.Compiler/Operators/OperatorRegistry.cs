@@ -58,6 +58,8 @@ public static class OperatorRegistry
         new SequenceEmptyOperator(), new SequenceConstructOperator(), new SequenceInsertOperator(), new SequenceEraseOperator(),
         new SequenceAtOperator(), new SequenceLengthOperator(), new SplitToSequenceOperator(), new ConcatFromSequenceOperator(),
         new SequenceMapOperator(), new OptionalOperator(), new OptionalHasElementOperator(), new OptionalGetElementOperator(),
+        // Text (string tensors: an offset table and UTF-8, docs/ABI.md).
+        new StringNormalizerOperator(),
         // ai.onnx.preview.training: the optimizers and Gradient (expanded into standard nodes by ExpandOperators).
         new AdagradOperator(), new AdamOperator(), new MomentumOperator(), new GradientOperator(),
     }.ToFrozenDictionary(op => op.OpType);

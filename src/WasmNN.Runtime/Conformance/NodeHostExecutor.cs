@@ -45,6 +45,10 @@ public sealed class NodeHostExecutor : CompiledGraphExecutor
     /// <inheritdoc/>
     protected override IReadOnlyList<Tensor> Run(IReadOnlyList<Tensor> inputs, IReadOnlyList<TensorInfo> outputs)
     {
+        if (inputs.Any(t => t.DataType.IsString()) || outputs.Any(o => o.IsString))
+        {
+            throw new UnsupportedOperatorException("node host: string tensors do not cross the host protocol yet");
+        }
         var payloads = inputs.Select(t => t.AsBytes().ToArray()).ToList();
         var reply = Exchange(new HostRequest("run", null, [.. payloads.Select(p => p.Length)]), payloads);
         ThrowOnError(reply.Header, "run");

@@ -38,6 +38,11 @@ public sealed class WasmExecutor : CompiledGraphExecutor
         var model = _model ?? throw new InvalidOperationException("no module loaded");
         for (var i = 0; i < inputs.Count; i++)
         {
+            if (model.Inputs[i].IsString)
+            {
+                model.SetStrings(i, inputs[i].AsStrings());
+                continue;
+            }
             inputs[i].AsBytes().CopyTo(model.InputBytes(i));
         }
         try
@@ -50,6 +55,10 @@ public sealed class WasmExecutor : CompiledGraphExecutor
         }
         return [.. outputs.Select((info, i) =>
         {
+            if (info.IsString)
+            {
+                return Tensor.FromStrings(model.OutputShape(i), model.GetStrings(i));
+            }
             // Every dtype's buffer is its .npy/TensorProto payload (docs/ABI.md layouts), so bytes move as they are.
             // Outputs of run-time length come back at the length the run reported.
             var tensor = Tensor.Zeros(TensorInfo.DataTypeOf(info.DType), model.OutputShape(i));

@@ -32,6 +32,39 @@ public sealed class NpyTests
 
     private static string ReadError(byte[] bytes) => Assert.Throws<NpyFormatException>(() => Read(bytes)).Message;
 
+    /// <summary>np.save of np.array([["monday", "Ärger"], ["😀", ""]]) (dtype '&lt;U6': UTF-32, zero-padded).</summary>
+    private const string NumpyUnicode =
+        "k05VTVBZAQB2AHsnZGVzY3InOiAnPFU2JywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDIsIDIpLCB9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIApt" +
+        "AAAAbwAAAG4AAABkAAAAYQAAAHkAAADEAAAAcgAAAGcAAABlAAAAcgAAAAAAAAAA9gEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+
+    [Fact]
+    public void Read_NumpyUnicodeArray_GivesTheStrings()
+    {
+        var tensor = Read(Convert.FromBase64String(NumpyUnicode));
+
+        Assert.Equal(DataType.String, tensor.DataType);
+        Assert.Equal([2, 2], tensor.Shape);
+        Assert.Equal(["monday", "Ärger", "😀", ""], tensor.AsStrings());
+    }
+
+    [Fact]
+    public void Write_Strings_IsByteForByteNumpysSave()
+    {
+        var stream = new MemoryStream();
+
+        Npy.Write(stream, Tensor.FromStrings([2, 2], ["monday", "Ärger", "😀", ""]));
+
+        Assert.Equal(Convert.FromBase64String(NumpyUnicode), stream.ToArray());
+    }
+
+    [Fact]
+    public void Read_UnicodeHoldingASurrogate_NamesTheElement()
+    {
+        var bytes = Spec("{'descr': '<U1', 'fortran_order': False, 'shape': (2,), }\n", [0x41, 0, 0, 0, 0x00, 0xD8, 0, 0]);
+
+        Assert.Contains("element 1", ReadError(bytes));
+    }
+
     [Theory]
     [InlineData("lenet5")]
     [InlineData("mobilenet_v2")]

@@ -162,7 +162,7 @@ public sealed class PlanMemory
             buffers.Sum(b => b.Bytes));
     }
 
-    /// <summary>Bytes of a value with a static shape.</summary>
+    /// <summary>Bytes of a value with a static shape (a string value: its offset table and UTF-8 capacity, <see cref="StringTensorLayout"/>).</summary>
     /// <exception cref="GraphException">The shape is not static.</exception>
     public static long ByteSize(Value value)
     {
@@ -170,7 +170,8 @@ public sealed class PlanMemory
         {
             throw new UnsupportedOperatorException($"value '{value.Name}' has no static shape ({Shapes.Format(value.Shape)}); the compiler needs static shapes");
         }
-        return (long)Shapes.ElementCount(value.Shape!) * value.ElementType.ByteSize();
+        return value.ElementType.IsString() ? StringTensorLayout.BufferBytes(Shapes.ElementCount(value.Shape!), value.StringBytes)
+            : (long)Shapes.ElementCount(value.Shape!) * value.ElementType.ByteSize();
     }
 
     /// <summary>Rounds up to <see cref="Alignment"/>.</summary>
