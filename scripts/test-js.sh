@@ -15,6 +15,8 @@ onnx_node=/usr/share/libonnx-testdata/data/node
 node_tests=(test_add test_add_uint8 test_and2d test_argmax_default_axis_example test_cast_FLOAT_to_DOUBLE
   test_clip_default_int8_inbounds test_equal test_gather_0 test_not_2d test_where_example)
 runtime_length_tests=(test_nonzero_example test_compress_0)
+# String tensors (js/test/strings.test.mjs), with a small UTF-8 capacity so the test can pass it.
+string_test=test_strnormalizer_export_monday_insensintive_upper_twodim
 
 if [ ! -x "$node26" ] || [ ! -x "$bun" ] || [ "$("$node26" --version 2>/dev/null)" != v26.10.0 ] || [ "$("$bun" --version 2>/dev/null)" != 1.4.4 ]; then
   mkdir -p "$hosts_dir"
@@ -38,6 +40,7 @@ make_fixtures() {
   for t in "${node_tests[@]}"; do
     wasmnn compile "$onnx_node/$t/model.onnx" -o "$fixtures/node/$t.wasm" >/dev/null || { echo "cannot compile $t"; return 1; }
   done
+  wasmnn compile "$onnx_node/$string_test/model.onnx" -o "$fixtures/node/$string_test.wasm" --string-bytes x=48 >/dev/null || { echo "cannot compile $string_test"; return 1; }
   # Outputs of run-time length, once the compiler builds them (the JS tests skip a missing one).
   for t in "${runtime_length_tests[@]}"; do
     wasmnn compile "$onnx_node/$t/model.onnx" -o "$fixtures/node/$t.wasm" >/dev/null 2>&1 || true

@@ -14,18 +14,21 @@ export type TypedArray =
 /** One input or output of a compiled model, from its `wasmnn.meta` metadata (an output of run-time length: its maximum shape). */
 export interface TensorInfo {
   name: string;
-  dtype: DType;
+  /** 'string' for a string tensor (docs/ABI.md, "String tensors"): fed and returned as arrays of strings. */
+  dtype: DType | 'string';
   shape: number[];
+  /** A string tensor's UTF-8 capacity in bytes, all elements together (its metadata's `string_bytes`). */
+  stringBytes?: number;
 }
 
 /** What `run` accepts per input: a typed array of its dtype (row-major), a plain array, or data with its dims. */
-export type Feed = TypedArray | ArrayLike<number | bigint | boolean> | { data: TypedArray | ArrayLike<number | bigint | boolean>; dims: number[] };
+export type Feed = TypedArray | ArrayLike<number | bigint | boolean> | string[] | { data: TypedArray | ArrayLike<number | bigint | boolean> | string[]; dims: number[] };
 
 /** One output: a copy of its elements (the module reuses its buffers), its dimensions (for an output of run-time length, those the run reported) and dtype. */
 export interface OutputTensor {
-  data: TypedArray;
+  data: TypedArray | string[];
   dims: number[];
-  dtype: DType;
+  dtype: DType | 'string';
 }
 
 /** A model source: URL, path (Node, Bun), bytes, a fetch Response, or a compiled module. */

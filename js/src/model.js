@@ -2,6 +2,7 @@
 import { dtypeOf, elementCount } from './dtypes.js';
 import { instantiateThreaded } from './threads.js';
 import { compileVariant } from './variants.js';
+import { decodeStrings, encodeStrings } from './strings.js';
 import { loadWeights } from './weights.js';
 
 const metadataSection = 'wasmnn.meta';
@@ -11,11 +12,14 @@ export function readMetadata(module) {
   const [section] = WebAssembly.Module.customSections(module, metadataSection);
   if (!section) throw new Error(`not a compiled model: the module has no '${metadataSection}' custom section`);
   const meta = JSON.parse(new TextDecoder().decode(section));
-  for (const t of [...meta.inputs, ...meta.outputs]) dtypeOf(t.dtype, t.name);
+  for (const t of [...meta.inputs, ...meta.outputs]) {
+    if (t.dtype !== 'string') dtypeOf(t.dtype, t.name);
+    else if (!Number.isInteger(t.string_bytes) || t.string_bytes < 0) throw new Error(`${t.name}: a string tensor without a valid string_bytes`);
+  }
   return meta;
 }
 
-const describe = (t) => ({ name: t.name, dtype: t.dtype, shape: [...t.shape] });
+const describe = (t) => ({ name: t.name, dtype: t.dtype, shape: [...t.shape], ...(t.dtype === 'string' ? { stringBytes: t.string_bytes } : {}) });
 const dimsText = (dims) => `[${dims.join(', ')}]`;
 
 /**
@@ -32,8 +36,12 @@ function runDims(memory, outputDims, index, output) {
 
 /** Checks one feed against its input and returns the typed array to copy; throws naming the input otherwise. */
 function feedData(input, value) {
-  const info = dtypeOf(input.dtype, `input '${input.name}'`);
   const where = `input '${input.name}' (${input.dtype} ${dimsText(input.shape)})`;
+  if (input.dtype === 'string') {
+    const values = value !== null && typeof value === 'object' && !Array.isArray(value) && 'data' in value ? value.data : value;
+    return encodeStrings(input, input.stringBytes, values, where);
+  }
+  const info = dtypeOf(input.dtype, `input '${input.name}'`);
   let data = value;
   let dims = null;
   if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && !Array.isArray(value) && 'data' in value) {
@@ -82,7 +90,8 @@ export class Model {
   }
 
   /**
-   * Runs the model. `feeds` maps every input name to a typed array of its dtype (or an array, or `{ data, dims }`);
+   * Runs the model. `feeds` maps every input name to a typed array of its dtype (or an array, or `{ data, dims }`;
+   * a string input takes an array of strings, and a string output's data is one);
    * wrong names, dtypes, lengths or dims are rejected before anything runs. Resolves to `{ [output]: { data, dims,
    * dtype } }` with copies of the outputs (the module reuses its buffers on the next run).
    */
@@ -136,9 +145,13 @@ export class Model {
     const { memory, wasmnn_output_ptr: outputPtr, wasmnn_output_dims: outputDims } = this.#exports;
     const results = {};
     this.#meta.outputs.forEach((t, i) => {
-      const info = dtypeOf(t.dtype, `output '${t.name}'`);
       const dims = t.runtime_dims ? runDims(memory, outputDims, i, t) : [...t.shape];
       const count = elementCount(dims);
+      if (t.dtype === 'string') {
+        results[t.name] = { data: decodeStrings(memory, outputPtr(i), t, count), dims, dtype: t.dtype };
+        return;
+      }
+      const info = dtypeOf(t.dtype, `output '${t.name}'`);
       const bytes = new Uint8Array(memory.buffer, outputPtr(i), count * info.bytes).slice();
       results[t.name] = { data: new info.array(bytes.buffer, 0, count), dims, dtype: t.dtype };
     });

@@ -34,10 +34,10 @@ export function readNpy(path) {
 const onnxTypes = {
   1: ['float32', Float32Array], 2: ['uint8', Uint8Array], 3: ['int8', Int8Array], 4: ['uint16', Uint16Array], 5: ['int16', Int16Array],
   6: ['int32', Int32Array], 7: ['int64', BigInt64Array], 9: ['bool', Uint8Array], 10: ['float16', Uint16Array], 11: ['float64', Float64Array],
-  12: ['uint32', Uint32Array], 13: ['uint64', BigUint64Array],
+  12: ['uint32', Uint32Array], 13: ['uint64', BigUint64Array], 8: ['string', null],
 };
 
-/** An ONNX TensorProto (.pb of the ONNX test data) as { name, dtype, dims, data }; raw_data or the typed fields. */
+/** An ONNX TensorProto (.pb of the ONNX test data) as { name, dtype, dims, data }; raw_data or the typed fields (string_data: an array of strings). */
 export function readTensorProto(path) {
   const bytes = readFileSync(path);
   let offset = 0;
@@ -53,6 +53,7 @@ export function readTensorProto(path) {
   };
   const dims = [];
   const values = [];
+  const strings = [];
   let dataType = 0;
   let raw = null;
   let name = '';
@@ -70,6 +71,7 @@ export function readTensorProto(path) {
       const chunk = bytes.subarray(offset, offset + length);
       offset += length;
       if (field === 9) raw = chunk;
+      else if (field === 6) strings.push(chunk.toString('utf8'));
       else if (field === 8) name = chunk.toString('utf8');
       else if (field === 1) { const end = offset; offset -= length; while (offset < end) dims.push(Number(varint())); }
       else if (field === 4) for (let i = 0; i < length; i += 4) values.push(chunk.readFloatLE(i));
@@ -88,7 +90,9 @@ export function readTensorProto(path) {
   const [dtype, type] = onnxTypes[dataType] ?? (() => { throw new Error(`${path}: data type ${dataType} not handled`); })();
   const count = dims.reduce((a, b) => a * b, 1);
   let data;
-  if (raw) {
+  if (dtype === 'string') {
+    data = strings;
+  } else if (raw) {
     data = new type(new Uint8Array(raw).buffer, 0, count);
   } else if (type === BigInt64Array || type === BigUint64Array) {
     data = type.from(values, (v) => (type === BigInt64Array ? BigInt.asIntN(64, v) : v));

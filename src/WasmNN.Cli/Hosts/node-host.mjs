@@ -64,11 +64,14 @@ function run(payloads) {
   const feeds = {};
   model.inputs.forEach((input, i) => {
     const bytes = payloads[i];
-    feeds[input.name] = new dtypes[input.dtype].array(bytes.buffer, bytes.byteOffset, bytes.byteLength / dtypes[input.dtype].bytes);
+    // A string tensor comes and goes as the UTF-8 JSON array of its strings.
+    feeds[input.name] = input.dtype === 'string' ? JSON.parse(Buffer.from(bytes).toString('utf8'))
+      : new dtypes[input.dtype].array(bytes.buffer, bytes.byteOffset, bytes.byteLength / dtypes[input.dtype].bytes);
   });
   const results = model.runSync(feeds);
   const outputs = model.outputs.map((t) => results[t.name]);
-  const views = outputs.map((o) => new Uint8Array(o.data.buffer, o.data.byteOffset, o.data.byteLength));
+  const views = outputs.map((o) => o.dtype === 'string' ? new Uint8Array(Buffer.from(JSON.stringify(o.data), 'utf8'))
+    : new Uint8Array(o.data.buffer, o.data.byteOffset, o.data.byteLength));
   return [{ outputs: outputs.map((o, i) => ({ dims: o.dims, bytes: views[i].length })) }, views];
 }
 

@@ -19,7 +19,8 @@ namespace WasmNN.Runtime.Conformance;
 /// Frames both ways are a little-endian u32 length, that many bytes of JSON header, then the payloads the header
 /// counts. Requests: <c>{"op":"load","bytes":N}</c> + the module; <c>{"op":"run","inputs":[N0,N1...]}</c> + each
 /// input's raw bytes in ABI order. Replies: <c>{}</c> after a load, <c>{"outputs":[{"dims":[..],"bytes":N}..]}</c>
-/// + each output's bytes after a run, or <c>{"error":"...","unsupported":bool}</c>.
+/// + each output's bytes after a run, or <c>{"error":"...","unsupported":bool}</c>. A string tensor's bytes are the
+/// UTF-8 JSON array of its strings.
 /// </remarks>
 public sealed class NodeHostExecutor : CompiledGraphExecutor
 {
@@ -45,11 +46,8 @@ public sealed class NodeHostExecutor : CompiledGraphExecutor
     /// <inheritdoc/>
     protected override IReadOnlyList<Tensor> Run(IReadOnlyList<Tensor> inputs, IReadOnlyList<TensorInfo> outputs)
     {
-        if (inputs.Any(t => t.DataType.IsString()) || outputs.Any(o => o.IsString))
-        {
-            throw new UnsupportedOperatorException("node host: string tensors do not cross the host protocol yet");
-        }
-        var payloads = inputs.Select(t => t.AsBytes().ToArray()).ToList();
+        // A string tensor crosses the protocol as the JSON array of its strings; the loader lays it out (docs/ABI.md).
+        var payloads = inputs.Select(t => t.DataType.IsString() ? JsonSerializer.SerializeToUtf8Bytes(t.AsStrings(), HostJson.Default.StringArray) : t.AsBytes().ToArray()).ToList();
         var reply = Exchange(new HostRequest("run", null, [.. payloads.Select(p => p.Length)]), payloads);
         ThrowOnError(reply.Header, "run");
         var results = reply.Header.Outputs ?? [];
@@ -59,6 +57,12 @@ public sealed class NodeHostExecutor : CompiledGraphExecutor
         }
         return [.. outputs.Select((info, i) =>
         {
+            if (info.IsString)
+            {
+                var strings = JsonSerializer.Deserialize(reply.Payloads[i], HostJson.Default.StringArray) ?? [];
+                return strings.Length == Shapes.ElementCount(results[i].Dims) ? Tensor.FromStrings(results[i].Dims, strings)
+                    : throw new GraphException($"node returned {strings.Length} strings for output '{info.Name}' of shape {Shapes.Format(results[i].Dims)}");
+            }
             var tensor = Tensor.Zeros(TensorInfo.DataTypeOf(info.DType), results[i].Dims);
             if (tensor.AsBytes().Length != reply.Payloads[i].Length)
             {
@@ -232,4 +236,5 @@ internal sealed record HostReply(
 
 [JsonSerializable(typeof(HostRequest))]
 [JsonSerializable(typeof(HostReply))]
+[JsonSerializable(typeof(string[]))]
 internal sealed partial class HostJson : JsonSerializerContext;
