@@ -63,6 +63,14 @@ public sealed class ModelRunStringTests : IDisposable
     }
 
     [Fact]
+    public void Serve_StringModel_Exit1NamingTheStringTensor()
+    {
+        var run = CliRunner.Run("serve", Compile(), "--port", "0");
+
+        CliRunner.AssertCleanError(run, 1, "'x' is a string tensor");
+    }
+
+    [Fact]
     public void Compile_StringBytesForAnUnknownInput_IsAUsageError()
     {
         var run = CliRunner.Run("compile", Path.Combine(NodeTest, "model.onnx"), "-o", Path.Combine(_dir, "m.wasm"), "--string-bytes", "text=64");

@@ -113,6 +113,19 @@ public sealed class CompiledModelStringTests
     }
 
     [Fact]
+    public void Compile_WasiBuildWithStrings_IsUnsupportedNamingTheInput()
+    {
+        var g = new Graph("strings", 10);
+        var x = new Value("text", DataType.String, [2]);
+        g.Inputs.Add(x);
+        g.Outputs.Add(g.AddNode("StringNormalizer", [x], ["words"]).Outputs[0]!);
+
+        var e = Assert.Throws<UnsupportedOperatorException>(() => ModelCompiler.Compile(g, new CompileOptions { Wasi = true }));
+
+        Assert.Contains("input 'text' is a string tensor", e.Message);
+    }
+
+    [Fact]
     public void Compile_StringInputToANumericKernel_IsUnsupportedNamingTheNode()
     {
         var g = new Graph("strings", 13);
