@@ -87,6 +87,57 @@ public sealed class StringNormalizerOperatorTests
     }
 
     [Fact]
+    public void Compile_ConstantInput_FoldsIntoAStringOutputOnTheEngine()
+    {
+        // Folded at compile time: the output is a constant string tensor placed in the module in the ABI layout.
+        var g = new Graph("folded", 10);
+        var words = g.AddConstant("words", Tensor.FromStrings([3], ["Ärger", "monday", "Привет"]));
+        g.Outputs.Add(g.AddNode("StringNormalizer", [words], ["y"], Attributes(("case_change_action", "UPPER"), ("stopwords", new[] { "MONDAY" }))).Outputs[0]!);
+        using var model = CompiledModel.Load(ModelCompiler.Compile(g).Wasm);
+
+        model.Run();
+
+        Assert.Equal(["ÄRGER", "ПРИВЕТ"], model.GetStrings(0));
+        Assert.Equal([2], model.OutputShape(0));
+    }
+
+    /// <summary>Code points from the ranges a case table and UTF-8 must get right: 1- to 4-byte forms, growing and shrinking mappings.</summary>
+    private static readonly (int First, int Last)[] s_ranges =
+        [(0x20, 0x7E), (0xC0, 0x24F), (0x370, 0x3FF), (0x400, 0x4FF), (0x1E00, 0x1FFF), (0x2126, 0x212B), (0x2C60, 0x2C7F), (0x4E00, 0x4E10), (0x1F600, 0x1F610), (0x10400, 0x1044F)];
+
+    [Theory]
+    [InlineData("UPPER")]
+    [InlineData("LOWER")]
+    public void Compile_RandomText_KernelMatchesTheReferenceEvaluation(string action)
+    {
+        // The kernel decodes UTF-8 and binary-searches the table; the reference maps UTF-16 with .NET's char functions.
+        var attributes = Attributes(("case_change_action", action), ("stopwords", new[] { "ärger", "ΣΟΦΊΑ" }));
+        using var model = CompiledModel.Load(ModelCompiler.Compile(Normalizer([8], attributes)).Wasm);
+        var random = new Random(20261207);
+        for (var round = 0; round < 100; round++)
+        {
+            var words = Enumerable.Range(0, 8).Select(_ => random.Next(6) == 0 ? (random.Next(2) == 0 ? "ÄRGER" : "σοφία") : RandomWord(random)).ToArray();
+
+            model.SetStrings(0, words);
+            model.Run();
+
+            var expected = Evaluate1("StringNormalizer", [Tensor.FromStrings([8], words)], attributes, opset: 10);
+            Assert.Equal(expected.AsStrings(), model.GetStrings(0));
+        }
+    }
+
+    private static string RandomWord(Random random)
+    {
+        var text = new System.Text.StringBuilder();
+        for (var i = random.Next(0, 7); i > 0; i--)
+        {
+            var (first, last) = s_ranges[random.Next(s_ranges.Length)];
+            text.Append(char.ConvertFromUtf32(random.Next(first, last + 1)));
+        }
+        return text.ToString();
+    }
+
+    [Fact]
     public void ParseAttributes_UnknownCaseChange_NamesIt()
     {
         var e = Assert.Throws<OperatorException>(() => Evaluate1("StringNormalizer", [Tensor.FromStrings([1], ["a"])], Attributes(("case_change_action", "TITLE")), opset: 10));
