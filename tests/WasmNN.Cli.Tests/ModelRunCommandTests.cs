@@ -150,6 +150,8 @@ public sealed partial class ModelRunCommandTests(LeNetModelFixture model) : ICla
         };
 
         Assert.All(results, r => Assert.True(r.ExitCode == 0, r.Stderr));
+        Assert.Contains(OperatingSystem.IsLinux() ? "(weights mapped from external.weights)" : "(weights ", results[1].Stdout, StringComparison.Ordinal);
+        Assert.Contains("(weights read from external.weights)", results[2].Stdout, StringComparison.Ordinal);
         var expected = File.ReadAllBytes(Path.Combine(embedded, "output.npy"));
         Assert.Equal(expected, File.ReadAllBytes(Path.Combine(mapped, "output.npy")));
         Assert.Equal(expected, File.ReadAllBytes(Path.Combine(read, "output.npy")));

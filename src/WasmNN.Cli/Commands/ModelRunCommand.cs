@@ -16,7 +16,8 @@ namespace WasmNN.Cli.Commands;
 /// every kernel; <c>--repeat N</c> adds N timed steady-state runs after that first (warm-up) run and prints their
 /// median and minimum. A threads build runs on <c>--threads N</c> workers (default: the machine's cores, at most the
 /// module's maximum); a one-thread build ignores the flag. A build with external weights maps its weights file
-/// copy-on-write where the engine can; <c>--no-map-weights</c> reads it instead (docs/ABI.md says when that matters).
+/// copy-on-write where the engine can; <c>--no-map-weights</c> reads it instead (docs/ABI.md says when that matters);
+/// the printed load time covers compiling, instantiating and placing and checking the weights.
 /// Every input and the output folder are checked before the model runs.
 /// </summary>
 internal static class ModelRunCommand
@@ -54,6 +55,7 @@ internal static class ModelRunCommand
             return Report.Error(ExitCodes.Usage, usage!);
         }
         CompiledModel model;
+        var loadStart = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             // External weights (compile --weights external) are read from beside the module.
@@ -71,6 +73,9 @@ internal static class ModelRunCommand
         }
         using (model)
         {
+            // Loading (compile, instantiate, and for external weights placing and checking them) is the cost every process pays once.
+            var weights = model.Metadata.Weights is { } w ? $" (weights {(model.WeightsMapped ? "mapped" : "read")} from {w.File})" : "";
+            Console.WriteLine($"loaded {model.Metadata.Model} in {System.Diagnostics.Stopwatch.GetElapsedTime(loadStart).TotalMilliseconds:F1} ms{weights}");
             return Run(model, request);
         }
     }
