@@ -119,6 +119,31 @@ public sealed class QuantizedKernelTests
         }, inputs);
     }
 
+    [Theory]
+    [InlineData(1, 1, DataType.UInt8)]
+    [InlineData(2, 1, DataType.UInt8)]
+    [InlineData(1, 2, DataType.Int8)]
+    [InlineData(2, 2, DataType.Int8)]
+    public void ConvInteger_WideRowsStridesDilations_MatchesTheReference(int strideW, int dilation, DataType type)
+    {
+        // 29 columns padded by 1: 8-pixel packing steps, the columns near the border that a step would overrun
+        // (16 bytes loaded at stride 2), and taps in the padding; 3 channels (an odd one pairs with zeros).
+        int[] xShape = [1, 3, 5, 29];
+        var inputs = new[] { Bytes(type, xShape, seed: 8) };
+        AssertMatchesReference(() =>
+        {
+            var g = new Graph("iconv_wide", 13);
+            var x = Input(g, "x", type, xShape);
+            var w = new Value("w", Bytes(DataType.Int8, [5, 3, 3, 3], seed: 9));
+            var xz = new Value("xz", type == DataType.UInt8 ? new Tensor(DataType.UInt8, [], new byte[] { 120 }) : new Tensor(DataType.Int8, [], new sbyte[] { -7 }));
+            var wz = new Value("wz", new Tensor(DataType.Int8, [], new sbyte[] { 2 }));
+            var attributes = new AttributeBag([("strides", new long[] { 1, strideW }), ("pads", new long[] { 1, 1, 1, 1 }), ("dilations", new long[] { dilation, dilation })]);
+            g.Initializers.AddRange([w, xz, wz]);
+            g.Outputs.Add(g.AddNode("ConvInteger", [x, w, xz, wz], ["y"], attributes).Outputs[0]!);
+            return g;
+        }, inputs);
+    }
+
     [Fact]
     public void QLinearMatMul_BroadcastBatchesPerColumnScales_MatchesTheReference()
     {

@@ -25,8 +25,7 @@ internal static class IntegerGemmKernels
     /// <summary>Scratch for the packed im2col matrix of one image.</summary>
     public static long ConvScratch(ConvolutionShape s)
     {
-        var pairs = (s.ChannelsPerGroup * s.Kh * s.Kw + 1) / 2;
-        return (long)pairs * IntegerGemmEmitter.PaddedColumns(s.OutH * s.OutW) * 4;
+        return (long)IntegerConvPacking.Pairs(s) * IntegerGemmEmitter.PaddedColumns(s.OutH * s.OutW) * 4;
     }
 
     /// <summary>Scratch for the packed rows of A.</summary>
@@ -35,11 +34,10 @@ internal static class IntegerGemmKernels
     public static void EmitConv(Node node, LoweringContext context, FunctionBuilder w, ConvolutionShape s, Value x, Value weights,
         int xZeroPoint, int[] wZeroPoints, int[]? bias, Requantization? requantization)
     {
-        var k = s.ChannelsPerGroup * s.Kh * s.Kw;
-        var pairs = (k + 1) / 2;
+        var pairs = IntegerConvPacking.Pairs(s);
         var n = s.OutH * s.OutW;
         var paddedColumns = IntegerGemmEmitter.PaddedColumns(n);
-        var rows = context.AddBytes($"{node.Name}#packed", MemoryMarshal.AsBytes(Pack(weights.Constant!, s.OutChannels, k, pairs, wZeroPoints).AsSpan()).ToArray());
+        var rows = context.AddBytes($"{node.Name}#packed", MemoryMarshal.AsBytes(IntegerConvPacking.PackWeights(weights.Constant!, s, wZeroPoints).AsSpan()).ToArray());
         var col = context.ScratchAddress;
         var colBytes = checked((int)ConvScratch(s));
         int xBase = context.Address(x), yBase = context.Address(node.Outputs[0]!);
@@ -50,11 +48,11 @@ internal static class IntegerGemmKernels
         {
             // The pointwise packing writes every pair the product reads but the padded columns, whose outputs are
             // dropped; the others leave padding taps and an odd channel's partner to the zeroing.
-            if (!IsPointwise(s) || s.ChannelsPerGroup % 2 == 1)
+            if (!IntegerConvPacking.IsPointwise(s) || s.ChannelsPerGroup % 2 == 1)
             {
                 w.Zero(() => w.I32(col), colBytes);
             }
-            EmitIm2Col(w, s, () => w.Get(image).I32(s.Channels * s.InH * s.InW).Op(Opcode.I32Mul).I32(xBase).Op(Opcode.I32Add), x.ElementType, xZeroPoint, col, paddedColumns);
+            IntegerConvPacking.EmitIm2Col(w, s, () => w.Get(image).I32(s.Channels * s.InH * s.InW).Op(Opcode.I32Mul).I32(xBase).Op(Opcode.I32Add), x.ElementType, xZeroPoint, col, paddedColumns);
             IntegerGemmEmitter.Emit(w, s.OutChannels, n, pairs, rows, col, epilogue);
         });
     }
@@ -106,113 +104,6 @@ internal static class IntegerGemmKernels
         var outBytes = node.Outputs[0]!.ElementType.ByteSize();
         var epilogue = Finish(context, w, node.Name, requantization, bias: null, perRow: false, () => w.I32(yBase), n, outBytes);
         IntegerGemmEmitter.Emit(w, totalRows, n, pairs, rows, columnsAddress, epilogue);
-    }
-
-    /// <summary>W[m, k] less its zero point as int16, each row's k padded to whole pairs.</summary>
-    private static short[] Pack(Tensor weights, int m, int k, int pairs, int[] zeroPoints)
-    {
-        var packed = new short[m * pairs * 2];
-        for (var r = 0; r < m; r++)
-        {
-            var zero = zeroPoints[zeroPoints.Length == 1 ? 0 : r];
-            for (var p = 0; p < k; p++)
-            {
-                packed[r * pairs * 2 + p] = (short)(weights.GetInt64(r * k + p) - zero);
-            }
-        }
-        return packed;
-    }
-
-    /// <summary>
-    /// The im2col matrix of one image as the GEMM's column operand: for k = (c, i, j) and output pixel p, x at the
-    /// tap less the zero point (0 in the padding) at pair k / 2, column p, half k % 2. The buffer starts zeroed.
-    /// </summary>
-    private static void EmitIm2Col(FunctionBuilder w, ConvolutionShape s, Action pushImage, DataType type, int zeroPoint, int col, int paddedColumns)
-    {
-        if (IsPointwise(s))
-        {
-            EmitPointwisePack(w, s.ChannelsPerGroup, s.InH * s.InW, pushImage, type, zeroPoint, col, paddedColumns);
-            return;
-        }
-        var (image, c, i, j, k, destination, oh, ow, ih, iw) = (w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local());
-        pushImage();
-        w.Set(image);
-        w.I32(0).Set(k);
-        w.For(c, 0, s.ChannelsPerGroup, 1, () => w.For(i, 0, s.Kh, 1, () => w.For(j, 0, s.Kw, 1, () =>
-        {
-            // destination = col + (k / 2) * paddedColumns * 4 + (k % 2) * 2
-            w.Get(k).I32(1).Op(Opcode.I32ShrU).I32(paddedColumns * 4).Op(Opcode.I32Mul).Get(k).I32(1).Op(Opcode.I32And).I32(2).Op(Opcode.I32Mul).Op(Opcode.I32Add)
-                .I32(col).Op(Opcode.I32Add).Set(destination);
-            w.For(oh, 0, s.OutH, 1, () =>
-            {
-                w.Get(oh).I32(s.Sh).Op(Opcode.I32Mul).Get(i).I32(s.Dh).Op(Opcode.I32Mul).Op(Opcode.I32Add).I32(s.Pt).Op(Opcode.I32Sub).Set(ih);
-                w.For(ow, 0, s.OutW, 1, () =>
-                {
-                    w.Get(ow).I32(s.Sw).Op(Opcode.I32Mul).Get(j).I32(s.Dw).Op(Opcode.I32Mul).Op(Opcode.I32Add).I32(s.Pl).Op(Opcode.I32Sub).Set(iw);
-                    // Taps in the padding stay 0 (the buffer was zeroed).
-                    w.If(() => w.Get(ih).I32(s.InH).Op(Opcode.I32LtU).Get(iw).I32(s.InW).Op(Opcode.I32LtU).Op(Opcode.I32And), () =>
-                    {
-                        w.Get(destination);
-                        w.Get(c).I32(s.InH).Op(Opcode.I32Mul).Get(ih).Op(Opcode.I32Add).I32(s.InW).Op(Opcode.I32Mul).Get(iw).Op(Opcode.I32Add).Get(image).Op(Opcode.I32Add);
-                        ElementAccess.Load(w, type);
-                        w.I32(zeroPoint).Op(Opcode.I32Sub).Memory(Opcode.I32Store16);
-                    });
-                    w.Increment(destination, 4);
-                });
-            });
-            w.Increment(k, 1);
-        })));
-    }
-
-    private static bool IsPointwise(ConvolutionShape s) => s is { Kh: 1, Kw: 1, Sh: 1, Sw: 1, Pt: 0, Pl: 0 } && s.OutH == s.InH && s.OutW == s.InW;
-
-    /// <summary>
-    /// A 1x1 convolution's im2col is x itself: channel pairs (c, c+1) interleaved per pixel, 8 pixels per step
-    /// (two 8-byte loads widened to int16 less the zero point, two shuffles), the last pixels and an odd last
-    /// channel element by element.
-    /// </summary>
-    private static void EmitPointwisePack(FunctionBuilder w, int channels, int pixels, Action pushImage, DataType type, int zeroPoint, int col, int paddedColumns)
-    {
-        var (source, destination, pair, p) = (w.Local(), w.Local(), w.Local(), w.Local());
-        var (first, second, zero) = (w.Local(ValueType.V128), w.Local(ValueType.V128), w.Local(ValueType.V128));
-        var widen = type == DataType.Int8 ? Opcode.I16x8ExtendLowI8x16S : Opcode.I16x8ExtendLowI8x16U;
-        var vectorPixels = pixels / 8 * 8;
-        w.I32(zeroPoint).Op(Opcode.I16x8Splat).Set(zero);
-        void Scalar(int half, int rowOffset, int start)
-        {
-            w.For(p, start, pixels, 1, () =>
-            {
-                w.Get(destination).Get(p).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add);
-                w.Get(source).Get(p).Op(Opcode.I32Add);
-                w.Memory(type == DataType.Int8 ? Opcode.I32Load8S : Opcode.I32Load8U, (uint)rowOffset);
-                w.I32(zeroPoint).Op(Opcode.I32Sub).Memory(Opcode.I32Store16, (uint)(2 * half));
-            });
-        }
-        pushImage();
-        w.Set(source);
-        w.I32(col).Set(destination);
-        w.For(pair, 0, channels / 2, 1, () =>
-        {
-            w.For(p, 0, vectorPixels, 8, () =>
-            {
-                w.Get(source).Get(p).Op(Opcode.I32Add).Memory(Opcode.V128Load64Zero).Op(widen).Get(zero).Op(Opcode.I16x8Sub).Set(first);
-                w.Get(source).Get(p).Op(Opcode.I32Add).Memory(Opcode.V128Load64Zero, (uint)pixels).Op(widen).Get(zero).Op(Opcode.I16x8Sub).Set(second);
-                w.Get(destination).Get(p).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Get(first).Get(second);
-                w.Code.I8x16Shuffle([0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23]);
-                w.Memory(Opcode.V128Store);
-                w.Get(destination).Get(p).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Get(first).Get(second);
-                w.Code.I8x16Shuffle([8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31]);
-                w.Memory(Opcode.V128Store, 16);
-            });
-            Scalar(0, 0, vectorPixels);
-            Scalar(1, pixels, vectorPixels);
-            w.Increment(source, 2 * pixels).Increment(destination, paddedColumns * 4);
-        });
-        if (channels % 2 == 1)
-        {
-            // The odd last channel pairs with zeros (the buffer was zeroed).
-            Scalar(0, 0, 0);
-        }
     }
 
     /// <summary>

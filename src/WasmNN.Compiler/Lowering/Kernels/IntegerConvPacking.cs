@@ -1,0 +1,217 @@
+using WasmNN.CodeGen;
+using WasmNN.Compiler.IR;
+using WasmNN.Compiler.Operators;
+using WasmNN.Wasm.Instructions;
+using ValueType = WasmNN.Wasm.ValueType;
+
+namespace WasmNN.Compiler.Lowering.Kernels;
+
+/// <summary>
+/// The operands of the integer GEMM for an ungrouped convolution (<see cref="IntegerGemmEmitter"/>'s layout): k runs
+/// tap-major, k = (i * Kw + j) * Cpad + c with the channels padded to even, so each int16 pair is one tap of two
+/// neighbouring channel planes. The im2col then packs a tap's channel pair 8 output pixels per step like the 1x1
+/// packing (two 8-byte loads widened less the zero point, two shuffles), stride 2 taking the even bytes of 16 loaded
+/// values; pixels whose tap falls in the padding keep the zeroed buffer's 0, and the columns near a border that a
+/// whole step would overrun go element by element. The sums are exact int32, so the order of k changes no bit.
+/// </summary>
+internal static class IntegerConvPacking
+{
+    private static readonly byte[] s_interleaveLow = [0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23];
+    private static readonly byte[] s_interleaveHigh = [8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31];
+    private static readonly byte[] s_evenBytes = [0, 2, 4, 6, 8, 10, 12, 14, 0, 2, 4, 6, 8, 10, 12, 14];
+
+    /// <summary>Pairs of k: taps times channel pairs.</summary>
+    public static int Pairs(ConvolutionShape s) => s.Kh * s.Kw * ChannelPairs(s);
+
+    /// <summary>True for a 1x1 convolution whose im2col is x itself (whole planes are packed as one row).</summary>
+    public static bool IsPointwise(ConvolutionShape s) => s is { Kh: 1, Kw: 1, Sh: 1, Sw: 1, Pt: 0, Pl: 0 } && s.OutH == s.InH && s.OutW == s.InW;
+
+    private static int ChannelPairs(ConvolutionShape s) => (s.ChannelsPerGroup + 1) / 2;
+
+    /// <summary>W[m, c, i, j] less its zero point as int16 rows in the tap-major k order (0 for the padding channel).</summary>
+    public static short[] PackWeights(Tensor weights, ConvolutionShape s, int[] zeroPoints)
+    {
+        var (channels, taps, paddedChannels, pairs) = (s.ChannelsPerGroup, s.Kh * s.Kw, ChannelPairs(s) * 2, Pairs(s));
+        var packed = new short[s.OutChannels * pairs * 2];
+        for (var r = 0; r < s.OutChannels; r++)
+        {
+            var zero = zeroPoints[zeroPoints.Length == 1 ? 0 : r];
+            for (var c = 0; c < channels; c++)
+            {
+                for (var tap = 0; tap < taps; tap++)
+                {
+                    packed[(r * pairs * 2) + (tap * paddedChannels) + c] = (short)(weights.GetInt64(((r * channels) + c) * taps + tap) - zero);
+                }
+            }
+        }
+        return packed;
+    }
+
+    /// <summary>Packs one image's im2col at <paramref name="col"/> (zeroed before, except for pointwise even channels).</summary>
+    public static void EmitIm2Col(FunctionBuilder w, ConvolutionShape s, Action pushImage, DataType type, int zeroPoint, int col, int paddedColumns)
+    {
+        if (IsPointwise(s))
+        {
+            EmitPointwisePack(w, s.ChannelsPerGroup, s.InH * s.InW, pushImage, type, zeroPoint, col, paddedColumns);
+            return;
+        }
+        var plane = s.InH * s.InW;
+        var channelPairs = ChannelPairs(s);
+        var (image, pair, oh, ow, source, destination, address) = (w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local());
+        var zero = w.Local(ValueType.V128);
+        pushImage();
+        w.Set(image);
+        w.I32(zeroPoint).Op(Opcode.I16x8Splat).Set(zero);
+        for (var i = 0; i < s.Kh; i++)
+        {
+            for (var j = 0; j < s.Kw; j++)
+            {
+                var tap = (i * s.Kw) + j;
+                var (rowOffset, columnOffset) = ((i * s.Dh) - s.Pt, (j * s.Dw) - s.Pl);
+                // Output rows and columns whose tap lies inside x: ih = oh * sh + rowOffset in [0, InH), same for iw.
+                var (ohLo, ohHi) = (Math.Max(0, CeilDiv(-rowOffset, s.Sh)), Math.Min(s.OutH, FloorDiv(s.InH - 1 - rowOffset, s.Sh) + 1));
+                var (owLo, owHi) = (Math.Max(0, CeilDiv(-columnOffset, s.Sw)), Math.Min(s.OutW, FloorDiv(s.InW - 1 - columnOffset, s.Sw) + 1));
+                if (ohLo >= ohHi || owLo >= owHi)
+                {
+                    continue;
+                }
+                // Steps of 8 columns whose loads stay in the row: 8 bytes at stride 1, 16 at stride 2.
+                var lastStart = s.Sw switch
+                {
+                    1 => owHi - 8,
+                    2 => Math.Min(owHi - 8, FloorDiv(s.InW - 16 - columnOffset, 2)),
+                    _ => owLo - 1,
+                };
+                var vectorEnd = lastStart < owLo ? owLo : owLo + (8 * (((lastStart - owLo) / 8) + 1));
+                void Rows(bool secondChannel) => w.For(oh, ohLo, ohHi, 1, () =>
+                {
+                    // source = x[2 * pair][oh * sh + rowOffset][columnOffset]; destination = column 0 of the pair's row oh.
+                    w.Get(pair).I32(2 * plane).Op(Opcode.I32Mul).Get(oh).I32(s.Sh * s.InW).Op(Opcode.I32Mul).Op(Opcode.I32Add)
+                        .I32((rowOffset * s.InW) + columnOffset).Op(Opcode.I32Add).Get(image).Op(Opcode.I32Add).Set(source);
+                    w.Get(pair).I32(paddedColumns * 4).Op(Opcode.I32Mul).Get(oh).I32(s.OutW * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add)
+                        .I32(col + (tap * channelPairs * paddedColumns * 4)).Op(Opcode.I32Add).Set(destination);
+                    if (vectorEnd > owLo)
+                    {
+                        w.For(ow, owLo, vectorEnd, 8, () =>
+                        {
+                            w.Get(ow).I32(s.Sw).Op(Opcode.I32Mul).Get(source).Op(Opcode.I32Add).Set(address);
+                            var (first, second) = (w.Local(ValueType.V128), w.Local(ValueType.V128));
+                            LoadEight(w, address, 0, s.Sw, type, zero);
+                            w.Set(first);
+                            if (secondChannel)
+                            {
+                                LoadEight(w, address, (uint)plane, s.Sw, type, zero);
+                            }
+                            else
+                            {
+                                w.Code.V128Const(default);
+                            }
+                            w.Set(second);
+                            StoreInterleaved(w, () => w.Get(ow).I32(4).Op(Opcode.I32Mul).Get(destination).Op(Opcode.I32Add), first, second);
+                        });
+                    }
+                    if (vectorEnd < owHi)
+                    {
+                        w.For(ow, vectorEnd, owHi, 1, () =>
+                        {
+                            w.Get(ow).I32(s.Sw).Op(Opcode.I32Mul).Get(source).Op(Opcode.I32Add).Set(address);
+                            for (var half = 0; half < (secondChannel ? 2 : 1); half++)
+                            {
+                                w.Get(ow).I32(4).Op(Opcode.I32Mul).Get(destination).Op(Opcode.I32Add);
+                                w.Get(address).Memory(type == DataType.Int8 ? Opcode.I32Load8S : Opcode.I32Load8U, (uint)(half * plane));
+                                w.I32(zeroPoint).Op(Opcode.I32Sub).Memory(Opcode.I32Store16, (uint)(2 * half));
+                            }
+                        });
+                    }
+                });
+                if (s.ChannelsPerGroup >= 2)
+                {
+                    w.For(pair, 0, s.ChannelsPerGroup / 2, 1, () => Rows(secondChannel: true));
+                }
+                if (s.ChannelsPerGroup % 2 == 1)
+                {
+                    // The odd last channel pairs with the padding channel's zeros.
+                    w.I32(s.ChannelsPerGroup / 2).Set(pair);
+                    Rows(secondChannel: false);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A 1x1 convolution's im2col is x itself: channel pairs (c, c+1) interleaved per pixel, 8 pixels per step, the
+    /// last pixels and an odd last channel element by element.
+    /// </summary>
+    private static void EmitPointwisePack(FunctionBuilder w, int channels, int pixels, Action pushImage, DataType type, int zeroPoint, int col, int paddedColumns)
+    {
+        var (source, destination, pair, p) = (w.Local(), w.Local(), w.Local(), w.Local());
+        var (first, second, zero, address) = (w.Local(ValueType.V128), w.Local(ValueType.V128), w.Local(ValueType.V128), w.Local());
+        var vectorPixels = pixels / 8 * 8;
+        w.I32(zeroPoint).Op(Opcode.I16x8Splat).Set(zero);
+        void Scalar(int half, int rowOffset, int start)
+        {
+            w.For(p, start, pixels, 1, () =>
+            {
+                w.Get(destination).Get(p).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add);
+                w.Get(source).Get(p).Op(Opcode.I32Add);
+                w.Memory(type == DataType.Int8 ? Opcode.I32Load8S : Opcode.I32Load8U, (uint)rowOffset);
+                w.I32(zeroPoint).Op(Opcode.I32Sub).Memory(Opcode.I32Store16, (uint)(2 * half));
+            });
+        }
+        pushImage();
+        w.Set(source);
+        w.I32(col).Set(destination);
+        w.For(pair, 0, channels / 2, 1, () =>
+        {
+            w.For(p, 0, vectorPixels, 8, () =>
+            {
+                w.Get(source).Get(p).Op(Opcode.I32Add).Set(address);
+                LoadEight(w, address, 0, 1, type, zero);
+                w.Set(first);
+                LoadEight(w, address, (uint)pixels, 1, type, zero);
+                w.Set(second);
+                StoreInterleaved(w, () => w.Get(destination).Get(p).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add), first, second);
+            });
+            Scalar(0, 0, vectorPixels);
+            Scalar(1, pixels, vectorPixels);
+            w.Increment(source, 2 * pixels).Increment(destination, paddedColumns * 4);
+        });
+        if (channels % 2 == 1)
+        {
+            // The odd last channel pairs with zeros (the buffer was zeroed).
+            Scalar(0, 0, 0);
+        }
+    }
+
+    /// <summary>Pushes 8 values of x from <paramref name="address"/> + <paramref name="offset"/> at the stride (1 or 2) as int16 less the zero point.</summary>
+    private static void LoadEight(FunctionBuilder w, uint address, uint offset, int stride, DataType type, uint zero)
+    {
+        if (stride == 1)
+        {
+            w.Get(address).Memory(Opcode.V128Load64Zero, offset);
+        }
+        else
+        {
+            w.Get(address).Memory(Opcode.V128Load, offset).Get(address).Memory(Opcode.V128Load, offset);
+            w.Code.I8x16Shuffle(s_evenBytes);
+        }
+        w.Op(type == DataType.Int8 ? Opcode.I16x8ExtendLowI8x16S : Opcode.I16x8ExtendLowI8x16U).Get(zero).Op(Opcode.I16x8Sub);
+    }
+
+    /// <summary>Stores the int16 pairs (first[p], second[p]) of 8 pixels, 32 bytes, at the address <paramref name="pushAddress"/> pushes.</summary>
+    private static void StoreInterleaved(FunctionBuilder w, Action pushAddress, uint first, uint second)
+    {
+        pushAddress();
+        w.Get(first).Get(second);
+        w.Code.I8x16Shuffle(s_interleaveLow);
+        w.Memory(Opcode.V128Store);
+        pushAddress();
+        w.Get(first).Get(second);
+        w.Code.I8x16Shuffle(s_interleaveHigh);
+        w.Memory(Opcode.V128Store, 16);
+    }
+
+    private static int FloorDiv(int a, int b) => (int)Math.Floor((double)a / b);
+
+    private static int CeilDiv(int a, int b) => (int)Math.Ceiling((double)a / b);
+}
