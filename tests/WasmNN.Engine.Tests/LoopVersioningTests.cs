@@ -60,6 +60,23 @@ public class LoopVersioningTests
               (i32.store offset=4 (local.get $p) (local.get $sum))
               (br_if $l (local.tee $i (i32.add (local.get $i) (i32.const 4)))))
             (local.get $sum))
+          ;; musl's memcpy shape: n counts down by 16 while n > 15 (unsigned), the pointer counts up
+          (func (export "down_unsigned") (param $p i32) (param $n i32) (result i32)
+            (local $sum i32)
+            (loop $l
+              (local.set $sum (i32.add (local.get $sum) (i32.load offset=12 (local.get $p))))
+              (i32.store (local.get $p) (local.get $sum))
+              (local.set $p (i32.add (local.get $p) (i32.const 16)))
+              (br_if $l (i32.gt_u (local.tee $n (i32.sub (local.get $n) (i32.const 16))) (i32.const 15))))
+            (local.get $sum))
+          ;; signed, written as "bound < counter": runs while -20 < i, i -= 3
+          (func (export "down_signed") (param $p i32) (param $i i32) (result i32)
+            (local $sum i32)
+            (loop $l
+              (local.set $sum (i32.add (local.get $sum) (i32.load8_u (local.get $p))))
+              (local.set $p (i32.add (local.get $p) (i32.const 1)))
+              (br_if $l (i32.lt_s (i32.const -20) (local.tee $i (i32.sub (local.get $i) (i32.const 3))))))
+            (local.get $sum))
           ;; a base near 2^32 plus an addend wraps to a valid low address
           (func (export "wrapping_base") (param $b i32) (param $n i32) (result i32)
             (local $sum i32)
@@ -104,6 +121,16 @@ public class LoopVersioningTests
         { "negative_index", [396, 100] },       // first address wraps below 0: traps at once
         { "negative_index", [65536 - 8, 100] },  // the last load (offset 8) ends exactly at the end
         { "negative_index", [65536 - 7, 100] },  // one byte over: earlier stores must land
+        { "down_unsigned", [64, 1600] },
+        { "down_unsigned", [64, 1601] },        // not a multiple of 16: the last round sees n = 1
+        { "down_unsigned", [64, 5] },           // runs once: n wraps to 2^32 - 11 > 15... and on until out of bounds
+        { "down_unsigned", [65536 - 1600, 1600] }, // the last load ends exactly at the end
+        { "down_unsigned", [65536 - 1599, 1600] }, // one byte over: earlier stores must land
+        { "down_signed", [100, 3000] },
+        { "down_signed", [100, -30] },          // below the bound at once: one body
+        { "down_signed", [65536 - 1007, 3000] }, // runs 1007 bodies, the last byte at the end
+        { "down_signed", [65536 - 1006, 3000] },
+        { "down_signed", [0, int.MinValue + 2] }, // the counter wraps to positive: runs until out of bounds
         { "wrapping_base", [-32, 10] },         // b + 32 wraps to 0
         { "wrapping_base", [-16, 10] },         // wraps to 16
         { "wrapping_base", [65536 - 36, 3] },
@@ -125,6 +152,8 @@ public class LoopVersioningTests
     [InlineData("not_equal")]
     [InlineData("wrapping_base")]
     [InlineData("negative_index")]
+    [InlineData("down_unsigned")]
+    [InlineData("down_signed")]
     public void Analyze_LoopsOfTheModule_AreVersionable(string export)
     {
         var module = ModuleReader.Read(Wat.Assemble(Module));

@@ -206,14 +206,25 @@ internal sealed partial class FunctionCompiler
             }
             default:
             {
-                // trips = max(1, ceil((bound - counter_0) / step)); the counter's last value must not wrap.
-                bool signed = exit.Kind == LoopExitKind.LessThanSigned;
+                // Counting up: trips = max(1, ceil((bound - counter_0) / step)); down: max(1, ceil((counter_0 -
+                // bound) / -step)). The counter's last value must not wrap.
+                bool signed = exit.Kind is LoopExitKind.LessThanSigned or LoopExitKind.GreaterThanSigned;
+                bool down = step < 0;
                 var widen = signed ? OpCodes.Conv_I8 : OpCodes.Conv_U8;
                 var positive = _il.DefineLabel();
                 var counted = _il.DefineLabel();
-                EmitBound(exit, widen);
-                EmitLoadLocal(exit.Counter);
-                _il.Emit(widen);
+                if (down)
+                {
+                    EmitLoadLocal(exit.Counter);
+                    _il.Emit(widen);
+                    EmitBound(exit, widen);
+                }
+                else
+                {
+                    EmitBound(exit, widen);
+                    EmitLoadLocal(exit.Counter);
+                    _il.Emit(widen);
+                }
                 _il.Emit(OpCodes.Sub);
                 _il.Emit(OpCodes.Stloc, trips);
                 _il.Emit(OpCodes.Ldloc, trips);
@@ -224,9 +235,9 @@ internal sealed partial class FunctionCompiler
                 _il.Emit(OpCodes.Br, counted);
                 _il.MarkLabel(positive);
                 _il.Emit(OpCodes.Ldloc, trips);
-                _il.Emit(OpCodes.Ldc_I8, step - 1);
+                _il.Emit(OpCodes.Ldc_I8, Math.Abs(step) - 1);
                 _il.Emit(OpCodes.Add);
-                _il.Emit(OpCodes.Ldc_I8, step);
+                _il.Emit(OpCodes.Ldc_I8, Math.Abs(step));
                 _il.Emit(OpCodes.Div);
                 _il.Emit(OpCodes.Stloc, trips);
                 _il.MarkLabel(counted);
@@ -234,8 +245,16 @@ internal sealed partial class FunctionCompiler
                 _il.Emit(widen);
                 EmitLastStepOffset(trips, 0, step);
                 _il.Emit(OpCodes.Add);
-                _il.Emit(OpCodes.Ldc_I8, signed ? int.MaxValue : uint.MaxValue);
-                _il.Emit(OpCodes.Bgt, unknown);
+                if (down)
+                {
+                    _il.Emit(OpCodes.Ldc_I8, signed ? int.MinValue : 0L);
+                    _il.Emit(OpCodes.Blt, unknown);
+                }
+                else
+                {
+                    _il.Emit(OpCodes.Ldc_I8, signed ? int.MaxValue : uint.MaxValue);
+                    _il.Emit(OpCodes.Bgt, unknown);
+                }
                 break;
             }
         }

@@ -13,6 +13,12 @@ internal enum LoopExitKind
 
     /// <summary>While the counter is less than the bound, unsigned.</summary>
     LessThanUnsigned,
+
+    /// <summary>While the counter (counting down) is greater than the bound, signed.</summary>
+    GreaterThanSigned,
+
+    /// <summary>While the counter (counting down) is greater than the bound, unsigned: musl's <c>n -= 16; n > 15</c>.</summary>
+    GreaterThanUnsigned,
 }
 
 /// <summary>
@@ -240,6 +246,10 @@ internal sealed class VersionableLoop
                     {
                         Opcode.I32Ne when IsCounter(comparison.Left) => (LoopExitKind.NotEqual, comparison.Left, comparison.Right),
                         Opcode.I32Ne => (LoopExitKind.NotEqual, comparison.Right, comparison.Left),
+                        Opcode.I32GtS when IsDownCounter(comparison.Left) => (LoopExitKind.GreaterThanSigned, comparison.Left, comparison.Right),
+                        Opcode.I32GtU when IsDownCounter(comparison.Left) => (LoopExitKind.GreaterThanUnsigned, comparison.Left, comparison.Right),
+                        Opcode.I32LtS when IsDownCounter(comparison.Right) => (LoopExitKind.GreaterThanSigned, comparison.Right, comparison.Left),
+                        Opcode.I32LtU when IsDownCounter(comparison.Right) => (LoopExitKind.GreaterThanUnsigned, comparison.Right, comparison.Left),
                         Opcode.I32LtS => (LoopExitKind.LessThanSigned, comparison.Left, comparison.Right),
                         Opcode.I32LtU => (LoopExitKind.LessThanUnsigned, comparison.Left, comparison.Right),
                         Opcode.I32GtS => (LoopExitKind.LessThanSigned, comparison.Right, comparison.Left),
@@ -254,11 +264,14 @@ internal sealed class VersionableLoop
 
         private bool IsCounter(Value value) => value is Sum s && s.IsSingle(out var term) && _steps.ContainsKey(term.Local);
 
+        private bool IsDownCounter(Value value) => value is Sum s && s.IsSingle(out var term) && _steps.GetValueOrDefault(term.Local) < 0;
+
         private LoopExit? Counter(LoopExitKind kind, Term counter, Value bound)
         {
             // The counter must be read after its (single) update: the test then sees counter_0 + (k + 1) * step.
             if (!counter.Updated || _variant.Contains(counter.Local) || !_steps.TryGetValue(counter.Local, out long step)) return null;
-            if (kind != LoopExitKind.NotEqual && step < 0) return null;
+            bool down = kind is LoopExitKind.GreaterThanSigned or LoopExitKind.GreaterThanUnsigned;
+            if (kind != LoopExitKind.NotEqual && (step < 0) != down) return null;
             return bound switch
             {
                 ConstantValue c => new LoopExit(kind, counter.Local, step, 1, -1, c.Constant),
