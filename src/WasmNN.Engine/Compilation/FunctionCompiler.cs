@@ -155,8 +155,8 @@ internal sealed partial class FunctionCompiler
         // failures are handled out of line, after the body (EmitPrologueColdPaths).
         if (!CountsCallDepth)
         {
-            // A small leaf (FunctionShape): no count, no stack check, and no interrupt check without loops.
-            if (_shape.HasLoops) EmitEntryInterruptCheck();
+            // A leaf with an ordinary frame (FunctionShape): no count, no stack check, and no entry interrupt check:
+            // its loops check at their headers, and without them it ends by itself.
             ReloadMemory();
             return;
         }

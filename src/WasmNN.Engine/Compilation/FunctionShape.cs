@@ -6,9 +6,10 @@ namespace WasmNN.Engine.Compilation;
 /// <summary>
 /// What a function body's prologue can leave out. A leaf (no calls) adds one frame to the chain and nothing below it,
 /// so it needs neither the call-depth count nor a stack check when its frame is small (its caller's check leaves
-/// room for one frame: <see cref="Runtime.StackGuard.Window"/>); a leaf without loops also ends in bounded time, so
-/// it needs no interrupt check (its caller's loop or entry has one). Small such functions, like clang's qsort
-/// comparator, are then left to the JIT to inline into their callers.
+/// room for one frame: <see cref="Runtime.StackGuard.Window"/>), nor an entry interrupt check: only its loops can keep
+/// it running, and they check at their headers. Small loop-free ones, like clang's qsort comparator, are left to the
+/// JIT to inline into their callers; wasi-libc's memcpy (a leaf called for every 4-byte swap of qsort) keeps its
+/// loops' checks only.
 /// </summary>
 internal readonly record struct FunctionShape(bool IsLeaf, bool HasLoops, int CodeBytes)
 {
