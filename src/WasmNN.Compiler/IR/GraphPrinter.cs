@@ -75,6 +75,11 @@ public static class GraphPrinter
     /// <summary>"= [1, 2, 3]" for small tensors, "{1000 values in [-1, 1]}" otherwise.</summary>
     public static string Contents(Tensor tensor)
     {
+        if (tensor.DataType == DataType.String)
+        {
+            var strings = tensor.AsStrings();
+            return strings.Length <= MaxPrintedElements ? $"= [{string.Join(", ", strings.Select(Format))}]" : $"{{{Number(strings.Length)} strings}}";
+        }
         // Integers as long: int64 constants such as Slice's "to the end" (2^63 - 1) do not survive a double.
         var (count, min, max, all) = tensor.DataType.IsFloat()
             ? Summary(tensor.ToDoubleArray(), v => Element(tensor.DataType, v))

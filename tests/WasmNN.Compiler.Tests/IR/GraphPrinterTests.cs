@@ -46,6 +46,23 @@ public sealed class GraphPrinterTests
     }
 
     [Fact]
+    public void Print_StringConstantsAndStringNormalizer_QuotesTheText()
+    {
+        var g = new Graph("t", 10);
+        var words = g.AddConstant("w", Tensor.FromStrings([2], ["monday", "Ärger"]));
+        g.AddConstant("many", Tensor.FromStrings([20], [.. Enumerable.Range(0, 20).Select(i => $"w{i}")]));
+        var x = new Value("x", DataType.String, [3]);
+        g.Inputs.Add(x);
+        g.AddNode("StringNormalizer", [x], ["y"], new AttributeBag(("stopwords", new[] { "monday" })), "norm");
+
+        var text = GraphPrinter.Print(g);
+
+        Assert.Contains("const %w: string[2] = [\"monday\", \"Ärger\"]\n", text);
+        Assert.Contains("const %many: string[20] {20 strings}\n", text);
+        Assert.Contains("node norm = StringNormalizer(%x) {CaseChangeAction=None, IsCaseSensitive=false, Stopwords=[\"monday\"], Locale=\"\"", text);
+    }
+
+    [Fact]
     public void Print_NanAndNegativeZero_RoundTripSpellings()
     {
         var g = new Graph("f", 13);
