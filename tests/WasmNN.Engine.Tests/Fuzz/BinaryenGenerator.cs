@@ -25,14 +25,15 @@ internal static class BinaryenGenerator
     }
 
     /// <summary>
-    /// <paramref name="module"/> with every float result replaced by 0 when it is NaN (binaryen's <c>--denan</c>), so
-    /// NaN bits that reach integer code (reinterpret, stores) cannot differ between engines.
+    /// <paramref name="module"/> with every float result replaced by 0 when it is NaN (binaryen's <c>--denan</c> for
+    /// scalars, <see cref="SimdNaNCanonicalizer"/> for f32x4/f64x2 lanes, which binaryen 108 leaves alone), so NaN bits
+    /// that reach integer code (reinterpret, stores, integer lane ops) cannot differ between engines.
     /// </summary>
     public static byte[] Denan(byte[] module, string workDirectory)
     {
         var input = Path.Combine(workDirectory, "denan-input.wasm");
         File.WriteAllBytes(input, module);
-        return WasmOpt(workDirectory, [input, "--denan", .. s_features]);
+        return SimdNaNCanonicalizer.Canonicalize(WasmOpt(workDirectory, [input, "--denan", .. s_features]), workDirectory);
     }
 
     private static byte[] WasmOpt(string workDirectory, IEnumerable<string> arguments)
