@@ -113,12 +113,30 @@ public sealed unsafe class WasmMemory : IDisposable
         if (!NativePages.CanMap || memoryOffset % page != 0 || fileOffset % page != 0) return false;
         var mapped = length / page * page;
         if (mapped > 0 && !NativePages.TryMapFile(Base + memoryOffset, mapped, file, fileOffset)) return false;
-        for (var done = mapped; done < length;)
+        ReadFile(file, fileOffset + mapped, memoryOffset + mapped, length - mapped);
+        return true;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="length"/> bytes of <paramref name="file"/> from <paramref name="fileOffset"/> into the
+    /// memory at <paramref name="memoryOffset"/>, with no buffer between: what <see cref="TryMapFile"/>'s callers do
+    /// where it returns false.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range is outside the memory.</exception>
+    /// <exception cref="EndOfStreamException">The file ended before <paramref name="length"/> bytes.</exception>
+    public void ReadFile(SafeFileHandle file, long fileOffset, long memoryOffset, long length)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (fileOffset < 0 || memoryOffset < 0 || length < 0 || memoryOffset > Size - length)
         {
-            var read = RandomAccess.Read(file, new Span<byte>(Base + memoryOffset + done, (int)(length - done)), fileOffset + done);
+            throw new ArgumentOutOfRangeException(nameof(memoryOffset), $"{length} bytes at {memoryOffset} are outside the memory of {Size} bytes");
+        }
+        for (long done = 0; done < length;)
+        {
+            var chunk = (int)Math.Min(length - done, 1 << 30);
+            var read = RandomAccess.Read(file, new Span<byte>(Base + memoryOffset + done, chunk), fileOffset + done);
             done += read > 0 ? read : throw new EndOfStreamException($"the file ended at byte {fileOffset + done}");
         }
-        return true;
     }
 
     /// <summary>Grows by <paramref name="deltaPages"/> pages, zero-filled.</summary>

@@ -1,4 +1,3 @@
-using Microsoft.Win32.SafeHandles;
 using WasmNN.Compiler.Abi;
 using WasmNN.Engine;
 
@@ -11,8 +10,6 @@ namespace WasmNN.Runtime;
 /// </summary>
 internal static class ExternalWeightsLoader
 {
-    private const int ChunkBytes = 1 << 24;
-
     /// <param name="path">The weights file.</param>
     /// <param name="weights">What the module's metadata says of its weights.</param>
     /// <param name="memory">The module's linear memory.</param>
@@ -26,31 +23,17 @@ internal static class ExternalWeightsLoader
         {
             throw new FormatException($"the module puts its weights at {weights.Address} ({weights.Bytes} bytes), outside its memory");
         }
-        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-        var fileBytes = RandomAccess.GetLength(file);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+        var fileBytes = stream.Length;
         var header = new byte[(int)Math.Min(fileBytes, 4096)];
-        ReadExactly(file, header, 0);
+        stream.ReadExactly(header);
         var offset = WeightsFile.CheckHeader(header, weights, path);
         if (fileBytes - offset < weights.Bytes)
         {
             throw new FormatException($"{path}: truncated: {weights.Bytes} bytes of weights from byte {offset} expected, the file has {fileBytes}");
         }
-        if (map && memory.TryMapFile(file, offset, weights.Address, weights.Bytes)) return true;
-        for (long done = 0; done < weights.Bytes;)
-        {
-            var chunk = (int)Math.Min(ChunkBytes, weights.Bytes - done);
-            ReadExactly(file, memory.GetSpan(weights.Address + done, chunk), offset + done);
-            done += chunk;
-        }
+        if (map && memory.TryMapFile(stream.SafeFileHandle, offset, weights.Address, weights.Bytes)) return true;
+        memory.ReadFile(stream.SafeFileHandle, offset, weights.Address, weights.Bytes);
         return false;
-    }
-
-    private static void ReadExactly(SafeFileHandle file, Span<byte> destination, long offset)
-    {
-        for (var done = 0; done < destination.Length;)
-        {
-            var read = RandomAccess.Read(file, destination[done..], offset + done);
-            done += read > 0 ? read : throw new EndOfStreamException($"the file ended at byte {offset + done}");
-        }
     }
 }

@@ -84,6 +84,37 @@ public sealed unsafe class WasmMemoryFileMappingTests : IDisposable
         Assert.True(memory.Span.IndexOfAnyExcept((byte)0) < 0);
     }
 
+    [Fact]
+    public void ReadFile_UnalignedRange_CopiesExactlyThoseBytes()
+    {
+        var (path, bytes) = WriteFile((2 * WasmPage) + 500);
+        using var memory = new WasmMemory(4);
+        memory.Span.Fill(0xEE);
+
+        using (var file = OpenRead(path))
+        {
+            memory.ReadFile(file, 123, 7, bytes.Length - 123);
+        }
+
+        Assert.True(memory.GetSpan(7, bytes.Length - 123).SequenceEqual(bytes.AsSpan(123)));
+        Assert.Equal(0xEE, memory.Span[6]);
+        Assert.Equal(0xEE, memory.Span[7 + bytes.Length - 123]);
+        // A copy: the file changing later does not show through.
+        PokeFile(path, 200, (byte)~bytes[200]);
+        Assert.Equal(bytes[200], memory.Span[7 + 200 - 123]);
+    }
+
+    [Fact]
+    public void ReadFile_PastTheEndOfTheFile_ThrowsEndOfStream()
+    {
+        var (path, _) = WriteFile(1000);
+        using var memory = new WasmMemory(1);
+        using var file = OpenRead(path);
+
+        Assert.Throws<EndOfStreamException>(() => memory.ReadFile(file, 500, 0, 1000));
+        Assert.Throws<ArgumentOutOfRangeException>(() => memory.ReadFile(file, 0, WasmPage - 10, 100));
+    }
+
     [Theory]
     [InlineData(0, 3 * WasmPage, 2 * WasmPage)]   // past the end of the memory (4 pages)
     [InlineData(2 * WasmPage, 0, 3 * WasmPage)]   // past the end of the file (4 pages)
