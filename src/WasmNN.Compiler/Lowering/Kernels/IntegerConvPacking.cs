@@ -52,7 +52,7 @@ internal static class IntegerConvPacking
     {
         if (IsPointwise(s))
         {
-            EmitPointwisePack(w, s.ChannelsPerGroup, s.InH * s.InW, pushImage, type, zeroPoint, col, paddedColumns);
+            EmitPointwisePack(w, s.ChannelsPerGroup, s.InH * s.InW, pushImage, type, zeroPoint, col);
             return;
         }
         var plane = s.InH * s.InW;
@@ -140,10 +140,12 @@ internal static class IntegerConvPacking
 
     /// <summary>
     /// A 1x1 convolution's im2col is x itself: channel pairs (c, c+1) interleaved per pixel, 8 pixels per step, the
-    /// last pixels and an odd last channel element by element.
+    /// last pixels and an odd last channel element by element, written straight into the GEMM's column panels (a
+    /// step of 8 pixels is one panel's pair row).
     /// </summary>
-    private static void EmitPointwisePack(FunctionBuilder w, int channels, int pixels, Action pushImage, DataType type, int zeroPoint, int col, int paddedColumns)
+    private static void EmitPointwisePack(FunctionBuilder w, int channels, int pixels, Action pushImage, DataType type, int zeroPoint, int col)
     {
+        var pairs = (channels + 1) / 2;
         var (source, destination, pair, p) = (w.Local(), w.Local(), w.Local(), w.Local());
         var (first, second, zero, address) = (w.Local(ValueType.V128), w.Local(ValueType.V128), w.Local(ValueType.V128), w.Local());
         var vectorPixels = pixels / 8 * 8;
@@ -152,7 +154,9 @@ internal static class IntegerConvPacking
         {
             w.For(p, start, pixels, 1, () =>
             {
-                w.Get(destination).Get(p).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add);
+                // destination + panel(p) * panel bytes + (p mod 8) * 4
+                w.Get(destination).Get(p).I32(-IntegerGemmEmitter.PanelColumns).Op(Opcode.I32And).I32(pairs * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add)
+                    .Get(p).I32(IntegerGemmEmitter.PanelColumns - 1).Op(Opcode.I32And).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add);
                 w.Get(source).Get(p).Op(Opcode.I32Add);
                 w.Memory(type == DataType.Int8 ? Opcode.I32Load8S : Opcode.I32Load8U, (uint)rowOffset);
                 w.I32(zeroPoint).Op(Opcode.I32Sub).Memory(Opcode.I32Store16, (uint)(2 * half));
@@ -170,17 +174,37 @@ internal static class IntegerConvPacking
                 w.Set(first);
                 LoadEight(w, address, (uint)pixels, 1, type, zero);
                 w.Set(second);
-                StoreInterleaved(w, () => w.Get(destination).Get(p).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add), first, second);
+                StoreInterleaved(w, () => w.Get(destination).Get(p).I32(pairs * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add), first, second);
             });
             Scalar(0, 0, vectorPixels);
             Scalar(1, pixels, vectorPixels);
-            w.Increment(source, 2 * pixels).Increment(destination, paddedColumns * 4);
+            w.Increment(source, 2 * pixels).Increment(destination, IntegerGemmEmitter.PanelColumns * 4);
         });
         if (channels % 2 == 1)
         {
             // The odd last channel pairs with zeros (the buffer was zeroed).
             Scalar(0, 0, 0);
         }
+    }
+
+    /// <summary>
+    /// Copies the row-major im2col at <paramref name="rowMajor"/> ([pairs][paddedColumns] int16 pairs) into the
+    /// GEMM's column panels at <paramref name="panels"/>: for each panel, its 32 bytes of every pair row.
+    /// </summary>
+    public static void EmitPackPanels(FunctionBuilder w, int rowMajor, int panels, int pairs, int paddedColumns)
+    {
+        var (panel, pair, source, destination) = (w.Local(), w.Local(), w.Local(), w.Local());
+        w.I32(panels).Set(destination);
+        w.For(panel, 0, paddedColumns / IntegerGemmEmitter.PanelColumns, 1, () =>
+        {
+            w.Get(panel).I32(IntegerGemmEmitter.PanelColumns * 4).Op(Opcode.I32Mul).I32(rowMajor).Op(Opcode.I32Add).Set(source);
+            w.For(pair, 0, pairs, 1, () =>
+            {
+                w.Get(destination).Get(source).Memory(Opcode.V128Load).Memory(Opcode.V128Store);
+                w.Get(destination).Get(source).Memory(Opcode.V128Load, 16).Memory(Opcode.V128Store, 16);
+                w.Increment(source, paddedColumns * 4).Increment(destination, IntegerGemmEmitter.PanelColumns * 4);
+            });
+        });
     }
 
     /// <summary>Pushes 8 values of x from <paramref name="address"/> + <paramref name="offset"/> at the stride (1 or 2) as int16 less the zero point.</summary>

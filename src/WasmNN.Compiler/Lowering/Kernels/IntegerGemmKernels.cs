@@ -22,11 +22,13 @@ internal static class IntegerGemmKernels
     /// <summary>True when the matrix product takes the GEMM path.</summary>
     public static bool CoversMatMul(LoweringOptions options, Value b) => options.Simd && b is { IsConstant: true, Shape.Length: 2 };
 
-    /// <summary>Scratch for the packed im2col matrix of one image.</summary>
-    public static long ConvScratch(ConvolutionShape s)
-    {
-        return (long)IntegerConvPacking.Pairs(s) * IntegerGemmEmitter.PaddedColumns(s.OutH * s.OutW) * 4;
-    }
+    /// <summary>
+    /// Scratch for one image's packed im2col: the panels, and for all but pointwise convolutions the row-major
+    /// im2col they are packed from.
+    /// </summary>
+    public static long ConvScratch(ConvolutionShape s) => PanelsBytes(s) * (IntegerConvPacking.IsPointwise(s) ? 1 : 2);
+
+    private static long PanelsBytes(ConvolutionShape s) => (long)IntegerConvPacking.Pairs(s) * IntegerGemmEmitter.PaddedColumns(s.OutH * s.OutW) * 4;
 
     /// <summary>Scratch for the packed rows of A.</summary>
     public static long MatMulScratch(int rows, int k) => (long)rows * ((k + 1) / 2) * 4;
@@ -39,7 +41,7 @@ internal static class IntegerGemmKernels
         var paddedColumns = IntegerGemmEmitter.PaddedColumns(n);
         var rows = context.AddBytes($"{node.Name}#packed", MemoryMarshal.AsBytes(IntegerConvPacking.PackWeights(weights.Constant!, s, wZeroPoints).AsSpan()).ToArray());
         var col = context.ScratchAddress;
-        var colBytes = checked((int)ConvScratch(s));
+        var colBytes = checked((int)PanelsBytes(s));
         int xBase = context.Address(x), yBase = context.Address(node.Outputs[0]!);
         var outBytes = node.Outputs[0]!.ElementType.ByteSize();
         var image = w.Local();
@@ -48,11 +50,17 @@ internal static class IntegerGemmKernels
         {
             // The pointwise packing writes every pair the product reads but the padded columns, whose outputs are
             // dropped; the others leave padding taps and an odd channel's partner to the zeroing.
+            // The general im2col goes row-major after the panels, then into them.
+            var rowMajor = IntegerConvPacking.IsPointwise(s) ? col : col + colBytes;
             if (!IntegerConvPacking.IsPointwise(s) || s.ChannelsPerGroup % 2 == 1)
             {
-                w.Zero(() => w.I32(col), colBytes);
+                w.Zero(() => w.I32(rowMajor), colBytes);
             }
-            IntegerConvPacking.EmitIm2Col(w, s, () => w.Get(image).I32(s.Channels * s.InH * s.InW).Op(Opcode.I32Mul).I32(xBase).Op(Opcode.I32Add), x.ElementType, xZeroPoint, col, paddedColumns);
+            IntegerConvPacking.EmitIm2Col(w, s, () => w.Get(image).I32(s.Channels * s.InH * s.InW).Op(Opcode.I32Mul).I32(xBase).Op(Opcode.I32Add), x.ElementType, xZeroPoint, rowMajor, paddedColumns);
+            if (!IntegerConvPacking.IsPointwise(s))
+            {
+                IntegerConvPacking.EmitPackPanels(w, rowMajor, col, pairs, paddedColumns);
+            }
             IntegerGemmEmitter.Emit(w, s.OutChannels, n, pairs, rows, col, epilogue);
         });
     }
@@ -66,14 +74,14 @@ internal static class IntegerGemmKernels
         var totalRows = Shapes.ElementCount(aShape) / k;
         var pairs = (k + 1) / 2;
         var paddedColumns = IntegerGemmEmitter.PaddedColumns(n);
-        // B as columns: for each pair of k, the pair of every column side by side.
+        // B as column panels: for each pair of k, the pairs of a panel's 8 columns side by side.
         var bData = b.Constant!;
         var columns = new short[pairs * paddedColumns * 2];
         for (var p = 0; p < k; p++)
         {
             for (var j = 0; j < n; j++)
             {
-                columns[(p / 2 * paddedColumns + j) * 2 + p % 2] = (short)(bData.GetInt64(p * n + j) - bZeroPoints[bZeroPoints.Length == 1 ? 0 : j]);
+                columns[(IntegerGemmEmitter.ColumnOffset(pairs, p / 2, j) / 2) + (p % 2)] = (short)(bData.GetInt64(p * n + j) - bZeroPoints[bZeroPoints.Length == 1 ? 0 : j]);
             }
         }
         var columnsAddress = context.AddBytes($"{node.Name}#packed", MemoryMarshal.AsBytes(columns.AsSpan()).ToArray());
