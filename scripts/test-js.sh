@@ -36,6 +36,8 @@ make_fixtures() {
   # A threads build (issue "Parallel inference") once the CLI has it; js/test/threads.test.mjs skips without it.
   if wasmnn compile --help | grep -q -- '--threads'; then
     wasmnn compile "$root/../shared/models/lenet5.onnx" -o "$fixtures/lenet5.threads.wasm" --threads 4 >/dev/null || return 1
+    # Its phase-profile build (benchmarks/models/phases.mjs) imports a clock the loader supplies.
+    wasmnn compile "$root/../shared/models/lenet5.onnx" -o "$fixtures/lenet5.profile.wasm" --threads 4 --phase-profile >/dev/null || return 1
   fi
   for t in "${node_tests[@]}"; do
     wasmnn compile "$onnx_node/$t/model.onnx" -o "$fixtures/node/$t.wasm" >/dev/null || { echo "cannot compile $t"; return 1; }

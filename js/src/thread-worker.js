@@ -1,5 +1,7 @@
 // One worker of a threads build (started by threads.js): instantiates the module over the shared memory it is
 // given, then runs wasmnn_run_worker(worker, workers) each time it is asked. Web Worker or Node worker_threads.
+import { threadImports } from './threads.js';
+
 const threads = globalThis.process?.versions?.node ? await import('node:worker_threads') : null;
 const port = threads?.parentPort ?? globalThis;
 const send = (message) => port.postMessage(message);
@@ -9,7 +11,7 @@ let share = null;
 const receive = async (message) => {
   try {
     if (message.module) {
-      const instance = await WebAssembly.instantiate(message.module, { env: { memory: message.memory } });
+      const instance = await WebAssembly.instantiate(message.module, threadImports(message.memory));
       runWorker = instance.exports.wasmnn_run_worker;
       share = [message.worker, message.workers];
       send({ ready: true });

@@ -6,6 +6,16 @@ const isNodeLike = !!globalThis.process?.versions?.node; // Node and Bun
 const nodeThreads = isNodeLike ? await import('node:worker_threads') : null;
 const nodeCores = isNodeLike ? (await import('node:os')).availableParallelism?.() : undefined;
 
+/**
+ * The imports of a threads build: the shared memory, and the clock a phase-profile build (`compile --phase-profile`,
+ * benchmarks only) imports: milliseconds on one time line for every thread.
+ */
+export const threadImports = (memory) => ({ env: { memory, wasmnn_now: clock } });
+
+// Node's and Bun's hrtime is one monotonic clock for every thread; a worker's timeOrigin may be off by milliseconds.
+const hrtime = globalThis.process?.hrtime?.bigint;
+const clock = hrtime ? () => Number(hrtime()) / 1e6 : () => performance.timeOrigin + performance.now();
+
 /** How many workers `threads` ('auto': the host's cores, or a count) means for a build with `maxWorkers`. */
 export function workerCount(threads, maxWorkers) {
   const cores = nodeCores ?? globalThis.navigator?.hardwareConcurrency ?? 1;
@@ -48,7 +58,7 @@ export async function instantiateThreaded(module, meta, threads) {
   const pages = meta.threads.memory_pages;
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   // First instance, on this thread: its start function copies the weights in (later ones find them there).
-  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const instance = await WebAssembly.instantiate(module, threadImports(memory));
   const count = workerCount(threads, meta.threads.max_workers);
   if (count === 1) {
     // Worker 0 of 1 never waits at a barrier: this thread runs it, even a browser's main thread.

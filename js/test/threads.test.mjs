@@ -32,3 +32,15 @@ test('run_ThreadsBuildOnSeveralWorkers_GivesTheOneThreadBuildsBitsAndPyTorchsVal
   assert.equal(many.threads, meta.threads.max_workers);
   many.dispose();
 });
+
+const profiled = join(fixtures, 'lenet5.profile.wasm');
+test('run_PhaseProfileBuild_GetsOneClockForEveryWorkerAndKeepsTheBits', { skip: !existsSync(profiled) && 'no phase-profile build' }, async () => {
+  // `compile --threads 4 --phase-profile` imports env.wasmnn_now; the loader gives every worker the same clock.
+  const { data } = readNpy(join(fixtures, 'lenet5.input.npy'));
+  const reference = (await (await loadModel(threaded, { threads: 1 })).run({ input: data })).output.data;
+  const model = await loadModel(profiled, { threads: 2 });
+  assert.deepEqual((await model.run({ input: data })).output.data, reference);
+  model.dispose();
+  assert.ok(model.metadata.threads.profile.sites.length > 0);
+  assert.ok(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(profiled))).some((i) => i.name === 'wasmnn_now'));
+});

@@ -34,6 +34,14 @@ public sealed record CompileOptions
     /// </summary>
     public int Threads { get; init; }
 
+    /// <summary>
+    /// Threads build only, for benchmarks: record per phase and worker the time spent computing, spinning, sleeping
+    /// and waking (docs/PERFORMANCE.md "Threads, part 4"). The module then imports <c>env.wasmnn_now</c> (f64
+    /// milliseconds) and its metadata says where the times are; the JavaScript loader and <c>CompiledModel</c> supply
+    /// the clock. Off by default: the instrumentation costs a clock call per chunk.
+    /// </summary>
+    public bool PhaseProfile { get; init; }
+
     /// <summary>Threads build: the work below which a kernel runs on worker 0 alone (tests set 0 to split every kernel that can).</summary>
     internal long ParallelThreshold { get; init; } = LoweringOptions.DefaultParallelThreshold;
 
@@ -284,6 +292,10 @@ public static class ModelCompiler
         {
             throw new ArgumentException($"WeightsFile '{weightsFile}' must be a file name without a folder", nameof(options));
         }
+        if (options.PhaseProfile && options.Threads == 0)
+        {
+            throw new ArgumentException("the phase profile times the threads build's phases: it needs Threads (--threads N)", nameof(options));
+        }
         if (options.Threads > 0 && options.Wasi)
         {
             throw new ArgumentException("the threads build is a reactor: it cannot also be a WASI command (--wasi)", nameof(options));
@@ -301,7 +313,7 @@ public static class ModelCompiler
         // The wasm backend plans every buffer statically: name the node where a shape still depends on data.
         new RequireStaticShapes().Run(graph);
         options.Progress?.Report("lower");
-        var (module, metadata, s) = ModuleAssembler.Assemble(graph, new LoweringOptions(options.Simd, options.Simd && options.RelaxedSimd, options.Threads) { ParallelThreshold = options.ParallelThreshold, WeightsFile = options.WeightsFile, StringInputBytes = options.StringBytes }, options.Wasi, options.ModelName ?? graph.Name);
+        var (module, metadata, s) = ModuleAssembler.Assemble(graph, new LoweringOptions(options.Simd, options.Simd && options.RelaxedSimd, options.Threads) { ParallelThreshold = options.ParallelThreshold, PhaseProfile = options.PhaseProfile, WeightsFile = options.WeightsFile, StringInputBytes = options.StringBytes }, options.Wasi, options.ModelName ?? graph.Name);
         options.Progress?.Report("encode");
         var statistics = new CompileStatistics(nodes, s.Kernels, s.FusedGroups, s.ParameterBytes, s.CodeBytes, s.PeakActivationBytes,
             s.UnsharedActivationBytes, module.Length, stopwatch.Elapsed);

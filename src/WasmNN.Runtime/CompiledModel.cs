@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using WasmNN.Compiler.Abi;
@@ -47,8 +48,15 @@ public sealed class CompiledModel : IDisposable
             // The threads build imports its memory: one shared memory for every worker's instance.
             sharedMemory = new WasmMemory(threads.MemoryPages, threads.MemoryPages, options.Engine, shared: true);
             linker.Define(ModelAbi.MemoryImportModule, ModelAbi.Memory, sharedMemory);
+            if (threads.Profile is not null)
+            {
+                // A phase-profile build's clock: one for every worker thread.
+                linker.DefineFunction(ModelAbi.MemoryImportModule, PhaseProfileClock, () => Stopwatch.GetTimestamp() * MillisecondsPerTick);
+            }
         }
-        if (compiled.Imports.FirstOrDefault(i => sharedMemory is null || (i.ModuleName, i.Name) != (ModelAbi.MemoryImportModule, ModelAbi.Memory)) is { } import)
+        if (compiled.Imports.FirstOrDefault(i => sharedMemory is null
+            || ((i.ModuleName, i.Name) != (ModelAbi.MemoryImportModule, ModelAbi.Memory)
+                && (metadata.Threads?.Profile is null || (i.ModuleName, i.Name) != (ModelAbi.MemoryImportModule, PhaseProfileClock)))) is { } import)
         {
             throw new FormatException($"the module imports {import.ModuleName}.{import.Name}: load --wasi builds with `wasmnn run` or a WASI host, not CompiledModel");
         }
@@ -97,6 +105,27 @@ public sealed class CompiledModel : IDisposable
             }
             _pool = new WorkerPool(engine, Function<Action>(ModelAbi.ResetWorkers), runWorker);
         }
+    }
+
+    private const string PhaseProfileClock = "wasmnn_now";
+
+    private static readonly double MillisecondsPerTick = 1000.0 / Stopwatch.Frequency;
+
+    /// <summary>
+    /// A phase-profile build (<see cref="Compiler.CompileOptions.PhaseProfile"/>, for benchmarks): the times the runs since
+    /// the last call recorded, as the f64 values of the area <see cref="ThreadsInfo.Profile"/> describes (worker headers,
+    /// then records per site and worker); the area is zeroed for the next run. Null for any other build.
+    /// </summary>
+    public double[]? TakePhaseProfile()
+    {
+        if (Metadata.Threads?.Profile is not { } profile)
+        {
+            return null;
+        }
+        var area = _memory.GetSpan(profile.Address, profile.Bytes);
+        var values = MemoryMarshal.Cast<byte, double>(area).ToArray();
+        area.Clear();
+        return values;
     }
 
     /// <summary>

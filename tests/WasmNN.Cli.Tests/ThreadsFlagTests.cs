@@ -56,6 +56,17 @@ public sealed class ThreadsFlagTests : IDisposable
     }
 
     [Fact]
+    public void CompilePhaseProfile_WithoutThreads_IsUsageErrorAndWritesNothing()
+    {
+        var output = Path.Combine(_dir, "m.wasm");
+
+        var result = CliRunner.Run("compile", LeNetModelFixture.SharedModel("lenet5.onnx"), "-o", output, "--phase-profile");
+
+        CliRunner.AssertCleanError(result, 2, "--phase-profile", "--threads");
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
     public void RunThreads_ZeroWorkers_IsUsageError()
     {
         var wasm = Path.Combine(_dir, "m.wasm");

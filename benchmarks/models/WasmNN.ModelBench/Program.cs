@@ -15,6 +15,9 @@ using WasmNN.Runtime;
 // shared machine's noise falls on every count alike. With --threads each count is its own engine, "wasmnn-tN".
 // --int8-wasm Q.wasm (our build of the model quantized by `wasmnn quantize`) adds engine "wasmnn-int8" to the same
 // interleaved runs, checked against --expected-int8 (ORT-web's output on the quantized model).
+// --phases FILE (a phase-profile build, `wasmnn compile --threads N --phase-profile`): after the timed runs, runs each
+// worker count --runs more times reading the phase profile after every run, and appends one JSON line per count
+// ({ model, engine, workers, profile, runs: [area per run], ms }) for `node phases.mjs --from FILE` to print.
 var options = ParseArgs(args);
 var wasmPath = Required(options, "wasm");
 var name = options.GetValueOrDefault("name") ?? Path.GetFileNameWithoutExtension(wasmPath);
@@ -72,9 +75,43 @@ for (var i = 0; i < runs; i++)
 for (var k = 0; k < models.Length; k++)
 {
     Report(engines[k], samples[k], models[k]);
-    models[k].Dispose();
+}
+if (options.GetValueOrDefault("phases") is { } phasesPath)
+{
+    for (var k = 0; k < threadCounts.Length; k++)
+    {
+        RecordPhases(phasesPath, engines[k], models[k]);
+    }
+}
+foreach (var m in models)
+{
+    m.Dispose();
 }
 return 0;
+
+void RecordPhases(string path, string engine, CompiledModel timed)
+{
+    var profile = timed.Metadata.Threads?.Profile ?? throw new ArgumentException($"{wasmPath}: --phases needs a phase-profile build (wasmnn compile --threads N --phase-profile)");
+    timed.TakePhaseProfile();
+    var areas = new List<double[]>();
+    var times = new List<double>();
+    for (var i = 0; i < runs; i++)
+    {
+        var t = Stopwatch.GetTimestamp();
+        RunOnce(timed);
+        times.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+        areas.Add(timed.TakePhaseProfile()!);
+    }
+    File.AppendAllText(path, JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["model"] = name,
+        ["engine"] = engine,
+        ["workers"] = timed.Threads,
+        ["profile"] = profile,
+        ["runs"] = areas,
+        ["ms"] = times,
+    }) + "\n");
+}
 
 void Report(string engine, double[] times, CompiledModel timed)
 {

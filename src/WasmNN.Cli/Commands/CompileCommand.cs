@@ -37,6 +37,10 @@ internal static class CompileCommand
             Description = "Build for up to N worker threads sharing one imported memory (it still runs on one); 0 for the one-thread build",
             HelpName = "N",
         };
+        var phaseProfile = new Option<bool>("--phase-profile")
+        {
+            Description = "With --threads, for benchmarks: time every phase per worker (work, spin, sleep, wake-up); the module imports env.wasmnn_now",
+        };
         var weights = new Option<string>("--weights")
         {
             Description = "Where the weights go: embedded in the module (default), or external: MODEL.weights beside it, loaded by the host (docs/ABI.md)",
@@ -61,7 +65,7 @@ internal static class CompileCommand
         };
         var command = new Command("compile", "Compile an ONNX model to one standalone WebAssembly module")
         {
-            model, output, wasi, noSimd, relaxedSimd, variants, js, threads, weights, dumpAfter, verifyEach, shape, dim, stringBytes,
+            model, output, wasi, noSimd, relaxedSimd, variants, js, threads, phaseProfile, weights, dumpAfter, verifyEach, shape, dim, stringBytes,
         };
         command.Validators.Add(result =>
         {
@@ -86,6 +90,10 @@ internal static class CompileCommand
             {
                 return Report.Error(ExitCodes.Usage, "--threads and --wasi cannot be combined: the threads build is a reactor (docs/ABI.md)");
             }
+            if (r.GetValue(phaseProfile) && workers == 0)
+            {
+                return Report.Error(ExitCodes.Usage, "--phase-profile times the threads build's phases: add --threads N");
+            }
             var external = r.GetValue(weights) == "external";
             if (workers > 0 && external)
             {
@@ -99,6 +107,7 @@ internal static class CompileCommand
                 Simd = !r.GetValue(noSimd),
                 RelaxedSimd = r.GetValue(relaxedSimd),
                 Threads = workers,
+                PhaseProfile = r.GetValue(phaseProfile),
                 VerifyPasses = r.GetValue(verifyEach),
                 InputShapes = bindings.InputShapes,
                 Dimensions = bindings.Dimensions,

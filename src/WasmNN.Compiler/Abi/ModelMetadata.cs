@@ -60,7 +60,42 @@ public sealed record TensorInfo(
 /// <param name="MemoryPages">Size of the shared memory to import as <c>env.memory</c> (minimum = maximum), in 64 KiB pages.</param>
 public sealed record ThreadsInfo(
     [property: JsonPropertyName("max_workers")] int MaxWorkers,
-    [property: JsonPropertyName("memory_pages")] uint MemoryPages);
+    [property: JsonPropertyName("memory_pages")] uint MemoryPages)
+{
+    /// <summary>Present in a phase-profile build (<c>wasmnn compile --threads N --phase-profile</c>, benchmarks only).</summary>
+    [JsonPropertyName("profile"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PhaseProfileInfo? Profile { get; init; }
+}
+
+/// <summary>
+/// Where a phase-profile build keeps its times (docs/PERFORMANCE.md "Threads, part 4"): per worker a header (entry and
+/// exit of <c>wasmnn_run_worker</c>, f64 milliseconds of <c>env.wasmnn_now</c>), then per site and worker a record of six
+/// f64: work, spin, sleep and late milliseconds, chunks taken, entries.
+/// </summary>
+/// <param name="Address">Start of the area in the shared memory.</param>
+/// <param name="Bytes">Its length (a host zeroes it before a run).</param>
+/// <param name="HeaderBytes">Bytes of one worker's header.</param>
+/// <param name="RecordBytes">Bytes of one site's record for one worker.</param>
+/// <param name="Sites">The phase sites in program order.</param>
+public sealed record PhaseProfileInfo(
+    [property: JsonPropertyName("address")] int Address,
+    [property: JsonPropertyName("bytes")] int Bytes,
+    [property: JsonPropertyName("header_bytes")] int HeaderBytes,
+    [property: JsonPropertyName("record_bytes")] int RecordBytes,
+    [property: JsonPropertyName("sites")] IReadOnlyList<PhaseSiteInfo> Sites);
+
+/// <summary>One phase site of a phase-profile build.</summary>
+/// <param name="Node">The node whose kernel holds it (a serial segment: its first and last nodes).</param>
+/// <param name="Items">Items the phase splits.</param>
+/// <param name="Chunks">Chunks it cuts them into.</param>
+/// <param name="Repeat">Times the kernel runs it per run (a phase inside a loop).</param>
+/// <param name="Serial">Whether it is a run of serial kernels (one chunk).</param>
+public sealed record PhaseSiteInfo(
+    [property: JsonPropertyName("node")] string Node,
+    [property: JsonPropertyName("items")] int Items,
+    [property: JsonPropertyName("chunks")] int Chunks,
+    [property: JsonPropertyName("repeat")] int Repeat,
+    [property: JsonPropertyName("serial")] bool Serial);
 
 /// <summary>A build with external weights: the weights file a host loads before the first run (docs/ABI.md).</summary>
 /// <param name="File">The file's name, beside the module (<c>model.weights</c> for <c>model.wasm</c>).</param>

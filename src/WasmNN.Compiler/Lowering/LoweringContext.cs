@@ -35,7 +35,14 @@ internal sealed class LoweringContext
         WeightsStart = options.WeightsFile is null ? checked((int)PlanMemory.AlignUp(ActivationBase + plan.TotalBytes))
             : checked((int)((ActivationBase + plan.TotalBytes + ExternalWeights.Alignment - 1) / ExternalWeights.Alignment * ExternalWeights.Alignment));
         WeightsEnd = WeightsStart;
+        Profile = options.Threaded && options.PhaseProfile ? new PhaseProfile(builder, options.MaxWorkers) : null;
     }
+
+    /// <summary>The phase profile of a profiling threads build, else null (created first: it imports the clock).</summary>
+    public PhaseProfile? Profile { get; }
+
+    /// <summary>The node whose kernel is being emitted (names phase sites in the profile).</summary>
+    public string CurrentNode { get; set; } = "";
 
     public Graph Graph { get; }
 
@@ -167,7 +174,7 @@ internal sealed class LoweringContext
     /// <summary>Places the phase counters (zeroed) after everything placed so far and sets <see cref="SyncGlobal"/> to their address.</summary>
     public (int Address, int Bytes) PlaceSync()
     {
-        var address = Reserve(Math.Max(_syncBytes, WorkerShare.PhaseBytes));
+        var address = Reserve(Math.Max(_syncBytes, WorkerShare.PhaseBytes(Options)));
         var index = (int)(SyncGlobal - Builder.Module.ImportedGlobalCount);
         Builder.Module.Globals[index] = Builder.Module.Globals[index] with
         {

@@ -30,6 +30,9 @@ internal sealed record LoweringOptions(bool Simd = true, bool RelaxedSimd = fals
     /// <summary>The UTF-8 capacity in bytes of string inputs, by name (<see cref="CompileOptions.StringBytes"/>).</summary>
     public IReadOnlyDictionary<string, int> StringInputBytes { get; init; } = new Dictionary<string, int>();
 
+    /// <summary>Threads build: record per-phase times (<see cref="Lowering.PhaseProfile"/>; benchmark builds only).</summary>
+    public bool PhaseProfile { get; init; }
+
     /// <summary>Lanes of the main loops: 4 with SIMD, else 1.</summary>
     public int Width => Simd ? 4 : 1;
 

@@ -54,6 +54,7 @@ internal static class ModuleAssembler
         {
             var parallel = options.Threaded && kernels[node] is IParallelKernel p && p.ParallelWork(node, options) is var work && work > 0 && work >= options.ParallelThreshold;
             var w = new FunctionBuilder(parameterCount: parallel ? 2 : 0);
+            context.CurrentNode = node.Name;
             try
             {
                 if (parallel)
@@ -71,7 +72,7 @@ internal static class ModuleAssembler
             }
             w.Finish();
             var type = parallel ? new FuncType([ValueType.I32, ValueType.I32], []) : FuncType.Empty;
-            steps.Add(new ProgramStep(builder.AddFunction(type, [.. w.Locals], w.Code, node.Name), parallel));
+            steps.Add(new ProgramStep(builder.AddFunction(type, [.. w.Locals], w.Code, node.Name), parallel, node.Name));
         }
         var inputAddresses = plan.InputOffsets.Select(o => checked((int)(LoweringContext.ActivationBase + o))).ToArray();
         var outputAddresses = plan.OutputOffsets.Select(o => checked((int)(LoweringContext.ActivationBase + o))).ToArray();
@@ -104,11 +105,13 @@ internal static class ModuleAssembler
         {
             ExternalWeights.EmitRunGuard(run, ready);
         }
+        PhaseProfileInfo? profile = null;
         if (options.Threaded)
         {
             // Workers run the program through wasmnn_run_worker, not wasmnn_run, so no one would report the lengths.
             RejectRuntimeLengthOutputs("--threads", "does not report run-time lengths yet");
             var runWorker = ThreadedProgram.EmitRunWorker(context, steps, CopyConstantOutputs);
+            profile = context.Profile?.Place(context);
             run.I32(0).I32(1).Code.Emit(Opcode.Call, runWorker);
         }
         else
@@ -164,7 +167,7 @@ internal static class ModuleAssembler
             // instantiation) by the start function.
             builder.ImportMemory(ModelAbi.MemoryImportModule, ModelAbi.Memory, pages, pages, shared: true);
             ThreadedProgram.EmitInitialisation(builder, context.Weights);
-            metadata = metadata with { Threads = new ThreadsInfo(options.MaxWorkers, pages) };
+            metadata = metadata with { Threads = new ThreadsInfo(options.MaxWorkers, pages) { Profile = profile } };
         }
         else
         {

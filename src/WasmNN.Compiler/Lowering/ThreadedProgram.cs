@@ -8,7 +8,7 @@ using ValueType = WasmNN.Wasm.ValueType;
 namespace WasmNN.Compiler.Lowering;
 
 /// <summary>One step of the graph program: a kernel function and whether every worker calls it (a parallel kernel) or one worker alone.</summary>
-internal readonly record struct ProgramStep(uint Function, bool Parallel);
+internal readonly record struct ProgramStep(uint Function, bool Parallel, string Name);
 
 /// <summary>
 /// The threads build's driver (docs/ABI.md): <c>wasmnn_run_worker(worker, workers)</c> runs the graph program on
@@ -39,6 +39,14 @@ internal static class ThreadedProgram
             .Get(0).Get(1).Op(Opcode.I32GeU).Op(Opcode.I32Or).Code.If(BlockType.Empty);
         w.I32(BadWorkerStatus).Op(Opcode.Return);
         w.Code.End();
+        var header = context.Profile is null ? 0 : w.Local(ValueType.I32);
+        if (context.Profile is { } entryProfile)
+        {
+            entryProfile.EmitRecordAddress(w, null, share.Worker);
+            w.Tee(header);
+            entryProfile.EmitNow(w);
+            w.Memory(Opcode.F64Store);
+        }
         var segments = new List<List<ProgramStep>>();
         foreach (var step in steps)
         {
@@ -55,7 +63,7 @@ internal static class ThreadedProgram
         var prologueDone = false;
         if (segments.Count == 0 || segments[0][0].Parallel)
         {
-            share.EmitChunks(w, context, 1, 1, (_, _) => prologue(w));
+            share.EmitChunks(w, context, 1, 1, (_, _) => prologue(w), serialSegment: "constant outputs");
             prologueDone = true;
         }
         foreach (var segment in segments)
@@ -76,7 +84,7 @@ internal static class ThreadedProgram
                 {
                     w.Code.Emit(Opcode.Call, step.Function);
                 }
-            });
+            }, serialSegment: segment.Count == 1 ? segment[0].Name : $"{segment[0].Name} .. {segment[^1].Name} ({segment.Count} kernels)");
         }
         // Every chunk of the last phase is done (and its writes visible) when a worker gets here; the last to leave
         // clears the counters, so the next run starts from zero once the host has seen every worker return.
@@ -87,6 +95,12 @@ internal static class ThreadedProgram
         reset.Finish();
         var resetIndex = context.Builder.AddFunction(FuncType.Empty, [.. reset.Locals], reset.Code, ModelAbi.ResetWorkers);
         context.Builder.Export(ModelAbi.ResetWorkers, ExternalKind.Function, resetIndex);
+        if (context.Profile is { } exitProfile)
+        {
+            w.Get(header);
+            exitProfile.EmitNow(w);
+            w.Memory(Opcode.F64Store, 8);
+        }
         w.I32(ExitCountAddress).I32(1).Atomic(Opcode.I32AtomicRmwAdd).Get(share.Count).I32(1).Op(Opcode.I32Sub).Op(Opcode.I32Eq).Code.If(BlockType.Empty);
         w.Code.Emit(Opcode.Call, resetIndex);
         w.Code.End();

@@ -34,44 +34,97 @@ internal sealed record WorkerShare(uint Worker, uint Count)
     /// whole blocks of <paramref name="grain"/> items, the last block possibly partial (so every boundary but the
     /// end is a multiple of the grain), then waits until every chunk is done. A phase inside a loop of the kernel
     /// passes the loop's trip count as <paramref name="repeat"/> and the local holding its index, so each
-    /// repetition has counters of its own.
+    /// repetition has counters of its own. <paramref name="serialSegment"/> names a run of serial kernels (one chunk)
+    /// for the phase profile.
     /// </summary>
     public void EmitChunks(FunctionBuilder w, LoweringContext context, int items, int grain, Action<uint, uint> body,
-        int repeat = 1, uint? repetition = null)
+        int repeat = 1, uint? repetition = null, string? serialSegment = null)
     {
         var blocks = (items + grain - 1) / grain;
         var chunks = Math.Max(1, Math.Min(blocks, Math.Max(MinChunks, ChunksPerWorker * context.Options.MaxWorkers)));
-        var slot = context.ReserveSync(repeat * PhaseBytes);
+        var phaseBytes = PhaseBytes(context.Options);
+        var slot = context.ReserveSync(repeat * phaseBytes);
+        var profile = context.Profile;
+        var site = profile?.AddSite(serialSegment ?? context.CurrentNode, items, chunks, repeat, serialSegment is not null);
         var counters = w.Local(ValueType.I32);
         var chunk = w.Local(ValueType.I32);
         var (begin, end) = RangeLocals(w);
+        var record = profile is null ? 0 : w.Local(ValueType.I32);
+        var started = profile is null ? 0 : w.Local(ValueType.F64);
+        var slept = profile is null ? 0 : w.Local(ValueType.F64);
         w.Code.Emit(Opcode.GlobalGet, context.SyncGlobal);
         if (repetition is { } index)
         {
-            w.Get(index).I32(PhaseBytes).Op(Opcode.I32Mul).Op(Opcode.I32Add);
+            w.Get(index).I32(phaseBytes).Op(Opcode.I32Mul).Op(Opcode.I32Add);
         }
         w.Set(counters);
+        if (profile is not null)
+        {
+            profile.EmitRecordAddress(w, site, Worker);
+            w.Set(record);
+            PhaseProfile.EmitAdd(w, record, PhaseProfile.Entries, () => w.F64(1));
+        }
         w.Code.Block(BlockType.Empty).Loop(BlockType.Empty);
         w.Get(counters).I32(1).Atomic(Opcode.I32AtomicRmwAdd, (uint)(slot + TakenOffset)).Tee(chunk).I32(chunks).Op(Opcode.I32GeU).Code.Emit(Opcode.BrIf, 1);
         // Blocks [chunk * blocks / chunks, (chunk + 1) * blocks / chunks), in items, clipped to the end.
         w.Get(chunk).I32(blocks).Op(Opcode.I32Mul).I32(chunks).Op(Opcode.I32DivU).I32(grain).Op(Opcode.I32Mul).Set(begin);
         w.Get(chunk).I32(1).Op(Opcode.I32Add).I32(blocks).Op(Opcode.I32Mul).I32(chunks).Op(Opcode.I32DivU).I32(grain).Op(Opcode.I32Mul).Set(end);
         w.MinI32(() => w.Get(end), () => w.I32(items)).Set(end);
+        if (profile is not null)
+        {
+            profile.EmitNow(w);
+            w.Set(started);
+        }
         body(begin, end);
+        if (profile is not null)
+        {
+            PhaseProfile.EmitAdd(w, record, PhaseProfile.Work, () => profile.EmitSince(w, started));
+            PhaseProfile.EmitAdd(w, record, PhaseProfile.Chunks, () => w.F64(1));
+            profile.EmitNow(w);
+            w.Set(started); // when this chunk ended: the phase's end if it is the last
+        }
         // The last chunk to finish wakes the workers sleeping in the wait below.
         w.Get(counters).I32(1).Atomic(Opcode.I32AtomicRmwAdd, (uint)(slot + DoneOffset)).I32(chunks - 1).Op(Opcode.I32Eq).Code.If(BlockType.Empty);
+        if (profile is not null)
+        {
+            w.Get(counters).Get(started).Op(Opcode.I64ReinterpretF64).Atomic(Opcode.I64AtomicStore, (uint)(slot + EndedOffset));
+        }
         w.Get(counters).I32(-1).Atomic(Opcode.MemoryAtomicNotify, (uint)(slot + DoneOffset)).Op(Opcode.Drop);
         w.Code.End();
         w.Code.Emit(Opcode.Br, 0);
         w.Code.End().End();
-        w.Get(counters).I32(slot + DoneOffset).Op(Opcode.I32Add).I32(chunks).Code.Emit(Opcode.Call, WaitHelper(context));
+        if (profile is null)
+        {
+            w.Get(counters).I32(slot + DoneOffset).Op(Opcode.I32Add).I32(chunks).Code.Emit(Opcode.Call, WaitHelper(context));
+            return;
+        }
+        profile.EmitNow(w);
+        w.Set(started);
+        w.Get(counters).I32(slot + DoneOffset).Op(Opcode.I32Add).I32(chunks).Code.Emit(Opcode.Call, ProfiledWaitHelper(context, profile));
+        w.Set(slept);
+        PhaseProfile.EmitAdd(w, record, PhaseProfile.Sleep, () => w.Get(slept));
+        PhaseProfile.EmitAdd(w, record, PhaseProfile.Spin, () =>
+        {
+            profile.EmitSince(w, started);
+            w.Get(slept).Op(Opcode.F64Sub);
+        });
+        // Late: from the end of the last chunk (its finisher stores it just after counting it) until now.
+        w.Code.Block(BlockType.Empty).Loop(BlockType.Empty);
+        w.Get(counters).Atomic(Opcode.I64AtomicLoad, (uint)(slot + EndedOffset)).Op(Opcode.I64Eqz).Code.Emit(Opcode.BrIf, 0);
+        w.Code.End().End();
+        PhaseProfile.EmitAdd(w, record, PhaseProfile.Late, () =>
+        {
+            profile.EmitNow(w);
+            w.Get(counters).Atomic(Opcode.I64AtomicLoad, (uint)(slot + EndedOffset)).Op(Opcode.F64ReinterpretI64).Op(Opcode.F64Sub);
+        });
     }
 
-    /// <summary>Bytes of one phase's counters: chunks taken (i32), chunks done (i32).</summary>
-    public const int PhaseBytes = 8;
+    /// <summary>Bytes of one phase's counters: chunks taken (i32), chunks done (i32), and in a profile build the f64 time its last chunk ended.</summary>
+    public static int PhaseBytes(LoweringOptions options) => options.PhaseProfile ? 16 : 8;
 
     private const int TakenOffset = 0;
     private const int DoneOffset = 4;
+    private const int EndedOffset = 8;
 
     /// <summary>
     /// Checks of the counter before a worker sleeps (~50-100 us): a phase's imbalance is often shorter than a wake-up,
@@ -85,24 +138,47 @@ internal sealed record WorkerShare(uint Worker, uint Count)
 
     /// <summary><c>(i32 address, i32 target) -> ()</c>: returns when the i32 at the address is the target (spins, then sleeps on it).</summary>
     private static uint WaitHelper(LoweringContext context) =>
-        context.Helper("wasmnn_wait_done", new FuncType([ValueType.I32, ValueType.I32], []), () =>
+        context.Helper("wasmnn_wait_done", new FuncType([ValueType.I32, ValueType.I32], []), () => EmitWait(null));
+
+    /// <summary>The profile build's <see cref="WaitHelper"/>: <c>(i32 address, i32 target) -> f64</c>, the milliseconds it slept.</summary>
+    private static uint ProfiledWaitHelper(LoweringContext context, PhaseProfile profile) =>
+        context.Helper("wasmnn_wait_done_profiled", new FuncType([ValueType.I32, ValueType.I32], [ValueType.F64]), () => EmitWait(profile));
+
+    private static FunctionBuilder EmitWait(PhaseProfile? profile)
+    {
+        var w = new FunctionBuilder(parameterCount: 2);
+        var seen = w.Local(ValueType.I32);
+        var spins = w.Local(ValueType.I32);
+        var slept = profile is null ? 0 : w.Local(ValueType.F64);
+        var started = profile is null ? 0 : w.Local(ValueType.F64);
+        w.I32(SpinChecks).Set(spins);
+        w.Code.Block(BlockType.Empty).Loop(BlockType.Empty);
+        w.Get(0).Atomic(Opcode.I32AtomicLoad).Tee(seen).Get(1).Op(Opcode.I32Eq).Code.Emit(Opcode.BrIf, 1);
+        w.Get(spins).Code.If(BlockType.Empty);
+        w.Increment(spins, -1);
+        w.Code.Else();
+        if (profile is not null)
         {
-            var w = new FunctionBuilder(parameterCount: 2);
-            var seen = w.Local(ValueType.I32);
-            var spins = w.Local(ValueType.I32);
-            w.I32(SpinChecks).Set(spins);
-            w.Code.Block(BlockType.Empty).Loop(BlockType.Empty);
-            w.Get(0).Atomic(Opcode.I32AtomicLoad).Tee(seen).Get(1).Op(Opcode.I32Eq).Code.Emit(Opcode.BrIf, 1);
-            w.Get(spins).Code.If(BlockType.Empty);
-            w.Increment(spins, -1);
-            w.Code.Else();
-            w.Get(0).Get(seen).Code.I64Const(WaitNanoseconds);
-            w.Atomic(Opcode.MemoryAtomicWait32).Op(Opcode.Drop);
-            w.Code.End();
-            w.Code.Emit(Opcode.Br, 0);
-            w.Code.End().End();
-            return w;
-        });
+            profile.EmitNow(w);
+            w.Set(started);
+        }
+        w.Get(0).Get(seen).Code.I64Const(WaitNanoseconds);
+        w.Atomic(Opcode.MemoryAtomicWait32).Op(Opcode.Drop);
+        if (profile is not null)
+        {
+            w.Get(slept);
+            profile.EmitSince(w, started);
+            w.Op(Opcode.F64Add).Set(slept);
+        }
+        w.Code.End();
+        w.Code.Emit(Opcode.Br, 0);
+        w.Code.End().End();
+        if (profile is not null)
+        {
+            w.Get(slept);
+        }
+        return w;
+    }
 
     /// <summary>A loop over <c>[max(start, begin), min(end, stop))</c> in steps of <paramref name="step"/>: a compile-time range clipped to a share.</summary>
     public static void ForClipped(FunctionBuilder w, uint counter, int start, int stop, int step, uint begin, uint end, Action body)

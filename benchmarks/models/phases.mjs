@@ -1,0 +1,113 @@
+// Where does a threads build's time go? Runs a phase-profile build (`wasmnn compile --threads N --phase-profile`) on
+// V8 through the npm package's worker driver and prints, per worker, the time spent computing chunks, spinning and
+// sleeping at the end of phases and waking late after a phase ended, and per phase site the same split (the sites
+// that waited most first). `--from FILE` prints the same report for runs recorded on our engine by
+// WasmNN.ModelBench --phases FILE.
+//
+//   node --no-liftoff phases.mjs --wasm model.profile.wasm --input input.npy [--threads 2,4] [--warmup 3] [--runs 20] [--top 15]
+//   node phases.mjs --from engine-phases.json [--top 15]
+//
+// The profile area (docs/PERFORMANCE.md "Threads, part 4"): per worker a header (entry, exit of wasmnn_run_worker in
+// ms), then per site and worker six f64: work, spin, sleep, late (ms), chunks, entries. The host zeroes it before
+// each run; this script reads it after each run.
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { readInputs, moduleMeta, writeModuleInputs } from './npy.mjs';
+import { instantiateThreaded } from '../../js/src/threads.js';
+
+const args = {};
+for (let i = 2; i < process.argv.length; i++) args[process.argv[i].slice(2)] = process.argv[++i];
+const top = Number(args.top ?? 15);
+
+if (args.from) {
+  for (const line of readFileSync(args.from, 'utf8').split('\n').filter(Boolean)) {
+    const recorded = JSON.parse(line);
+    report(recorded.model, recorded.engine, recorded.profile, recorded.workers, recorded.runs, recorded.ms);
+  }
+} else {
+  const bytes = readFileSync(args.wasm);
+  const meta = moduleMeta(bytes, args.wasm);
+  const profile = meta.threads?.profile;
+  if (!profile) throw new Error(`${args.wasm}: not a phase-profile build (compile it with --threads N --phase-profile)`);
+  const module = new WebAssembly.Module(bytes);
+  const inputs = readInputs(args.input);
+  for (const count of String(args.threads ?? '2').split(',').map(Number)) {
+    const backend = await instantiateThreaded(module, meta, count);
+    const area = new Float64Array(backend.exports.memory.buffer, profile.address, profile.bytes / 8);
+    const runs = [];
+    const ms = [];
+    for (let i = 0; i < Number(args.warmup ?? 3) + Number(args.runs ?? 20); i++) {
+      writeModuleInputs(backend.exports, meta, inputs);
+      area.fill(0);
+      const t = performance.now();
+      const status = await backend.run();
+      if (status !== 0) throw new Error(`run returned ${status}`);
+      if (i >= Number(args.warmup ?? 3)) {
+        ms.push(performance.now() - t);
+        runs.push(Array.from(area));
+      }
+    }
+    backend.dispose();
+    report(meta.model, `v8-t${backend.workers}`, profile, backend.workers, runs, ms);
+  }
+}
+
+/** Prints the per-worker and per-site split of `runs` (one array of the profile area per run). */
+function report(model, engine, profile, workers, runs, ms) {
+  // The area holds a header per worker the build allows and a record per site and worker.
+  const maxWorkers = profile.bytes / (profile.header_bytes + profile.sites.length * profile.record_bytes);
+  const headerFloats = profile.header_bytes / 8;
+  const recordFloats = profile.record_bytes / 8;
+  const record = (run, site, worker) => {
+    const at = maxWorkers * headerFloats + (site * maxWorkers + worker) * recordFloats;
+    return { work: run[at], spin: run[at + 1], sleep: run[at + 2], late: run[at + 3], chunks: run[at + 4], entries: run[at + 5] };
+  };
+  const n = runs.length;
+  const perWorker = Array.from({ length: workers }, () => ({ total: 0, skew: 0, work: 0, spin: 0, sleep: 0, wake: 0, arrived: 0, chunks: 0 }));
+  const sites = profile.sites.map((s) => ({ ...s, span: 0, work: 0, wait: 0, sleep: 0, wake: 0, arrived: 0, entries: 0, byWorker: Array(workers).fill(0) }));
+  for (const run of runs) {
+    const entries = Array.from({ length: workers }, (_, w) => run[w * headerFloats]);
+    const first = Math.min(...entries);
+    for (let w = 0; w < workers; w++) {
+      perWorker[w].total += (run[w * headerFloats + 1] - first) / n;
+      perWorker[w].skew += (entries[w] - first) / n;
+    }
+    sites.forEach((site, s) => {
+      let span = 0;
+      for (let w = 0; w < workers; w++) {
+        const r = record(run, s, w);
+        const p = perWorker[w];
+        // Late after sleeping is a wake-up; late without a chunk or a sleep is arriving after the phase ended.
+        const wake = r.sleep > 0 ? r.late : 0;
+        const arrived = r.sleep === 0 && r.chunks === 0 ? r.late : 0;
+        p.work += r.work / n; p.spin += r.spin / n; p.sleep += r.sleep / n; p.wake += wake / n; p.arrived += arrived / n; p.chunks += r.chunks / n;
+        site.work += r.work / n; site.wait += (r.spin + r.sleep) / n; site.sleep += r.sleep / n; site.wake += wake / n; site.arrived += arrived / n;
+        site.byWorker[w] += r.work / n;
+        span = Math.max(span, r.work + r.spin + r.sleep);
+        if (w === 0) site.entries += r.entries / n;
+      }
+      site.span += span / n;
+    });
+  }
+  const f = (x) => x.toFixed(3).padStart(8);
+  const sorted = [...ms].sort((a, b) => a - b);
+  console.log(`\n${model} ${engine}: ${n} runs, median ${sorted[sorted.length >> 1].toFixed(2)} ms (host's wall time per run)`);
+  console.log(`sites ${sites.length} (${sites.filter((s) => s.serial).length} serial segments), phases per run ${sites.reduce((a, s) => a + s.entries, 0).toFixed(0)}`);
+  console.log('worker    total     work     spin    sleep     wake  arrived    other  start skew  chunks   (ms per run)');
+  perWorker.forEach((p, w) => console.log(`${String(w).padStart(6)} ${f(p.total)} ${f(p.work)} ${f(p.spin)} ${f(p.sleep)} ${f(p.wake)} ${f(p.arrived)} ${f(p.total - p.skew - p.work - p.spin - p.sleep)} ${f(p.skew)}    ${p.chunks.toFixed(0).padStart(5)}`));
+  // Phase sizes: a phase's span is its longest worker's time in it (work + spin + sleep), per entry.
+  const buckets = [[0, 0.025], [0.025, 0.1], [0.1, 0.5], [0.5, Infinity]];
+  console.log('phase span per entry    phases     span      work     wait    sleep     wake  arrived');
+  for (const [lo, hi] of buckets) {
+    const inside = sites.filter((s) => s.entries > 0 && s.span / s.entries >= lo && s.span / s.entries < hi);
+    const sum = (key) => inside.reduce((a, s) => a + s[key], 0);
+    console.log(`${`${lo * 1000}-${hi === Infinity ? '' : hi * 1000} us`.padEnd(22)} ${inside.reduce((a, s) => a + s.entries, 0).toFixed(0).padStart(7)} ${f(sum('span'))} ${f(sum('work'))} ${f(sum('wait'))} ${f(sum('sleep'))} ${f(sum('wake'))} ${f(sum('arrived'))}`);
+  }
+  const serial = sites.filter((s) => s.serial);
+  console.log(`serial segments: span ${serial.reduce((a, s) => a + s.span, 0).toFixed(3)} ms, others waiting ${serial.reduce((a, s) => a + s.wait, 0).toFixed(3)} ms (sleeping ${serial.reduce((a, s) => a + s.sleep, 0).toFixed(3)})`);
+  console.log(`top ${top} sites by wait (all workers):`);
+  console.log('      span     work     wait    sleep     wake  arrived  chunks x rep  site');
+  for (const s of [...sites].sort((a, b) => b.wait - a.wait).slice(0, top)) {
+    console.log(`${f(s.span)} ${f(s.work)} ${f(s.wait)} ${f(s.sleep)} ${f(s.wake)} ${f(s.arrived)}  ${String(s.chunks).padStart(6)} x ${String(s.repeat).padEnd(3)} ${s.serial ? 'serial ' : ''}${s.node} [${s.byWorker.map((x) => x.toFixed(3)).join(' ')}]`);
+  }
+}
