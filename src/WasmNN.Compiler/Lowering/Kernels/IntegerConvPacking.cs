@@ -48,7 +48,12 @@ internal static class IntegerConvPacking
     }
 
     /// <summary>Packs one image's im2col at <paramref name="col"/> (zeroed before, except for pointwise even channels).</summary>
-    public static void EmitIm2Col(FunctionBuilder w, ConvolutionShape s, Action pushImage, DataType type, int zeroPoint, int col, int paddedColumns)
+    /// <remarks>
+    /// The taps are a run-time loop over a table of their offsets and bounds, not unrolled: a 7 x 7 stem unrolled
+    /// twice per tap (channel pairs, odd channel) passed our engine's JIT limits, which left the whole function,
+    /// GEMM and all, unoptimised.
+    /// </remarks>
+    public static void EmitIm2Col(LoweringContext context, string key, FunctionBuilder w, ConvolutionShape s, Action pushImage, DataType type, int zeroPoint, int col, int paddedColumns)
     {
         if (IsPointwise(s))
         {
@@ -57,25 +62,96 @@ internal static class IntegerConvPacking
         }
         var plane = s.InH * s.InW;
         var channelPairs = ChannelPairs(s);
-        var (image, pair, oh, ow, source, destination, address) = (w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local());
+        var taps = TapTable(s, channelPairs, paddedColumns);
+        if (taps.Length == 0)
+        {
+            return;
+        }
+        var table = QuantizedArithmetic.Table(context, $"{key}#taps", taps);
+        var (image, pair, oh, ow, source, destination, address, entry) = (w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local());
+        var (sourceOffset, destinationOffset, ohLo, ohHi, owLo, vectorEnd, owHi) = (w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local());
         var zero = w.Local(ValueType.V128);
         pushImage();
         w.Set(image);
         w.I32(zeroPoint).Op(Opcode.I16x8Splat).Set(zero);
+        void Rows(bool secondChannel) => w.ForDynamic(oh, () => w.Get(ohLo), () => w.Get(ohHi), 1, () =>
+        {
+            // source = x[2 * pair][oh * sh + rowOffset][columnOffset]; destination = column 0 of the pair's row oh.
+            w.Get(pair).I32(2 * plane).Op(Opcode.I32Mul).Get(oh).I32(s.Sh * s.InW).Op(Opcode.I32Mul).Op(Opcode.I32Add)
+                .Get(sourceOffset).Op(Opcode.I32Add).Get(image).Op(Opcode.I32Add).Set(source);
+            w.Get(pair).I32(paddedColumns * 4).Op(Opcode.I32Mul).Get(oh).I32(s.OutW * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add)
+                .Get(destinationOffset).Op(Opcode.I32Add).Set(destination);
+            w.ForDynamic(ow, () => w.Get(owLo), () => w.Get(vectorEnd), 8, () =>
+            {
+                w.Get(ow).I32(s.Sw).Op(Opcode.I32Mul).Get(source).Op(Opcode.I32Add).Set(address);
+                var (first, second) = (w.Local(ValueType.V128), w.Local(ValueType.V128));
+                LoadEight(w, address, 0, s.Sw, type, zero);
+                w.Set(first);
+                if (secondChannel)
+                {
+                    LoadEight(w, address, (uint)plane, s.Sw, type, zero);
+                }
+                else
+                {
+                    w.Code.V128Const(default);
+                }
+                w.Set(second);
+                StoreInterleaved(w, () => w.Get(ow).I32(4).Op(Opcode.I32Mul).Get(destination).Op(Opcode.I32Add), first, second);
+            });
+            w.ForDynamic(ow, () => w.Get(vectorEnd), () => w.Get(owHi), 1, () =>
+            {
+                w.Get(ow).I32(s.Sw).Op(Opcode.I32Mul).Get(source).Op(Opcode.I32Add).Set(address);
+                for (var half = 0; half < (secondChannel ? 2 : 1); half++)
+                {
+                    w.Get(ow).I32(4).Op(Opcode.I32Mul).Get(destination).Op(Opcode.I32Add);
+                    w.Get(address).Memory(type == DataType.Int8 ? Opcode.I32Load8S : Opcode.I32Load8U, (uint)(half * plane));
+                    w.I32(zeroPoint).Op(Opcode.I32Sub).Memory(Opcode.I32Store16, (uint)(2 * half));
+                }
+            });
+        });
+        w.For(entry, 0, taps.Length / TapFields, 1, () =>
+        {
+            var fields = new[] { sourceOffset, destinationOffset, ohLo, ohHi, owLo, vectorEnd, owHi };
+            for (var f = 0; f < TapFields; f++)
+            {
+                w.Get(entry).I32(TapFields * 4).Op(Opcode.I32Mul).Memory(Opcode.I32Load, (uint)(table + (4 * f))).Set(fields[f]);
+            }
+            w.Get(destinationOffset).I32(col).Op(Opcode.I32Add).Set(destinationOffset);
+            if (s.ChannelsPerGroup >= 2)
+            {
+                w.For(pair, 0, s.ChannelsPerGroup / 2, 1, () => Rows(secondChannel: true));
+            }
+            if (s.ChannelsPerGroup % 2 == 1)
+            {
+                // The odd last channel pairs with the padding channel's zeros.
+                w.I32(s.ChannelsPerGroup / 2).Set(pair);
+                Rows(secondChannel: false);
+            }
+        });
+    }
+
+    private const int TapFields = 7;
+
+    /// <summary>
+    /// Per tap that touches x: its offset in x (rowOffset * InW + columnOffset), its rows' byte offset in the im2col,
+    /// the output rows [ohLo, ohHi) and columns [owLo, owHi) whose tap lies inside x, and the end of the columns that
+    /// go 8 per step (loads staying in the row: 8 bytes at stride 1, 16 at stride 2).
+    /// </summary>
+    private static int[] TapTable(ConvolutionShape s, int channelPairs, int paddedColumns)
+    {
+        var table = new List<int>();
         for (var i = 0; i < s.Kh; i++)
         {
             for (var j = 0; j < s.Kw; j++)
             {
                 var tap = (i * s.Kw) + j;
                 var (rowOffset, columnOffset) = ((i * s.Dh) - s.Pt, (j * s.Dw) - s.Pl);
-                // Output rows and columns whose tap lies inside x: ih = oh * sh + rowOffset in [0, InH), same for iw.
                 var (ohLo, ohHi) = (Math.Max(0, CeilDiv(-rowOffset, s.Sh)), Math.Min(s.OutH, FloorDiv(s.InH - 1 - rowOffset, s.Sh) + 1));
                 var (owLo, owHi) = (Math.Max(0, CeilDiv(-columnOffset, s.Sw)), Math.Min(s.OutW, FloorDiv(s.InW - 1 - columnOffset, s.Sw) + 1));
                 if (ohLo >= ohHi || owLo >= owHi)
                 {
                     continue;
                 }
-                // Steps of 8 columns whose loads stay in the row: 8 bytes at stride 1, 16 at stride 2.
                 var lastStart = s.Sw switch
                 {
                     1 => owHi - 8,
@@ -83,59 +159,10 @@ internal static class IntegerConvPacking
                     _ => owLo - 1,
                 };
                 var vectorEnd = lastStart < owLo ? owLo : owLo + (8 * (((lastStart - owLo) / 8) + 1));
-                void Rows(bool secondChannel) => w.For(oh, ohLo, ohHi, 1, () =>
-                {
-                    // source = x[2 * pair][oh * sh + rowOffset][columnOffset]; destination = column 0 of the pair's row oh.
-                    w.Get(pair).I32(2 * plane).Op(Opcode.I32Mul).Get(oh).I32(s.Sh * s.InW).Op(Opcode.I32Mul).Op(Opcode.I32Add)
-                        .I32((rowOffset * s.InW) + columnOffset).Op(Opcode.I32Add).Get(image).Op(Opcode.I32Add).Set(source);
-                    w.Get(pair).I32(paddedColumns * 4).Op(Opcode.I32Mul).Get(oh).I32(s.OutW * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add)
-                        .I32(col + (tap * channelPairs * paddedColumns * 4)).Op(Opcode.I32Add).Set(destination);
-                    if (vectorEnd > owLo)
-                    {
-                        w.For(ow, owLo, vectorEnd, 8, () =>
-                        {
-                            w.Get(ow).I32(s.Sw).Op(Opcode.I32Mul).Get(source).Op(Opcode.I32Add).Set(address);
-                            var (first, second) = (w.Local(ValueType.V128), w.Local(ValueType.V128));
-                            LoadEight(w, address, 0, s.Sw, type, zero);
-                            w.Set(first);
-                            if (secondChannel)
-                            {
-                                LoadEight(w, address, (uint)plane, s.Sw, type, zero);
-                            }
-                            else
-                            {
-                                w.Code.V128Const(default);
-                            }
-                            w.Set(second);
-                            StoreInterleaved(w, () => w.Get(ow).I32(4).Op(Opcode.I32Mul).Get(destination).Op(Opcode.I32Add), first, second);
-                        });
-                    }
-                    if (vectorEnd < owHi)
-                    {
-                        w.For(ow, vectorEnd, owHi, 1, () =>
-                        {
-                            w.Get(ow).I32(s.Sw).Op(Opcode.I32Mul).Get(source).Op(Opcode.I32Add).Set(address);
-                            for (var half = 0; half < (secondChannel ? 2 : 1); half++)
-                            {
-                                w.Get(ow).I32(4).Op(Opcode.I32Mul).Get(destination).Op(Opcode.I32Add);
-                                w.Get(address).Memory(type == DataType.Int8 ? Opcode.I32Load8S : Opcode.I32Load8U, (uint)(half * plane));
-                                w.I32(zeroPoint).Op(Opcode.I32Sub).Memory(Opcode.I32Store16, (uint)(2 * half));
-                            }
-                        });
-                    }
-                });
-                if (s.ChannelsPerGroup >= 2)
-                {
-                    w.For(pair, 0, s.ChannelsPerGroup / 2, 1, () => Rows(secondChannel: true));
-                }
-                if (s.ChannelsPerGroup % 2 == 1)
-                {
-                    // The odd last channel pairs with the padding channel's zeros.
-                    w.I32(s.ChannelsPerGroup / 2).Set(pair);
-                    Rows(secondChannel: false);
-                }
+                table.AddRange([(rowOffset * s.InW) + columnOffset, tap * channelPairs * paddedColumns * 4, ohLo, ohHi, owLo, vectorEnd, owHi]);
             }
         }
+        return [.. table];
     }
 
     /// <summary>

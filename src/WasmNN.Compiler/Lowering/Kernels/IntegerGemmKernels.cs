@@ -56,7 +56,7 @@ internal static class IntegerGemmKernels
             {
                 w.Zero(() => w.I32(rowMajor), colBytes);
             }
-            IntegerConvPacking.EmitIm2Col(w, s, () => w.Get(image).I32(s.Channels * s.InH * s.InW).Op(Opcode.I32Mul).I32(xBase).Op(Opcode.I32Add), x.ElementType, xZeroPoint, rowMajor, paddedColumns);
+            IntegerConvPacking.EmitIm2Col(context, node.Name, w, s, () => w.Get(image).I32(s.Channels * s.InH * s.InW).Op(Opcode.I32Mul).I32(xBase).Op(Opcode.I32Add), x.ElementType, xZeroPoint, rowMajor, paddedColumns);
             if (!IntegerConvPacking.IsPointwise(s))
             {
                 IntegerConvPacking.EmitPackPanels(w, rowMajor, col, pairs, paddedColumns);
