@@ -142,7 +142,7 @@ public class LoopVersioningTests
     public void VersionedLoop_ResultTrapAndMemory_MatchV8(string export, int[] arguments)
     {
         var bytes = Wat.Assemble(Module);
-        Assert.Equal(RunOnV8(bytes, export, arguments), RunOnEngine(bytes, export, arguments));
+        Assert.Equal(MemoryOutcome.OnV8(bytes, export, arguments), MemoryOutcome.OnEngine(bytes, export, arguments));
     }
 
     [Theory]
@@ -185,58 +185,7 @@ public class LoopVersioningTests
                   (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
                 (local.get $s)))
             """);
-        Assert.Equal(RunOnV8(bytes, "long_loop", [0, 10]), RunOnEngine(bytes, "long_loop", [0, 10]));
-        Assert.Equal(RunOnV8(bytes, "long_loop", [65536 - 2800, 3]), RunOnEngine(bytes, "long_loop", [65536 - 2800, 3]));
-    }
-
-    /// <summary>What a call observably did: its result or trap, and an FNV hash of the memory.</summary>
-    private sealed record Outcome(string Result, uint MemoryHash);
-
-    private static uint Hash(ReadOnlySpan<byte> memory)
-    {
-        uint hash = 2166136261;
-        foreach (byte b in memory) hash = (hash ^ b) * 16777619;
-        return hash;
-    }
-
-    private static Outcome RunOnEngine(byte[] bytes, string export, int[] arguments)
-    {
-        var engine = new Engine();
-        var instance = new Linker(engine).Instantiate(engine.Compile(bytes));
-        var memory = instance.GetMemory()!;
-        Fill(memory.Span);
-        string result;
-        try
-        {
-            result = instance.GetFunction(export)!.Call([.. arguments.Select(WasmValue.FromInt32)])[0].AsInt32().ToString();
-        }
-        catch (WasmTrapException trap)
-        {
-            result = trap.Kind == TrapKind.MemoryOutOfBounds ? "trap: out of bounds" : $"trap: {trap.Kind}";
-        }
-        return new Outcome(result, Hash(memory.Span));
-    }
-
-    private static void Fill(Span<byte> memory)
-    {
-        for (int i = 0; i < memory.Length; i++) memory[i] = (byte)(i * 7 + (i >> 8));
-    }
-
-    private static Outcome RunOnV8(byte[] bytes, string export, int[] arguments)
-    {
-        const string Script = """
-            const [wasm, name, args] = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-            const { exports } = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(wasm, 'base64')), {});
-            const memory = new Uint8Array(exports.memory.buffer);
-            for (let i = 0; i < memory.length; i++) memory[i] = (i * 7 + (i >> 8)) & 255;
-            let result;
-            try { result = String(exports[name](...args)); }
-            catch (e) { result = /out of bounds/.test(e.message) ? 'trap: out of bounds' : 'trap: ' + e.message; }
-            let hash = 2166136261;
-            for (const b of memory) hash = Math.imul(hash ^ b, 16777619) >>> 0;
-            console.log(JSON.stringify({ result, hash }));
-            """;
-        var json = NodeScript.Run(Script, new object[] { Convert.ToBase64String(bytes), export, arguments });
-        return new Outcome(json.GetProperty("result").GetString()!, json.GetProperty("hash").GetUInt32());
+        Assert.Equal(MemoryOutcome.OnV8(bytes, "long_loop", [0, 10]), MemoryOutcome.OnEngine(bytes, "long_loop", [0, 10]));
+        Assert.Equal(MemoryOutcome.OnV8(bytes, "long_loop", [65536 - 2800, 3]), MemoryOutcome.OnEngine(bytes, "long_loop", [65536 - 2800, 3]));
     }
 }

@@ -42,14 +42,14 @@ internal sealed partial class FunctionCompiler
 
     private void EmitLoadLocal(int index)
     {
-        if (index < _type.Parameters.Length) _il.Emit(OpCodes.Ldarg, index);
-        else _il.Emit(OpCodes.Ldloc, _locals[index - _type.Parameters.Length]);
+        if (index < _argumentLocals) _il.Emit(OpCodes.Ldarg, index);
+        else _il.Emit(OpCodes.Ldloc, _locals[index - _argumentLocals]);
     }
 
     private void EmitStoreLocal(int index)
     {
-        if (index < _type.Parameters.Length) _il.Emit(OpCodes.Starg, index);
-        else _il.Emit(OpCodes.Stloc, _locals[index - _type.Parameters.Length]);
+        if (index < _argumentLocals) _il.Emit(OpCodes.Starg, index);
+        else _il.Emit(OpCodes.Stloc, _locals[index - _argumentLocals]);
     }
 
     private void EmitLoadGlobalObject(int index)

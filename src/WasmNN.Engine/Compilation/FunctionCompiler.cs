@@ -42,18 +42,21 @@ internal sealed partial class FunctionCompiler
     private int _offset;
     private Opcode? _nextOpcode;
 
-    private FunctionCompiler(ModuleCompilation module, int functionIndex, MethodBuilder method, bool lean)
+    private FunctionCompiler(ModuleCompilation module, int functionIndex, MethodBuilder method, bool lean, OutlinedLoop? region = null)
     {
         _lean = lean;
+        _region = region;
         _module = module;
         _functionIndex = functionIndex;
         _type = module.FunctionTypes[functionIndex];
         _body = module.Module.Codes[functionIndex - module.ImportedFunctionCount];
         _shape = FunctionShape.Of(_body);
         _il = method.GetILGenerator(Math.Max(64, _body.Code.Length * 4));
-        _contextArgument = ClrTypes.ContextArgument(_type);
+        _contextArgument = region is null ? ClrTypes.ContextArgument(_type) : RegionContextArgument(region);
         _depthArgument = ClrTypes.DepthArgument(_type);
         _stackLimitArgument = ClrTypes.StackLimitArgument(_type);
+        _argumentLocals = region is null ? _type.Parameters.Length : 0;
+        _outlinedLoops = region is null ? LoopOutlining.Find(_body) : [];
     }
 
     /// <summary>
@@ -66,6 +69,11 @@ internal sealed partial class FunctionCompiler
 
     private void Compile()
     {
+        if (_region is not null)
+        {
+            CompileRegion(_region);
+            return;
+        }
         _throwLabel = _il.DefineLabel();
         DeclareLocals();
         EmitPrologue();
@@ -79,7 +87,7 @@ internal sealed partial class FunctionCompiler
             _nextOpcode = next?.Opcode;
             _offset = ins.Offset;
             if (Current.Unreachable && !SkipDeadInstruction(ins)) continue;
-            if (ins.Opcode == Opcode.Loop && TryCompileVersionedLoop(ins) is int loopEnd)
+            if (ins.Opcode == Opcode.Loop && (TryCompileOutlinedLoop(ins) ?? TryCompileVersionedLoop(ins)) is int loopEnd)
             {
                 // Both copies are compiled: continue after the loop's end.
                 while (next is Instruction skipped && skipped.Offset < loopEnd) next = reader.AtEnd ? null : reader.Read();
@@ -88,6 +96,12 @@ internal sealed partial class FunctionCompiler
             CompileInstruction(ins);
         }
         EmitPrologueColdPaths();
+        EmitThrowBlocks();
+    }
+
+    /// <summary>After the body: the out-of-line bounds-check exits and the shared throw block.</summary>
+    private void EmitThrowBlocks()
+    {
         EmitOutOfLineOutOfBoundsExits();
         if (_trapSite is not null)
         {
@@ -133,7 +147,12 @@ internal sealed partial class FunctionCompiler
 
     private void DeclareLocals()
     {
-        foreach (var p in _type.Parameters) _localTypes.Add(p);
+        foreach (var p in _type.Parameters)
+        {
+            _localTypes.Add(p);
+            // An outlined loop's method holds the function's parameters in locals too (its arguments are copied in).
+            if (_region is not null) _locals.Add(_il.DeclareLocal(ClrTypes.Of(p)));
+        }
         foreach (var group in _body.Locals)
         {
             for (uint i = 0; i < group.Count; i++)

@@ -7,9 +7,10 @@ namespace WasmNN.Engine.Compilation;
 /// <summary>What every function compiler of one module needs to know about the module.</summary>
 internal sealed class ModuleCompilation
 {
-    public ModuleCompilation(WasmModule module, Engine engine, MethodBuilder[] methods)
+    public ModuleCompilation(WasmModule module, Engine engine, TypeBuilder type, MethodBuilder[] methods)
     {
         Module = module;
+        Type = type;
         Engine = engine;
         Methods = methods;
         ImportedFunctionCount = module.ImportedFunctionCount;
@@ -32,6 +33,9 @@ internal sealed class ModuleCompilation
 
     public WasmModule Module { get; }
     public Engine Engine { get; }
+
+    /// <summary>The type the methods go into, outlined loops' methods included (FunctionCompiler.Outlining).</summary>
+    public TypeBuilder Type { get; }
 
     /// <summary>One method per module-defined function.</summary>
     public MethodBuilder[] Methods { get; }

@@ -40,7 +40,7 @@ internal static class ModuleCompiler
             builders[i].SetImplementationFlags(FunctionShape.Of(module.Codes[i]).IsInlineCandidate
                 ? MethodImplAttributes.AggressiveInlining : MethodImplAttributes.AggressiveOptimization);
         }
-        var compilation = new ModuleCompilation(module, engine, builders);
+        var compilation = new ModuleCompilation(module, engine, type, builders);
         for (int i = 0; i < builders.Length; i++)
         {
             try
