@@ -49,7 +49,7 @@ internal static class KernelRegistry
             new ScatterNDKernel(), new ScatterElementsKernel(), new OneHotKernel(), new ReverseSequenceKernel(), new LrnKernel(), new MaxUnpoolKernel(), new DetKernel(), new LpNormalizationKernel(), new MeanVarianceNormalizationKernel(), new ResizeKernel(),
             new BlockRearrangementKernel(), new TypedElementwiseKernel(), new RecurrentKernel(), new TriluKernel(),
             new ArgReduceKernel(), new HardmaxKernel(), new CumSumKernel(), new TopKKernel(), new ClassLossKernel(),
-            new LinearQuantizationKernel(), new DynamicQuantizeLinearKernel(), new IntegerMatMulKernel(), new IntegerConvKernel(),
+            new LinearQuantizationKernel(), new DynamicQuantizeLinearKernel(), new IntegerMatMulKernel(), new IntegerConvKernel(), new QLinearAddKernel(),
             new NonZeroKernel(), new CompressKernel(), new NonMaxSuppressionKernel(), new UniqueKernel(),
             new GridSampleKernel(), new RoiAlignKernel(), new DftKernel(),
             new StringNormalizerKernel(),

@@ -49,7 +49,7 @@ public static class OperatorRegistry
         new HannWindowOperator(), new HammingWindowOperator(), new BlackmanWindowOperator(),
         // Linear quantization and the integer products of quantized models.
         new QuantizeLinearOperator(), new DequantizeLinearOperator(), new DynamicQuantizeLinearOperator(),
-        new MatMulIntegerOperator(), new QLinearMatMulOperator(), new ConvIntegerOperator(), new QLinearConvOperator(),
+        new MatMulIntegerOperator(), new QLinearMatMulOperator(), new ConvIntegerOperator(), new QLinearConvOperator(), new QLinearAddOperator(),
         // Logic on bool tensors.
         new NotOperator(), new AndOperator(), new OrOperator(), new XorOperator(),
         // Bits of integer tensors.

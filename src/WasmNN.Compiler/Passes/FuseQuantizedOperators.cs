@@ -6,7 +6,8 @@ namespace WasmNN.Compiler.Passes;
 /// <summary>
 /// Turns the QDQ form of a quantized layer into the integer operator onnxruntime runs for it:
 /// QuantizeLinear(Conv(DequantizeLinear(x), DequantizeLinear(w), b)) becomes QLinearConv, and
-/// QuantizeLinear(MatMul(DequantizeLinear(a), DequantizeLinear(b))) becomes QLinearMatMul, so the product runs on
+/// QuantizeLinear(MatMul(DequantizeLinear(a), DequantizeLinear(b))) becomes QLinearMatMul (and the same around Add
+/// becomes com.microsoft QLinearAdd), so the product runs on
 /// 8-bit data with the requantization in the kernel's epilogue and the activations stay 8-bit between layers.
 /// </summary>
 /// <remarks>
@@ -71,6 +72,7 @@ public sealed class FuseQuantizedOperators : IGraphPass
         {
             "Conv" => FuseConv(graph, product, quantize, yScale!, yZero),
             "MatMul" => FuseMatMul(graph, product, quantize, yScale!, yZero),
+            "Add" => FuseAdd(graph, product, quantize, yScale!, yZero),
             _ => null,
         };
     }
@@ -105,6 +107,26 @@ public sealed class FuseQuantizedOperators : IGraphPass
         var op = OperatorRegistry.Resolve("QLinearMatMul", Math.Max(matMul.Opset, 10), matMul.Name);
         return new Node(matMul.Name, op, Math.Max(matMul.Opset, 10), NoAttributes.Instance,
             [a.Inputs[0], aScale, aZero ?? ZeroPoint(graph, a.Inputs[0]!.ElementType), b.Inputs[0], bScale, bZero ?? ZeroPoint(graph, b.Inputs[0]!.ElementType), yScale, yZero], [quantize.Outputs[0]]);
+    }
+
+    /// <summary>
+    /// QuantizeLinear(Add(DequantizeLinear(a), DequantizeLinear(b))) of one shape and 8-bit type becomes com.microsoft
+    /// QLinearAdd, whose evaluation takes the same float32 steps, so the residual Adds of quantized networks run on
+    /// 8-bit data and give the bits they gave in float.
+    /// </summary>
+    private static Node? FuseAdd(Graph graph, Node add, Node quantize, Value yScale, Value yZero)
+    {
+        var type = yZero.ElementType;
+        if (Dequantized(add.Inputs[0]) is not { } a || !PerTensorParameters(a, out var aScale, out var aZero)
+            || Dequantized(add.Inputs[1]) is not { } b || !PerTensorParameters(b, out var bScale, out var bZero)
+            || a.Inputs[0]!.ElementType != type || b.Inputs[0]!.ElementType != type
+            || a.Inputs[0]!.Shape is not { } shape || b.Inputs[0]!.Shape is not { } bShape || !shape.SequenceEqual(bShape))
+        {
+            return null;
+        }
+        var op = OperatorRegistry.Resolve("QLinearAdd", 1, add.Name);
+        return new Node(add.Name, op, 1, NoAttributes.Instance,
+            [a.Inputs[0], aScale, aZero ?? ZeroPoint(graph, type), b.Inputs[0], bScale, bZero ?? ZeroPoint(graph, type), yScale, yZero], [quantize.Outputs[0]]);
     }
 
     /// <summary>

@@ -166,6 +166,28 @@ public sealed class QuantizedKernelTests
         }, inputs);
     }
 
+    [Theory]
+    [InlineData(DataType.UInt8)]
+    [InlineData(DataType.Int8)]
+    public void QLinearAdd_TwoVectorStepsAndATail_MatchesTheReference(DataType type)
+    {
+        // 37 elements: two SIMD steps of 16 and 5 left to the scalar loop; the scales make sums saturate both ways.
+        var inputs = new[] { Bytes(type, [37], seed: 6), Bytes(type, [37], seed: 7) };
+        AssertMatchesReference(() =>
+        {
+            var g = new Graph("qadd", 13);
+            var a = Input(g, "a", type, [37]);
+            var b = Input(g, "b", type, [37]);
+            var zero = (string name, int value) => new Value(name, Tensor.FromDoubles(type, [], [value]));
+            Value[] aParameters = [Scalar("as", 0.031f), zero("az", type == DataType.Int8 ? -3 : 125)];
+            Value[] bParameters = [Scalar("bs", 0.047f), zero("bz", type == DataType.Int8 ? 9 : 131)];
+            Value[] cParameters = [Scalar("cs", 0.05f), zero("cz", type == DataType.Int8 ? 2 : 118)];
+            g.Initializers.AddRange([.. aParameters, .. bParameters, .. cParameters]);
+            g.Outputs.Add(g.AddNode("QLinearAdd", [a, .. aParameters, b, .. bParameters, .. cParameters], ["c"]).Outputs[0]!);
+            return g;
+        }, inputs);
+    }
+
     private static Value Input(Graph g, string name, DataType type, int[] shape)
     {
         var value = new Value(name, type, shape);

@@ -87,6 +87,19 @@ public sealed class QuantizationOperatorTests
     }
 
     [Fact]
+    public void QLinearAdd_ContribSpecFormula_DequantizesAddsAndRequantizesHalfToEven()
+    {
+        // C = (0.5 * (A - 128) + 0.25 * (B - 10)) / 0.5 + 128, worked by hand from com.microsoft's formula:
+        // sums -64, 2.5, 68.5, 0.25 -> -128, 5, 137, 0.5 -> 0, 133, 265 saturated to 255, and the tie 0.5 to even 0 -> 128.
+        var a = U8([4], 0, 128, 255, 129);
+        var b = U8([4], 10, 20, 30, 9);
+
+        var c = Evaluate1("QLinearAdd", [a, F([], 0.5f), U8([], 128), b, F([], 0.25f), U8([], 10), F([], 0.5f), U8([], 128)]);
+
+        AssertTensor([4], DataType.UInt8, [0, 133, 255, 128], c);
+    }
+
+    [Fact]
     public void ConvInteger_SpecExample_SubtractsTheInputZeroPoint()
     {
         var x = U8([1, 1, 3, 3], 2, 3, 4, 5, 6, 7, 8, 9, 10);

@@ -67,6 +67,44 @@ public sealed class FuseQuantizedOperatorsTests
         AssertWithinOneStep(QdqMatMul, Input(DataType.Int8, [3, 6], seed: 8));
     }
 
+    [Fact]
+    public void Run_ResidualAddRelu_BecomesQLinearAddAndDropsTheDequantizations()
+    {
+        var graph = QdqAdd();
+
+        new FuseQuantizedOperators().Run(graph);
+
+        Assert.Equal(["QLinearAdd"], graph.Nodes.Select(n => n.OpType));
+    }
+
+    [Fact]
+    public void CompiledAdd_FusedIntegerKernel_EqualsTheFloatGraph()
+    {
+        // Same float32 steps as DequantizeLinear, Add and QuantizeLinear: not one step off, the same bits.
+        var inputs = new[] { Input(DataType.UInt8, [1, 4, 5, 7], seed: 10), Input(DataType.UInt8, [1, 4, 5, 7], seed: 11) };
+        var expected = new ReferenceExecutor().Execute(QdqAdd(), inputs)[0].ToInt64Array();
+        using var executor = new WasmExecutor();
+        var fused = QdqAdd();
+        Assert.Equal(expected, executor.Execute(fused, inputs)[0].ToInt64Array());
+    }
+
+    /// <summary>a, b (uint8) -> DQ each -> Add -> Relu -> Q(uint8, zero point 0): a ResNet's residual connection.</summary>
+    private static Graph QdqAdd()
+    {
+        var g = new Graph("qdq_add", 13);
+        Value Dequantized(string name, float scale, byte zero)
+        {
+            var q = new Value(name + "q", DataType.UInt8, [1, 4, 5, 7]);
+            g.Inputs.Add(q);
+            return g.AddNode("DequantizeLinear", [q, g.AddConstant(name + "s", Tensor.Scalar(scale)), g.AddConstant(name + "z", new Tensor(DataType.UInt8, [], new[] { zero }))],
+                [name], name: "dq_" + name).Outputs[0]!;
+        }
+        var sum = g.AddNode("Add", [Dequantized("a", 0.02f, 131), Dequantized("b", 0.045f, 120)], ["sum"], name: "add").Outputs[0]!;
+        var relu = g.AddNode("Relu", [sum], ["relu"], name: "relu").Outputs[0]!;
+        g.Outputs.Add(g.AddNode("QuantizeLinear", [relu, g.AddConstant("ys", Tensor.Scalar(0.03f)), g.AddConstant("yz", new Tensor(DataType.UInt8, [], new byte[] { 0 }))], ["y"], name: "q_y").Outputs[0]!);
+        return g;
+    }
+
     /// <summary>
     /// x(uint8) -> DQ -> Conv(DQ(w int8, per channel), float bias, pads 1) -> Relu (or Clip(0, 6)) -> Q(uint8); with
     /// <paramref name="depthwise"/> 4 groups of one channel each and 3x3 taps at the given stride.
