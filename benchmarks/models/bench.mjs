@@ -2,7 +2,7 @@
 //
 //   node --no-liftoff bench.mjs --name NAME --onnx model.onnx --wasm model.wasm --input input.npy|NAME=x.npy,NAME=y.npy
 //        [--expected output.npy] [--warmup 3] [--runs 10] [--json results.jsonl] [--save-ort out.npy] [--ort-threads N]
-//        [--threads-wasm model.threads.wasm --threads 1,2,4] [--no-default]
+//        [--threads-wasm model.threads.wasm[,other.threads.wasm] --threads 1,2,4] [--no-default]
 //        [--int8-onnx model.int8.onnx --int8-wasm model.int8.wasm [--save-ort-int8 out.npy]]
 //
 // Run node with --no-liftoff: V8 otherwise compiles every wasm function with its baseline compiler (Liftoff) and
@@ -21,6 +21,7 @@
 // and of the output out (session.run does both; for our module: write input buffer, wasmnn_run, read output).
 // Prints one line per engine and, with --json, appends one JSON line per engine: { model, engine, ms: [...] }.
 import { readFileSync, appendFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import { readNpy, writeNpy, readInputs, moduleMeta, writeModuleInputs, ortFeeds } from './npy.mjs';
@@ -75,14 +76,16 @@ if (args['int8-onnx']) {
   runners['ours-v8-int8'] = (await oursRunner(args['int8-wasm'])).run;
 }
 const threaded = [];
-if (args['threads-wasm']) {
-  const bytes = readFileSync(args['threads-wasm']);
+// A comma-separated list of threads builds (an A/B of two builds): the first is 'ours-v8-tN', the others 'ours-v8-tN@FILE'.
+for (const [which, path] of (args['threads-wasm'] ? String(args['threads-wasm']).split(',') : []).entries()) {
+  const bytes = readFileSync(path);
   const feeds = Object.fromEntries(inputs.map((x, position) => [x.name ?? meta.inputs[position].name, x.data]));
   for (const count of String(args.threads ?? '2').split(',').map(Number)) {
     const model = await loadModel(bytes, { threads: count });
-    if (model.threads !== count) throw new Error(`${args['threads-wasm']}: asked for ${count} workers, got ${model.threads} (the build's max_workers is ${model.metadata.threads.max_workers})`);
+    if (model.threads !== count) throw new Error(`${path}: asked for ${count} workers, got ${model.threads} (the build's max_workers is ${model.metadata.threads.max_workers})`);
     threaded.push(model);
-    runners[`ours-v8-t${count}`] = async () => (await model.run(feeds))[meta.outputs[0].name].data;
+    const suffix = which === 0 ? '' : `@${basename(path, '.wasm')}`;
+    runners[`ours-v8-t${count}${suffix}`] = async () => (await model.run(feeds))[meta.outputs[0].name].data;
   }
 }
 

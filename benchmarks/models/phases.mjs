@@ -8,7 +8,7 @@
 //   node phases.mjs --from engine-phases.json [--top 15]
 //
 // The profile area (docs/PERFORMANCE.md "Threads, part 4"): per worker a header (entry, exit of wasmnn_run_worker in
-// ms), then per site and worker six f64: work, spin, sleep, late (ms), chunks, entries. The host zeroes it before
+// ms), then per site and worker seven f64: work, spin, sleep, late (ms), chunks, entries, hand-off (ms). The host zeroes it before
 // each run; this script reads it after each run.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -60,10 +60,10 @@ function report(model, engine, profile, workers, runs, ms) {
   const recordFloats = profile.record_bytes / 8;
   const record = (run, site, worker) => {
     const at = maxWorkers * headerFloats + (site * maxWorkers + worker) * recordFloats;
-    return { work: run[at], spin: run[at + 1], sleep: run[at + 2], late: run[at + 3], chunks: run[at + 4], entries: run[at + 5] };
+    return { work: run[at], spin: run[at + 1], sleep: run[at + 2], late: run[at + 3], chunks: run[at + 4], entries: run[at + 5], handoff: run[at + 6] };
   };
   const n = runs.length;
-  const perWorker = Array.from({ length: workers }, () => ({ total: 0, skew: 0, work: 0, spin: 0, sleep: 0, wake: 0, arrived: 0, chunks: 0 }));
+  const perWorker = Array.from({ length: workers }, () => ({ total: 0, skew: 0, work: 0, handoff: 0, spin: 0, sleep: 0, wake: 0, arrived: 0, chunks: 0 }));
   const sites = profile.sites.map((s) => ({ ...s, span: 0, work: 0, wait: 0, sleep: 0, wake: 0, arrived: 0, entries: 0, byWorker: Array(workers).fill(0) }));
   for (const run of runs) {
     const entries = Array.from({ length: workers }, (_, w) => run[w * headerFloats]);
@@ -80,7 +80,7 @@ function report(model, engine, profile, workers, runs, ms) {
         // Late after sleeping is a wake-up; late without a chunk or a sleep is arriving after the phase ended.
         const wake = r.sleep > 0 ? r.late : 0;
         const arrived = r.sleep === 0 && r.chunks === 0 ? r.late : 0;
-        p.work += r.work / n; p.spin += r.spin / n; p.sleep += r.sleep / n; p.wake += wake / n; p.arrived += arrived / n; p.chunks += r.chunks / n;
+        p.work += r.work / n; p.handoff += r.handoff / n; p.spin += r.spin / n; p.sleep += r.sleep / n; p.wake += wake / n; p.arrived += arrived / n; p.chunks += r.chunks / n;
         site.work += r.work / n; site.wait += (r.spin + r.sleep) / n; site.sleep += r.sleep / n; site.wake += wake / n; site.arrived += arrived / n;
         site.byWorker[w] += r.work / n;
         span = Math.max(span, r.work + r.spin + r.sleep);
@@ -93,8 +93,8 @@ function report(model, engine, profile, workers, runs, ms) {
   const sorted = [...ms].sort((a, b) => a - b);
   console.log(`\n${model} ${engine}: ${n} runs, median ${sorted[sorted.length >> 1].toFixed(2)} ms (host's wall time per run)`);
   console.log(`sites ${sites.length} (${sites.filter((s) => s.serial).length} serial segments), phases per run ${sites.reduce((a, s) => a + s.entries, 0).toFixed(0)}`);
-  console.log('worker    total     work     spin    sleep     wake  arrived    other  start skew  chunks   (ms per run)');
-  perWorker.forEach((p, w) => console.log(`${String(w).padStart(6)} ${f(p.total)} ${f(p.work)} ${f(p.spin)} ${f(p.sleep)} ${f(p.wake)} ${f(p.arrived)} ${f(p.total - p.skew - p.work - p.spin - p.sleep)} ${f(p.skew)}    ${p.chunks.toFixed(0).padStart(5)}`));
+  console.log('worker    total     work  handoff     spin    sleep     wake  arrived    other  start skew  chunks   (ms per run)');
+  perWorker.forEach((p, w) => console.log(`${String(w).padStart(6)} ${f(p.total)} ${f(p.work)} ${f(p.handoff)} ${f(p.spin)} ${f(p.sleep)} ${f(p.wake)} ${f(p.arrived)} ${f(p.total - p.skew - p.work - p.handoff - p.spin - p.sleep)} ${f(p.skew)}    ${p.chunks.toFixed(0).padStart(5)}`));
   // Phase sizes: a phase's span is its longest worker's time in it (work + spin + sleep), per entry.
   const buckets = [[0, 0.025], [0.025, 0.1], [0.1, 0.5], [0.5, Infinity]];
   console.log('phase span per entry    phases     span      work     wait    sleep     wake  arrived');

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using WasmNN.Engine;
 
@@ -10,6 +11,12 @@ namespace WasmNN.Runtime;
 /// for every worker to return. When one worker traps the engine is interrupted so the others, waiting for a phase to end,
 /// trap too; the first trap that is not that interruption is rethrown.
 /// </summary>
+/// <remarks>
+/// A run starts by bumping a generation counter. A worker that finished a run watches the counter for
+/// <see cref="SpinBeforeParking"/> before it parks on its semaphore, and <see cref="Run"/> releases only parked workers,
+/// so back-to-back runs start every worker at once instead of one semaphore wake-up (milliseconds on a loaded machine)
+/// later, while the first phases ran on worker 0 alone.
+/// </remarks>
 internal sealed class WorkerPool : IDisposable
 {
     private const string AbortReason = "another worker of the run trapped";
@@ -21,7 +28,12 @@ internal sealed class WorkerPool : IDisposable
     private readonly SemaphoreSlim[] _start;
     private readonly CountdownEvent _done;
     private readonly Exception?[] _errors;
+    private readonly int[] _parked;
+    private int _generation;
     private volatile bool _stopping;
+
+    /// <summary>How long a worker that finished a run watches for the next before it parks.</summary>
+    private static readonly TimeSpan SpinBeforeParking = TimeSpan.FromMilliseconds(1);
 
     public WorkerPool(Engine.Engine engine, Action resetWorkers, IReadOnlyList<Func<int, int, int>> runWorker)
     {
@@ -32,6 +44,7 @@ internal sealed class WorkerPool : IDisposable
         _start = [.. Enumerable.Range(0, count).Select(_ => new SemaphoreSlim(0))];
         _done = new CountdownEvent(count - 1);
         _errors = new Exception?[count];
+        _parked = new int[count];
         _threads = [.. Enumerable.Range(1, count - 1).Select(i => new Thread(() => Loop(i)) { IsBackground = true, Name = $"wasmnn worker {i}" })];
         foreach (var thread in _threads)
         {
@@ -46,9 +59,13 @@ internal sealed class WorkerPool : IDisposable
     {
         Array.Clear(_errors);
         _done.Reset();
+        Interlocked.Increment(ref _generation);
         for (var i = 1; i < Count; i++)
         {
-            _start[i].Release();
+            if (Interlocked.CompareExchange(ref _parked[i], 0, 1) == 1)
+            {
+                _start[i].Release();
+            }
         }
         var status = RunWorker(0);
         _done.Wait();
@@ -80,24 +97,53 @@ internal sealed class WorkerPool : IDisposable
 
     private void Loop(int index)
     {
+        var done = 0;
         while (true)
         {
-            _start[index].Wait();
+            if (Volatile.Read(ref _generation) == done && !AwaitGeneration(index, done))
+            {
+                _start[index].Wait();
+            }
             if (_stopping)
             {
                 return;
             }
+            done = Volatile.Read(ref _generation);
             RunWorker(index);
             _done.Signal();
         }
     }
 
+    /// <summary>
+    /// Watches for a generation after <paramref name="done"/>; true when this worker saw it and may run, false when it
+    /// parked (whoever clears its flag releases its semaphore: <see cref="Run"/>, or this worker if it saw a new run first).
+    /// </summary>
+    private bool AwaitGeneration(int index, int done)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(SpinBeforeParking.TotalSeconds * Stopwatch.Frequency);
+        while (Volatile.Read(ref _generation) == done && Stopwatch.GetTimestamp() < until)
+        {
+            Thread.SpinWait(20);
+        }
+        if (Volatile.Read(ref _generation) != done)
+        {
+            return true;
+        }
+        Interlocked.Exchange(ref _parked[index], 1);
+        // A run started between the last check and parking: take it back unless Run already released the semaphore.
+        return Volatile.Read(ref _generation) != done && Interlocked.CompareExchange(ref _parked[index], 0, 1) == 1;
+    }
+
     public void Dispose()
     {
         _stopping = true;
+        Interlocked.Increment(ref _generation);
         for (var i = 1; i < Count; i++)
         {
-            _start[i].Release();
+            if (Interlocked.CompareExchange(ref _parked[i], 0, 1) == 1)
+            {
+                _start[i].Release();
+            }
         }
         foreach (var thread in _threads)
         {

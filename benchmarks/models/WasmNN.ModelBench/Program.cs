@@ -20,7 +20,7 @@ using WasmNN.Runtime;
 // ({ model, engine, workers, profile, runs: [area per run], ms }) for `node phases.mjs --from FILE` to print.
 var options = ParseArgs(args);
 var wasmPath = Required(options, "wasm");
-var name = options.GetValueOrDefault("name") ?? Path.GetFileNameWithoutExtension(wasmPath);
+var name = options.GetValueOrDefault("name") ?? Path.GetFileNameWithoutExtension(wasmPath.Split(',')[0]);
 var warmup = int.Parse(options.GetValueOrDefault("warmup") ?? "3");
 var runs = int.Parse(options.GetValueOrDefault("runs") ?? "10");
 // One .npy for the first input, or NAME=PATH pairs separated by commas (int64 input_ids + attention_mask...).
@@ -31,7 +31,11 @@ var engineOptions = new EngineOptions
     Diagnostics = message => Console.Error.WriteLine($"{name}: engine: {message}"),
 };
 int?[] threadCounts = options.GetValueOrDefault("threads") is { } threadList ? [.. threadList.Split(',').Select(t => (int?)int.Parse(t))] : [null];
-var engines = threadCounts.Select(t => t is { } n ? $"wasmnn-t{n}" : "wasmnn").ToArray();
+// --wasm a.wasm,b.wasm (an A/B of two builds): every build on every count; engines of the later ones end in "@FILE".
+var wasmPaths = wasmPath.Split(',');
+var builds = wasmPaths.SelectMany((path, which) => threadCounts.Select(t => (Path: path, Threads: t,
+    Engine: (t is { } n ? $"wasmnn-t{n}" : "wasmnn") + (which == 0 ? "" : $"@{Path.GetFileNameWithoutExtension(path)}")))).ToArray();
+var engines = builds.Select(b => b.Engine).ToArray();
 var int8Path = options.GetValueOrDefault("int8-wasm");
 if (int8Path is not null)
 {
@@ -39,7 +43,7 @@ if (int8Path is not null)
 }
 
 var load = Stopwatch.StartNew();
-var models = threadCounts.Select(t => CompiledModel.Load(wasmPath, new CompiledModelOptions { Engine = engineOptions, Threads = t }))
+var models = builds.Select(b => CompiledModel.Load(b.Path, new CompiledModelOptions { Engine = engineOptions, Threads = b.Threads }))
     .Concat(int8Path is null ? [] : [CompiledModel.Load(int8Path, new CompiledModelOptions { Engine = engineOptions })]).ToArray();
 var loadMs = load.Elapsed.TotalMilliseconds / models.Length;
 var model = models[0];
@@ -78,7 +82,7 @@ for (var k = 0; k < models.Length; k++)
 }
 if (options.GetValueOrDefault("phases") is { } phasesPath)
 {
-    for (var k = 0; k < threadCounts.Length; k++)
+    for (var k = 0; k < builds.Length; k++)
     {
         RecordPhases(phasesPath, engines[k], models[k]);
     }

@@ -69,8 +69,8 @@ public sealed record ThreadsInfo(
 
 /// <summary>
 /// Where a phase-profile build keeps its times (docs/PERFORMANCE.md "Threads, part 4"): per worker a header (entry and
-/// exit of <c>wasmnn_run_worker</c>, f64 milliseconds of <c>env.wasmnn_now</c>), then per site and worker a record of six
-/// f64: work, spin, sleep and late milliseconds, chunks taken, entries.
+/// exit of <c>wasmnn_run_worker</c>, f64 milliseconds of <c>env.wasmnn_now</c>), then per site and worker a record of seven
+/// f64: work, spin, sleep and late milliseconds, chunks taken, entries, hand-off milliseconds.
 /// </summary>
 /// <param name="Address">Start of the area in the shared memory.</param>
 /// <param name="Bytes">Its length (a host zeroes it before a run).</param>

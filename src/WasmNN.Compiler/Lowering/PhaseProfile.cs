@@ -10,7 +10,7 @@ namespace WasmNN.Compiler.Lowering;
 /// <summary>
 /// The phase profile of a threads build (<see cref="LoweringOptions.PhaseProfile"/>, benchmark builds only): every
 /// phase site (<see cref="WorkerShare.EmitChunks"/>) adds, per worker, the milliseconds it spent computing chunks,
-/// spinning and sleeping in the wait for the phase's end, and how late after the last chunk it left (its wake-up);
+/// spinning and sleeping in the wait for the phase's end, handing off between its last chunk and that wait, and how late after the last chunk it left (its wake-up);
 /// each worker also notes when it entered and left <c>wasmnn_run_worker</c>. Times come from the imported
 /// <c>env.wasmnn_now</c> (f64 milliseconds, one clock for every thread). A host zeroes the area before a run and reads
 /// it after (docs/PERFORMANCE.md "Threads, part 4"); the default and plain threads builds contain none of this.
@@ -23,8 +23,8 @@ internal sealed class PhaseProfile
     /// <summary>A worker's entry and exit times (f64 each) at the start of the area.</summary>
     public const int HeaderBytes = 16;
 
-    /// <summary>Per site and worker: work, spin, sleep, late (ms), chunks, entries (f64 each).</summary>
-    public const int RecordBytes = 48;
+    /// <summary>Per site and worker: work, spin, sleep, late (ms), chunks, entries, hand-off (ms) (f64 each).</summary>
+    public const int RecordBytes = 56;
 
     public const int Work = 0;
     public const int Spin = 8;
@@ -32,6 +32,7 @@ internal sealed class PhaseProfile
     public const int Late = 24;
     public const int Chunks = 32;
     public const int Entries = 40;
+    public const int Handoff = 48;
 
     private readonly List<PhaseSiteInfo> _sites = [];
     private readonly int _maxWorkers;

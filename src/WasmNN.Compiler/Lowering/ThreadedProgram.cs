@@ -59,11 +59,21 @@ internal static class ThreadedProgram
                 segments[^1].Add(step);
             }
         }
+        // A run of serial kernels is one chunk in a function of its own: inline, each segment's locals and counter code
+        // would add up in wasmnn_run_worker past what a JIT optimises (our engine's limit: 8,000 local references).
+        var kernelType = new FuncType([ValueType.I32, ValueType.I32], []);
+        void CallSerialSegment(string name, Action<FunctionBuilder> body)
+        {
+            var s = new FunctionBuilder(parameterCount: 2);
+            share.EmitChunks(s, context, 1, 1, (_, _) => body(s), serialSegment: name);
+            s.Finish();
+            w.Get(share.Worker).Get(share.Count).Code.Emit(Opcode.Call, context.Builder.AddFunction(kernelType, [.. s.Locals], s.Code, "serial " + name));
+        }
         // Constant outputs have buffers no kernel writes: the first serial chunk copies them.
         var prologueDone = false;
         if (segments.Count == 0 || segments[0][0].Parallel)
         {
-            share.EmitChunks(w, context, 1, 1, (_, _) => prologue(w), serialSegment: "constant outputs");
+            CallSerialSegment("constant outputs", prologue);
             prologueDone = true;
         }
         foreach (var segment in segments)
@@ -73,18 +83,18 @@ internal static class ThreadedProgram
                 w.Get(share.Worker).Get(share.Count).Code.Emit(Opcode.Call, segment[0].Function);
                 continue;
             }
-            share.EmitChunks(w, context, 1, 1, (_, _) =>
+            CallSerialSegment(segment.Count == 1 ? segment[0].Name : $"{segment[0].Name} .. {segment[^1].Name} ({segment.Count} kernels)", s =>
             {
                 if (!prologueDone)
                 {
-                    prologue(w);
+                    prologue(s);
                     prologueDone = true;
                 }
                 foreach (var step in segment)
                 {
-                    w.Code.Emit(Opcode.Call, step.Function);
+                    s.Code.Emit(Opcode.Call, step.Function);
                 }
-            }, serialSegment: segment.Count == 1 ? segment[0].Name : $"{segment[0].Name} .. {segment[^1].Name} ({segment.Count} kernels)");
+            });
         }
         // Every chunk of the last phase is done (and its writes visible) when a worker gets here; the last to leave
         // clears the counters, so the next run starts from zero once the host has seen every worker return.

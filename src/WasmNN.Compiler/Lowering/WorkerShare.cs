@@ -63,6 +63,8 @@ internal sealed record WorkerShare(uint Worker, uint Count)
             profile.EmitRecordAddress(w, site, Worker);
             w.Set(record);
             PhaseProfile.EmitAdd(w, record, PhaseProfile.Entries, () => w.F64(1));
+            profile.EmitNow(w);
+            w.Set(started);
         }
         w.Code.Block(BlockType.Empty).Loop(BlockType.Empty);
         w.Get(counters).I32(1).Atomic(Opcode.I32AtomicRmwAdd, (uint)(slot + TakenOffset)).Tee(chunk).I32(chunks).Op(Opcode.I32GeU).Code.Emit(Opcode.BrIf, 1);
@@ -98,6 +100,9 @@ internal sealed record WorkerShare(uint Worker, uint Count)
             w.Get(counters).I32(slot + DoneOffset).Op(Opcode.I32Add).I32(chunks).Code.Emit(Opcode.Call, WaitHelper(context));
             return;
         }
+        // Hand-off: from the end of this worker's last chunk (or its entry) to the wait: counting it done, the notify,
+        // and the failed take of another chunk.
+        PhaseProfile.EmitAdd(w, record, PhaseProfile.Handoff, () => profile.EmitSince(w, started));
         profile.EmitNow(w);
         w.Set(started);
         w.Get(counters).I32(slot + DoneOffset).Op(Opcode.I32Add).I32(chunks).Code.Emit(Opcode.Call, ProfiledWaitHelper(context, profile));

@@ -38,10 +38,10 @@ public sealed class PhaseProfileTests
         for (var site = 0; site < profile.Sites.Count; site++)
         {
             var records = Enumerable.Range(0, threads).Select(w => area.AsSpan((maxWorkers * header) + (((site * maxWorkers) + w) * record), record).ToArray()).ToArray();
-            // Fields: work, spin, sleep, late (ms), chunks, entries.
+            // Fields: work, spin, sleep, late (ms), chunks, entries, hand-off (ms).
             Assert.Equal(profile.Sites[site].Chunks * profile.Sites[site].Repeat, records.Sum(r => r[4]));
             Assert.All(records, r => Assert.Equal(profile.Sites[site].Repeat, r[5]));
-            Assert.All(records, r => Assert.True(r[0] >= 0 && r[1] >= 0 && r[2] >= 0, $"site {profile.Sites[site].Node}: negative time"));
+            Assert.All(records, r => Assert.True(r[0] >= 0 && r[1] >= 0 && r[2] >= 0 && r[6] >= 0, $"site {profile.Sites[site].Node}: negative time"));
         }
         for (var w = 0; w < threads; w++)
         {
