@@ -77,6 +77,19 @@ public class LoopVersioningTests
               (local.set $p (i32.add (local.get $p) (i32.const 1)))
               (br_if $l (i32.lt_s (i32.const -20) (local.tee $i (i32.sub (local.get $i) (i32.const 3))))))
             (local.get $sum))
+          ;; musl's backward memmove as clang unrolls it: n counts down by 4 to 0, addresses n + (d - 4) + 3..0
+          (func (export "backward") (param $d i32) (param $s i32) (param $n i32) (result i32)
+            (local $a i32) (local $b i32)
+            (local.set $d (i32.sub (local.get $d) (i32.const 4)))
+            (local.set $s (i32.sub (local.get $s) (i32.const 4)))
+            (loop $l
+              (i32.store8 (i32.add (local.tee $a (i32.add (local.get $n) (local.get $d))) (i32.const 3))
+                (i32.load8_u (i32.add (local.tee $b (i32.add (local.get $n) (local.get $s))) (i32.const 3))))
+              (i32.store8 (i32.add (local.get $a) (i32.const 2)) (i32.load8_u (i32.add (local.get $b) (i32.const 2))))
+              (i32.store8 (i32.add (local.get $a) (i32.const 1)) (i32.load8_u (i32.add (local.get $b) (i32.const 1))))
+              (i32.store8 (local.get $a) (i32.load8_u (local.get $b)))
+              (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 4)))))
+            (local.get $n))
           ;; a base near 2^32 plus an addend wraps to a valid low address
           (func (export "wrapping_base") (param $b i32) (param $n i32) (result i32)
             (local $sum i32)
@@ -131,6 +144,13 @@ public class LoopVersioningTests
         { "down_signed", [65536 - 1007, 3000] }, // runs 1007 bodies, the last byte at the end
         { "down_signed", [65536 - 1006, 3000] },
         { "down_signed", [0, int.MinValue + 2] }, // the counter wraps to positive: runs until out of bounds
+        { "backward", [1001, 1000, 400] },     // overlapping by one byte, copied from the top down
+        { "backward", [1000, 1001, 4000] },
+        { "backward", [65536 - 400, 100, 400] }, // the first body's store reaches exactly the end
+        { "backward", [65536 - 399, 100, 400] }, // one byte over in the first body: traps before any store
+        { "backward", [100, 65536 - 399, 400] }, // the first body's load is over
+        { "backward", [-2, 1000, 400] },        // the last body's store wraps below 0: earlier stores must land
+        { "backward", [1001, 1000, 402] },      // not a multiple of 4: n wraps and runs on until out of bounds
         { "wrapping_base", [-32, 10] },         // b + 32 wraps to 0
         { "wrapping_base", [-16, 10] },         // wraps to 16
         { "wrapping_base", [65536 - 36, 3] },
@@ -154,6 +174,7 @@ public class LoopVersioningTests
     [InlineData("negative_index")]
     [InlineData("down_unsigned")]
     [InlineData("down_signed")]
+    [InlineData("backward")]
     public void Analyze_LoopsOfTheModule_AreVersionable(string export)
     {
         var module = ModuleReader.Read(Wat.Assemble(Module));

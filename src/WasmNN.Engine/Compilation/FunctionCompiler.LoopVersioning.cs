@@ -129,20 +129,36 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldc_I8, MaxProvenTripCount);
         _il.Emit(OpCodes.Bgt, checkedCopy);
         // Each base's terms are added sign-extended in 64 bits: plus an access's addend, the sum is congruent to its
-        // i32 address mod 2^32, and equal to it where it lies within [0, 2^32). With non-negative steps it only
-        // grows, so the first body's smallest address must be >= 0 (clang counts an index from -n up to 0 and adds
-        // it to a pointer) and the last body's furthest byte must be within memory.
+        // i32 address mod 2^32, and equal to it where it lies within [0, 2^32). The sum is linear in the body's
+        // number, so the first and last bodies bound it: with non-negative steps it only grows, so the first body's
+        // smallest address must be >= 0 (clang counts an index from -n up to 0 and adds it to a pointer) and the
+        // last body's furthest byte must be within memory; a base with a negative step is checked at both ends.
         foreach (var b in shape.Bases)
         {
-            EmitTermSum(b, trips, last: false);
-            _il.Emit(OpCodes.Ldc_I8, -b.MinStart);
-            _il.Emit(OpCodes.Blt, checkedCopy);
-            EmitTermSum(b, trips, last: true);
-            _il.Emit(OpCodes.Ldc_I8, b.MaxEnd);
-            _il.Emit(OpCodes.Add);
-            _il.Emit(OpCodes.Ldloc, _memorySize!);
-            _il.Emit(OpCodes.Bgt, checkedCopy);
+            bool down = b.Terms.Any(t => t.Step < 0);
+            EmitBaseStartTest(b, trips, last: false, checkedCopy);
+            if (down) EmitBaseStartTest(b, trips, last: true, checkedCopy);
+            EmitBaseEndTest(b, trips, last: true, checkedCopy);
+            if (down) EmitBaseEndTest(b, trips, last: false, checkedCopy);
         }
+    }
+
+    /// <summary>Branches to <paramref name="checkedCopy"/> unless the first or last body's smallest address is >= 0.</summary>
+    private void EmitBaseStartTest(LoopBase b, LocalBuilder trips, bool last, Label checkedCopy)
+    {
+        EmitTermSum(b, trips, last);
+        _il.Emit(OpCodes.Ldc_I8, -b.MinStart);
+        _il.Emit(OpCodes.Blt, checkedCopy);
+    }
+
+    /// <summary>Branches to <paramref name="checkedCopy"/> unless the first or last body's furthest byte is within memory.</summary>
+    private void EmitBaseEndTest(LoopBase b, LocalBuilder trips, bool last, Label checkedCopy)
+    {
+        EmitTermSum(b, trips, last);
+        _il.Emit(OpCodes.Ldc_I8, b.MaxEnd);
+        _il.Emit(OpCodes.Add);
+        _il.Emit(OpCodes.Ldloc, _memorySize!);
+        _il.Emit(OpCodes.Bgt, checkedCopy);
     }
 
     /// <summary>Pushes the sum of <paramref name="b"/>'s sign-extended terms in the first or the last body.</summary>

@@ -44,8 +44,8 @@ internal sealed record LoopBase(IReadOnlyList<LoopTerm> Terms, long MaxEnd, long
 /// A loop whose trip count and every memory address are known at its entry, so one test there can prove all its
 /// accesses in bounds: an innermost loop with no parameters or results, a straight-line body (no blocks, branches or
 /// calls) ending in <c>br_if 0</c>, induction variables each assigned once per iteration as <c>x = x + constant</c>,
-/// and addresses that are sums of induction variables (non-negative steps), locals the loop never assigns and a
-/// non-negative constant (locals assigned such a sum once per iteration count as the sum, as clang's
+/// and addresses that are sums of induction variables (either direction: musl's backward memmove indexes by a count
+/// going down), locals the loop never assigns and a non-negative constant (locals assigned such a sum once per iteration count as the sum, as clang's
 /// <c>p = a + i</c>). Wasm's i32 wrap-around is excluded at run time: the entry test adds the zero-extended terms in
 /// 64 bits and only passes when the whole sum stays within memory, so no partial sum can have wrapped.
 /// </summary>
@@ -225,9 +225,7 @@ internal sealed class VersionableLoop
                     // Terms are induction variables or locals the loop never assigns (derived locals were replaced
                     // by their sums when read after their assignment; read before it, they change per iteration).
                     if (_variant.Contains(term.Local) || _derived.ContainsKey(term.Local)) return null;
-                    long step = _steps.GetValueOrDefault(term.Local);
-                    if (step < 0) return null;
-                    terms.Add(new LoopTerm(term.Local, step, term.Updated ? 1 : 0));
+                    terms.Add(new LoopTerm(term.Local, _steps.GetValueOrDefault(term.Local), term.Updated ? 1 : 0));
                 }
                 bases.Add(new LoopBase(terms, group.Max(a => a.End), group.Min(a => a.Start)));
             }
