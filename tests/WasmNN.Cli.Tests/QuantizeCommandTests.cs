@@ -53,12 +53,18 @@ public sealed class QuantizeCommandTests : IDisposable
     [InlineData("no-such-folder", null, "no such folder")]
     [InlineData("random:1", "50", "--percentile")]
     [InlineData("random:1", "100.5", "--percentile")]
+    [InlineData("random:1", "bits:6", "--weight-bits")]
     public void Quantize_BadCalibrationFlags_UsageErrorWritesNothing(string calibration, string? percentile, string mention)
     {
         var model = CopyShared("lenet5.onnx");
         string[] args = ["quantize", model, "-o", Path.Combine(_dir, "q.onnx"), "--calibration", calibration];
 
-        var result = CliRunner.RunIn(_dir, percentile is null ? args : [.. args, "--percentile", percentile]);
+        var result = CliRunner.RunIn(_dir, percentile switch
+        {
+            null => args,
+            ['b', 'i', 't', 's', ':', .. var bits] => [.. args, "--weight-bits", bits],
+            _ => [.. args, "--percentile", percentile],
+        });
 
         CliRunner.AssertCleanError(result, 2, mention);
         Assert.Equal(["lenet5.onnx"], CliRunner.Files(_dir));

@@ -32,14 +32,24 @@ internal static class QuantizeCommand
             Description = "Clip activation ranges to this percentile of the calibration values (e.g. 99.99) instead of min/max",
             HelpName = "P",
         };
-        var command = new Command("quantize", "Quantize a float32 ONNX model to int8 (QDQ) with calibration") { model, output, calibration, percentile };
-        command.SetAction(r => Run(r.GetValue(model)!, r.GetValue(output), r.GetValue(calibration)!, r.GetValue(percentile)));
+        var weightBits = new Option<int>("--weight-bits")
+        {
+            Description = "7 keeps the int8 weights in [-63, 63] (onnxruntime's reduce_range), which the relaxed-SIMD integer kernel needs (compile --relaxed-simd)",
+            DefaultValueFactory = _ => 8,
+            HelpName = "7|8",
+        };
+        var command = new Command("quantize", "Quantize a float32 ONNX model to int8 (QDQ) with calibration") { model, output, calibration, percentile, weightBits };
+        command.SetAction(r => Run(r.GetValue(model)!, r.GetValue(output), r.GetValue(calibration)!, r.GetValue(percentile), r.GetValue(weightBits)));
         return command;
     }
 
-    private static int Run(string modelPath, string? outputPath, string calibration, double? percentile)
+    private static int Run(string modelPath, string? outputPath, string calibration, double? percentile, int weightBits)
     {
         outputPath ??= Path.ChangeExtension(modelPath, ".int8.onnx");
+        if (weightBits is not (7 or 8))
+        {
+            return Report.Error(ExitCodes.Usage, $"--weight-bits takes 7 or 8, not {weightBits.ToString(CultureInfo.InvariantCulture)}");
+        }
         if (percentile is { } p && (p <= 50 || p > 100 || double.IsNaN(p)))
         {
             return Report.Error(ExitCodes.Usage, $"--percentile takes a value above 50 and at most 100, not {p.ToString(CultureInfo.InvariantCulture)}");
@@ -99,7 +109,7 @@ internal static class QuantizeCommand
             return Report.Error(ExitCodes.Invalid, $"{modelPath}: calibration run failed: {e.Message}");
         }
 
-        var result = plan.Apply(ranges);
+        var result = plan.Apply(ranges, weightBits);
         try
         {
             AtomicFile.Write(outputPath, stream => result.Model.WriteTo(stream));

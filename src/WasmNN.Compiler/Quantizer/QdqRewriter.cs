@@ -13,7 +13,7 @@ namespace WasmNN.Compiler.Quantizer;
 /// </summary>
 internal static class QdqRewriter
 {
-    public static QuantizationResult Rewrite(QuantizationPlan plan, IReadOnlyDictionary<string, (float Min, float Max)> ranges)
+    public static QuantizationResult Rewrite(QuantizationPlan plan, IReadOnlyDictionary<string, (float Min, float Max)> ranges, int weightMax)
     {
         var model = plan.Model.Clone();
         var graph = model.Graph;
@@ -85,7 +85,7 @@ internal static class QdqRewriter
             var weightName = node.Input[layer.WeightInput];
             var weight = plan.Constants[weightName];
             var axis = plan.PerChannel ? layer.WeightAxis : (int?)null;
-            var (q, weightScales) = QuantizationParameters.SymmetricWeights(weight.AsFloat32(), weight.Shape, axis);
+            var (q, weightScales) = QuantizationParameters.SymmetricWeights(weight.AsFloat32(), weight.Shape, axis, weightMax);
             if (!quantizedWeights.TryGetValue((weightName, layer.WeightAxis), out var dequantizedWeight))
             {
                 dequantizedWeight = quantizedWeights[(weightName, layer.WeightAxis)] = Dequantize(graph, before, Unique, weightName,

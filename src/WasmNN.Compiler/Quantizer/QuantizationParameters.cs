@@ -26,10 +26,10 @@ public static class QuantizationParameters
 
     /// <summary>
     /// Symmetric int8 weights of <paramref name="shape"/>: one scale per index along <paramref name="axis"/> (per
-    /// output channel), or one for the tensor when axis is null; scale = max|w| / 127 (1 for all zeros), q =
-    /// round(w / scale) in [-127, 127].
+    /// output channel), or one for the tensor when axis is null; scale = max|w| / qmax (1 for all zeros), q =
+    /// round(w / scale) in [-qmax, qmax], qmax 127 (or 63 for 7-bit weights).
     /// </summary>
-    public static (sbyte[] Quantized, float[] Scales) SymmetricWeights(ReadOnlySpan<float> weights, int[] shape, int? axis)
+    public static (sbyte[] Quantized, float[] Scales) SymmetricWeights(ReadOnlySpan<float> weights, int[] shape, int? axis, int qmax = 127)
     {
         var slices = axis is { } a ? shape[a] : 1;
         var inner = axis is { } b ? shape.Skip(b + 1).Aggregate(1, (x, y) => x * y) : weights.Length;
@@ -39,11 +39,11 @@ public static class QuantizationParameters
             var s = i / inner % slices;
             absMax[s] = Math.Max(absMax[s], Math.Abs(weights[i]));
         }
-        var scales = absMax.Select(m => m > 0 ? m / 127f : 1f).ToArray();
+        var scales = absMax.Select(m => m > 0 ? m / qmax : 1f).ToArray();
         var quantized = new sbyte[weights.Length];
         for (var i = 0; i < weights.Length; i++)
         {
-            quantized[i] = (sbyte)Math.Clamp(MathF.Round(weights[i] / scales[i / inner % slices], MidpointRounding.ToEven), -127, 127);
+            quantized[i] = (sbyte)Math.Clamp(MathF.Round(weights[i] / scales[i / inner % slices], MidpointRounding.ToEven), -qmax, qmax);
         }
         return (quantized, scales);
     }

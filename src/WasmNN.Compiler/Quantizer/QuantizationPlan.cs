@@ -219,7 +219,13 @@ public sealed class QuantizationPlan
 
     /// <summary>Writes the QDQ model for the calibrated <paramref name="ranges"/> (one per name in <see cref="Activations"/>).</summary>
     /// <exception cref="ArgumentException">A range is missing.</exception>
-    public QuantizationResult Apply(IReadOnlyDictionary<string, (float Min, float Max)> ranges) => QdqRewriter.Rewrite(this, ranges);
+    /// <remarks>
+    /// <paramref name="weightBits"/> 7 keeps the weights in [-63, 63] (onnxruntime's reduce_range): the relaxed-SIMD
+    /// integer kernel needs weights within 7 bits, and x86 without VNNI saturates 8-bit pair products.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="weightBits"/> is neither 7 nor 8.</exception>
+    public QuantizationResult Apply(IReadOnlyDictionary<string, (float Min, float Max)> ranges, int weightBits = 8) =>
+        weightBits is 7 or 8 ? QdqRewriter.Rewrite(this, ranges, (1 << (weightBits - 1)) - 1) : throw new ArgumentOutOfRangeException(nameof(weightBits), weightBits, "7 or 8");
 }
 
 /// <summary>The quantized model and what was done.</summary>

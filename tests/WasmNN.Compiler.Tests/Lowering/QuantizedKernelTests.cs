@@ -167,6 +167,47 @@ public sealed class QuantizedKernelTests
     }
 
     [Theory]
+    [InlineData(3, DataType.UInt8)]
+    [InlineData(1, DataType.Int8)]
+    [InlineData(1, DataType.UInt8)]
+    public void IntegerConv_SevenBitWeightsWithRelaxedSimd_RunsTheRelaxedDotAndMatchesTheReference(int kernel, DataType xType)
+    {
+        // Weights less their zero points in [-64, 63]: the relaxed dot's 7-bit operand. 3x3: 3 channels (a padding
+        // channel), stride (2, 1), padding; 1x1: 5 channels, so 3 pairs and a quad half padded with x's zero point.
+        int[] xShape = kernel == 3 ? [1, 3, 7, 6] : [1, 5, 3, 7];
+        var inputs = new[] { Bytes(xType, xShape, seed: 16) };
+        Graph Build()
+        {
+            var g = new Graph("iconv7", 13);
+            var x = Input(g, "x", xType, xShape);
+            var weights = Tensor.Zeros(DataType.Int8, [6, xShape[1], kernel, kernel]);
+            var random = new Random(17);
+            for (var i = 0; i < weights.Length; i++)
+            {
+                weights.SetInt64(i, random.Next(-61, 61));
+            }
+            var xz = new Value("xz", Tensor.FromDoubles(xType, [], [xType == DataType.UInt8 ? 131 : -7]));
+            Value?[] operands =
+            [
+                x, Scalar("xs", 0.05f), xz, new Value("w", weights), new Value("ws", Tensor.FromFloats([6], [0.01f, 0.02f, 0.005f, 0.03f, 0.015f, 0.008f])),
+                new Value("wz", new Tensor(DataType.Int8, [6], new sbyte[] { 0, 1, -2, 0, 3, 0 })),
+                Scalar("ys", 0.3f), new Value("yz", new Tensor(DataType.UInt8, [], new byte[] { 100 })), new Value("b", new Tensor(DataType.Int32, [6], new[] { 100, -50, 0, 7, -300, 20 })),
+            ];
+            var attributes = kernel == 3 ? new AttributeBag([("strides", new long[] { 2, 1 }), ("pads", new long[] { 1, 0, 1, 1 })]) : null;
+            g.Initializers.AddRange(operands.Skip(1).OfType<Value>());
+            g.Outputs.Add(g.AddNode("QLinearConv", operands, ["y"], attributes).Outputs[0]!);
+            return g;
+        }
+        var relaxed = new CompileOptions { RelaxedSimd = true };
+        byte[] relaxedDot = [0xFD, 0x93, 0x02]; // i32x4.relaxed_dot_i8x16_i7x16_add_s
+        Assert.True(ModelCompiler.Compile(Build(), relaxed).Wasm.AsSpan().IndexOf(relaxedDot) >= 0);
+
+        var expected = new ReferenceExecutor().Execute(Build(), inputs)[0];
+        using var executor = new WasmExecutor(relaxed);
+        Assert.Equal(expected.ToInt64Array(), executor.Execute(Build(), inputs)[0].ToInt64Array());
+    }
+
+    [Theory]
     [InlineData(DataType.UInt8)]
     [InlineData(DataType.Int8)]
     public void QLinearAdd_TwoVectorStepsAndATail_MatchesTheReference(DataType type)

@@ -42,14 +42,21 @@ public sealed class QuantizationPlanTests
         Assert.DoesNotContain(plan.Model.Graph.Node, n => n.OpType == "BatchNormalization");
     }
 
-    [Fact]
-    public void Apply_SmallCnn_OnnxRuntimeRunsItCloseToTheFloatModelAndOurBuildMatchesIt()
+    [Theory]
+    [InlineData(8)]
+    [InlineData(7)] // weights in [-63, 63], built with relaxed SIMD: the relaxed-dot kernel
+    public void Apply_SmallCnn_OnnxRuntimeRunsItCloseToTheFloatModelAndOurBuildMatchesIt(int weightBits)
     {
         var original = SmallCnn();
         var plan = QuantizationPlan.Create(original, "small_cnn.onnx");
         var samples = CalibrationSamples.Random(4, plan.Inputs, seed: 11);
-        var result = plan.Apply(Calibration.Run(plan, samples));
+        var result = plan.Apply(Calibration.Run(plan, samples), weightBits);
         Assert.Contains(result.Model.Graph.Node, n => n.OpType == "QuantizeLinear");
+        var weightLimit = (1 << (weightBits - 1)) - 1;
+        var weights = result.Model.Graph.Initializer.Where(t => t.DataType == (int)TensorProto.Types.DataType.Int8)
+            .SelectMany(t => OnnxTensors.ToTensor(t, t.Name).ToInt64Array()).ToArray();
+        Assert.Contains(weights, q => Math.Abs(q) == weightLimit);
+        Assert.All(weights, q => Assert.InRange(q, -weightLimit, weightLimit));
         var input = samples[0]["input"];
 
         var folder = Directory.CreateTempSubdirectory("wasmnn-quantize-");
@@ -81,7 +88,7 @@ public sealed class QuantizationPlanTests
 
             // Our build of the same quantized model computes what onnxruntime does: every integer layer's
             // requantization is onnxruntime's, so only the float rounding of the last Gemm differs.
-            using var ours = CompiledModel.Load(ModelCompiler.Compile(quantizedPath).Wasm);
+            using var ours = CompiledModel.Load(ModelCompiler.Compile(quantizedPath, new CompileOptions { RelaxedSimd = weightBits == 7 }).Wasm);
             ours.SetInput(0, input.AsFloat32().AsSpan());
             ours.Run();
             Assert.All(quantized.Zip(ours.OutputBuffer(0).ToArray()), p => Assert.InRange(p.Second - p.First, -1e-4f * tolerance, 1e-4f * tolerance));

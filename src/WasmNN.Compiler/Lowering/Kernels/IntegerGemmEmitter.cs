@@ -44,7 +44,13 @@ internal static class IntegerGemmEmitter
     public static int ColumnOffset(int pairs, int p, int j) => (j / PanelColumns * PanelBytes(pairs)) + (p * PanelColumns * 4) + (j % PanelColumns * 4);
 
     /// <summary>Emits the product; <paramref name="rows"/> and <paramref name="columns"/> are the packed operands' addresses.</summary>
-    public static void Emit(FunctionBuilder w, int m, int n, int pairs, int rows, int columns, Epilogue epilogue)
+    /// <remarks>
+    /// With <paramref name="relaxedColumnSums"/> the operands are <see cref="IntegerRelaxedDot"/>'s instead: k in
+    /// quads of int8 (<paramref name="pairs"/> then counts quads), each step one
+    /// <c>i32x4.relaxed_dot_i8x16_i7x16_add_s</c> of 4 columns' quads by a row's quad splat, and the table at that
+    /// address (64 times each column's sum, one i32 per column) subtracted from the sums before the epilogue.
+    /// </remarks>
+    public static void Emit(FunctionBuilder w, int m, int n, int pairs, int rows, int columns, Epilogue epilogue, int? relaxedColumnSums = null)
     {
         var (rowBase, column, k, rowPointer, columnPointer) = (w.Local(), w.Local(), w.Local(), w.Local(), w.Local());
         var accumulators = Enumerable.Range(0, TileRows * 2).Select(_ => w.Local(ValueType.V128)).ToArray();
@@ -55,7 +61,7 @@ internal static class IntegerGemmEmitter
         int[] leftLanes = leftColumns > 4 ? [4, leftColumns - 4] : [leftColumns];
 
         void Tile(int tileRows, int[] lanes) =>
-            EmitTile(w, tileRows, lanes, pairs, rows, columns, rowBase, column, k, rowPointer, columnPointer, accumulators, columnLow, columnHigh, weight, epilogue);
+            EmitTile(w, tileRows, lanes, pairs, rows, columns, rowBase, column, k, rowPointer, columnPointer, accumulators, columnLow, columnHigh, weight, epilogue, relaxedColumnSums);
 
         void RowBlocks(int[] lanes)
         {
@@ -104,7 +110,8 @@ internal static class IntegerGemmEmitter
     }
 
     private static void EmitTile(FunctionBuilder w, int tileRows, int[] lanes, int pairs, int rows, int columns,
-        uint rowBase, uint column, uint k, uint rowPointer, uint columnPointer, uint[] accumulators, uint columnLow, uint columnHigh, uint weight, Epilogue epilogue)
+        uint rowBase, uint column, uint k, uint rowPointer, uint columnPointer, uint[] accumulators, uint columnLow, uint columnHigh, uint weight, Epilogue epilogue,
+        int? relaxedColumnSums)
     {
         var vectors = lanes.Length;
         uint Accumulator(int r, int t) => accumulators[r * 2 + t];
@@ -131,11 +138,31 @@ internal static class IntegerGemmEmitter
                 w.Get(rowPointer).Memory(Opcode.V128Load32Splat, (uint)(r * pairs * 4)).Set(weight);
                 for (var t = 0; t < vectors; t++)
                 {
-                    w.Get(Accumulator(r, t)).Get(weight).Get(columnVectors[t]).Op(Opcode.I32x4DotI16x8S).Op(Opcode.I32x4Add).Set(Accumulator(r, t));
+                    if (relaxedColumnSums is null)
+                    {
+                        w.Get(Accumulator(r, t)).Get(weight).Get(columnVectors[t]).Op(Opcode.I32x4DotI16x8S).Op(Opcode.I32x4Add).Set(Accumulator(r, t));
+                    }
+                    else
+                    {
+                        // The columns are the int8 operand, the weights the 7-bit one.
+                        w.Get(columnVectors[t]).Get(weight).Get(Accumulator(r, t)).Op(Opcode.I32x4RelaxedDotI8x16I7x16AddS).Set(Accumulator(r, t));
+                    }
                 }
             }
             w.Increment(rowPointer, 4).Increment(columnPointer, PanelColumns * 4);
         });
+        if (relaxedColumnSums is { } sums)
+        {
+            for (var t = 0; t < vectors; t++)
+            {
+                var columnSum = columnVectors[t];
+                w.Get(column).I32(4).Op(Opcode.I32Mul).Memory(Opcode.V128Load, (uint)(sums + (16 * t))).Set(columnSum);
+                for (var r = 0; r < tileRows; r++)
+                {
+                    w.Get(Accumulator(r, t)).Get(columnSum).Op(Opcode.I32x4Sub).Set(Accumulator(r, t));
+                }
+            }
+        }
         for (var r = 0; r < tileRows; r++)
         {
             epilogue(rowBase, r, column, [.. Enumerable.Range(0, vectors).Select(t => Accumulator(r, t))], lanes);

@@ -26,7 +26,10 @@ internal static class IntegerGemmKernels
     /// Scratch for one image's packed im2col: the panels, and for all but pointwise convolutions the row-major
     /// im2col they are packed from.
     /// </summary>
-    public static long ConvScratch(ConvolutionShape s) => PanelsBytes(s) * (IntegerConvPacking.IsPointwise(s) ? 1 : 2);
+    /// <remarks>With relaxed SIMD also <see cref="IntegerRelaxedDot"/>'s quad panels and column sums (reserved whenever
+    /// the module may use relaxed SIMD: whether the weights fit is decided when the kernel is emitted).</remarks>
+    public static long ConvScratch(ConvolutionShape s, LoweringOptions options) => (PanelsBytes(s) * (IntegerConvPacking.IsPointwise(s) ? 1 : 2))
+        + (options.RelaxedSimd ? IntegerRelaxedDot.ScratchBytes(IntegerConvPacking.Pairs(s), IntegerGemmEmitter.PaddedColumns(s.OutH * s.OutW)) : 0);
 
     private static long PanelsBytes(ConvolutionShape s) => (long)IntegerConvPacking.Pairs(s) * IntegerGemmEmitter.PaddedColumns(s.OutH * s.OutW) * 4;
 
@@ -39,9 +42,19 @@ internal static class IntegerGemmKernels
         var pairs = IntegerConvPacking.Pairs(s);
         var n = s.OutH * s.OutW;
         var paddedColumns = IntegerGemmEmitter.PaddedColumns(n);
-        var rows = context.AddBytes($"{node.Name}#packed", MemoryMarshal.AsBytes(IntegerConvPacking.PackWeights(weights.Constant!, s, wZeroPoints).AsSpan()).ToArray());
+        var pairRows = IntegerConvPacking.PackWeights(weights.Constant!, s, wZeroPoints);
+        var relaxed = IntegerRelaxedDot.Covers(context.Options, weights.Constant!, wZeroPoints, s.OutChannels);
+        if (relaxed)
+        {
+            bias = IntegerRelaxedDot.FoldBias(bias, pairRows, s.OutChannels, pairs, x.ElementType, xZeroPoint);
+        }
+        var rows = relaxed ? context.AddBytes($"{node.Name}#packed-quads", IntegerRelaxedDot.PackRows(pairRows, s.OutChannels, pairs))
+            : context.AddBytes($"{node.Name}#packed", MemoryMarshal.AsBytes(pairRows.AsSpan()).ToArray());
         var col = context.ScratchAddress;
         var colBytes = checked((int)PanelsBytes(s));
+        // With relaxed SIMD the quad panels and column sums follow the int16 panels (and the row-major im2col).
+        var quadPanels = col + (colBytes * (IntegerConvPacking.IsPointwise(s) ? 1 : 2));
+        var columnSums = quadPanels + (IntegerRelaxedDot.Quads(pairs) * paddedColumns * 4);
         int xBase = context.Address(x), yBase = context.Address(node.Outputs[0]!);
         var outBytes = node.Outputs[0]!.ElementType.ByteSize();
         var image = w.Local();
@@ -61,7 +74,15 @@ internal static class IntegerGemmKernels
             {
                 IntegerConvPacking.EmitPackPanels(w, rowMajor, col, pairs, paddedColumns);
             }
-            IntegerGemmEmitter.Emit(w, s.OutChannels, n, pairs, rows, col, epilogue);
+            if (relaxed)
+            {
+                IntegerRelaxedDot.EmitQuadPanels(w, col, quadPanels, columnSums, pairs, paddedColumns, x.ElementType, xZeroPoint);
+                IntegerGemmEmitter.Emit(w, s.OutChannels, n, IntegerRelaxedDot.Quads(pairs), rows, quadPanels, epilogue, columnSums);
+            }
+            else
+            {
+                IntegerGemmEmitter.Emit(w, s.OutChannels, n, pairs, rows, col, epilogue);
+            }
         });
     }
 

@@ -153,7 +153,7 @@ internal sealed class IntegerConvKernel : IKernelLowering
         var weights = node.Inputs[node.OpType == "QLinearConv" ? 3 : 1]!;
         var s = ConvolutionShape.Of((ConvAttributes)node.Attributes, node.Inputs[0]!.Shape!, weights.Shape!);
         return IntegerDepthwiseKernel.Covers(options, node, s, weights) ? IntegerDepthwiseKernel.ScratchBytes(s)
-            : IntegerGemmKernels.CoversConv(options, s, weights) ? IntegerGemmKernels.ConvScratch(s) : 0;
+            : IntegerGemmKernels.CoversConv(options, s, weights) ? IntegerGemmKernels.ConvScratch(s, options) : 0;
     }
 
     public void Emit(Node node, LoweringContext context, FunctionBuilder w)
