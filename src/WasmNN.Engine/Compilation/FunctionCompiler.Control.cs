@@ -134,8 +134,8 @@ internal sealed partial class FunctionCompiler
 
     private void ResetStack(ControlFrame frame, System.Collections.Immutable.ImmutableArray<ValueType> top)
     {
-        _stack.RemoveRange(frame.Height, _stack.Count - frame.Height);
-        _stack.AddRange(top);
+        Pop(_stack.Count - frame.Height);
+        foreach (var type in top) Push(type);
     }
 
     /// <summary>Branches to <paramref name="target"/>, first dropping values between its height and the branch values.</summary>

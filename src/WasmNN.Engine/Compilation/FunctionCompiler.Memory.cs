@@ -88,11 +88,14 @@ internal sealed partial class FunctionCompiler
     /// side may be negative; nothing wraps in 64 bits). That right side is loop-invariant, so the JIT hoists it and
     /// a check costs one compare-and-branch in the loop; the offset goes into the x86 addressing mode.
     /// </remarks>
-    private void EmitEffectiveAddress(in Instruction ins, int size, bool stackTracked = false)
+    private void EmitEffectiveAddress(in Instruction ins, int size, bool stackTracked = false, ValueBound? address = null)
     {
         _boundsChecks ??= BoundsCheckPlan.Analyze(_body);
         long checkedBytes = _boundsProven ? 0 : _boundsChecks.CheckedBytes(ins, size);
         long offset = (long)ins.MemArg.Offset;
+        // A check covers this access and any it was planned to cover from the same base: all within the memory's
+        // minimum size whatever the address, none is needed.
+        if (address is { } a && StaticallyInBounds(a, offset + checkedBytes)) checkedBytes = 0;
         int baseLocal = _boundsChecks.BaseLocal(ins);
         if (checkedBytes > 0 && baseLocal >= 0)
         {
@@ -132,8 +135,9 @@ internal sealed partial class FunctionCompiler
 
     private void EmitLoad(in Instruction ins, int size, OpCode load, ValueType result, OpCode? widen = null)
     {
+        var address = _bounds[^1];
         Pop();
-        EmitEffectiveAddress(ins, size, stackTracked: true);
+        EmitEffectiveAddress(ins, size, stackTracked: true, address);
         if (size > 1) _il.Emit(OpCodes.Unaligned, (byte)1);
         _il.Emit(load);
         if (widen is { } w) _il.Emit(w);
@@ -142,11 +146,12 @@ internal sealed partial class FunctionCompiler
 
     private void EmitStore(in Instruction ins, int size, OpCode store, OpCode? narrow = null)
     {
+        var address = _bounds[^2];
         var valueType = Pop();
         Pop();
         var value = RentTemp(valueType);
         _il.Emit(OpCodes.Stloc, value);
-        EmitEffectiveAddress(ins, size, stackTracked: true);
+        EmitEffectiveAddress(ins, size, stackTracked: true, address);
         _il.Emit(OpCodes.Ldloc, value);
         if (narrow is { } n) _il.Emit(n);
         if (size > 1) _il.Emit(OpCodes.Unaligned, (byte)1);

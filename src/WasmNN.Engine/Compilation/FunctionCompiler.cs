@@ -116,6 +116,13 @@ internal sealed partial class FunctionCompiler
 
     private void CompileInstruction(in Instruction ins)
     {
+        var bound = ResultBound(ins);
+        CompileInstructionLowering(ins);
+        if (bound is { } b) SetTopBound(b);
+    }
+
+    private void CompileInstructionLowering(in Instruction ins)
+    {
         if (!(TryCompileControl(ins) || TryCompileVariable(ins) || TryCompileMemory(ins) || TryCompileNumeric(ins)
               || TryCompileReference(ins) || TryCompileSimd(ins) || TryCompileAtomic(ins)))
         {
@@ -298,16 +305,25 @@ internal sealed partial class FunctionCompiler
 
     private ControlFrame Current => _frames[^1];
 
-    private void Push(ValueType type) => _stack.Add(type);
+    private void Push(ValueType type)
+    {
+        _stack.Add(type);
+        _bounds.Add(ValueBound.Unknown);
+    }
 
     private ValueType Pop()
     {
         var type = _stack[^1];
         _stack.RemoveAt(_stack.Count - 1);
+        _bounds.RemoveAt(_bounds.Count - 1);
         return type;
     }
 
-    private void Pop(int count) => _stack.RemoveRange(_stack.Count - count, count);
+    private void Pop(int count)
+    {
+        _stack.RemoveRange(_stack.Count - count, count);
+        _bounds.RemoveRange(_bounds.Count - count, count);
+    }
 
     private LocalBuilder RentTemp(Type type)
     {

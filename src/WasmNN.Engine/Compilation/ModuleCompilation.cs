@@ -28,6 +28,8 @@ internal sealed class ModuleCompilation
         foreach (var global in module.Globals) GlobalTypes.Add(global.Type);
         foreach (var table in module.Tables) TableTypes.Add(table.ElementType);
         HasMemory |= module.Memories.Count > 0;
+        var memory = module.Imports.Where(i => i.Kind == ExternalKind.Memory).Select(i => i.Memory).Concat(module.Memories).FirstOrDefault();
+        MinimumMemoryBytes = (long)memory.Limits.Minimum * MemoryType.PageSize;
         MemoryGrowth = MemoryGrowthAnalysis.Analyze(module, FunctionTypes);
     }
 
@@ -45,6 +47,9 @@ internal sealed class ModuleCompilation
     public List<GlobalType> GlobalTypes { get; } = [];
     public List<ValueType> TableTypes { get; } = [];
     public bool HasMemory { get; }
+
+    /// <summary>Bytes of the memory's declared minimum (0 without one): it only grows, so accesses below this never trap.</summary>
+    public long MinimumMemoryBytes { get; }
 
     /// <summary>Which calls may grow the memory, so the caller reloads its base and size after them.</summary>
     public MemoryGrowthAnalysis MemoryGrowth { get; }
