@@ -44,3 +44,18 @@ test('run_PhaseProfileBuild_GetsOneClockForEveryWorkerAndKeepsTheBits', { skip: 
   assert.ok(model.metadata.threads.profile.sites.length > 0);
   assert.ok(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(profiled))).some((i) => i.name === 'wasmnn_now'));
 });
+
+test('run_BackToBackAndAfterWorkersParked_EveryRunGivesTheOneThreadBuildsBits', { skip }, async () => {
+  // Workers watch for the next run for 1 ms, then park in their event loop (threads.js): runs in quick succession
+  // start through the first path, runs 20 ms apart through the second; alternating inputs catch a missed or doubled run.
+  const { data } = readNpy(join(fixtures, 'lenet5.input.npy'));
+  const other = data.map((v) => 1 - v);
+  const single = await loadModel(join(fixtures, 'lenet5.wasm'));
+  const expected = [(await single.run({ input: data })).output.data, (await single.run({ input: other })).output.data];
+  const model = await loadModel(threaded, { threads: 3 });
+  for (let i = 0; i < 12; i++) {
+    if (i % 4 === 3) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual((await model.run({ input: i % 2 ? other : data })).output.data, expected[i % 2], `run ${i}`);
+  }
+  model.dispose();
+});

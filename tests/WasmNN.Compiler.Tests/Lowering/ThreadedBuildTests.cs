@@ -158,6 +158,31 @@ public sealed class ThreadedBuildTests
         Assert.Equal(3, model.Threads);
     }
 
+    [Fact]
+    public void Run_BackToBackAndAfterWorkersParked_EveryRunGivesTheOneThreadBuildsOutput()
+    {
+        // Workers watch for the next run for 1 ms, then park on a semaphore: runs in quick succession start through
+        // the first path, runs 20 ms apart through the second, and one input alternating with another catches a run
+        // that a worker missed or ran twice.
+        var input = Npy.Read(TestPaths.Model("squeezenet1_1.input.npy")).AsFloat32();
+        var other = input.Select(v => -v).ToArray();
+        var onnx = TestPaths.Model("squeezenet1_1.onnx");
+        var expected = RunOnce(ModelCompiler.Compile(onnx).Wasm, input, threads: 1);
+        var expectedOther = RunOnce(ModelCompiler.Compile(onnx).Wasm, other, threads: 1);
+        using var model = CompiledModel.Load(ModuleReader.Read(ModelCompiler.Compile(onnx, new CompileOptions { Threads = 4 }).Wasm), new CompiledModelOptions { Threads = 3 });
+
+        for (var i = 0; i < 12; i++)
+        {
+            if (i % 4 == 3)
+            {
+                Thread.Sleep(20);
+            }
+            (i % 2 == 0 ? input : other).CopyTo(model.InputBuffer(0));
+            model.Run();
+            Assert.Equal(i % 2 == 0 ? expected : expectedOther, model.OutputBuffer(0).ToArray());
+        }
+    }
+
     internal static float[] RunOnce(byte[] wasm, float[] input, int threads)
     {
         using var model = CompiledModel.Load(ModuleReader.Read(wasm), new CompiledModelOptions { Threads = threads });
