@@ -166,6 +166,28 @@ public sealed class QuantizedKernelTests
         }, inputs);
     }
 
+    [Fact]
+    public void QLinearConv_ScaledSumsBeyondTwoToThe22_SaturateAsTheReference()
+    {
+        // y_scale 2e-6: multipliers of 250-2,500, so most scaled sums lie far past the +-2^22 within which the
+        // epilogue's float rounding trick works and must saturate as the reference's clamp does; sums near 0 do not.
+        var inputs = new[] { Bytes(DataType.UInt8, [1, 6, 3, 11], seed: 21) };
+        AssertMatchesReference(() =>
+        {
+            var g = new Graph("iconv-saturate", 13);
+            var x = Input(g, "x", DataType.UInt8, [1, 6, 3, 11]);
+            Value[] operands =
+            [
+                x, Scalar("xs", 0.05f), new Value("xz", new Tensor(DataType.UInt8, [], new byte[] { 128 })), new Value("w", Bytes(DataType.Int8, [4, 6, 1, 1], seed: 22)),
+                new Value("ws", Tensor.FromFloats([4], [0.01f, 0.1f, 0.001f, 0.05f])), new Value("wz", new Tensor(DataType.Int8, [4], new sbyte[4])),
+                Scalar("ys", 2e-6f), new Value("yz", new Tensor(DataType.UInt8, [], new byte[] { 128 })),
+            ];
+            g.Initializers.AddRange(operands.Skip(1));
+            g.Outputs.Add(g.AddNode("QLinearConv", operands, ["y"]).Outputs[0]!);
+            return g;
+        }, inputs);
+    }
+
     [Theory]
     [InlineData(3, DataType.UInt8)]
     [InlineData(1, DataType.Int8)]
