@@ -13,10 +13,11 @@ namespace WasmNN.Compiler.Lowering;
 internal sealed record LoweringOptions(bool Simd = true, bool RelaxedSimd = false, int MaxWorkers = 0)
 {
     /// <summary>
-    /// Work (about multiply-adds) below which a kernel runs on worker 0 alone in the threads build: a barrier costs
-    /// a few microseconds, about what 2^19 multiply-adds take on one core. Tests lower it to split every kernel that can.
+    /// Work (about multiply-adds) below which a kernel runs on worker 0 alone in the threads build: a phase's hand-off
+    /// costs a few microseconds while both workers spin, about what 2^17 multiply-adds take on one core. (At 2^19 the
+    /// serial segments left were 15% of EfficientNet-B0's 2-worker run.) Tests lower it to split every kernel that can.
     /// </summary>
-    public const long DefaultParallelThreshold = 1 << 19;
+    public const long DefaultParallelThreshold = 1 << 17;
 
     /// <summary>See <see cref="DefaultParallelThreshold"/>.</summary>
     public long ParallelThreshold { get; init; } = DefaultParallelThreshold;
