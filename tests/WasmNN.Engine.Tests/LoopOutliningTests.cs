@@ -4,8 +4,8 @@ using WasmNN.Wasm.Reading;
 namespace WasmNN.Engine.Tests;
 
 /// <summary>
-/// A call-free loop of a large function is compiled as a method of its own (the JIT keeps its locals in registers
-/// there, not in the large function's stack slots). It must still compute, leave and trap exactly as wasm says: the
+/// A call-free loop of a function compiled lean (past the JIT's limits) is compiled as a method of its own (the JIT
+/// keeps its locals in registers there, not in the large function's stack slots). It must still compute, leave and trap exactly as wasm says: the
 /// cases run on our engine and on Node's V8 with the same bytes, comparing the result or trap and a hash of the
 /// memory afterwards.
 /// </summary>
@@ -16,6 +16,7 @@ public sealed class LoopOutliningTests
     /// (a parameter among them), sits above a value on the operand stack, and leaves by falling through its end, by a
     /// branch to each of two enclosing blocks and to the outer loop; straight-line padding makes the function large.
     /// $mode picks the way out every 8th iteration: 0 continue, 1 block $c, 2 the outer loop, 3 block $b, 4+ the end.
+    /// The padding's loads and stores, each checked (a store ends a run of shared checks), pass the JIT's block limit.
     /// </summary>
     private static string Module()
     {
@@ -25,13 +26,14 @@ public sealed class LoopOutliningTests
                           (local.set $f (f64.add (local.get $f) (f64.convert_i32_s (local.get $s))))
 
             """));
-        var padding = string.Concat(Enumerable.Range(0, 500).Select(k => $"(local.set $pad (i32.xor (i32.mul (local.get $pad) (i32.const 31)) (i32.const {k + 1000})))\n"));
+        var padding = string.Concat(Enumerable.Range(0, 1100).Select(k =>
+            $"(local.set $pad (i32.add (local.get $pad) (i32.load offset={8 * k} (local.get $q)))) (i32.store offset={8 * k + 4} (local.get $q) (local.get $pad))\n"));
         return $$"""
             (module
               (memory (export "memory") 1)
               (func $tick (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
               (func (export "run") (param $p i32) (param $n i32) (param $mode i32) (result i32)
-                (local $s i32) (local $i i32) (local $pad i32) (local $outer i32) (local $w i64) (local $f f64)
+                (local $s i32) (local $i i32) (local $pad i32) (local $outer i32) (local $w i64) (local $f f64) (local $q i32)
                 (loop $again
                   (local.set $outer (call $tick (local.get $outer)))
                   (local.set $s
@@ -89,6 +91,16 @@ public sealed class LoopOutliningTests
         Assert.Equal([0, 1, 2, 3, 4, 7, 8], loop.Locals);
         Assert.Equal([0, 3, 4, 7, 8], loop.WrittenLocals);
         Assert.Equal([0, 1, 3], loop.ExitDepths);
+    }
+
+    [Fact]
+    public void Compile_LeanFunction_OutlinesTheLoopIntoAMethod()
+    {
+        var module = ModuleReader.Read(Wat.Assemble(Module()));
+
+        var (methods, _) = ModuleCompiler.Compile(new Engine(), module, "outlining-test");
+
+        Assert.Contains(methods[1].DeclaringType!.GetMethods(), m => m.Name.StartsWith("f1_loop", StringComparison.Ordinal));
     }
 
     [Fact]

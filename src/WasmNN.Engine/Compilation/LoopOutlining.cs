@@ -18,7 +18,8 @@ internal sealed record OutlinedLoop(int Offset, int EndOffset, int[] Locals, int
 /// cannot grow or move under it and it needs no call-depth arguments), does not return, has no block parameters or
 /// results, and leaves only to frames whose branches carry no values; the outermost such loop of a size worth a call
 /// is taken. The caller passes the loop's locals in, takes the written ones back, and continues at the frame the
-/// loop left to.
+/// loop left to. Only functions compiled lean (past the JIT's limits, ModuleCompiler) are outlined: in patterns_wasi's
+/// 10 KB main, which the JIT optimises whole, the outlined GEMM nest ran 13% slower (29.4 against 25.6 ms).
 /// </summary>
 internal static class LoopOutlining
 {
