@@ -92,6 +92,25 @@ public class AtomicsTests
         Assert.True(woken.Sum() > 0, "no wait was ever woken by a notify");
     }
 
+    [Theory]
+    [InlineData(300_000)]     // under a millisecond: the event's millisecond wait alone would return at once
+    [InlineData(1_500_000)]   // a fraction past whole milliseconds
+    public void Wait_TimeoutWithoutNotify_TimesOutNoSoonerThanTheTimeout(long timeoutNanoseconds)
+    {
+        var wait = Wat.Instantiate(new Engine(), """
+            (module
+              (memory 1 1 shared)
+              (func (export "wait") (param i64) (result i32)
+                (memory.atomic.wait32 (i32.const 0) (i32.const 0) (local.get 0))))
+            """).GetFunction<Func<long, int>>("wait");
+
+        Assert.Equal(2, wait(0));   // compiles the call path before the clock starts
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        Assert.Equal(2, wait(timeoutNanoseconds));   // "timed-out"
+        // A lower bound only: how much later it returns depends on the machine, and is not asserted.
+        Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks * 100 >= timeoutNanoseconds);
+    }
+
     [Fact]
     public void AtomicInstructions_SingleThreadedSequence_MatchesNode()
     {

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace WasmNN.Engine.Runtime;
 
 /// <summary>
@@ -31,7 +33,7 @@ internal sealed class WaiterTable
         }
         using (signal)
         {
-            bool signalled = signal.Wait(timeoutNanoseconds < 0 ? Timeout.InfiniteTimeSpan : Nanoseconds(timeoutNanoseconds));
+            bool signalled = timeoutNanoseconds < 0 ? signal.Wait(Timeout.InfiniteTimeSpan) : WaitUntil(signal, timeoutNanoseconds);
             if (signalled) return Woken;
             lock (_lock)
             {
@@ -62,7 +64,32 @@ internal sealed class WaiterTable
         }
     }
 
-    // TimeSpan ticks are 100 ns; waits longer than the runtime's limit (about 24.8 days) wait that long.
-    private static TimeSpan Nanoseconds(long ns) =>
-        TimeSpan.FromTicks(Math.Min(ns / 100 + (ns % 100 != 0 ? 1 : 0), TimeSpan.FromMilliseconds(int.MaxValue - 1).Ticks));
+    /// <summary>
+    /// Waits for <paramref name="signal"/> at least <paramref name="timeoutNanoseconds"/>, never less: the event's own
+    /// timed wait counts whole milliseconds and truncates, so a 500 us wait would return at once, timed out, and a
+    /// 1.5 ms one after 1 ms. Whole milliseconds of the remaining time block in the event; the last fraction spins
+    /// (yielding, never sleeping a whole millisecond) until the deadline.
+    /// </summary>
+    private static bool WaitUntil(ManualResetEventSlim signal, long timeoutNanoseconds)
+    {
+        // Waits past the runtime's limit (about 24.8 days) wait that long.
+        long limit = (int.MaxValue - 1) * 1_000_000L;
+        long deadline = Stopwatch.GetTimestamp() + (long)(Math.Min(timeoutNanoseconds, limit) * (Stopwatch.Frequency / 1e9));
+        var spinner = new SpinWait();
+        while (true)
+        {
+            if (signal.IsSet) return true;
+            long remainingTicks = deadline - Stopwatch.GetTimestamp();
+            if (remainingTicks <= 0) return false;
+            long wholeMilliseconds = remainingTicks * 1000 / Stopwatch.Frequency;
+            if (wholeMilliseconds > 0)
+            {
+                if (signal.Wait((int)wholeMilliseconds)) return true;
+            }
+            else
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+        }
+    }
 }
