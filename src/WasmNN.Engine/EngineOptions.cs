@@ -35,4 +35,11 @@ public sealed record EngineOptions
     /// 2,000 locals it is compiled without optimisation, several times slower). Null: warnings are dropped.
     /// </summary>
     public Action<string>? Diagnostics { get; init; }
+
+    /// <summary>
+    /// Tests only: compile every function lean and outline every loop that qualifies, whatever its size, so that
+    /// differential fuzzing of small random modules reaches the code paths only huge functions take otherwise
+    /// (binaryen's modules exercise the lean compile; their loops return at the hang limit, so few qualify for outlining).
+    /// </summary>
+    internal bool LeanAndOutlineEverywhere { get; init; }
 }

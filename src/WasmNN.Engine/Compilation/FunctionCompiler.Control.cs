@@ -271,10 +271,13 @@ internal sealed partial class FunctionCompiler
         EmitLoadTable(tableIndex);
         _il.Emit(OpCodes.Ldfld, Field(typeof(WasmTable), nameof(WasmTable.Elements)));
         _il.Emit(OpCodes.Stloc, elements);
+        // Compared as zero-extended 64-bit values: with the 32-bit "(uint)index < (uint)length" the .NET 10 JIT let a
+        // negative index through to the element load (IndexOutOfRangeException instead of the trap; differential fuzzer).
         _il.Emit(OpCodes.Ldloc, index);
+        _il.Emit(OpCodes.Conv_U8);
         _il.Emit(OpCodes.Ldloc, elements);
         _il.Emit(OpCodes.Ldlen);
-        _il.Emit(OpCodes.Conv_I4);
+        _il.Emit(OpCodes.Conv_U8);
         EmitTrapUnless(OpCodes.Blt_Un, TrapKind.UndefinedElement);
         _il.Emit(OpCodes.Ldloc, elements);
         _il.Emit(OpCodes.Ldloc, index);

@@ -56,7 +56,7 @@ internal sealed partial class FunctionCompiler
         _depthArgument = ClrTypes.DepthArgument(_type);
         _stackLimitArgument = ClrTypes.StackLimitArgument(_type);
         _argumentLocals = region is null ? _type.Parameters.Length : 0;
-        _outlinedLoops = region is null && lean ? LoopOutlining.Find(_body) : [];
+        _outlinedLoops = region is null && lean ? LoopOutlining.Find(_body, anySize: module.Engine.Options.LeanAndOutlineEverywhere) : [];
     }
 
     /// <summary>

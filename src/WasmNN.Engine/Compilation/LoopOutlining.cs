@@ -43,10 +43,12 @@ internal static class LoopOutlining
     }
 
     /// <summary>The loops of <paramref name="body"/> to outline, by the offset of their <c>loop</c> instruction.</summary>
-    public static Dictionary<int, OutlinedLoop> Find(FunctionBody body)
+    /// <param name="body">The function.</param>
+    /// <param name="anySize">Tests only: ignore the size limits of functions and loops.</param>
+    public static Dictionary<int, OutlinedLoop> Find(FunctionBody body, bool anySize = false)
     {
         var found = new Dictionary<int, OutlinedLoop>();
-        if (body.Code.Length < MinFunctionBytes) return found;
+        if (body.Code.Length < MinFunctionBytes && !anySize) return found;
         var candidates = new List<OutlinedLoop>();
         var open = new List<OpenLoop>();
         var loopAtDepth = new Stack<OpenLoop?>();
@@ -77,7 +79,7 @@ internal static class LoopOutlining
                         open.Remove(loop);
                         int end = reader.Offset;
                         int bytes = end - loop.Offset;
-                        if (loop.Qualifies && bytes is >= MinLoopBytes and <= MaxLoopBytes)
+                        if (loop.Qualifies && (anySize || bytes is >= MinLoopBytes and <= MaxLoopBytes))
                         {
                             candidates.Add(new OutlinedLoop(loop.Offset, end, [.. loop.Locals], [.. loop.Written], [.. loop.Exits]));
                         }

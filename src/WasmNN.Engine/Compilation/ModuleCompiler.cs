@@ -12,6 +12,12 @@ internal static class ModuleCompiler
 {
     public static (MethodInfo[] Methods, nint[] Entry) Compile(Engine engine, WasmModule module, string name)
     {
+        if (engine.Options.LeanAndOutlineEverywhere)
+        {
+            var all = Enumerable.Range(module.ImportedFunctionCount, module.Functions.Count).ToHashSet();
+            var everyLean = CompileAll(engine, module, name, all);
+            return (everyLean, [.. everyLean.Select(m => m.MethodHandle.GetFunctionPointer())]);
+        }
         var methods = CompileAll(engine, module, name, lean: new HashSet<int>());
         // A function past the JIT's limits would run unoptimised (typically 6-13x slower): compile the module once
         // more with those functions lean (no duplicated loops, shared trap exits), which usually brings them under.

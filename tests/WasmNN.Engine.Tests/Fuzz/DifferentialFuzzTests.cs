@@ -10,6 +10,7 @@ namespace WasmNN.Engine.Tests.Fuzz;
 public sealed class DifferentialFuzzTests(ITestOutputHelper output)
 {
     private const string Prefix = "differential-";
+    private static readonly EngineOptions s_leanEverywhere = new() { LeanAndOutlineEverywhere = true };
     private static readonly RegressionFolder s_regressions = new(Path.Combine("tests", "WasmNN.Engine.Tests", "Fuzz", "regressions"));
 
     private sealed record FuzzCase(string Label, byte[] Module, string? SaveAs)
@@ -72,7 +73,8 @@ public sealed class DifferentialFuzzTests(ITestOutputHelper output)
         // V8 runs in its own process while this one runs our engine and wasmtime.
         var v8 = Task.Run(() => NodeHost.Run([.. cases.Select((c, i) => (c.File, plans[i]))]));
         var local = cases.Select((c, i) => (Ours: Observe(() => EngineHost.Run(c.Module, plans[i])),
-            Wasmtime: Observe(() => WasmtimeHost.Run(c.Module, plans[i])))).ToList();
+            Wasmtime: Observe(() => WasmtimeHost.Run(c.Module, plans[i])),
+            Lean: Observe(() => EngineHost.Run(c.Module, plans[i], s_leanEverywhere)))).ToList();
         var v8Traces = v8.GetAwaiter().GetResult();
 
         var failures = new List<string>();
@@ -82,6 +84,13 @@ public sealed class DifferentialFuzzTests(ITestOutputHelper output)
             statistics.Calls += plans[i].Calls.Length;
             statistics.Lines += local[i].Ours.Count;
             statistics.V8Lines += v8Traces[i].Count(line => !line.StartsWith(ExecutionTrace.StopPrefix, StringComparison.Ordinal));
+            // The lean compile (and loop outlining) that functions past the JIT's limits get must agree with the usual one.
+            if (ExecutionTrace.FirstDifference(local[i].Lean, local[i].Ours, "ours lean and outlined", "ours") is { } lean)
+            {
+                var kept = cases[i].SaveAs is { } file ? " saved as " + s_regressions.Save(file, cases[i].Module) : "";
+                failures.Add($"{cases[i].Label}: {lean}{kept}");
+                continue;
+            }
             var difference = Difference(local[i].Ours, local[i].Wasmtime, v8Traces[i]);
             if (difference is null) continue;
             var denanned = BinaryenGenerator.Denan(cases[i].Module, work);

@@ -9,10 +9,10 @@ internal static class EngineHost
     private static readonly TimeSpan s_callLimit = TimeSpan.FromSeconds(10);
 
     /// <summary>The trace; any exception but a trap (or a link error at instantiation) propagates as an engine bug.</summary>
-    public static List<string> Run(byte[] moduleBytes, CallPlan plan)
+    public static List<string> Run(byte[] moduleBytes, CallPlan plan, EngineOptions? options = null)
     {
         var trace = new List<string>();
-        var engine = new Engine();
+        var engine = new Engine(options ?? EngineOptions.Default);
         var module = engine.Compile(moduleBytes);
         var linker = new Linker(engine);
         linker.DefineFunction(LogModule, "log-i32", (Action<int>)(v => trace.Add(ExecutionTrace.Log(WasmValue.FromInt32(v)))));
