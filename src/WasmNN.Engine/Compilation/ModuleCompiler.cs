@@ -12,17 +12,19 @@ internal static class ModuleCompiler
 {
     public static (MethodInfo[] Methods, nint[] Entry) Compile(Engine engine, WasmModule module, string name)
     {
+        MethodInfo[] methods;
         if (engine.Options.LeanAndOutlineEverywhere)
         {
-            var all = Enumerable.Range(module.ImportedFunctionCount, module.Functions.Count).ToHashSet();
-            var everyLean = CompileAll(engine, module, name, all);
-            return (everyLean, [.. everyLean.Select(m => m.MethodHandle.GetFunctionPointer())]);
+            methods = CompileAll(engine, module, name, Enumerable.Range(module.ImportedFunctionCount, module.Functions.Count).ToHashSet());
         }
-        var methods = CompileAll(engine, module, name, lean: new HashSet<int>());
-        // A function past the JIT's limits would run unoptimised (typically 6-13x slower): compile the module once
-        // more with those functions lean (no duplicated loops, shared trap exits), which usually brings them under.
-        var lean = PastJitLimits(methods, module.ImportedFunctionCount).ToHashSet();
-        if (lean.Count > 0) methods = CompileAll(engine, module, name, lean);
+        else
+        {
+            methods = CompileAll(engine, module, name, lean: new HashSet<int>());
+            // A function past the JIT's limits would run unoptimised (typically 6-13x slower): compile the module once
+            // more with those functions lean (no duplicated loops, shared trap exits), which usually brings them under.
+            var lean = PastJitLimits(methods, module.ImportedFunctionCount).ToHashSet();
+            if (lean.Count > 0) methods = CompileAll(engine, module, name, lean);
+        }
         var entry = new nint[methods.Length];
         for (int i = 0; i < methods.Length; i++) entry[i] = methods[i].MethodHandle.GetFunctionPointer();
         if (engine.Options.Diagnostics is { } report) WarnPastJitLimits(module, methods, report);
