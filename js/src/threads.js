@@ -66,10 +66,6 @@ export async function instantiateThreaded(module, meta, threads) {
   }
   const url = new URL('./thread-worker.js', import.meta.url);
   const workers = Array.from({ length: count }, () => startWorker(url));
-  // Run starts (thread-worker.js): the run generation, then one parked flag per worker. A worker that finished a run
-  // spins on the generation for a moment before it parks in its event loop; run() bumps the generation and posts only
-  // to parked workers, so back-to-back runs start without a message hop (which started workers up to ms apart).
-  const control = new Int32Array(new SharedArrayBuffer(4 * (1 + count)));
   for (const w of workers) {
     w.listen((message) => {
       const pending = w.next;
@@ -82,7 +78,7 @@ export async function instantiateThreaded(module, meta, threads) {
   try {
     await Promise.all(workers.map((w, i) => {
       const ready = reply(w);
-      w.post({ module, memory, worker: i, workers: count, control });
+      w.post({ module, memory, worker: i, workers: count });
       return ready;
     }));
   } catch (e) {
@@ -93,12 +89,11 @@ export async function instantiateThreaded(module, meta, threads) {
     exports: instance.exports,
     workers: count,
     async run() {
-      const done = workers.map(reply);
-      const generation = Atomics.add(control, 0, 1) + 1;
-      workers.forEach((w, i) => {
-        if (Atomics.compareExchange(control, 1 + i, 1, 0) === 1) w.post({ run: generation });
-      });
-      const statuses = await Promise.all(done);
+      const statuses = await Promise.all(workers.map((w) => {
+        const done = reply(w);
+        w.post({ run: true });
+        return done;
+      }));
       return statuses.find((s) => s.status !== 0)?.status ?? 0;
     },
     dispose() {
