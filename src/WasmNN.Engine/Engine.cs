@@ -83,7 +83,8 @@ public sealed partial class Engine
     {
         lock (_typeIds)
         {
-            if (!_typeIds.TryGetValue(type, out int id)) _typeIds[type] = id = _typeIds.Count;
+            // From 1: a null funcref table slot has type id 0 (FunctionSlot), so call_indirect's one type test catches it.
+            if (!_typeIds.TryGetValue(type, out int id)) _typeIds[type] = id = _typeIds.Count + 1;
             return id;
         }
     }

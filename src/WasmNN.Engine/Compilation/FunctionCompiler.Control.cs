@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Reflection.Emit;
 using WasmNN.Engine.Runtime;
 using WasmNN.Wasm;
@@ -265,47 +266,60 @@ internal sealed partial class FunctionCompiler
         var type = _module.Module.Types[(int)typeIndex];
         Pop();
         var index = RentTemp(typeof(int));
-        var elements = RentTemp(typeof(object[]));
-        var function = RentTemp(typeof(WasmFunction));
+        var slots = RentTemp(typeof(FunctionSlot[]));
+        var slot = RentTemp(typeof(FunctionSlot).MakeByRefType());
         _il.Emit(OpCodes.Stloc, index);
         EmitLoadTable(tableIndex);
-        _il.Emit(OpCodes.Ldfld, Field(typeof(WasmTable), nameof(WasmTable.Elements)));
-        _il.Emit(OpCodes.Stloc, elements);
+        _il.Emit(OpCodes.Ldfld, Field(typeof(WasmTable), nameof(WasmTable.Slots)));
+        _il.Emit(OpCodes.Stloc, slots);
         // Compared as zero-extended 64-bit values: with the 32-bit "(uint)index < (uint)length" the .NET 10 JIT let a
         // negative index through to the element load (IndexOutOfRangeException instead of the trap; differential fuzzer).
         _il.Emit(OpCodes.Ldloc, index);
         _il.Emit(OpCodes.Conv_U8);
-        _il.Emit(OpCodes.Ldloc, elements);
+        _il.Emit(OpCodes.Ldloc, slots);
         _il.Emit(OpCodes.Ldlen);
         _il.Emit(OpCodes.Conv_U8);
         EmitTrapUnless(OpCodes.Blt_Un, TrapKind.UndefinedElement);
-        _il.Emit(OpCodes.Ldloc, elements);
+        _il.Emit(OpCodes.Ldloc, slots);
         _il.Emit(OpCodes.Ldloc, index);
-        // No castclass: a funcref table holds only WasmFunction or null (WasmTable's setter, validation), and
-        // the type check's compare and branch per call showed in call_indirect loops.
-        _il.Emit(OpCodes.Ldelem_Ref);
-        _il.Emit(OpCodes.Stloc, function);
-        _il.Emit(OpCodes.Ldloc, function);
-        EmitTrapUnless(OpCodes.Brtrue, TrapKind.IndirectCallToNull);
-        _il.Emit(OpCodes.Ldloc, function);
-        _il.Emit(OpCodes.Ldfld, Field(typeof(WasmFunction), nameof(WasmFunction.TypeId)));
+        _il.Emit(OpCodes.Ldelema, typeof(FunctionSlot));
+        _il.Emit(OpCodes.Stloc, slot);
+        // One test for both null and a wrong signature (a null slot's type id is 0); the trap tells them apart.
+        var typeId = Field(typeof(FunctionSlot), nameof(FunctionSlot.TypeId));
+        var matches = _il.DefineLabel();
+        var mismatch = _il.DefineLabel();
+        _il.Emit(OpCodes.Ldloc, slot);
+        _il.Emit(OpCodes.Ldfld, typeId);
         _il.Emit(OpCodes.Ldc_I4, _module.Engine.GetTypeId(type));
-        EmitTrapUnless(OpCodes.Beq, TrapKind.IndirectCallTypeMismatch);
-        EmitCallThrough(function, type, _module.MemoryGrowth.IndirectCallMayGrow(type));
+        _il.Emit(OpCodes.Beq, matches);
+        _il.Emit(OpCodes.Ldloc, slot);
+        _il.Emit(OpCodes.Ldfld, typeId);
+        _il.Emit(OpCodes.Brtrue, mismatch);
+        EmitTrap(TrapKind.IndirectCallToNull);
+        _il.MarkLabel(mismatch);
+        EmitTrap(TrapKind.IndirectCallTypeMismatch);
+        _il.MarkLabel(matches);
+        EmitCallThrough(slot, Field(typeof(FunctionSlot), nameof(FunctionSlot.Context)),
+            Field(typeof(FunctionSlot), nameof(FunctionSlot.CodePointer)), type, _module.MemoryGrowth.IndirectCallMayGrow(type));
         ReturnTemp(index);
-        ReturnTemp(elements);
-        ReturnTemp(function);
+        ReturnTemp(slots);
+        ReturnTemp(slot);
     }
 
     /// <summary>Calls the function object in <paramref name="function"/> through its code pointer.</summary>
-    private void EmitCallThrough(LocalBuilder function, FuncType type, bool mayGrowMemory)
+    private void EmitCallThrough(LocalBuilder function, FuncType type, bool mayGrowMemory) =>
+        EmitCallThrough(function, Field(typeof(WasmFunction), nameof(WasmFunction.Context)),
+            Field(typeof(WasmFunction), nameof(WasmFunction.CodePointer)), type, mayGrowMemory);
+
+    /// <summary>Calls through the context and code pointer fields of <paramref name="target"/> (a function or a table slot).</summary>
+    private void EmitCallThrough(LocalBuilder target, FieldInfo context, FieldInfo codePointer, FuncType type, bool mayGrowMemory)
     {
         var outs = EmitResultAddresses(type);
         EmitCallDepthArguments();
-        _il.Emit(OpCodes.Ldloc, function);
-        _il.Emit(OpCodes.Ldfld, Field(typeof(WasmFunction), nameof(WasmFunction.Context)));
-        _il.Emit(OpCodes.Ldloc, function);
-        _il.Emit(OpCodes.Ldfld, Field(typeof(WasmFunction), nameof(WasmFunction.CodePointer)));
+        _il.Emit(OpCodes.Ldloc, target);
+        _il.Emit(OpCodes.Ldfld, context);
+        _il.Emit(OpCodes.Ldloc, target);
+        _il.Emit(OpCodes.Ldfld, codePointer);
         ClrTypes.EmitCalli(_il, type);
         FinishCall(type, outs, mayGrowMemory);
     }

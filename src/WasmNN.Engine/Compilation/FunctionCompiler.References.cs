@@ -136,10 +136,11 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Stloc, value);
         _il.Emit(OpCodes.Stloc, index);
         EmitTableBoundsCheck(table, index, elements);
-        _il.Emit(OpCodes.Ldloc, elements);
+        // Through the table, which keeps call_indirect's slots in step (WasmTable.Slots).
+        EmitLoadTable(table);
         _il.Emit(OpCodes.Ldloc, index);
         _il.Emit(OpCodes.Ldloc, value);
-        _il.Emit(OpCodes.Stelem_Ref);
+        _il.Emit(OpCodes.Call, Method(typeof(WasmTable), nameof(WasmTable.Store)));
         ReturnTemp(value);
         ReturnTemp(index);
         ReturnTemp(elements);
