@@ -144,6 +144,39 @@ public sealed class QuantizedKernelTests
         }, inputs);
     }
 
+    [Theory]
+    [InlineData(3, 3, 1, 1, 19, DataType.UInt8)]
+    [InlineData(3, 3, 2, 1, 19, DataType.Int8)]
+    [InlineData(5, 5, 1, 1, 6, DataType.UInt8)]
+    [InlineData(2, 4, 2, 1, 23, DataType.UInt8)]
+    [InlineData(3, 3, 1, 2, 19, DataType.Int8)]
+    public void QLinearConv_DepthwiseKernelShapes_MatchesTheReference(int kh, int kw, int stride, int dilation, int width, DataType type)
+    {
+        // The depthwise SIMD kernel: taps in pairs along a kernel row (odd rows end with a zero-weight partner,
+        // even rows do not), stride 1 (the shuffled pairs) and 2 (pairs loaded as they lie), rows of 8-output
+        // chunks with an overlapping last one, rows of 4-output chunks (6 wide), and dilation (one tap at a time).
+        int[] xShape = [1, 5, 7, width];
+        var inputs = new[] { Bytes(type, xShape, seed: 30) };
+        AssertMatchesReference(() =>
+        {
+            var g = new Graph("qdepthwise", 13);
+            var x = Input(g, "x", type, xShape);
+            Value[] operands =
+            [
+                x, Scalar("xs", 0.04f), new Value("xz", Tensor.FromDoubles(type, [], [type == DataType.Int8 ? -6 : 121])),
+                new Value("w", Bytes(DataType.Int8, [5, 1, kh, kw], seed: 31)),
+                new Value("ws", Tensor.FromFloats([5], [0.01f, 0.02f, 0.005f, 0.03f, 0.015f])), new Value("wz", new Tensor(DataType.Int8, [5], new sbyte[] { 0, 2, -1, 0, 5 })),
+                Scalar("ys", 0.25f), new Value("yz", new Tensor(DataType.UInt8, [], new byte[] { 110 })),
+                new Value("b", new Tensor(DataType.Int32, [5], new[] { 400, -90, 0, 17, -2000 })),
+            ];
+            g.Initializers.AddRange(operands.Skip(1));
+            var attributes = new AttributeBag([("group", 5L), ("strides", new long[] { stride, stride }), ("dilations", new long[] { dilation, dilation }),
+                ("pads", new long[] { kh / 2 * dilation, kw / 2 * dilation, (kh - 1) / 2 * dilation, (kw - 1) / 2 * dilation })]);
+            g.Outputs.Add(g.AddNode("QLinearConv", operands, ["y"], attributes).Outputs[0]!);
+            return g;
+        }, inputs);
+    }
+
     [Fact]
     public void QLinearMatMul_BroadcastBatchesPerColumnScales_MatchesTheReference()
     {

@@ -10,8 +10,12 @@ namespace WasmNN.Compiler.Lowering.Kernels;
 /// <summary>
 /// Depthwise QLinearConv (one input channel per output channel, constant weights, 2-D) on SIMD128: each input
 /// plane is copied once, less its zero point, as int16 into a zero-bordered plane in scratch (so padding taps add
-/// 0 and no tap needs a bounds test); then 8 (or 4) outputs of a row at a time multiply the tap's 8 int16 inputs
-/// by the tap's weight splat (<c>i32x4.extmul_*_i16x8_s</c>) into two int32x4 sums. Stride 2 picks the even
+/// 0 and no tap needs a bounds test); then 8 (or 4) outputs of a row at a time, two horizontally neighbouring taps
+/// per <c>i32x4.dot_i16x8_s</c>: the taps' weights as one i32 splat (the last of an odd row paired with 0), times
+/// each output's two inputs side by side. At stride 2 those are the plane itself, 4 outputs per 16-byte load; at
+/// stride 1 one byte shuffle of a load (x0 x1 x1 x2 x2 x3 x3 x4) gives them. So a 3x3 kernel takes 6 dots per 4
+/// outputs, where one <c>i32x4.extmul</c> per tap took 9 (each 3 instructions on x64) and a shuffle per tap at
+/// stride 2. With horizontal dilation the taps are not neighbours: one extmul per tap, stride 2 picking the even
 /// int16 lanes of 16 loaded values with one shuffle. The bias starts the sums; the requantization is the GEMM's
 /// (<see cref="IntegerGemmKernels.RequantizeToBytes"/>) and the 8-bit results are stored 8 (or 4) at a time. A row's last
 /// chunk overlaps the one before when the width is not a multiple of the chunk, so every store stays in the row.
@@ -51,7 +55,13 @@ internal static class IntegerDepthwiseKernel
                 packed[(m * taps) + t] = (short)(weights.Constant!.GetInt64((m * taps) + t) - wZeroPoints[wZeroPoints.Length == 1 ? 0 : m]);
             }
         }
-        var weightTable = context.AddBytes($"{node.Name}#dwweights", MemoryMarshal.AsBytes(packed.AsSpan()).ToArray());
+        var paired = s.Dw == 1;
+        var pairsPerRow = (s.Kw + 1) / 2;
+        // Paired: per channel and kernel row, taps 2p and 2p + 1 (0 past the row's end) as one i32.
+        var weightTable = paired ? QuantizedArithmetic.Table(context, $"{node.Name}#dwpairs", PairTaps(packed, channels, s.Kh, s.Kw))
+            : context.AddBytes($"{node.Name}#dwweights", MemoryMarshal.AsBytes(packed.AsSpan()).ToArray());
+        var withinRoundingRange = IntegerGemmKernels.WithinRoundingRange(requantization, channels, m =>
+            (IntegerGemmKernels.SumOfMagnitudes(packed.AsSpan(m * taps, taps)) * IntegerGemmKernels.MaxDistanceFromZeroPoint(x.ElementType, xZeroPoint)) + Math.Abs((long)(bias?[m] ?? 0)));
         var biasTable = QuantizedArithmetic.Table(context, $"{node.Name}#dwbias", bias ?? new int[channels]);
         var multiplierTable = requantization.Multipliers.Length > 1 ? context.AddWeights($"{node.Name}#dwmultipliers", requantization.Multipliers) : 0;
         var plane = context.ScratchAddress;
@@ -60,7 +70,7 @@ internal static class IntegerDepthwiseKernel
 
         var (image, channel, source, row, column, output, rowPointer) = (w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local());
         var (zero, value, multiplier, low, high) = (w.Local(ValueType.V128), w.Local(ValueType.V128), w.Local(ValueType.V128), w.Local(ValueType.V128), w.Local(ValueType.V128));
-        var tapWeights = Enumerable.Range(0, taps).Select(_ => w.Local(ValueType.V128)).ToArray();
+        var tapWeights = Enumerable.Range(0, paired ? s.Kh * pairsPerRow : taps).Select(_ => w.Local(ValueType.V128)).ToArray();
         var (biasValue, outputRow, address) = (w.Local(ValueType.V128), w.Local(), w.Local());
         w.I32(xZeroPoint).Op(Opcode.I16x8Splat).Set(zero);
         // The border (and slack) stays zero for every plane; the interior is rewritten per channel.
@@ -70,9 +80,16 @@ internal static class IntegerDepthwiseKernel
         w.For(image, 0, s.Batch, 1, () => w.For(channel, 0, channels, 1, () =>
         {
             CopyPlane(w, s, x.ElementType, xZeroPoint, plane, width, source, row, column, zero);
-            for (var t = 0; t < taps; t++)
+            for (var t = 0; t < tapWeights.Length; t++)
             {
-                w.Get(channel).I32(taps * 2).Op(Opcode.I32Mul).Memory(Opcode.V128Load16Splat, (uint)(weightTable + (2 * t))).Set(tapWeights[t]);
+                if (paired)
+                {
+                    w.Get(channel).I32(tapWeights.Length * 4).Op(Opcode.I32Mul).Memory(Opcode.V128Load32Splat, (uint)(weightTable + (4 * t))).Set(tapWeights[t]);
+                }
+                else
+                {
+                    w.Get(channel).I32(taps * 2).Op(Opcode.I32Mul).Memory(Opcode.V128Load16Splat, (uint)(weightTable + (2 * t))).Set(tapWeights[t]);
+                }
             }
             w.Get(channel).I32(4).Op(Opcode.I32Mul).Memory(Opcode.V128Load32Splat, (uint)biasTable).Set(biasValue);
             if (multiplierTable == 0)
@@ -92,33 +109,18 @@ internal static class IntegerDepthwiseKernel
                 {
                     w.Get(biasValue).Set(low);
                     w.Get(biasValue).Set(high);
-                    for (var i = 0; i < s.Kh; i++)
+                    // address = rowPointer + column * sw * 2
+                    w.Get(column).I32(s.Sw * 2).Op(Opcode.I32Mul).Get(rowPointer).Op(Opcode.I32Add).Set(address);
+                    if (paired)
                     {
-                        for (var j = 0; j < s.Kw; j++)
-                        {
-                            var offset = (uint)((((i * s.Dh * width) + (j * s.Dw)) * 2));
-                            // address = rowPointer + column * sw * 2
-                            w.Get(column).I32(s.Sw * 2).Op(Opcode.I32Mul).Get(rowPointer).Op(Opcode.I32Add).Set(address);
-                            if (s.Sw == 1)
-                            {
-                                w.Get(address).Memory(chunk == 8 ? Opcode.V128Load : Opcode.V128Load64Zero, offset);
-                            }
-                            else
-                            {
-                                // 16 int16 from the first column; the even ones are the chunk's taps.
-                                w.Get(address).Memory(Opcode.V128Load, offset).Get(address).Memory(Opcode.V128Load, offset + 16);
-                                w.Code.I8x16Shuffle([0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29]);
-                            }
-                            w.Set(value);
-                            w.Get(low).Get(value).Get(tapWeights[(i * s.Kw) + j]).Op(Opcode.I32x4ExtmulLowI16x8S).Op(Opcode.I32x4Add).Set(low);
-                            if (chunk == 8)
-                            {
-                                w.Get(high).Get(value).Get(tapWeights[(i * s.Kw) + j]).Op(Opcode.I32x4ExtmulHighI16x8S).Op(Opcode.I32x4Add).Set(high);
-                            }
-                        }
+                        PairedTaps(w, s, width, chunk, address, tapWeights, low, high);
+                    }
+                    else
+                    {
+                        SingleTaps(w, s, width, chunk, address, tapWeights, value, low, high);
                     }
                     // 8 (or 4) bytes, stored at outputRow + column.
-                    IntegerGemmKernels.RequantizeToBytes(w, () => w.Get(low), () => w.Get(chunk == 8 ? high : low), () => w.Get(multiplier), () => w.Get(multiplier), requantization);
+                    IntegerGemmKernels.RequantizeToBytes(w, () => w.Get(low), () => w.Get(chunk == 8 ? high : low), () => w.Get(multiplier), () => w.Get(multiplier), requantization, withinRoundingRange);
                     w.Set(value);
                     w.Get(outputRow).Get(column).Op(Opcode.I32Add).Get(value).Code.EmitMemArgLane(chunk == 8 ? Opcode.V128Store64Lane : Opcode.V128Store32Lane, 0, 0);
                 }
@@ -132,6 +134,84 @@ internal static class IntegerDepthwiseKernel
             });
             w.Increment(source, s.InH * s.InW).Increment(output, s.OutH * s.OutW);
         }));
+    }
+
+    /// <summary>Each channel's taps as pairs along the kernel row, (2p, 2p + 1) as one i32, low half first; an odd row's last tap paired with 0.</summary>
+    private static int[] PairTaps(short[] packed, int channels, int kh, int kw)
+    {
+        var pairsPerRow = (kw + 1) / 2;
+        var pairs = new int[channels * kh * pairsPerRow];
+        for (var m = 0; m < channels; m++)
+        {
+            for (var i = 0; i < kh; i++)
+            {
+                for (var p = 0; p < pairsPerRow; p++)
+                {
+                    var first = packed[(((m * kh) + i) * kw) + (2 * p)];
+                    var second = 2 * p + 1 < kw ? packed[(((m * kh) + i) * kw) + (2 * p) + 1] : (short)0;
+                    pairs[(((m * kh) + i) * pairsPerRow) + p] = (ushort)first | (second << 16);
+                }
+            }
+        }
+        return pairs;
+    }
+
+    /// <summary>
+    /// Adds a chunk's taps to <paramref name="low"/> (outputs 0-3) and <paramref name="high"/> (4-7), two neighbouring
+    /// taps per dot: output o's inputs for the pair at kernel column 2p sit at plane column o * sw + 2p and the next,
+    /// side by side at stride 2; at stride 1 the shuffle duplicates the inner ones (x0 x1, x1 x2, x2 x3, x3 x4).
+    /// The second tap of an odd row's last pair has weight 0, so whatever it reads (the slack) adds nothing.
+    /// </summary>
+    private static void PairedTaps(FunctionBuilder w, ConvolutionShape s, int width, int chunk, uint address, uint[] pairWeights, uint low, uint high)
+    {
+        var pairsPerRow = (s.Kw + 1) / 2;
+        for (var i = 0; i < s.Kh; i++)
+        {
+            for (var p = 0; p < pairsPerRow; p++)
+            {
+                var offset = (uint)(((i * s.Dh * width) + (2 * p)) * 2);
+                var weightsOfPair = pairWeights[(i * pairsPerRow) + p];
+                foreach (var (sums, half) in chunk == 8 ? new[] { (low, 0u), (high, 1u) } : [(low, 0u)])
+                {
+                    // The half's 4 outputs start 4 columns on: 8 int16 at stride 1, 4 pairs (16 bytes) at stride 2.
+                    w.Get(sums).Get(address).Memory(Opcode.V128Load, offset + (half * (s.Sw == 1 ? 8u : 16u)));
+                    if (s.Sw == 1)
+                    {
+                        w.Code.V128Const(default);
+                        w.Code.I8x16Shuffle([0, 1, 2, 3, 2, 3, 4, 5, 4, 5, 6, 7, 6, 7, 8, 9]);
+                    }
+                    w.Get(weightsOfPair).Op(Opcode.I32x4DotI16x8S).Op(Opcode.I32x4Add).Set(sums);
+                }
+            }
+        }
+    }
+
+    /// <summary>Adds a chunk's taps one at a time (horizontal dilation): the tap's 8 inputs times its weight splat by <c>i32x4.extmul</c>.</summary>
+    private static void SingleTaps(FunctionBuilder w, ConvolutionShape s, int width, int chunk, uint address, uint[] tapWeights, uint value, uint low, uint high)
+    {
+        for (var i = 0; i < s.Kh; i++)
+        {
+            for (var j = 0; j < s.Kw; j++)
+            {
+                var offset = (uint)(((i * s.Dh * width) + (j * s.Dw)) * 2);
+                if (s.Sw == 1)
+                {
+                    w.Get(address).Memory(chunk == 8 ? Opcode.V128Load : Opcode.V128Load64Zero, offset);
+                }
+                else
+                {
+                    // 16 int16 from the first column; the even ones are the chunk's taps.
+                    w.Get(address).Memory(Opcode.V128Load, offset).Get(address).Memory(Opcode.V128Load, offset + 16);
+                    w.Code.I8x16Shuffle([0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29]);
+                }
+                w.Set(value);
+                w.Get(low).Get(value).Get(tapWeights[(i * s.Kw) + j]).Op(Opcode.I32x4ExtmulLowI16x8S).Op(Opcode.I32x4Add).Set(low);
+                if (chunk == 8)
+                {
+                    w.Get(high).Get(value).Get(tapWeights[(i * s.Kw) + j]).Op(Opcode.I32x4ExtmulHighI16x8S).Op(Opcode.I32x4Add).Set(high);
+                }
+            }
+        }
     }
 
     /// <summary>

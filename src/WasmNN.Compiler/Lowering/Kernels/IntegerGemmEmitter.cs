@@ -34,6 +34,9 @@ internal static class IntegerGemmEmitter
     /// </summary>
     public delegate void Epilogue(uint rowBase, int row, uint column, uint[] accumulators, int[] lanes);
 
+    /// <summary>Pushes the i32x4 the accumulators of row <c>rowBase + row</c> start from (the bias), instead of zeros.</summary>
+    public delegate void RowStart(uint rowBase, int row);
+
     /// <summary>N rounded up to whole panels.</summary>
     public static int PaddedColumns(int n) => (n + PanelColumns - 1) / PanelColumns * PanelColumns;
 
@@ -50,7 +53,7 @@ internal static class IntegerGemmEmitter
     /// <c>i32x4.relaxed_dot_i8x16_i7x16_add_s</c> of 4 columns' quads by a row's quad splat, and the table at that
     /// address (64 times each column's sum, one i32 per column) subtracted from the sums before the epilogue.
     /// </remarks>
-    public static void Emit(FunctionBuilder w, int m, int n, int pairs, int rows, int columns, Epilogue epilogue, int? relaxedColumnSums = null)
+    public static void Emit(FunctionBuilder w, int m, int n, int pairs, int rows, int columns, Epilogue epilogue, RowStart? rowStart = null, int? relaxedColumnSums = null)
     {
         var (rowBase, column, k, rowPointer, columnPointer) = (w.Local(), w.Local(), w.Local(), w.Local(), w.Local());
         var accumulators = Enumerable.Range(0, TileRows * 2).Select(_ => w.Local(ValueType.V128)).ToArray();
@@ -61,7 +64,7 @@ internal static class IntegerGemmEmitter
         int[] leftLanes = leftColumns > 4 ? [4, leftColumns - 4] : [leftColumns];
 
         void Tile(int tileRows, int[] lanes) =>
-            EmitTile(w, tileRows, lanes, pairs, rows, columns, rowBase, column, k, rowPointer, columnPointer, accumulators, columnLow, columnHigh, weight, epilogue, relaxedColumnSums);
+            EmitTile(w, tileRows, lanes, pairs, rows, columns, rowBase, column, k, rowPointer, columnPointer, accumulators, columnLow, columnHigh, weight, epilogue, rowStart, relaxedColumnSums);
 
         void RowBlocks(int[] lanes)
         {
@@ -111,7 +114,7 @@ internal static class IntegerGemmEmitter
 
     private static void EmitTile(FunctionBuilder w, int tileRows, int[] lanes, int pairs, int rows, int columns,
         uint rowBase, uint column, uint k, uint rowPointer, uint columnPointer, uint[] accumulators, uint columnLow, uint columnHigh, uint weight, Epilogue epilogue,
-        int? relaxedColumnSums)
+        RowStart? rowStart, int? relaxedColumnSums)
     {
         var vectors = lanes.Length;
         uint Accumulator(int r, int t) => accumulators[r * 2 + t];
@@ -119,7 +122,18 @@ internal static class IntegerGemmEmitter
         {
             for (var t = 0; t < vectors; t++)
             {
-                w.Code.V128Const(default);
+                if (rowStart is null)
+                {
+                    w.Code.V128Const(default);
+                }
+                else if (t == 0)
+                {
+                    rowStart(rowBase, r);
+                }
+                else
+                {
+                    w.Get(Accumulator(r, 0));
+                }
                 w.Set(Accumulator(r, t));
             }
         }

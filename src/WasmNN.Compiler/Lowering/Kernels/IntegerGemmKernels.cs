@@ -44,6 +44,10 @@ internal static class IntegerGemmKernels
         var n = s.OutH * s.OutW;
         var paddedColumns = IntegerGemmEmitter.PaddedColumns(n);
         var pairRows = IntegerConvPacking.PackWeights(weights.Constant!, s, wZeroPoints);
+        // Bounded before the relaxed fold changes the bias: the sums the epilogue sees are the same either way.
+        var xRange = MaxDistanceFromZeroPoint(x.ElementType, xZeroPoint);
+        var withinRoundingRange = requantization is not null && WithinRoundingRange(requantization, s.OutChannels,
+            m => (SumOfMagnitudes(pairRows.AsSpan(m * pairs * 2, pairs * 2)) * xRange) + Math.Abs((long)(bias?[m] ?? 0)));
         var relaxed = IntegerRelaxedDot.Covers(context.Options, weights.Constant!, wZeroPoints, s.OutChannels);
         if (relaxed)
         {
@@ -59,7 +63,8 @@ internal static class IntegerGemmKernels
         int xBase = context.Address(x), yBase = context.Address(node.Outputs[0]!);
         var outBytes = node.Outputs[0]!.ElementType.ByteSize();
         var image = w.Local();
-        var epilogue = Finish(context, w, node.Name, requantization, bias, perRow: true, () => w.Get(image).I32(s.OutChannels * n * outBytes).Op(Opcode.I32Mul).I32(yBase).Op(Opcode.I32Add), n, outBytes);
+        var (epilogue, rowStart) = Finish(context, w, node.Name, requantization, bias, perRow: true,
+            () => w.Get(image).I32(s.OutChannels * n * outBytes).Op(Opcode.I32Mul).I32(yBase).Op(Opcode.I32Add), n, outBytes, withinRoundingRange);
         w.For(image, 0, s.Batch, 1, () =>
         {
             // The pointwise packing writes every pair the product reads but the padded columns, whose outputs are
@@ -78,11 +83,11 @@ internal static class IntegerGemmKernels
             if (relaxed)
             {
                 IntegerRelaxedDot.EmitQuadPanels(w, col, quadPanels, columnSums, pairs, paddedColumns, x.ElementType, xZeroPoint);
-                IntegerGemmEmitter.Emit(w, s.OutChannels, n, IntegerRelaxedDot.Quads(pairs), rows, quadPanels, epilogue, columnSums);
+                IntegerGemmEmitter.Emit(w, s.OutChannels, n, IntegerRelaxedDot.Quads(pairs), rows, quadPanels, epilogue, rowStart, columnSums);
             }
             else
             {
-                IntegerGemmEmitter.Emit(w, s.OutChannels, n, pairs, rows, col, epilogue);
+                IntegerGemmEmitter.Emit(w, s.OutChannels, n, pairs, rows, col, epilogue, rowStart);
             }
         });
     }
@@ -132,44 +137,52 @@ internal static class IntegerGemmKernels
             });
         });
         var outBytes = node.Outputs[0]!.ElementType.ByteSize();
-        var epilogue = Finish(context, w, node.Name, requantization, bias: null, perRow: false, () => w.I32(yBase), n, outBytes);
+        var aRange = aZeroPoints.Max(zeroPoint => MaxDistanceFromZeroPoint(a.ElementType, zeroPoint));
+        var withinRoundingRange = requantization is not null && WithinRoundingRange(requantization, n, j =>
+        {
+            long sum = 0;
+            for (var p = 0; p < pairs * 2; p++)
+            {
+                sum += Math.Abs((int)columns[(IntegerGemmEmitter.ColumnOffset(pairs, p / 2, j) / 2) + (p % 2)]);
+            }
+            return sum * aRange;
+        });
+        var (epilogue, _) = Finish(context, w, node.Name, requantization, bias: null, perRow: false, () => w.I32(yBase), n, outBytes, withinRoundingRange);
         IntegerGemmEmitter.Emit(w, totalRows, n, pairs, rows, columnsAddress, epilogue);
     }
 
     /// <summary>
-    /// The epilogue of one tile row: bias (per row), then int32 out, or requantized with a multiplier per row (conv
-    /// output channels) or per column (matmul columns), stored at out + (row * n + column) * bytes; a row's two
-    /// accumulators requantize into one 8-byte store.
+    /// The epilogue of one tile row: int32 out, or requantized with a multiplier per row (conv output channels) or
+    /// per column (matmul columns), stored at out + (row * n + column) * bytes; a row's two accumulators requantize
+    /// into one 8-byte store. The bias (per row) starts the accumulators (the returned <see cref="IntegerGemmEmitter.RowStart"/>),
+    /// and the address is computed once per tile, at row 0: the other rows store at a constant offset from it.
     /// </summary>
-    private static IntegerGemmEmitter.Epilogue Finish(LoweringContext context, FunctionBuilder w, string key, Requantization? requantization, int[]? bias,
-        bool perRow, Action pushOut, int n, int outBytes)
+    private static (IntegerGemmEmitter.Epilogue Epilogue, IntegerGemmEmitter.RowStart? RowStart) Finish(LoweringContext context, FunctionBuilder w, string key,
+        Requantization? requantization, int[]? bias, bool perRow, Action pushOut, int n, int outBytes, bool withinRoundingRange)
     {
         var biasTable = bias is null ? 0 : QuantizedArithmetic.Table(context, $"{key}#bias", bias);
         var multiplierTable = requantization is { Multipliers.Length: > 1 } q
             ? context.AddWeights($"{key}#multipliers" + (perRow ? "" : "x4"), perRow ? q.Multipliers : [.. q.Multipliers, 0, 0, 0])
             : 0;
         var address = w.Local();
-        return (rowBase, row, column, accumulators, lanes) =>
+        IntegerGemmEmitter.RowStart? rowStart = bias is null ? null
+            : (rowBase, row) => w.Get(rowBase).I32(4).Op(Opcode.I32Mul).Memory(Opcode.V128Load32Splat, (uint)(biasTable + 4 * row));
+        return ((rowBase, row, column, accumulators, lanes) =>
         {
-            // address = out + ((rowBase + row) * n + column) * bytes
-            w.Get(rowBase).I32(row).Op(Opcode.I32Add).I32(n).Op(Opcode.I32Mul).Get(column).Op(Opcode.I32Add).I32(outBytes).Op(Opcode.I32Mul);
-            pushOut();
-            w.Op(Opcode.I32Add).Set(address);
-            if (bias is not null)
+            if (row == 0)
             {
-                var rowBias = w.Local(ValueType.V128);
-                w.Get(rowBase).I32(4).Op(Opcode.I32Mul).Memory(Opcode.V128Load32Splat, (uint)(biasTable + 4 * row)).Set(rowBias);
-                foreach (var accumulator in accumulators)
-                {
-                    w.Get(accumulator).Get(rowBias).Op(Opcode.I32x4Add).Set(accumulator);
-                }
+                // address = out + (rowBase * n + column) * bytes
+                w.Get(rowBase).I32(n).Op(Opcode.I32Mul).Get(column).Op(Opcode.I32Add).I32(outBytes).Op(Opcode.I32Mul);
+                pushOut();
+                w.Op(Opcode.I32Add).Set(address);
             }
+            var rowOffset = row * n * outBytes;
             if (requantization is null)
             {
                 for (var t = 0; t < accumulators.Length; t++)
                 {
                     w.Get(accumulators[t]);
-                    StoreLanes(w, address, 16 * t, lanes[t], Opcode.V128Store, Opcode.I32x4ExtractLane, Opcode.I32Store, 4);
+                    StoreLanes(w, address, rowOffset + (16 * t), lanes[t], Opcode.V128Store, Opcode.I32x4ExtractLane, Opcode.I32Store, 4);
                 }
                 return;
             }
@@ -189,34 +202,37 @@ internal static class IntegerGemmKernels
                 }
             }
             var high = accumulators.Length - 1;
-            RequantizeToBytes(w, () => w.Get(accumulators[0]), () => w.Get(accumulators[high]), () => PushMultiplier(0), () => PushMultiplier(high), requantization);
+            RequantizeToBytes(w, () => w.Get(accumulators[0]), () => w.Get(accumulators[high]), () => PushMultiplier(0), () => PushMultiplier(high), requantization, withinRoundingRange);
             var total = lanes.Sum();
             if (total is 4 or 8)
             {
                 var narrowed = w.Local(ValueType.V128);
-                w.Set(narrowed).Get(address).Get(narrowed).Code.EmitMemArgLane(total == 8 ? Opcode.V128Store64Lane : Opcode.V128Store32Lane, 0, 0);
+                w.Set(narrowed).Get(address).Get(narrowed).Code.EmitMemArgLane(total == 8 ? Opcode.V128Store64Lane : Opcode.V128Store32Lane, (uint)rowOffset, 0);
                 return;
             }
             // Fewer than 4 columns, or a partial second accumulator: byte i is column i.
-            StoreLanes(w, address, 0, total, Opcode.Nop, Opcode.I8x16ExtractLaneU, Opcode.I32Store8, 1);
-        };
+            StoreLanes(w, address, rowOffset, total, Opcode.Nop, Opcode.I8x16ExtractLaneU, Opcode.I32Store8, 1);
+        }, rowStart);
     }
 
     /// <summary>
     /// Requantizes two int32x4 sums (<paramref name="pushLow"/>, <paramref name="pushHigh"/>) by their f32x4
     /// multipliers into 8 bytes (the low half of the i8x16 left on the stack), as <see cref="Quantization.Saturate"/>
     /// does: scaled, rounded half to even, the zero point added, saturated to the type. The clamp is the saturating
-    /// narrows': i32 to i16, the zero point added with i16 saturation, i16 to 8 bits. The type's bounds less the zero
+    /// narrows' (i32 to i16, then to 8 bits) after the zero point is added in i32. The type's bounds less the zero
     /// point are integers, so clamping after rounding gives what clamping before it gives.
     /// </summary>
     /// <remarks>
     /// Rounding is the float trick rather than <c>f32x4.nearest</c> + <c>i32x4.trunc_sat_f32x4_s</c> (one roundps,
-    /// but about seven instructions for the saturating conversion on x64, in V8 and .NET alike): the scaled sum,
-    /// clamped to +-2^22 by <c>pmin</c>/<c>pmax</c> (single minps/maxps; no NaN can occur), plus 1.5 * 2^23 lands
-    /// where floats are the integers, so the add rounds half to even, and its bits less those of 1.5 * 2^23 are the
-    /// rounded value. Beyond +-2^22 every result saturates the narrows anyway, so the bits are unchanged.
+    /// but about seven instructions for the saturating conversion on x64, in V8 and .NET alike): the scaled sum plus
+    /// 1.5 * 2^23 lands where floats are the integers, so the add rounds half to even, and its bits less those of
+    /// 1.5 * 2^23 are the rounded value; the zero point is added by the same subtraction. That holds within +-2^22:
+    /// unless <paramref name="withinRoundingRange"/> (<see cref="WithinRoundingRange"/> proved every scaled sum lies
+    /// there) the scaled sum is first clamped to it by <c>pmin</c>/<c>pmax</c> (single minps/maxps; no NaN can
+    /// occur). Beyond +-2^22 every result saturates the narrows anyway, so the bits are unchanged.
     /// </remarks>
-    public static void RequantizeToBytes(FunctionBuilder w, Action pushLow, Action pushHigh, Action pushLowMultiplier, Action pushHighMultiplier, Requantization requantization)
+    public static void RequantizeToBytes(FunctionBuilder w, Action pushLow, Action pushHigh, Action pushLowMultiplier, Action pushHighMultiplier,
+        Requantization requantization, bool withinRoundingRange)
     {
         foreach (var (pushSum, pushMultiplier) in new[] { (pushLow, pushLowMultiplier), (pushHigh, pushHighMultiplier) })
         {
@@ -224,18 +240,57 @@ internal static class IntegerGemmKernels
             w.Op(Opcode.F32x4ConvertI32x4S);
             pushMultiplier();
             w.Op(Opcode.F32x4Mul);
-            w.Code.V128Const(Vector128.Create(-RoundingBound).AsByte());
-            w.Op(Opcode.F32x4Pmax);
-            w.Code.V128Const(Vector128.Create(RoundingBound).AsByte());
-            w.Op(Opcode.F32x4Pmin);
+            if (!withinRoundingRange)
+            {
+                w.Code.V128Const(Vector128.Create(-RoundingBound).AsByte());
+                w.Op(Opcode.F32x4Pmax);
+                w.Code.V128Const(Vector128.Create(RoundingBound).AsByte());
+                w.Op(Opcode.F32x4Pmin);
+            }
             w.Code.V128Const(Vector128.Create(RoundingMagic).AsByte());
             w.Op(Opcode.F32x4Add);
-            w.Code.V128Const(Vector128.Create(BitConverter.SingleToInt32Bits(RoundingMagic)).AsByte());
+            w.Code.V128Const(Vector128.Create(BitConverter.SingleToInt32Bits(RoundingMagic) - requantization.ZeroPoint).AsByte());
             w.Op(Opcode.I32x4Sub);
         }
         var packed = w.Local(ValueType.V128);
-        w.Op(Opcode.I16x8NarrowI32x4S).I32(requantization.ZeroPoint).Op(Opcode.I16x8Splat).Op(Opcode.I16x8AddSatS).Set(packed).Get(packed).Get(packed)
+        w.Op(Opcode.I16x8NarrowI32x4S).Set(packed).Get(packed).Get(packed)
             .Op(requantization.Type == DataType.Int8 ? Opcode.I8x16NarrowI16x8S : Opcode.I8x16NarrowI16x8U);
+    }
+
+    /// <summary>
+    /// True when every channel's scaled sum provably lies within the rounding trick's +-2^22 (with a margin for the
+    /// float32 conversion and product), so <see cref="RequantizeToBytes"/> may leave out its clamp: channel
+    /// <c>c</c>'s sums are at most <paramref name="sumBound"/>(c) in magnitude, scaled by its multiplier.
+    /// </summary>
+    public static bool WithinRoundingRange(Requantization requantization, int channels, Func<int, long> sumBound)
+    {
+        for (var c = 0; c < channels; c++)
+        {
+            var multiplier = Math.Abs((double)requantization.Multipliers[requantization.Multipliers.Length == 1 ? 0 : c]);
+            if (!(sumBound(c) * multiplier * 1.01 < RoundingBound))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The largest magnitude of an 8-bit value less its zero point.</summary>
+    public static long MaxDistanceFromZeroPoint(DataType type, int zeroPoint)
+    {
+        var (min, max) = Quantization.Range(type);
+        return Math.Max(Math.Abs((long)zeroPoint - min), Math.Abs((long)max - zeroPoint));
+    }
+
+    /// <summary>The sum of the magnitudes of <paramref name="values"/>.</summary>
+    public static long SumOfMagnitudes(ReadOnlySpan<short> values)
+    {
+        long sum = 0;
+        foreach (var value in values)
+        {
+            sum += Math.Abs((int)value);
+        }
+        return sum;
     }
 
     /// <summary>1.5 * 2^23: floats in [2^23, 2^24) are the integers.</summary>
