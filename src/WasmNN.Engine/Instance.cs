@@ -103,6 +103,7 @@ public sealed class Instance
             }
             context.Memory = new WasmMemory(memory.Limits.Minimum, memory.Limits.Maximum, engine.Options, memory.Limits.Shared);
         }
+        context.Memory?.AddUser(context);
         // Initialisers may read imported and earlier globals, so the array grows as they are evaluated.
         foreach (var global in module.Globals)
         {

@@ -20,7 +20,7 @@ namespace WasmNN.Engine;
 /// </remarks>
 public sealed unsafe class WasmMemory : IDisposable
 {
-    // Read by generated code: keep these fields (names are part of the compiler's contract).
+    // Generated code reads the copies in its instances' contexts (AddUser); every change here is copied to them.
     internal byte* Base;
     internal long Size;
 
@@ -28,6 +28,10 @@ public sealed unsafe class WasmMemory : IDisposable
     private readonly uint _pageLimit;
     private readonly Lock _growLock = new();
     private WaiterTable? _waiters;
+
+    // Contexts of the instances using this memory, each with a copy of Base and Size (InstanceContext.MemoryBase):
+    // weak, so a long-lived memory imported by many short-lived instances does not keep them alive.
+    private readonly List<WeakReference<InstanceContext>> _users = [];
 
     /// <summary>Creates a memory of <paramref name="minimumPages"/> 64 KiB pages.</summary>
     /// <param name="minimumPages">Initial size in pages.</param>
@@ -139,6 +143,33 @@ public sealed unsafe class WasmMemory : IDisposable
         }
     }
 
+    /// <summary>Gives <paramref name="context"/> a copy of the base and size, and keeps it current.</summary>
+    internal void AddUser(InstanceContext context)
+    {
+        lock (_users)
+        {
+            // Dead entries go when the list doubles, so it stays proportional to the live users.
+            if (_users.Count > 0 && (_users.Count & (_users.Count - 1)) == 0) _users.RemoveAll(u => !u.TryGetTarget(out _));
+            _users.Add(new WeakReference<InstanceContext>(context));
+            context.MemoryBase = Base;
+            Volatile.Write(ref context.MemorySize, Size);
+        }
+    }
+
+    /// <summary>Copies the base and size to every user after a change (the size last: a shared memory's only grows).</summary>
+    private void PublishToUsers()
+    {
+        lock (_users)
+        {
+            foreach (var user in _users)
+            {
+                if (!user.TryGetTarget(out var context)) continue;
+                context.MemoryBase = Base;
+                Volatile.Write(ref context.MemorySize, Size);
+            }
+        }
+    }
+
     /// <summary>Grows by <paramref name="deltaPages"/> pages, zero-filled.</summary>
     /// <returns>The old size in pages, or -1 if the memory cannot grow that far (as <c>memory.grow</c>).</returns>
     public int Grow(uint deltaPages)
@@ -151,6 +182,7 @@ public sealed unsafe class WasmMemory : IDisposable
             long newPages = oldPages + deltaPages;
             if (newPages > _pageLimit) return -1;
             Volatile.Write(ref Size, newPages * MemoryType.PageSize);
+            PublishToUsers();
             return (int)oldPages;
         }
     }
@@ -180,6 +212,7 @@ public sealed unsafe class WasmMemory : IDisposable
             NativePages.Free(old, oldReserved);
         }
         Size = newSize;
+        PublishToUsers();
         return (int)oldPages;
     }
 
@@ -194,6 +227,9 @@ public sealed unsafe class WasmMemory : IDisposable
     public void Dispose()
     {
         Free();
+        // Compiled code of its instances then sees a memory of 0 bytes: every access traps. (Not from the
+        // finalizer: the users' weak references may be finalized already, and unreachable users run no code.)
+        PublishToUsers();
         GC.SuppressFinalize(this);
     }
 

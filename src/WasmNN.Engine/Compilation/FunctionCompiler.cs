@@ -270,11 +270,10 @@ internal sealed partial class FunctionCompiler
     {
         if (_memoryBase is null) return;
         _il.Emit(OpCodes.Ldarg, _contextArgument);
-        _il.Emit(OpCodes.Ldfld, Field(typeof(InstanceContext), nameof(InstanceContext.Memory)));
-        EmitDuplicate(typeof(WasmMemory));
-        _il.Emit(OpCodes.Ldfld, Field(typeof(WasmMemory), nameof(WasmMemory.Base)));
+        _il.Emit(OpCodes.Ldfld, Field(typeof(InstanceContext), nameof(InstanceContext.MemoryBase)));
         _il.Emit(OpCodes.Stloc, _memoryBase);
-        _il.Emit(OpCodes.Ldfld, Field(typeof(WasmMemory), nameof(WasmMemory.Size)));
+        _il.Emit(OpCodes.Ldarg, _contextArgument);
+        _il.Emit(OpCodes.Ldfld, Field(typeof(InstanceContext), nameof(InstanceContext.MemorySize)));
         _il.Emit(OpCodes.Stloc, _memorySize!);
         EmitBoundsLimits();
     }

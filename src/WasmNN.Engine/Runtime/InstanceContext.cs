@@ -6,10 +6,17 @@ namespace WasmNN.Engine.Runtime;
 /// Everything compiled code of one instance reaches: passed as the last argument of every compiled function.
 /// A host function gets its own context whose <see cref="HostTarget"/> is the callback.
 /// </summary>
-internal sealed class InstanceContext
+internal sealed unsafe class InstanceContext
 {
     // Fields, not properties: the IL compiler loads them with ldfld.
     internal WasmMemory? Memory;
+    /// <summary>
+    /// Copies of <see cref="Memory"/>'s base and size, kept current by the memory (<see cref="WasmMemory.AddUser"/>):
+    /// compiled code reloads them at every function entry, one load each from its context argument where the memory's
+    /// own fields took two in a chain (context, then memory), on the way to a virtual call's first access.
+    /// </summary>
+    internal byte* MemoryBase;
+    internal long MemorySize;
     internal WasmGlobal[] Globals = [];
     internal WasmTable[] Tables = [];
     /// <summary>Tables[0], the table of nearly every call_indirect: one load instead of an array access.</summary>
