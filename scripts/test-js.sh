@@ -55,28 +55,37 @@ fi
 
 tests=(js/test/*.test.mjs)
 export WASMNN_JS_FIXTURES="$fixtures" WASMNN_ONNX_NODE_TESTS="$onnx_node"
-# Node's runner ends with "# pass N" / "# fail M" (TAP); Bun's with " N pass" / " M fail".
+# Node's runner ends with "# pass N" / "# fail M" (TAP); Bun's with " N pass" / " M fail". Each test file runs in a
+# process of its own under a deadline, so a test that hangs (a lost message between the threads build's workers)
+# fails that file with one line instead of stalling the suite.
+file_deadline=${WASMNN_JS_FILE_DEADLINE:-300}
 run_host() {
-  local name=$1 format=$2; shift 2
-  local out; out=$("$@" 2>&1); local rc=$?
-  local pass fail
-  if [ "$format" = tap ]; then
-    pass=$(echo "$out" | sed -nE 's/^# pass ([0-9]+)$/\1/p' | tail -1); fail=$(echo "$out" | sed -nE 's/^# fail ([0-9]+)$/\1/p' | tail -1)
-  else
-    pass=$(echo "$out" | sed -nE 's/^ *([0-9]+) pass$/\1/p' | tail -1); fail=$(echo "$out" | sed -nE 's/^ *([0-9]+) fail$/\1/p' | tail -1)
-  fi
-  if [ -z "$pass" ] || [ -z "$fail" ]; then pass=${pass:-0}; fail=$(( ${fail:-0} + 1 )); fi
-  [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
-  [ "$fail" -ne 0 ] && echo "$out" | grep -E "not ok|fail|Error|error:" | head -30
-  echo "$name: $pass passed, $fail failed"
+  local name=$1 format=$2 prefix=$3; shift 3
+  local total_pass=0 total_fail=0 file out rc pass fail
+  for file in "${tests[@]}"; do
+    out=$(timeout -k 10 "$file_deadline" "$@" "$prefix$file" 2>&1); rc=$?
+    if [ "$format" = tap ]; then
+      pass=$(echo "$out" | sed -nE 's/^# pass ([0-9]+)$/\1/p' | tail -1); fail=$(echo "$out" | sed -nE 's/^# fail ([0-9]+)$/\1/p' | tail -1)
+    else
+      pass=$(echo "$out" | sed -nE 's/^ *([0-9]+) pass$/\1/p' | tail -1); fail=$(echo "$out" | sed -nE 's/^ *([0-9]+) fail$/\1/p' | tail -1)
+    fi
+    if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+      echo "$name: $file did not finish within $file_deadline s (a hung test)"; pass=${pass:-0}; fail=$(( ${fail:-0} + 1 ))
+    fi
+    if [ -z "$pass" ] || [ -z "$fail" ]; then pass=${pass:-0}; fail=$(( ${fail:-0} + 1 )); fi
+    [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
+    [ "$fail" -ne 0 ] && echo "$out" | grep -E "not ok|fail|Error|error:" | head -30
+    total_pass=$(( total_pass + pass )); total_fail=$(( total_fail + fail ))
+  done
+  echo "$name: $total_pass passed, $total_fail failed"
 }
-run_host "js node20 (SIMD128)" tap env WASMNN_EXPECT_VARIANT=simd128 node --test --test-reporter=tap "${tests[@]}"
-run_host "js node20 --experimental-wasm-relaxed-simd" tap env WASMNN_EXPECT_VARIANT=relaxed-simd \
-  node --experimental-wasm-relaxed-simd --test --test-reporter=tap "${tests[@]}"
-run_host "js node26" tap env WASMNN_EXPECT_VARIANT=relaxed-simd "$node26" --test --test-reporter=tap "${tests[@]}"
-run_host "js bun" bun env WASMNN_EXPECT_VARIANT=relaxed-simd "$bun" test "${tests[@]/#/./}"
-run_host "js node20 without SIMD (forced)" tap env WASMNN_EXPECT_VARIANT=scalar \
-  node --import ./js/test/no-simd-host.mjs --test --test-reporter=tap "${tests[@]}"
+run_host "js node20 (SIMD128)" tap "" env WASMNN_EXPECT_VARIANT=simd128 node --test --test-reporter=tap
+run_host "js node20 --experimental-wasm-relaxed-simd" tap "" env WASMNN_EXPECT_VARIANT=relaxed-simd \
+  node --experimental-wasm-relaxed-simd --test --test-reporter=tap
+run_host "js node26" tap "" env WASMNN_EXPECT_VARIANT=relaxed-simd "$node26" --test --test-reporter=tap
+run_host "js bun" bun ./ env WASMNN_EXPECT_VARIANT=relaxed-simd "$bun" test --timeout 120000 # ms per test (default 5,000: the stress test takes longer)
+run_host "js node20 without SIMD (forced)" tap "" env WASMNN_EXPECT_VARIANT=scalar \
+  node --import ./js/test/no-simd-host.mjs --test --test-reporter=tap
 # The package packs: the tarball holds the ES modules and their declarations, and nothing of the tests.
 packed=$(cd js && npm pack --dry-run --json 2>/dev/null)
 if echo "$packed" | grep -q '"path": "src/index.js"' && echo "$packed" | grep -q '"path": "src/index.d.ts"' && ! echo "$packed" | grep -q '"path": "test/'; then

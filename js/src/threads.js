@@ -42,16 +42,30 @@ function startWorker(url) {
   };
 }
 
-/** Resolves with the next message of `worker` (or rejects with its error). */
-const reply = (worker) => new Promise((resolve, reject) => {
-  worker.next = { resolve, reject };
+/**
+ * The run start (docs/ABI.md "Starting a run"): a start word per worker is AWAKE, or "parked after generation d"
+ * (odd, so never AWAKE, and different for every generation modulo 2^31).
+ */
+export const AWAKE = 0;
+export const parkedAfter = (generation) => (generation << 1) | 1;
+
+/** How long a worker that finished a run watches for the next before it parks in its event loop (ms). */
+const WATCH_MS = 1;
+
+/**
+ * Resolves with `worker`'s reply to `expected` (its `ready`, or the status of run `expected.run`), or rejects with
+ * its error; a reply to anything else rejects too (a protocol bug must fail the run, not hang it).
+ */
+const reply = (worker, expected) => new Promise((resolve, reject) => {
+  worker.next = { expected, resolve, reject };
 });
 
 /**
  * Instantiates a threads build: `{ exports, run(), workers, dispose() }`. `run()` starts every worker at once and
- * resolves with worker 0's status once all have returned.
+ * resolves with the first non-zero status (0 when every worker succeeded) once all have returned. `watchMs`
+ * (benchmarks only): how long a worker watches for the next run before parking; 0 starts every run by a message.
  */
-export async function instantiateThreaded(module, meta, threads) {
+export async function instantiateThreaded(module, meta, threads, watchMs = WATCH_MS) {
   if (typeof SharedArrayBuffer !== 'function') {
     throw new Error(`${meta.model} is a threads build: this host has no SharedArrayBuffer (a page must be cross-origin isolated: COOP/COEP headers, docs/WEB.md)`);
   }
@@ -66,19 +80,23 @@ export async function instantiateThreaded(module, meta, threads) {
   }
   const url = new URL('./thread-worker.js', import.meta.url);
   const workers = Array.from({ length: count }, () => startWorker(url));
-  for (const w of workers) {
+  // [run generation, one start word per worker] (thread-worker.js).
+  const control = new Int32Array(new SharedArrayBuffer(4 * (1 + count)));
+  workers.forEach((w, i) => {
     w.listen((message) => {
       const pending = w.next;
       w.next = null;
-      if (message.error) pending?.reject(new Error(message.error));
-      else pending?.resolve(message);
+      if (!pending) return; // none: every message answers the one request run() or instantiation made
+      if (message.error) pending.reject(new Error(message.error));
+      else if (pending.expected.ready ? message.ready : message.run === pending.expected.run) pending.resolve(message);
+      else pending.reject(new Error(`${meta.model}: worker ${i} replied ${JSON.stringify(message)} to ${JSON.stringify(pending.expected)}`));
     });
     w.fail((error) => w.next?.reject(error));
-  }
+  });
   try {
     await Promise.all(workers.map((w, i) => {
-      const ready = reply(w);
-      w.post({ module, memory, worker: i, workers: count });
+      const ready = reply(w, { ready: true });
+      w.post({ module, memory, worker: i, workers: count, control, watchMs });
       return ready;
     }));
   } catch (e) {
@@ -89,12 +107,15 @@ export async function instantiateThreaded(module, meta, threads) {
     exports: instance.exports,
     workers: count,
     async run() {
-      const statuses = await Promise.all(workers.map((w) => {
-        const done = reply(w);
-        w.post({ run: true });
-        return done;
-      }));
-      return statuses.find((s) => s.status !== 0)?.status ?? 0;
+      // Every worker ran the previous generation (its status came back), so each is watching, or parked after it.
+      const previous = Atomics.load(control, 0);
+      const generation = (previous + 1) | 0;
+      const statuses = workers.map((w) => reply(w, { run: generation }));
+      Atomics.store(control, 0, generation);
+      workers.forEach((w, i) => {
+        if (Atomics.compareExchange(control, 1 + i, parkedAfter(previous), AWAKE) === parkedAfter(previous)) w.post({ run: generation });
+      });
+      return (await Promise.all(statuses)).find((s) => s.status !== 0)?.status ?? 0;
     },
     dispose() {
       for (const w of workers) w.terminate();

@@ -119,3 +119,16 @@ export function assertClose(assert, actual, expected, tolerance, what) {
     }
   }
 }
+
+/**
+ * `promise`, or a rejection naming `what` when it has not settled within `ms`: a lost message between the loader's
+ * threads fails its test with one line instead of stalling the suite. The timer does not keep the process alive.
+ */
+export function withDeadline(promise, ms, what) {
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms (a lost run start or status?)`)), ms);
+    timer.unref?.();
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}

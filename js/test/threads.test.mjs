@@ -5,7 +5,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadModel } from '../src/index.js';
-import { assertClose, fixtures, readNpy } from './helpers.mjs';
+import { assertClose, fixtures, readNpy, withDeadline } from './helpers.mjs';
+
+/** A threads run that has not ended by then lost a run start or a status (threads.js): fail, do not hang. */
+const RUN_DEADLINE_MS = 10_000;
 
 const threaded = join(fixtures, 'lenet5.threads.wasm');
 const skip = !existsSync(threaded) && 'no threads build (the CLI has no compile --threads yet)';
@@ -19,7 +22,7 @@ test('run_ThreadsBuildOnSeveralWorkers_GivesTheOneThreadBuildsBitsAndPyTorchsVal
     const model = await loadModel(threaded, { threads });
     assert.equal(model.threads, threads);
     // Two calls at once: they take turns on the shared buffers.
-    const [a, b] = await Promise.all([model.run({ input: data }), model.run({ input: new Float32Array(784) })]);
+    const [a, b] = await withDeadline(Promise.all([model.run({ input: data }), model.run({ input: new Float32Array(784) })]), RUN_DEADLINE_MS, `${threads} workers, two runs at once`);
     assert.deepEqual(a.output.data, reference, `${threads} workers`);
     assert.notDeepEqual(b.output.data, reference);
     if (threads > 1) assert.throws(() => model.runSync({ input: data }), /runs on \d workers: use run\(\)/);
@@ -39,7 +42,7 @@ test('run_PhaseProfileBuild_GetsOneClockForEveryWorkerAndKeepsTheBits', { skip: 
   const { data } = readNpy(join(fixtures, 'lenet5.input.npy'));
   const reference = (await (await loadModel(threaded, { threads: 1 })).run({ input: data })).output.data;
   const model = await loadModel(profiled, { threads: 2 });
-  assert.deepEqual((await model.run({ input: data })).output.data, reference);
+  assert.deepEqual((await withDeadline(model.run({ input: data }), RUN_DEADLINE_MS, 'phase-profile build, 2 workers')).output.data, reference);
   model.dispose();
   assert.ok(model.metadata.threads.profile.sites.length > 0);
   assert.ok(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(profiled))).some((i) => i.name === 'wasmnn_now'));
@@ -55,7 +58,7 @@ test('run_BackToBackAndAfterWorkersParked_EveryRunGivesTheOneThreadBuildsBits', 
   const model = await loadModel(threaded, { threads: 3 });
   for (let i = 0; i < 12; i++) {
     if (i % 4 === 3) await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.deepEqual((await model.run({ input: i % 2 ? other : data })).output.data, expected[i % 2], `run ${i}`);
+    assert.deepEqual((await withDeadline(model.run({ input: i % 2 ? other : data }), RUN_DEADLINE_MS, `run ${i}`)).output.data, expected[i % 2], `run ${i}`);
   }
   model.dispose();
 });

@@ -12,10 +12,12 @@ namespace WasmNN.Runtime;
 /// trap too; the first trap that is not that interruption is rethrown.
 /// </summary>
 /// <remarks>
-/// A run starts by bumping a generation counter. A worker that finished a run watches the counter for
-/// <see cref="SpinBeforeParking"/> before it parks on its semaphore, and <see cref="Run"/> releases only parked workers,
-/// so back-to-back runs start every worker at once instead of one semaphore wake-up (milliseconds on a loaded machine)
-/// later, while the first phases ran on worker 0 alone.
+/// Runs start as docs/ABI.md "Starting a run" describes (the npm loader's threads.js does the same): a run bumps a
+/// generation counter; a worker that finished a run watches it for <see cref="SpinBeforeParking"/> before it parks on
+/// its semaphore, its start word saying which generation it parked after, and <see cref="Run"/> releases a worker only
+/// by a CAS of that word from "parked after the previous generation" to awake. Back-to-back runs start every worker at
+/// once instead of one semaphore wake-up (milliseconds on a loaded machine) later, and a worker that ran the new
+/// generation through its watch and parked again before <see cref="Run"/> looked at it is not released a second time.
 /// </remarks>
 internal sealed class WorkerPool : IDisposable
 {
@@ -28,9 +30,15 @@ internal sealed class WorkerPool : IDisposable
     private readonly SemaphoreSlim[] _start;
     private readonly CountdownEvent _done;
     private readonly Exception?[] _errors;
-    private readonly int[] _parked;
+    private readonly int[] _startWords;
     private int _generation;
     private volatile bool _stopping;
+
+    /// <summary>A start word: the worker is running or watching (not parked).</summary>
+    private const int Awake = 0;
+
+    /// <summary>A start word: the worker parked after running <paramref name="generation"/> (odd, so never <see cref="Awake"/>).</summary>
+    private static int ParkedAfter(int generation) => (generation << 1) | 1;
 
     /// <summary>How long a worker that finished a run watches for the next before it parks.</summary>
     private static readonly TimeSpan SpinBeforeParking = TimeSpan.FromMilliseconds(1);
@@ -44,7 +52,7 @@ internal sealed class WorkerPool : IDisposable
         _start = [.. Enumerable.Range(0, count).Select(_ => new SemaphoreSlim(0))];
         _done = new CountdownEvent(count - 1);
         _errors = new Exception?[count];
-        _parked = new int[count];
+        _startWords = new int[count]; // awake: each worker watches, then parks itself (Loop)
         _threads = [.. Enumerable.Range(1, count - 1).Select(i => new Thread(() => Loop(i)) { IsBackground = true, Name = $"wasmnn worker {i}" })];
         foreach (var thread in _threads)
         {
@@ -59,14 +67,7 @@ internal sealed class WorkerPool : IDisposable
     {
         Array.Clear(_errors);
         _done.Reset();
-        Interlocked.Increment(ref _generation);
-        for (var i = 1; i < Count; i++)
-        {
-            if (Interlocked.CompareExchange(ref _parked[i], 0, 1) == 1)
-            {
-                _start[i].Release();
-            }
-        }
+        StartGeneration();
         var status = RunWorker(0);
         _done.Wait();
         if (Array.Find(_errors, e => e is not null) is null)
@@ -79,6 +80,23 @@ internal sealed class WorkerPool : IDisposable
         var first = Array.Find(_errors, e => e is not WasmTrapException { Kind: TrapKind.Interrupted }) ?? Array.Find(_errors, e => e is not null)!;
         ExceptionDispatchInfo.Throw(first);
         return status;
+    }
+
+    /// <summary>
+    /// Starts the next generation: every worker has returned from the previous one, so each is watching (it will see
+    /// the new generation) or parked after the previous one (this releases it, unless the worker took its word back).
+    /// </summary>
+    private void StartGeneration()
+    {
+        // The exchange is a full fence: a worker that parks after this sees the new generation and takes its word back.
+        var previous = Interlocked.Exchange(ref _generation, unchecked(_generation + 1));
+        for (var i = 1; i < Count; i++)
+        {
+            if (Interlocked.CompareExchange(ref _startWords[i], Awake, ParkedAfter(previous)) == ParkedAfter(previous))
+            {
+                _start[i].Release();
+            }
+        }
     }
 
     private int RunWorker(int index)
@@ -116,7 +134,8 @@ internal sealed class WorkerPool : IDisposable
 
     /// <summary>
     /// Watches for a generation after <paramref name="done"/>; true when this worker saw it and may run, false when it
-    /// parked (whoever clears its flag releases its semaphore: <see cref="Run"/>, or this worker if it saw a new run first).
+    /// parked (whoever moves its start word from parked to awake starts it: <see cref="StartGeneration"/> by releasing its
+    /// semaphore, or this worker itself if it saw the new generation first).
     /// </summary>
     private bool AwaitGeneration(int index, int done)
     {
@@ -129,22 +148,16 @@ internal sealed class WorkerPool : IDisposable
         {
             return true;
         }
-        Interlocked.Exchange(ref _parked[index], 1);
+        var parked = ParkedAfter(done);
+        Interlocked.Exchange(ref _startWords[index], parked);
         // A run started between the last check and parking: take it back unless Run already released the semaphore.
-        return Volatile.Read(ref _generation) != done && Interlocked.CompareExchange(ref _parked[index], 0, 1) == 1;
+        return Volatile.Read(ref _generation) != done && Interlocked.CompareExchange(ref _startWords[index], Awake, parked) == parked;
     }
 
     public void Dispose()
     {
         _stopping = true;
-        Interlocked.Increment(ref _generation);
-        for (var i = 1; i < Count; i++)
-        {
-            if (Interlocked.CompareExchange(ref _parked[i], 0, 1) == 1)
-            {
-                _start[i].Release();
-            }
-        }
+        StartGeneration();
         foreach (var thread in _threads)
         {
             thread.Join();
