@@ -227,7 +227,7 @@ internal static class IntegerGemmKernels
     /// but about seven instructions for the saturating conversion on x64, in V8 and .NET alike): the scaled sum plus
     /// 1.5 * 2^23 lands where floats are the integers, so the add rounds half to even, and its bits less those of
     /// 1.5 * 2^23 are the rounded value; the zero point is added by the same subtraction. That holds within +-2^22:
-    /// unless <paramref name="withinRoundingRange"/> (<see cref="WithinRoundingRange"/> proved every scaled sum lies
+    /// unless <paramref name="withinRoundingRange"/> (<see cref="WithinRoundingRange(Requantization, int, Func{int, long})"/> proved every scaled sum lies
     /// there) the scaled sum is first clamped to it by <c>pmin</c>/<c>pmax</c> (single minps/maxps; no NaN can
     /// occur). Beyond +-2^22 every result saturates the narrows anyway, so the bits are unchanged.
     /// </remarks>
@@ -240,22 +240,36 @@ internal static class IntegerGemmKernels
             w.Op(Opcode.F32x4ConvertI32x4S);
             pushMultiplier();
             w.Op(Opcode.F32x4Mul);
-            if (!withinRoundingRange)
-            {
-                w.Code.V128Const(Vector128.Create(-RoundingBound).AsByte());
-                w.Op(Opcode.F32x4Pmax);
-                w.Code.V128Const(Vector128.Create(RoundingBound).AsByte());
-                w.Op(Opcode.F32x4Pmin);
-            }
-            w.Code.V128Const(Vector128.Create(RoundingMagic).AsByte());
-            w.Op(Opcode.F32x4Add);
-            w.Code.V128Const(Vector128.Create(BitConverter.SingleToInt32Bits(RoundingMagic) - requantization.ZeroPoint).AsByte());
-            w.Op(Opcode.I32x4Sub);
+            RoundAddingZeroPoint(w, requantization.ZeroPoint, withinRoundingRange);
         }
         var packed = w.Local(ValueType.V128);
         w.Op(Opcode.I16x8NarrowI32x4S).Set(packed).Get(packed).Get(packed)
             .Op(requantization.Type == DataType.Int8 ? Opcode.I8x16NarrowI16x8S : Opcode.I8x16NarrowI16x8U);
     }
+
+    /// <summary>
+    /// Replaces the f32x4 on the stack by the i32x4 of its values rounded half to even plus <paramref name="zeroPoint"/>,
+    /// by the rounding trick (<see cref="RequantizeToBytes"/>): clamped to +-2^22 first unless
+    /// <paramref name="withinRoundingRange"/>. Past +-2^22 the result is only right in that the saturating narrows
+    /// that follow saturate it as they would the exact value.
+    /// </summary>
+    public static void RoundAddingZeroPoint(FunctionBuilder w, int zeroPoint, bool withinRoundingRange)
+    {
+        if (!withinRoundingRange)
+        {
+            w.Code.V128Const(Vector128.Create(-RoundingBound).AsByte());
+            w.Op(Opcode.F32x4Pmax);
+            w.Code.V128Const(Vector128.Create(RoundingBound).AsByte());
+            w.Op(Opcode.F32x4Pmin);
+        }
+        w.Code.V128Const(Vector128.Create(RoundingMagic).AsByte());
+        w.Op(Opcode.F32x4Add);
+        w.Code.V128Const(Vector128.Create(BitConverter.SingleToInt32Bits(RoundingMagic) - zeroPoint).AsByte());
+        w.Op(Opcode.I32x4Sub);
+    }
+
+    /// <summary>True when values of magnitude at most <paramref name="bound"/> (with a margin for float32 rounding) lie within the rounding trick's +-2^22.</summary>
+    public static bool WithinRoundingRange(double bound) => bound * 1.01 < RoundingBound;
 
     /// <summary>
     /// True when every channel's scaled sum provably lies within the rounding trick's +-2^22 (with a margin for the
@@ -267,7 +281,7 @@ internal static class IntegerGemmKernels
         for (var c = 0; c < channels; c++)
         {
             var multiplier = Math.Abs((double)requantization.Multipliers[requantization.Multipliers.Length == 1 ? 0 : c]);
-            if (!(sumBound(c) * multiplier * 1.01 < RoundingBound))
+            if (!WithinRoundingRange(sumBound(c) * multiplier))
             {
                 return false;
             }

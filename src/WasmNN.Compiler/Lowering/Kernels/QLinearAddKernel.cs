@@ -9,8 +9,8 @@ namespace WasmNN.Compiler.Lowering.Kernels;
 /// <summary>
 /// QLinearAdd of two tensors of one shape: 16 elements per step, each quarter widened to i32x4 and taken through
 /// <see cref="QLinearAddOperator.Parameters.Add"/>'s float32 steps (less the zero point, times the scale, the sum
-/// divided by C's scale, clamped to the range less C's zero point, nearest, plus it), then narrowed back to 16
-/// bytes; the elements past the last whole step and SIMD-off builds go one at a time. The residual Adds of a
+/// divided by C's scale), rounded and C's zero point added by the GEMM epilogue's rounding trick
+/// (<see cref="IntegerGemmKernels.RoundAddingZeroPoint"/>), then narrowed back to 16 bytes with saturation; the elements past the last whole step and SIMD-off builds go one at a time. The residual Adds of a
 /// quantized ResNet read and write 8 bits instead of four float32 passes (two DequantizeLinear, Add, QuantizeLinear).
 /// </summary>
 internal sealed class QLinearAddKernel : IKernelLowering
@@ -53,9 +53,11 @@ internal sealed class QLinearAddKernel : IKernelLowering
     private static void EmitVectors(FunctionBuilder w, DataType type, QLinearAddOperator.Parameters p, int a, int b, int c, uint e, int vectorCount)
     {
         var signed = type == DataType.Int8;
-        var (min, max) = Quantization.Range(type);
         var (aBytes, bBytes) = (w.Local(ValueType.V128), w.Local(ValueType.V128));
         var quarters = Enumerable.Range(0, 4).Select(_ => w.Local(ValueType.V128)).ToArray();
+        // |a - za| * sa + |b - zb| * sb, over C's scale: the largest magnitude the rounding sees.
+        var withinRoundingRange = IntegerGemmKernels.WithinRoundingRange(
+            ((IntegerGemmKernels.MaxDistanceFromZeroPoint(type, p.AZero) * Math.Abs((double)p.AScale)) + (IntegerGemmKernels.MaxDistanceFromZeroPoint(type, p.BZero) * Math.Abs((double)p.BScale))) / Math.Abs((double)p.CScale));
         void PushQuarter(uint bytes, int quarter, int zeroPoint, float scale)
         {
             w.Get(bytes).Op(quarter < 2 ? (signed ? Opcode.I16x8ExtendLowI8x16S : Opcode.I16x8ExtendLowI8x16U) : (signed ? Opcode.I16x8ExtendHighI8x16S : Opcode.I16x8ExtendHighI8x16U))
@@ -70,11 +72,12 @@ internal sealed class QLinearAddKernel : IKernelLowering
             {
                 PushQuarter(aBytes, q, p.AZero, p.AScale);
                 PushQuarter(bBytes, q, p.BZero, p.BScale);
-                w.Op(Opcode.F32x4Add).F32(p.CScale).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Div)
-                    .F32(min - p.CZero).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Max).F32(max - p.CZero).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Min)
-                    .Op(Opcode.F32x4Nearest).Op(Opcode.I32x4TruncSatF32x4S).I32(p.CZero).Op(Opcode.I32x4Splat).Op(Opcode.I32x4Add).Set(quarters[q]);
+                w.Op(Opcode.F32x4Add).F32(p.CScale).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Div);
+                IntegerGemmKernels.RoundAddingZeroPoint(w, p.CZero, withinRoundingRange);
+                w.Set(quarters[q]);
             }
-            // In range already, so the saturating narrows only repack.
+            // The saturating narrows clamp to the type's range (its bounds less C's zero point are integers, so
+            // clamping the rounded value equals clamping before rounding, as the scalar steps do).
             w.Get(e).I32(c).Op(Opcode.I32Add);
             w.Get(quarters[0]).Get(quarters[1]).Op(Opcode.I16x8NarrowI32x4S).Get(quarters[2]).Get(quarters[3]).Op(Opcode.I16x8NarrowI32x4S)
                 .Op(signed ? Opcode.I8x16NarrowI16x8S : Opcode.I8x16NarrowI16x8U).Memory(Opcode.V128Store);
