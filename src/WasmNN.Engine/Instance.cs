@@ -94,6 +94,7 @@ public sealed class Instance
         foreach (var table in module.Tables) tables.Add(new WasmTable(table.ElementType, table.Limits.Minimum, table.Limits.Maximum));
         context.Tables = [.. tables];
         context.Table0 = tables.Count > 0 ? tables[0] : null;
+        context.Table0?.AddTable0User(context);
         foreach (var memory in module.Memories)
         {
             if (memory.Limits.Minimum > engine.Options.MaxMemoryPages)

@@ -29,9 +29,8 @@ public sealed unsafe class WasmMemory : IDisposable
     private readonly Lock _growLock = new();
     private WaiterTable? _waiters;
 
-    // Contexts of the instances using this memory, each with a copy of Base and Size (InstanceContext.MemoryBase):
-    // weak, so a long-lived memory imported by many short-lived instances does not keep them alive.
-    private readonly List<WeakReference<InstanceContext>> _users = [];
+    // Contexts of the instances using this memory, each with a copy of Base and Size (InstanceContext.MemoryBase).
+    private readonly ContextUsers _users = new();
 
     /// <summary>Creates a memory of <paramref name="minimumPages"/> 64 KiB pages.</summary>
     /// <param name="minimumPages">Initial size in pages.</param>
@@ -144,30 +143,16 @@ public sealed unsafe class WasmMemory : IDisposable
     }
 
     /// <summary>Gives <paramref name="context"/> a copy of the base and size, and keeps it current.</summary>
-    internal void AddUser(InstanceContext context)
-    {
-        lock (_users)
-        {
-            // Dead entries go when the list doubles, so it stays proportional to the live users.
-            if (_users.Count > 0 && (_users.Count & (_users.Count - 1)) == 0) _users.RemoveAll(u => !u.TryGetTarget(out _));
-            _users.Add(new WeakReference<InstanceContext>(context));
-            context.MemoryBase = Base;
-            Volatile.Write(ref context.MemorySize, Size);
-        }
-    }
+    internal void AddUser(InstanceContext context) => _users.Add(context, CopyTo);
 
-    /// <summary>Copies the base and size to every user after a change (the size last: a shared memory's only grows).</summary>
-    private void PublishToUsers()
+    /// <summary>Copies the base and size to every user after a change.</summary>
+    private void PublishToUsers() => _users.Update(CopyTo);
+
+    // The size last: a shared memory's only grows, and its base never moves.
+    private void CopyTo(InstanceContext context)
     {
-        lock (_users)
-        {
-            foreach (var user in _users)
-            {
-                if (!user.TryGetTarget(out var context)) continue;
-                context.MemoryBase = Base;
-                Volatile.Write(ref context.MemorySize, Size);
-            }
-        }
+        context.MemoryBase = Base;
+        Volatile.Write(ref context.MemorySize, Size);
     }
 
     /// <summary>Grows by <paramref name="deltaPages"/> pages, zero-filled.</summary>

@@ -24,6 +24,9 @@ public sealed class WasmTable
     // Serialises changes, so Elements and Slots stay in step.
     private readonly Lock _gate = new();
 
+    // Contexts of the instances whose table 0 this is, each with a copy of Slots (InstanceContext.Table0Slots).
+    private readonly ContextUsers _users = new();
+
     /// <summary>Creates a table of <paramref name="minimum"/> null entries.</summary>
     /// <param name="elementType">funcref or externref.</param>
     /// <param name="minimum">Initial size.</param>
@@ -86,7 +89,13 @@ public sealed class WasmTable
             if (Elements[i] is WasmFunction function) slots[i] = new FunctionSlot(function);
         }
         Volatile.Write(ref Slots, slots);
+        _users.Update(CopySlotsTo);
     }
+
+    /// <summary>For an instance whose table 0 this is: gives its context a copy of <see cref="Slots"/>, kept current.</summary>
+    internal void AddTable0User(InstanceContext context) => _users.Add(context, CopySlotsTo);
+
+    private void CopySlotsTo(InstanceContext context) => Volatile.Write(ref context.Table0Slots, Slots);
 
     /// <summary>Grows by <paramref name="delta"/> entries set to <paramref name="initial"/>.</summary>
     /// <returns>The old size, or -1 when the table cannot grow that far (as <c>table.grow</c>).</returns>

@@ -269,8 +269,16 @@ internal sealed partial class FunctionCompiler
         var slots = RentTemp(typeof(FunctionSlot[]));
         var slot = RentTemp(typeof(FunctionSlot).MakeByRefType());
         _il.Emit(OpCodes.Stloc, index);
-        EmitLoadTable(tableIndex);
-        _il.Emit(OpCodes.Ldfld, Field(typeof(WasmTable), nameof(WasmTable.Slots)));
+        if (tableIndex == 0)
+        {
+            _il.Emit(OpCodes.Ldarg, _contextArgument);
+            _il.Emit(OpCodes.Ldfld, Field(typeof(InstanceContext), nameof(InstanceContext.Table0Slots)));
+        }
+        else
+        {
+            EmitLoadTable(tableIndex);
+            _il.Emit(OpCodes.Ldfld, Field(typeof(WasmTable), nameof(WasmTable.Slots)));
+        }
         _il.Emit(OpCodes.Stloc, slots);
         // Compared as zero-extended 64-bit values: with the 32-bit "(uint)index < (uint)length" the .NET 10 JIT let a
         // negative index through to the element load (IndexOutOfRangeException instead of the trap; differential fuzzer).

@@ -21,6 +21,8 @@ internal sealed unsafe class InstanceContext
     internal WasmTable[] Tables = [];
     /// <summary>Tables[0], the table of nearly every call_indirect: one load instead of an array access.</summary>
     internal WasmTable? Table0;
+    /// <summary>A copy of Table0's call_indirect slots, kept current by the table (<see cref="WasmTable.AddTable0User"/>): one load from the context.</summary>
+    internal FunctionSlot[] Table0Slots = [];
     internal WasmFunction[] Functions = [];
     internal byte[][] DataSegments = [];
     internal object?[][] ElementSegments = [];
