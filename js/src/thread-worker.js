@@ -26,8 +26,9 @@ const serve = () => {
       send({ run: done, status: runWorker(...share) });
       continue;
     }
-    const until = performance.now() + watchMs;
-    while (Atomics.load(control, 0) === done && performance.now() < until) { /* watch */ }
+    // Watch by sleeping on the generation (run() notifies it), not by spinning: a spinning worker took a core from
+    // the main thread handling the statuses and from the worker still running the last phase.
+    if (watchMs > 0) Atomics.wait(control, 0, done, watchMs);
     if (Atomics.load(control, 0) !== done) continue;
     const parked = parkedAfter(done);
     Atomics.store(control, word, parked);

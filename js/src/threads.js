@@ -112,6 +112,7 @@ export async function instantiateThreaded(module, meta, threads, watchMs = WATCH
       const generation = (previous + 1) | 0;
       const statuses = workers.map((w) => reply(w, { run: generation }));
       Atomics.store(control, 0, generation);
+      if (watchMs > 0) Atomics.notify(control, 0);
       workers.forEach((w, i) => {
         if (Atomics.compareExchange(control, 1 + i, parkedAfter(previous), AWAKE) === parkedAfter(previous)) w.post({ run: generation });
       });
