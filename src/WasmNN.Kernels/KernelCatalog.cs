@@ -72,6 +72,12 @@ public static class KernelCatalog
     /// <summary>Name of the INT8 matrix product with INT32 results.</summary>
     public const string MatMulInt8 = "matmul_i8_i32";
 
+    /// <summary>Name of QuantizeLinear, FP32 to INT8.</summary>
+    public const string QuantizeLinearInt8 = "quantizelinear_f32_i8";
+
+    /// <summary>Name of DequantizeLinear, INT8 to FP32.</summary>
+    public const string DequantizeLinearInt8 = "dequantizelinear_i8_f32";
+
     /// <summary>Name of the FP32 clip (Relu6 is clip to [0, 6]).</summary>
     public const string ClipFloat32 = "clip_f32";
 
@@ -128,6 +134,16 @@ public static class KernelCatalog
             "c[m,n] = sum_k a[m,k] b[k,n] with i8 inputs and i32 accumulation (exact while |sum| < 2^31; wraps beyond); scratch holds k*8 bytes")
         {
             Emit = (e, _) => MatMulKernels.EmitInt8(e),
+        });
+        kernels.Add(new KernelDefinition(QuantizeLinearInt8, "QuantizeLinear", ElementType.Float32, ElementType.Int8, ["x", "y", "count", "scale_bits", "zero_point"],
+            "y[i] = saturate(round_half_even(x[i] / scale) + zero_point) to [-128, 127]; scale passed as its IEEE-754 bit pattern")
+        {
+            Emit = (e, _) => QuantizeKernels.EmitQuantize(e),
+        });
+        kernels.Add(new KernelDefinition(DequantizeLinearInt8, "DequantizeLinear", ElementType.Int8, ElementType.Float32, ["x", "y", "count", "scale_bits", "zero_point"],
+            "y[i] = (x[i] - zero_point) * scale in float32; scale passed as its IEEE-754 bit pattern")
+        {
+            Emit = (e, _) => QuantizeKernels.EmitDequantize(e),
         });
         kernels.Add(new KernelDefinition(Conv2dFloat32, "Conv2D", ElementType.Float32, ElementType.Float32,
             ["x", "w", "bias", "y", "scratch", "n", "c", "h", "w_in", "k", "r", "s", "stride_h", "stride_w", "pad_h", "pad_w"],

@@ -71,6 +71,27 @@ public sealed partial class KernelLibrary
         return y;
     }
 
+    internal WasmTensor<sbyte> QuantizeLinear(WasmTensor<float> x, float scale, sbyte zeroPoint) =>
+        LinearQuantization<float, sbyte>(KernelCatalog.QuantizeLinearInt8, x, scale, zeroPoint);
+
+    internal WasmTensor<float> DequantizeLinear(WasmTensor<sbyte> x, float scale, sbyte zeroPoint) =>
+        LinearQuantization<sbyte, float>(KernelCatalog.DequantizeLinearInt8, x, scale, zeroPoint);
+
+    /// <summary>QuantizeLinear or DequantizeLinear (<paramref name="kernel"/>): x to a new tensor of its shape.</summary>
+    private WasmTensor<TOut> LinearQuantization<TIn, TOut>(string kernel, WasmTensor<TIn> x, float scale, sbyte zeroPoint) where TIn : unmanaged where TOut : unmanaged
+    {
+        CheckOwned(x);
+        CheckScale(scale);
+        var y = Empty<TOut>(x.ShapeArray);
+        Kernel(kernel).Invoke([x.Address, y.Address, x.Length, BitConverter.SingleToInt32Bits(scale), zeroPoint]);
+        return y;
+    }
+
+    private static void CheckScale(float scale)
+    {
+        if (!(scale > 0) || !float.IsFinite(scale)) throw new ArgumentOutOfRangeException(nameof(scale), scale, "a quantization scale must be positive and finite");
+    }
+
     internal WasmTensor<float> Softmax(WasmTensor<float> x)
     {
         CheckOwned(x);

@@ -36,6 +36,17 @@ public static class WasmTensorOperations
     public static WasmTensor<int> MatMul(this WasmTensor<sbyte> a, WasmTensor<sbyte> b) =>
         a.Library.MatMul<sbyte, int>(KernelCatalog.MatMulInt8, a, b);
 
+    /// <summary>
+    /// QuantizeLinear to INT8 with one scale and zero point (ONNX, onnxruntime):
+    /// <c>saturate(round_half_even(x / scale) + zeroPoint)</c> to [-128, 127], the quotient in float32.
+    /// </summary>
+    public static WasmTensor<sbyte> QuantizeLinear(this WasmTensor<float> x, float scale, sbyte zeroPoint = 0) =>
+        x.Library.QuantizeLinear(x, scale, zeroPoint);
+
+    /// <summary>DequantizeLinear from INT8 with one scale and zero point: <c>(x - zeroPoint) * scale</c> in float32.</summary>
+    public static WasmTensor<float> DequantizeLinear(this WasmTensor<sbyte> x, float scale, sbyte zeroPoint = 0) =>
+        x.Library.DequantizeLinear(x, scale, zeroPoint);
+
     /// <summary>2-D convolution: x [n, c, h, w], weights [k, c, r, s], optional bias [k] -> [n, k, oh, ow].</summary>
     /// <remarks><c>oh = (h + 2 padding - r) / stride + 1</c>; zero padding on all four sides.</remarks>
     public static WasmTensor<float> Conv2d(this WasmTensor<float> x, WasmTensor<float> weights, WasmTensor<float>? bias = null, int stride = 1, int padding = 0) =>
