@@ -72,6 +72,10 @@ internal static class IntegerDepthwiseKernel
         var (zero, value, multiplier, low, high) = (w.Local(ValueType.V128), w.Local(ValueType.V128), w.Local(ValueType.V128), w.Local(ValueType.V128), w.Local(ValueType.V128));
         var tapWeights = Enumerable.Range(0, paired ? s.Kh * pairsPerRow : taps).Select(_ => w.Local(ValueType.V128)).ToArray();
         var (biasValue, outputRow, address) = (w.Local(ValueType.V128), w.Local(), w.Local());
+        // Stride 1 without vertical dilation: two output rows per step share the loads and shuffles of the input
+        // rows they both read (kernel row i of the first is row i - 1 of the second).
+        var rowsPerStep = paired && s is { Sw: 1, Sh: 1, Dh: 1 } && s.OutH >= 2 ? 2 : 1;
+        var (lowNext, highNext) = (w.Local(ValueType.V128), w.Local(ValueType.V128));
         w.I32(xZeroPoint).Op(Opcode.I16x8Splat).Set(zero);
         // The border (and slack) stays zero for every plane; the interior is rewritten per channel.
         w.Zero(() => w.I32(plane), checked((int)ScratchBytes(s)));
@@ -100,29 +104,34 @@ internal static class IntegerDepthwiseKernel
             {
                 w.Get(channel).I32(4).Op(Opcode.I32Mul).Memory(Opcode.V128Load32Splat, (uint)multiplierTable).Set(multiplier);
             }
-            w.For(row, 0, s.OutH, 1, () =>
+            void Rows(int rows)
             {
                 // rowPointer = plane + row * sh * width * 2; outputRow = output + row * OutW
                 w.Get(row).I32(s.Sh * width * 2).Op(Opcode.I32Mul).I32(plane).Op(Opcode.I32Add).Set(rowPointer);
                 w.Get(row).I32(s.OutW).Op(Opcode.I32Mul).Get(output).Op(Opcode.I32Add).Set(outputRow);
                 void Chunk()
                 {
-                    w.Get(biasValue).Set(low);
-                    w.Get(biasValue).Set(high);
+                    foreach (var sums in rows == 2 ? new[] { low, high, lowNext, highNext } : [low, high])
+                    {
+                        w.Get(biasValue).Set(sums);
+                    }
                     // address = rowPointer + column * sw * 2
                     w.Get(column).I32(s.Sw * 2).Op(Opcode.I32Mul).Get(rowPointer).Op(Opcode.I32Add).Set(address);
                     if (paired)
                     {
-                        PairedTaps(w, s, width, chunk, address, tapWeights, low, high);
+                        PairedTaps(w, s, width, chunk, address, tapWeights, value, rows == 2 ? [(low, high), (lowNext, highNext)] : [(low, high)]);
                     }
                     else
                     {
                         SingleTaps(w, s, width, chunk, address, tapWeights, value, low, high);
                     }
-                    // 8 (or 4) bytes, stored at outputRow + column.
-                    IntegerGemmKernels.RequantizeToBytes(w, () => w.Get(low), () => w.Get(chunk == 8 ? high : low), () => w.Get(multiplier), () => w.Get(multiplier), requantization, withinRoundingRange);
-                    w.Set(value);
-                    w.Get(outputRow).Get(column).Op(Opcode.I32Add).Get(value).Code.EmitMemArgLane(chunk == 8 ? Opcode.V128Store64Lane : Opcode.V128Store32Lane, 0, 0);
+                    // 8 (or 4) bytes per row, stored at outputRow + column (+ OutW for the second row).
+                    foreach (var (rowLow, rowHigh, offset) in rows == 2 ? new[] { (low, high, 0u), (lowNext, highNext, (uint)s.OutW) } : [(low, high, 0u)])
+                    {
+                        IntegerGemmKernels.RequantizeToBytes(w, () => w.Get(rowLow), () => w.Get(chunk == 8 ? rowHigh : rowLow), () => w.Get(multiplier), () => w.Get(multiplier), requantization, withinRoundingRange);
+                        w.Set(value);
+                        w.Get(outputRow).Get(column).Op(Opcode.I32Add).Get(value).Code.EmitMemArgLane(chunk == 8 ? Opcode.V128Store64Lane : Opcode.V128Store32Lane, offset, 0);
+                    }
                 }
                 var whole = s.OutW / chunk * chunk;
                 w.For(column, 0, whole, chunk, Chunk);
@@ -131,7 +140,14 @@ internal static class IntegerDepthwiseKernel
                     w.I32(s.OutW - chunk).Set(column);
                     Chunk();
                 }
-            });
+            }
+            var steppedRows = s.OutH / rowsPerStep * rowsPerStep;
+            w.For(row, 0, steppedRows, rowsPerStep, () => Rows(rowsPerStep));
+            if (steppedRows < s.OutH)
+            {
+                w.I32(steppedRows).Set(row);
+                Rows(1);
+            }
             w.Increment(source, s.InH * s.InW).Increment(output, s.OutH * s.OutW);
         }));
     }
@@ -157,30 +173,41 @@ internal static class IntegerDepthwiseKernel
     }
 
     /// <summary>
-    /// Adds a chunk's taps to <paramref name="low"/> (outputs 0-3) and <paramref name="high"/> (4-7), two neighbouring
-    /// taps per dot: output o's inputs for the pair at kernel column 2p sit at plane column o * sw + 2p and the next,
+    /// Adds a chunk's taps to the sums of each output row (outputs 0-3 and 4-7 of the chunk), two neighbouring taps
+    /// per dot: output o's inputs for the pair at kernel column 2p sit at plane column o * sw + 2p and the next,
     /// side by side at stride 2; at stride 1 the shuffle duplicates the inner ones (x0 x1, x1 x2, x2 x3, x3 x4).
-    /// The second tap of an odd row's last pair has weight 0, so whatever it reads (the slack) adds nothing.
+    /// The second tap of an odd row's last pair has weight 0, so whatever it reads (the slack) adds nothing. With
+    /// two output rows (stride 1, no vertical dilation) each input row's shuffled pairs serve both: kernel row t of
+    /// the first and t - 1 of the second.
     /// </summary>
-    private static void PairedTaps(FunctionBuilder w, ConvolutionShape s, int width, int chunk, uint address, uint[] pairWeights, uint low, uint high)
+    private static void PairedTaps(FunctionBuilder w, ConvolutionShape s, int width, int chunk, uint address, uint[] pairWeights, uint value, (uint Low, uint High)[] rows)
     {
         var pairsPerRow = (s.Kw + 1) / 2;
-        for (var i = 0; i < s.Kh; i++)
+        for (var t = 0; t < s.Kh + rows.Length - 1; t++)
         {
             for (var p = 0; p < pairsPerRow; p++)
             {
-                var offset = (uint)(((i * s.Dh * width) + (2 * p)) * 2);
-                var weightsOfPair = pairWeights[(i * pairsPerRow) + p];
-                foreach (var (sums, half) in chunk == 8 ? new[] { (low, 0u), (high, 1u) } : [(low, 0u)])
+                var offset = (uint)(((t * s.Dh * width) + (2 * p)) * 2);
+                for (var half = 0u; half < (chunk == 8 ? 2u : 1u); half++)
                 {
                     // The half's 4 outputs start 4 columns on: 8 int16 at stride 1, 4 pairs (16 bytes) at stride 2.
-                    w.Get(sums).Get(address).Memory(Opcode.V128Load, offset + (half * (s.Sw == 1 ? 8u : 16u)));
+                    w.Get(address).Memory(Opcode.V128Load, offset + (half * (s.Sw == 1 ? 8u : 16u)));
                     if (s.Sw == 1)
                     {
                         w.Code.V128Const(default);
                         w.Code.I8x16Shuffle([0, 1, 2, 3, 2, 3, 4, 5, 4, 5, 6, 7, 6, 7, 8, 9]);
                     }
-                    w.Get(weightsOfPair).Op(Opcode.I32x4DotI16x8S).Op(Opcode.I32x4Add).Set(sums);
+                    w.Set(value);
+                    for (var r = 0; r < rows.Length; r++)
+                    {
+                        var kernelRow = t - r;
+                        if (kernelRow < 0 || kernelRow >= s.Kh)
+                        {
+                            continue;
+                        }
+                        var sums = half == 0 ? rows[r].Low : rows[r].High;
+                        w.Get(sums).Get(value).Get(pairWeights[(kernelRow * pairsPerRow) + p]).Op(Opcode.I32x4DotI16x8S).Op(Opcode.I32x4Add).Set(sums);
+                    }
                 }
             }
         }
