@@ -64,10 +64,26 @@ public sealed partial class KernelLibrary : IDisposable
     public WasmMemory Memory => _memory;
 
     /// <summary>Bytes of linear memory held by live tensors and raw allocations.</summary>
-    public long AllocatedBytes => Allocator.AllocatedBytes;
+    /// <remarks>Blocks of tensors finalized without Dispose are freed first: they are not live, only queued.</remarks>
+    public long AllocatedBytes
+    {
+        get
+        {
+            Allocator.DrainPendingFrees();
+            return Allocator.AllocatedBytes;
+        }
+    }
 
     /// <summary>Number of live blocks (tensor buffers and raw allocations).</summary>
-    public int LiveAllocations => Allocator.AllocationCount;
+    /// <remarks>Blocks of tensors finalized without Dispose are freed first: they are not live, only queued.</remarks>
+    public int LiveAllocations
+    {
+        get
+        {
+            Allocator.DrainPendingFrees();
+            return Allocator.AllocationCount;
+        }
+    }
 
     internal LinearMemoryAllocator Allocator { get; }
 

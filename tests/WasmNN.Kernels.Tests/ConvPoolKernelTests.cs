@@ -41,6 +41,7 @@ public sealed class ConvPoolKernelTests(KernelLibraryFixture fixture) : IClassFi
     {
         using var x = _ops.Zeros<float>(1, 2, 6, 6);
         using var w = _ops.Zeros<float>(3, 2, 3, 3);
+        TestData.SettleFinalizers();
         int before = _ops.LiveAllocations;
         using var y = x.Conv2d(w, padding: 1);
         Assert.Equal(before + 1, _ops.LiveAllocations);

@@ -108,6 +108,7 @@ public sealed class FrontendTests(KernelLibraryFixture fixture) : IClassFixture<
     [Fact]
     public void Dispose_TensorAndView_FreesStorageAfterTheLast()
     {
+        TestData.SettleFinalizers();
         int before = _ops.LiveAllocations;
         var t = _ops.Zeros<int>(100);
         var view = t.Reshape(10, 10);

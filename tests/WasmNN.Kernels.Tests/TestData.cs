@@ -3,6 +3,16 @@ namespace WasmNN.Kernels.Tests;
 /// <summary>Seeded random inputs and tolerant comparisons.</summary>
 internal static class TestData
 {
+    /// <summary>
+    /// Runs the finalizers of tensors earlier tests left undisposed, so an allocation count read after it cannot drop
+    /// when one of them is finalized (their blocks are freed on the library's next allocation or count).
+    /// </summary>
+    public static void SettleFinalizers()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+    }
+
     public static float[] Floats(Random random, int length, float range = 4f) =>
         [.. Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 2 - 1) * range)];
 
