@@ -212,8 +212,9 @@ public sealed unsafe class WasmMemory : IDisposable
     public void Dispose()
     {
         Free();
-        // Compiled code of its instances then sees a memory of 0 bytes: every access traps. (Not from the
-        // finalizer: the users' weak references may be finalized already, and unreachable users run no code.)
+        // Compiled code of its instances then sees a memory of 0 bytes: every access traps, those that skip their
+        // bounds check by the check at function entry and after import calls (FunctionCompiler.ReloadMemory). (Not
+        // from the finalizer: the users' weak references may be finalized already, and unreachable users run no code.)
         PublishToUsers();
         GC.SuppressFinalize(this);
     }

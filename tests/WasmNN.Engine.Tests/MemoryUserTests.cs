@@ -12,7 +12,8 @@ public sealed class MemoryUserTests
         (module
           (memory (export "memory") 1)
           (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
-          (func (export "load") (param i32) (result i32) (i32.load (local.get 0))))
+          (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+          (func (export "loadConstant") (result i32) (i32.load (i32.const 16))))
         """;
 
     private const string Importer = """
@@ -66,5 +67,33 @@ public sealed class MemoryUserTests
         owner.GetMemory()!.Dispose();
 
         Assert.Contains("out of bounds memory access", Assert.Throws<WasmTrapException>(() => load(0)).Message);
+    }
+
+    [Fact]
+    public void DisposedMemory_AccessAtAConstantAddressTraps()
+    {
+        // An address below the memory's declared minimum needs no bounds check while the memory lives.
+        var owner = Wat.Instantiate(new Engine(), Owner);
+        var load = owner.GetFunction<Func<int>>("loadConstant");
+        Assert.Equal(0, load());
+
+        owner.GetMemory()!.Dispose();
+
+        Assert.Contains("out of bounds memory access", Assert.Throws<WasmTrapException>(() => load()).Message);
+    }
+
+    [Fact]
+    public void MemoryDisposedByAHostCall_AccessAtAConstantAddressAfterItTraps()
+    {
+        var engine = new Engine();
+        var linker = new Linker(engine).DefineFunction("env", "dispose_memory", (Action<Caller>)(caller => caller.Memory!.Dispose()));
+        var instance = Wat.Instantiate(engine, """
+            (module
+              (import "env" "dispose_memory" (func $dispose))
+              (memory 1)
+              (func (export "run") (result i32) (call $dispose) (i32.load (i32.const 16))))
+            """, linker);
+
+        Assert.Contains("out of bounds memory access", Assert.Throws<WasmTrapException>(() => instance.GetFunction<Func<int>>("run")()).Message);
     }
 }

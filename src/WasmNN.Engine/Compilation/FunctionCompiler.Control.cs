@@ -250,7 +250,7 @@ internal sealed partial class FunctionCompiler
             _il.Emit(OpCodes.Ldc_I4, functionIndex);
             _il.Emit(OpCodes.Ldelem_Ref);
             _il.Emit(OpCodes.Stloc, function);
-            EmitCallThrough(function, type, mayGrowMemory: true);
+            EmitCallThrough(function, type, mayGrowMemory: true, calledImport: true);
             ReturnTemp(function);
             return;
         }
@@ -315,12 +315,12 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>Calls the function object in <paramref name="function"/> through its code pointer.</summary>
-    private void EmitCallThrough(LocalBuilder function, FuncType type, bool mayGrowMemory) =>
+    private void EmitCallThrough(LocalBuilder function, FuncType type, bool mayGrowMemory, bool calledImport) =>
         EmitCallThrough(function, Field(typeof(WasmFunction), nameof(WasmFunction.Context)),
-            Field(typeof(WasmFunction), nameof(WasmFunction.CodePointer)), type, mayGrowMemory);
+            Field(typeof(WasmFunction), nameof(WasmFunction.CodePointer)), type, mayGrowMemory, calledImport);
 
     /// <summary>Calls through the context and code pointer fields of <paramref name="target"/> (a function or a table slot).</summary>
-    private void EmitCallThrough(LocalBuilder target, FieldInfo context, FieldInfo codePointer, FuncType type, bool mayGrowMemory)
+    private void EmitCallThrough(LocalBuilder target, FieldInfo context, FieldInfo codePointer, FuncType type, bool mayGrowMemory, bool calledImport = false)
     {
         var outs = EmitResultAddresses(type);
         EmitCallDepthArguments();
@@ -329,7 +329,7 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldloc, target);
         _il.Emit(OpCodes.Ldfld, codePointer);
         ClrTypes.EmitCalli(_il, type);
-        FinishCall(type, outs, mayGrowMemory);
+        FinishCall(type, outs, mayGrowMemory, calledImport);
     }
 
     private LocalBuilder[] EmitResultAddresses(FuncType type)
@@ -343,7 +343,7 @@ internal sealed partial class FunctionCompiler
         return outs;
     }
 
-    private void FinishCall(FuncType type, LocalBuilder[] outs, bool mayGrowMemory)
+    private void FinishCall(FuncType type, LocalBuilder[] outs, bool mayGrowMemory, bool calledImport = false)
     {
         Pop(type.Parameters.Length);
         foreach (var local in outs)
@@ -353,6 +353,6 @@ internal sealed partial class FunctionCompiler
         }
         foreach (var r in type.Results) Push(r);
         // The callee may have grown (and so moved) the memory; most cannot (MemoryGrowthAnalysis).
-        if (mayGrowMemory) ReloadMemory();
+        if (mayGrowMemory) ReloadMemory(checkNotDisposed: calledImport);
     }
 }

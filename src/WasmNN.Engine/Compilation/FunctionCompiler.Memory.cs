@@ -48,7 +48,7 @@ internal sealed partial class FunctionCompiler
             case Opcode.MemoryGrow:
                 _il.Emit(OpCodes.Ldarg, _contextArgument);
                 _il.Emit(OpCodes.Call, Method(typeof(BulkOperations), nameof(BulkOperations.MemoryGrow)));
-                ReloadMemory();
+                ReloadMemory(checkNotDisposed: false);
                 return true;
             case Opcode.MemoryFill:
                 EmitBulkMemory(nameof(BulkOperations.MemoryFill), null);

@@ -97,7 +97,7 @@ internal sealed partial class FunctionCompiler
             _il.Emit(OpCodes.Ldarg, i);
             EmitStoreLocal(region.Locals[i]);
         }
-        ReloadMemory();
+        ReloadMemory(checkNotDisposed: true, valuesBelow: 0);
         // Stand-ins for the caller's frames: a branch to one empties the IL stack and returns its number.
         _regionExits = new ControlFrame[_regionCallerFrames];
         for (int i = 0; i < _regionExits.Length; i++)

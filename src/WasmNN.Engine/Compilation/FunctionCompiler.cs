@@ -183,7 +183,7 @@ internal sealed partial class FunctionCompiler
         {
             // A leaf with an ordinary frame (FunctionShape): no count, no stack check, and no entry interrupt check:
             // its loops check at their headers, and without them it ends by itself.
-            ReloadMemory();
+            ReloadMemory(checkNotDisposed: true, valuesBelow: 0);
             return;
         }
         _callStackExhausted = _il.DefineLabel();
@@ -209,7 +209,7 @@ internal sealed partial class FunctionCompiler
         }
         _il.MarkLabel(_stackProbed);
         EmitEntryInterruptCheck();
-        ReloadMemory();
+        ReloadMemory(checkNotDisposed: true, valuesBelow: 0);
     }
 
     /// <summary>
@@ -265,8 +265,17 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ret);
     }
 
-    /// <summary>Loads the memory base and size into their locals (at entry, and after anything that may grow memory).</summary>
-    private void ReloadMemory()
+    /// <summary>
+    /// Loads the memory base and size into their locals (at entry, and after anything that may grow memory). With
+    /// <paramref name="checkNotDisposed"/> it then traps if the memory is smaller than its declared minimum, which only
+    /// a disposed memory (0 bytes) is: accesses bounded below the minimum skip their checks
+    /// (FunctionCompiler.ValueBounds.cs), so without this one they would read the freed memory's null base.
+    /// </summary>
+    /// <param name="checkNotDisposed">At entries and after calls of imports (a host function may dispose the memory);
+    /// not after memory.grow or calls of this module's functions, which cannot shrink it (a callee that called the host
+    /// checked after that call), so the checks stay out of hot call paths.</param>
+    /// <param name="valuesBelow">IL values on the stack here, when known (0 at entries), for the trap's exit.</param>
+    private void ReloadMemory(bool checkNotDisposed, int? valuesBelow = null)
     {
         if (_memoryBase is null) return;
         _il.Emit(OpCodes.Ldarg, _contextArgument);
@@ -276,6 +285,12 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldfld, Field(typeof(InstanceContext), nameof(InstanceContext.MemorySize)));
         _il.Emit(OpCodes.Stloc, _memorySize!);
         EmitBoundsLimits();
+        if (checkNotDisposed && _module.MinimumMemoryBytes > 0)
+        {
+            // The bounds check of an access of MinimumMemoryBytes bytes at address 0.
+            _il.Emit(OpCodes.Ldc_I8, 0L);
+            EmitBoundsCheck(_module.MinimumMemoryBytes, valuesBelow);
+        }
     }
 
     // ---- Traps ----
