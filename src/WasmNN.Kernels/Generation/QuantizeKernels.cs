@@ -8,7 +8,8 @@ namespace WasmNN.Kernels.Generation;
 /// QuantizeLinear (FP32 to INT8) and DequantizeLinear (INT8 to FP32) with one scale and zero point, as ONNX and
 /// onnxruntime compute them: <c>q = saturate(round_half_even(x / scale) + zero_point)</c>, the quotient clamped to
 /// the range less the zero point before rounding (the bounds are integers, so that is the same as saturating after),
-/// and <c>x = (q - zero_point) * scale</c>. Four elements per v128 step, then a scalar tail.
+/// and <c>x = (q - zero_point) * scale</c>. Four elements per v128 step (<see cref="QuantizeMath"/>, shared with the
+/// compiler's kernels), then a scalar tail.
 /// </summary>
 internal static class QuantizeKernels
 {
@@ -21,13 +22,8 @@ internal static class QuantizeKernels
         e.I32(sbyte.MaxValue).Get(4).Op(Opcode.I32Sub).Op(Opcode.F32ConvertI32S).Set(high);
         EmitLoops(e, sourceBytes: 4, targetBytes: 1, vector: () =>
         {
-            e.Memory(Opcode.V128Load).Get(scale).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Div)
-                .Get(low).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Max).Get(high).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Min)
-                .Op(Opcode.F32x4Nearest).Op(Opcode.I32x4TruncSatF32x4S).Get(4).Op(Opcode.I32x4Splat).Op(Opcode.I32x4Add);
-            // In range already: the saturating narrows only repack the four values into the low bytes.
-            var packed = e.Local(ValueType.V128);
-            e.Set(packed).Get(packed).Get(packed).Op(Opcode.I16x8NarrowI32x4S).Set(packed).Get(packed).Get(packed).Op(Opcode.I8x16NarrowI16x8S);
-            e.Code.EmitMemArgLane(Opcode.V128Store32Lane, 0, 0);
+            e.Memory(Opcode.V128Load);
+            QuantizeMath.QuantizeAndStoreF32x4(e, () => e.Get(scale), () => e.Get(low), () => e.Get(high), () => e.Get(4), signed: true);
         }, scalar: () =>
         {
             e.Memory(Opcode.F32Load).Get(scale).Op(Opcode.F32Div).Get(low).Op(Opcode.F32Max).Get(high).Op(Opcode.F32Min)
@@ -43,8 +39,9 @@ internal static class QuantizeKernels
         e.Get(3).Op(Opcode.F32ReinterpretI32).Set(scale);
         EmitLoops(e, sourceBytes: 1, targetBytes: 4, vector: () =>
         {
-            e.Memory(Opcode.V128Load32Zero).Op(Opcode.I16x8ExtendLowI8x16S).Op(Opcode.I32x4ExtendLowI16x8S).Get(4).Op(Opcode.I32x4Splat).Op(Opcode.I32x4Sub)
-                .Op(Opcode.F32x4ConvertI32x4S).Get(scale).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Mul).Memory(Opcode.V128Store);
+            e.Memory(Opcode.V128Load32Zero);
+            QuantizeMath.DequantizeI8x4(e, () => e.Get(scale), () => e.Get(4), signed: true);
+            e.Memory(Opcode.V128Store);
         }, scalar: () =>
         {
             e.Memory(Opcode.I32Load8S).Get(4).Op(Opcode.I32Sub).Op(Opcode.F32ConvertI32S).Get(scale).Op(Opcode.F32Mul).Memory(Opcode.F32Store);

@@ -152,22 +152,17 @@ internal sealed class LinearQuantizationKernel : IKernelLowering
             if (quantize)
             {
                 var (min, max) = Quantization.Range(yType);
-                var packed = w.Local(ValueType.V128);
                 w.Get(e).I32(destination).Op(Opcode.I32Add);
-                w.Get(e).I32(4).Op(Opcode.I32Mul).Memory(Opcode.V128Load, (uint)source).F32(scale).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Div)
-                    .F32(min - zeroPoint).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Max).F32(max - zeroPoint).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Min)
-                    .Op(Opcode.F32x4Nearest).Op(Opcode.I32x4TruncSatF32x4S).I32(zeroPoint).Op(Opcode.I32x4Splat).Op(Opcode.I32x4Add);
-                // In range already, so the saturating narrows only repack.
-                w.Set(packed).Get(packed).Get(packed).Op(Opcode.I16x8NarrowI32x4S).Set(packed).Get(packed).Get(packed)
-                    .Op(yType == DataType.Int8 ? Opcode.I8x16NarrowI16x8S : Opcode.I8x16NarrowI16x8U);
-                w.Code.EmitMemArgLane(Opcode.V128Store32Lane, 0, 0);
+                w.Get(e).I32(4).Op(Opcode.I32Mul).Memory(Opcode.V128Load, (uint)source);
+                QuantizeMath.QuantizeAndStoreF32x4(w, () => w.F32(scale), () => w.F32(min - zeroPoint), () => w.F32(max - zeroPoint),
+                    () => w.I32(zeroPoint), signed: yType == DataType.Int8);
             }
             else
             {
                 w.Get(e).I32(4).Op(Opcode.I32Mul).I32(destination).Op(Opcode.I32Add);
-                w.Get(e).Memory(Opcode.V128Load32Zero, (uint)source).Op(xType == DataType.Int8 ? Opcode.I16x8ExtendLowI8x16S : Opcode.I16x8ExtendLowI8x16U)
-                    .Op(Opcode.I32x4ExtendLowI16x8S).I32(zeroPoint).Op(Opcode.I32x4Splat).Op(Opcode.I32x4Sub).Op(Opcode.F32x4ConvertI32x4S)
-                    .F32(scale).Op(Opcode.F32x4Splat).Op(Opcode.F32x4Mul).Memory(Opcode.V128Store);
+                w.Get(e).Memory(Opcode.V128Load32Zero, (uint)source);
+                QuantizeMath.DequantizeI8x4(w, () => w.F32(scale), () => w.I32(zeroPoint), signed: xType == DataType.Int8);
+                w.Memory(Opcode.V128Store);
             }
         });
         return vectorCount;
