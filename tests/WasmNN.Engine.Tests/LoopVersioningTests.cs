@@ -90,6 +90,26 @@ public class LoopVersioningTests
               (i32.store8 (local.get $a) (i32.load8_u (local.get $b)))
               (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 4)))))
             (local.get $n))
+          ;; clang's dot-product shape: the counter starts one step below 0 (its first update wraps it to 0), tested
+          ;; unsigned; the address is a second induction variable
+          (func (export "wrapped_start") (param $p i32) (param $i i32) (param $n i32) (result i32)
+            (local $sum i32)
+            (loop $l
+              (local.set $sum (i32.add (local.get $sum) (i32.load offset=4 (local.get $p))))
+              (i32.store (local.get $p) (local.get $sum))
+              (local.set $p (i32.add (local.get $p) (i32.const 16)))
+              (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 8))) (local.get $n))))
+            (local.get $sum))
+          ;; clang's conv and dot shapes: each address is "index + constant" (the proven copy adds them in 64 bits,
+          ;; the index sign-extended), the index counting up from a negative start
+          (func (export "index_plus_constant") (param $i i32) (param $n i32) (result i32)
+            (local $sum i32)
+            (loop $l
+              (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $i) (i32.const 1000)))))
+              (local.set $sum (i32.add (local.get $sum) (i32.load offset=4 (i32.add (local.get $i) (i32.const 1016)))))
+              (i32.store (i32.add (local.get $i) (i32.const 1008)) (local.get $sum))
+              (br_if $l (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $n))))
+            (local.get $sum))
           ;; a base near 2^32 plus an addend wraps to a valid low address
           (func (export "wrapping_base") (param $b i32) (param $n i32) (result i32)
             (local $sum i32)
@@ -151,6 +171,22 @@ public class LoopVersioningTests
         { "backward", [100, 65536 - 399, 400] }, // the first body's load is over
         { "backward", [-2, 1000, 400] },        // the last body's store wraps below 0: earlier stores must land
         { "backward", [1001, 1000, 402] },      // not a multiple of 4: n wraps and runs on until out of bounds
+        { "wrapped_start", [64, -8, 800] },     // tests 0, 8, ..., 800: 101 bodies
+        { "wrapped_start", [64, -8, 805] },     // 102 bodies
+        { "wrapped_start", [64, -8, 0] },       // 0 < 0 fails at once: one body
+        { "wrapped_start", [65536 - 1608, -8, 800] }, // the last load ends exactly at the end
+        { "wrapped_start", [65536 - 1607, -8, 800] }, // one byte over: earlier stores must land
+        { "wrapped_start", [64, -4, 800] },     // first test sees 4, then 12, ...: never wraps
+        { "wrapped_start", [64, -12, 800] },    // first test sees 2^32 - 4: one body
+        { "wrapped_start", [64, 100, 50] },     // already past the bound: one body
+        { "index_plus_constant", [0, 4096] },
+        { "index_plus_constant", [-992, 4096] },  // negative index first: first load at 8
+        { "index_plus_constant", [-1000, 0] },    // first load at 0
+        { "index_plus_constant", [-1001, 0] },    // first load wraps below 0: traps at once
+        { "index_plus_constant", [-992, 64528] }, // the last body (index 64512) ends exactly at the end
+        { "index_plus_constant", [-992, 64529] }, // one more body, over: earlier stores must land
+        { "index_plus_constant", [int.MinValue, int.MinValue + 64] }, // addresses far past the end
+        { "index_plus_constant", [int.MaxValue - 40, int.MaxValue] }, // i + 1000 passes 2^31, far past the end
         { "wrapping_base", [-32, 10] },         // b + 32 wraps to 0
         { "wrapping_base", [-16, 10] },         // wraps to 16
         { "wrapping_base", [65536 - 36, 3] },
@@ -175,6 +211,8 @@ public class LoopVersioningTests
     [InlineData("down_unsigned")]
     [InlineData("down_signed")]
     [InlineData("backward")]
+    [InlineData("wrapped_start")]
+    [InlineData("index_plus_constant")]
     public void Analyze_LoopsOfTheModule_AreVersionable(string export)
     {
         var module = ModuleReader.Read(Wat.Assemble(Module));

@@ -106,6 +106,7 @@ internal sealed partial class FunctionCompiler
 
     private void CompileRange(int startOffset, int endOffset)
     {
+        ForgetWidenedLocals();
         var reader = new InstructionReader(_body.Code.Span[(startOffset - _body.CodeOffset)..(endOffset - _body.CodeOffset)], startOffset);
         Instruction? next = reader.Read();
         while (next is Instruction ins)
@@ -128,6 +129,13 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldloc, trips);
         _il.Emit(OpCodes.Ldc_I8, MaxProvenTripCount);
         _il.Emit(OpCodes.Bgt, checkedCopy);
+        if (_module.MaximumMemoryBytes > MaxWidenedAddressMemory)
+        {
+            // Addresses the proven copy computes in 64 bits are exact only up to this size (TryCompileProvenAddressAdd).
+            _il.Emit(OpCodes.Ldloc, _memorySize!);
+            _il.Emit(OpCodes.Ldc_I8, MaxWidenedAddressMemory);
+            _il.Emit(OpCodes.Bgt, checkedCopy);
+        }
         // Each base's terms are added sign-extended in 64 bits: plus an access's addend, the sum is congruent to its
         // i32 address mod 2^32, and equal to it where it lies within [0, 2^32). The sum is linear in the body's
         // number, so the first and last bodies bound it: with non-negative steps it only grows, so the first body's
@@ -222,24 +230,32 @@ internal sealed partial class FunctionCompiler
             }
             default:
             {
-                // Counting up: trips = max(1, ceil((bound - counter_0) / step)); down: max(1, ceil((counter_0 -
-                // bound) / -step)). The counter's last value must not wrap.
+                // Counting up: trips = max(1, ceil((bound - c) / step)); down: max(1, ceil((c - bound) / -step)),
+                // where c is the counter's entry value seen from its first tested one: widen(counter_0 + step) -
+                // step. clang starts a counter one step below 0 ("i = -32; do i += 32 while i < n", unsigned), so
+                // the first test sees 0, not 2^32 - 32 + 32. The counter's last value must not wrap.
                 bool signed = exit.Kind is LoopExitKind.LessThanSigned or LoopExitKind.GreaterThanSigned;
                 bool down = step < 0;
                 var widen = signed ? OpCodes.Conv_I8 : OpCodes.Conv_U8;
                 var positive = _il.DefineLabel();
                 var counted = _il.DefineLabel();
+                var entry = RentTemp(typeof(long));
+                EmitLoadLocal(exit.Counter);
+                _il.Emit(OpCodes.Ldc_I4, (int)step);
+                _il.Emit(OpCodes.Add);
+                _il.Emit(widen);
+                _il.Emit(OpCodes.Ldc_I8, step);
+                _il.Emit(OpCodes.Sub);
+                _il.Emit(OpCodes.Stloc, entry);
                 if (down)
                 {
-                    EmitLoadLocal(exit.Counter);
-                    _il.Emit(widen);
+                    _il.Emit(OpCodes.Ldloc, entry);
                     EmitBound(exit, widen);
                 }
                 else
                 {
                     EmitBound(exit, widen);
-                    EmitLoadLocal(exit.Counter);
-                    _il.Emit(widen);
+                    _il.Emit(OpCodes.Ldloc, entry);
                 }
                 _il.Emit(OpCodes.Sub);
                 _il.Emit(OpCodes.Stloc, trips);
@@ -257,8 +273,8 @@ internal sealed partial class FunctionCompiler
                 _il.Emit(OpCodes.Div);
                 _il.Emit(OpCodes.Stloc, trips);
                 _il.MarkLabel(counted);
-                EmitLoadLocal(exit.Counter);
-                _il.Emit(widen);
+                _il.Emit(OpCodes.Ldloc, entry);
+                ReturnTemp(entry);
                 EmitLastStepOffset(trips, 0, step);
                 _il.Emit(OpCodes.Add);
                 if (down)

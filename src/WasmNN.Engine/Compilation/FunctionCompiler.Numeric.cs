@@ -48,6 +48,7 @@ internal sealed partial class FunctionCompiler
             case Opcode.I64Ctz: Call(I64, I64, typeof(BitOperations), nameof(BitOperations.TrailingZeroCount), typeof(long)); _il.Emit(OpCodes.Conv_I8); return true;
             case Opcode.I64Popcnt: Call(I64, I64, typeof(BitOperations), nameof(BitOperations.PopCount), typeof(ulong)); _il.Emit(OpCodes.Conv_I8); return true;
 
+            case Opcode.I32Add when TryCompileProvenAddressAdd(): return true;
             case Opcode.I32Add or Opcode.I64Add or Opcode.F32Add or Opcode.F64Add: Binary(OpCodes.Add); return true;
             case Opcode.I32Sub or Opcode.I64Sub or Opcode.F32Sub or Opcode.F64Sub: Binary(OpCodes.Sub); return true;
             case Opcode.I32Mul or Opcode.I64Mul or Opcode.F32Mul or Opcode.F64Mul: Binary(OpCodes.Mul); return true;

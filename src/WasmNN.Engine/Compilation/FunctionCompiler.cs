@@ -117,8 +117,10 @@ internal sealed partial class FunctionCompiler
     private void CompileInstruction(in Instruction ins)
     {
         var bound = ResultBound(ins);
+        NoteInstructionForWidenedLocals(ins);
         CompileInstructionLowering(ins);
         if (bound is { } b) SetTopBound(b);
+        (_beforePrevious, _previous) = (_previous, (ins.Opcode, ins.Index));
     }
 
     private void CompileInstructionLowering(in Instruction ins)

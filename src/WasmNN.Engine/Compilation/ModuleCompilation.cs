@@ -30,6 +30,7 @@ internal sealed class ModuleCompilation
         HasMemory |= module.Memories.Count > 0;
         var memory = module.Imports.Where(i => i.Kind == ExternalKind.Memory).Select(i => i.Memory).Concat(module.Memories).FirstOrDefault();
         MinimumMemoryBytes = (long)memory.Limits.Minimum * MemoryType.PageSize;
+        MaximumMemoryBytes = (long)(memory.Limits.Maximum ?? MemoryType.MaxPages) * MemoryType.PageSize;
         MemoryGrowth = MemoryGrowthAnalysis.Analyze(module, FunctionTypes);
     }
 
@@ -50,6 +51,9 @@ internal sealed class ModuleCompilation
 
     /// <summary>Bytes of the memory's declared minimum (0 without one): it only grows, so accesses below this never trap.</summary>
     public long MinimumMemoryBytes { get; }
+
+    /// <summary>Bytes of the memory's declared maximum (the 32-bit limit without one).</summary>
+    public long MaximumMemoryBytes { get; }
 
     /// <summary>Which calls may grow the memory, so the caller reloads its base and size after them.</summary>
     public MemoryGrowthAnalysis MemoryGrowth { get; }

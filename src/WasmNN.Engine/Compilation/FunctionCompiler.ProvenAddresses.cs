@@ -1,0 +1,91 @@
+using System.Reflection.Emit;
+using WasmNN.Wasm.Instructions;
+using ValueType = WasmNN.Wasm.ValueType;
+
+namespace WasmNN.Engine.Compilation;
+
+/// <summary>
+/// Addresses in proven loop copies (<see cref="TryCompileVersionedLoop"/>) computed in 64 bits, so the JIT folds
+/// them into the accesses' addressing modes. clang addresses arrays as <c>v128.load (i + 406368)</c>: the i32 add
+/// wraps, so the JIT cannot fold it and spent an <c>lea</c> per access (16 per round of the dot product's loop).
+/// </summary>
+internal sealed partial class FunctionCompiler
+{
+    /// <summary>Largest constant added in 64 bits (see <see cref="TryCompileProvenAddressAdd"/> why it is bounded).</summary>
+    private const long MaxWidenedAddend = 1L << 30;
+
+    /// <summary>Memory size up to which a proven address <c>x + c</c> equals sext(x) + c; the entry test checks it.</summary>
+    private const long MaxWidenedAddressMemory = 1L << 31;
+
+    /// <summary>The two instructions compiled last (opcode and index), for the <c>local.get; i32.const; i32.add</c> pattern.</summary>
+    private (Opcode Opcode, uint Index) _previous, _beforePrevious;
+
+    /// <summary>
+    /// Per i32 local, an int64 temporary holding its sign extension, valid in the straight-line stretch since it was
+    /// stored (until the local is assigned or control flow intervenes): one <c>movsxd</c> serves every access.
+    /// </summary>
+    private Dictionary<int, LocalBuilder>? _widenedLocals;
+
+    /// <summary>
+    /// In a proven loop copy, <c>local.get x; i32.const c; i32.add</c> (c in [0, 2^30)) whose next instruction is a
+    /// load of that address is computed as sext(x) + c in 64 bits. Exact: the entry test proved the access's i32
+    /// address a in [0, memory size) and memory size &lt;= 2^31, and sext(x) + c, congruent to a mod 2^32, lies in
+    /// [-2^31, 2^31 + 2^30), where a is the only such value. The IL value is then an int64 under a wasm i32, which the
+    /// load's zero extension (conv.u8) leaves as it is.
+    /// </summary>
+    private bool TryCompileProvenAddressAdd()
+    {
+        if (!_boundsProven || _nextOpcode is not Opcode next || !TakesOnlyAnAddress(next)) return false;
+        if (_previous.Opcode != Opcode.I32Const || _beforePrevious.Opcode != Opcode.LocalGet) return false;
+        if (_bounds[^1] is not { Exact: true } addend || addend.Max >= MaxWidenedAddend) return false;
+        int local = (int)_beforePrevious.Index;
+        Pop(2);
+        _il.Emit(OpCodes.Pop);
+        _il.Emit(OpCodes.Pop);
+        _widenedLocals ??= [];
+        if (!_widenedLocals.TryGetValue(local, out var widened))
+        {
+            _widenedLocals[local] = widened = RentTemp(typeof(long));
+            EmitLoadLocal(local);
+            _il.Emit(OpCodes.Conv_I8);
+            _il.Emit(OpCodes.Stloc, widened);
+        }
+        _il.Emit(OpCodes.Ldloc, widened);
+        _il.Emit(OpCodes.Ldc_I8, addend.Max);
+        _il.Emit(OpCodes.Add);
+        Push(ValueType.I32);
+        return true;
+    }
+
+    /// <summary>A plain (non-atomic) load whose only operand is its address.</summary>
+    private static bool TakesOnlyAnAddress(Opcode opcode)
+    {
+        var info = OpcodeTable.Get(opcode);
+        return info.Immediates == Immediates.MemArg && info.Prefix != 0xFE && info.Parameters is [ValueType.I32] && info.Results is [_];
+    }
+
+    /// <summary>Before <paramref name="ins"/> runs: drops the widened copies it makes stale (all of them at control flow).</summary>
+    private void NoteInstructionForWidenedLocals(in Instruction ins)
+    {
+        if (_widenedLocals is not { Count: > 0 }) return;
+        switch (ins.Opcode)
+        {
+            case Opcode.LocalSet or Opcode.LocalTee:
+                if (_widenedLocals.Remove((int)ins.Index, out var stale)) ReturnTemp(stale);
+                break;
+            case Opcode.LocalGet or Opcode.GlobalGet or Opcode.GlobalSet or Opcode.Drop or Opcode.Select:
+                break;
+            default:
+                if (!OpcodeTable.Get(ins.Opcode).IsPlain) ForgetWidenedLocals();
+                break;
+        }
+    }
+
+    /// <summary>Forgets every widened copy (a new straight-line stretch starts).</summary>
+    private void ForgetWidenedLocals()
+    {
+        if (_widenedLocals is null) return;
+        foreach (var temp in _widenedLocals.Values) ReturnTemp(temp);
+        _widenedLocals.Clear();
+    }
+}
