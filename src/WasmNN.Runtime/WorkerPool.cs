@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using WasmNN.Engine;
 
@@ -13,11 +12,12 @@ namespace WasmNN.Runtime;
 /// </summary>
 /// <remarks>
 /// Runs start as docs/ABI.md "Starting a run" describes (the npm loader's threads.js does the same): a run bumps a
-/// generation counter; a worker that finished a run watches it for <see cref="SpinBeforeParking"/> before it parks on
-/// its semaphore, its start word saying which generation it parked after, and <see cref="Run"/> releases a worker only
-/// by a CAS of that word from "parked after the previous generation" to awake. Back-to-back runs start every worker at
-/// once instead of one semaphore wake-up (milliseconds on a loaded machine) later, and a worker that ran the new
-/// generation through its watch and parked again before <see cref="Run"/> looked at it is not released a second time.
+/// generation counter; a worker that finished a run parks on its semaphore at once, its start word saying which
+/// generation it parked after, and <see cref="Run"/> releases a worker only by a CAS of that word from "parked after
+/// the previous generation" to awake; a worker that sees the new generation before it sleeps takes its word back and
+/// runs. A parked worker sleeps (the semaphore's brief spin, then a futex wait): a 1 ms spinning watch for the next
+/// run took a core from whatever ran next in the process, and in separate processes it was not faster
+/// (docs/PERFORMANCE.md "Threads, part 6").
 /// </remarks>
 internal sealed class WorkerPool : IDisposable
 {
@@ -39,9 +39,6 @@ internal sealed class WorkerPool : IDisposable
 
     /// <summary>A start word: the worker parked after running <paramref name="generation"/> (odd, so never <see cref="Awake"/>).</summary>
     private static int ParkedAfter(int generation) => (generation << 1) | 1;
-
-    /// <summary>How long a worker that finished a run watches for the next before it parks.</summary>
-    private static readonly TimeSpan SpinBeforeParking = TimeSpan.FromMilliseconds(1);
 
     public WorkerPool(Engine.Engine engine, Action resetWorkers, IReadOnlyList<Func<int, int, int>> runWorker)
     {
@@ -118,7 +115,7 @@ internal sealed class WorkerPool : IDisposable
         var done = 0;
         while (true)
         {
-            if (Volatile.Read(ref _generation) == done && !AwaitGeneration(index, done))
+            if (Volatile.Read(ref _generation) == done && !Park(index, done))
             {
                 _start[index].Wait();
             }
@@ -133,24 +130,14 @@ internal sealed class WorkerPool : IDisposable
     }
 
     /// <summary>
-    /// Watches for a generation after <paramref name="done"/>; true when this worker saw it and may run, false when it
-    /// parked (whoever moves its start word from parked to awake starts it: <see cref="StartGeneration"/> by releasing its
-    /// semaphore, or this worker itself if it saw the new generation first).
+    /// Parks this worker after <paramref name="done"/>: false when it parked (whoever moves its start word from parked
+    /// to awake starts it: <see cref="StartGeneration"/> by releasing its semaphore), true when a later generation
+    /// started meanwhile and this worker took its word back first (it runs without a release).
     /// </summary>
-    private bool AwaitGeneration(int index, int done)
+    private bool Park(int index, int done)
     {
-        var until = Stopwatch.GetTimestamp() + (long)(SpinBeforeParking.TotalSeconds * Stopwatch.Frequency);
-        while (Volatile.Read(ref _generation) == done && Stopwatch.GetTimestamp() < until)
-        {
-            Thread.SpinWait(20);
-        }
-        if (Volatile.Read(ref _generation) != done)
-        {
-            return true;
-        }
         var parked = ParkedAfter(done);
         Interlocked.Exchange(ref _startWords[index], parked);
-        // A run started between the last check and parking: take it back unless Run already released the semaphore.
         return Volatile.Read(ref _generation) != done && Interlocked.CompareExchange(ref _startWords[index], Awake, parked) == parked;
     }
 
