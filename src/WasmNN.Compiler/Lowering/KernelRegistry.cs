@@ -41,7 +41,7 @@ internal static class KernelRegistry
     {
         IKernelLowering[] kernels =
         [
-            new ConvKernel(), new ConvTransposeKernel(), new GemmKernel(), new PoolKernel(), new WindowPoolKernel(), new GlobalPoolKernel(), new ElementwiseKernel(),
+            new ConvKernel(), new ConvTransposeKernel(), new GemmKernel(), new PoolKernel(), new IntegerMaxPoolKernel(), new WindowPoolKernel(), new GlobalPoolKernel(), new ElementwiseKernel(),
             new ViewKernel(), new ConcatKernel(),
             new SoftmaxKernel(), new ReduceKernel(), new Float64ReduceKernel(), new LayerNormalizationKernel(), new InstanceNormalizationKernel(),
             new BatchNormalizationKernel(), new CastKernel(), new TransposeKernel(), new SliceKernel(), new RuntimeSliceKernel(), new SplitKernel(),

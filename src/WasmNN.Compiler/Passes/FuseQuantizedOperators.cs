@@ -7,7 +7,7 @@ namespace WasmNN.Compiler.Passes;
 /// Turns the QDQ form of a quantized layer into the integer operator onnxruntime runs for it:
 /// QuantizeLinear(Conv(DequantizeLinear(x), DequantizeLinear(w), b)) becomes QLinearConv, and
 /// QuantizeLinear(MatMul(DequantizeLinear(a), DequantizeLinear(b))) becomes QLinearMatMul (and the same around Add
-/// becomes com.microsoft QLinearAdd), so the product runs on
+/// becomes com.microsoft QLinearAdd, and around a MaxPool of one scale and zero point a MaxPool of the 8-bit data), so the product runs on
 /// 8-bit data with the requantization in the kernel's epilogue and the activations stay 8-bit between layers.
 /// </summary>
 /// <remarks>
@@ -73,6 +73,7 @@ public sealed class FuseQuantizedOperators : IGraphPass
             "Conv" => FuseConv(graph, product, quantize, yScale!, yZero),
             "MatMul" => FuseMatMul(graph, product, quantize, yScale!, yZero),
             "Add" => FuseAdd(graph, product, quantize, yScale!, yZero),
+            "MaxPool" => FuseMaxPool(product, quantize, yScale!, yZero),
             _ => null,
         };
     }
@@ -127,6 +128,27 @@ public sealed class FuseQuantizedOperators : IGraphPass
         var op = OperatorRegistry.Resolve("QLinearAdd", 1, add.Name);
         return new Node(add.Name, op, 1, NoAttributes.Instance,
             [a.Inputs[0], aScale, aZero ?? ZeroPoint(graph, type), b.Inputs[0], bScale, bZero ?? ZeroPoint(graph, type), yScale, yZero], [quantize.Outputs[0]]);
+    }
+
+    /// <summary>
+    /// QuantizeLinear(MaxPool(DequantizeLinear(x))) with y's scale and zero point x's becomes MaxPool of x itself:
+    /// dequantization is increasing, so the maximum commutes with it, and quantizing (q - zp) * scale back by the same
+    /// scale gives q again (the float error of the product and the division is far below half a step for 8-bit q).
+    /// So the stem of a quantized ResNet stays 8-bit, with the same bits.
+    /// </summary>
+    private static Node? FuseMaxPool(Node maxPool, Node quantize, Value yScale, Value yZero)
+    {
+        if (maxPool.Outputs.Skip(1).Any(o => o is not null) || Dequantized(maxPool.Inputs[0]) is not { } x || !PerTensorParameters(x, out var xScale, out var xZero)
+            || x.Inputs[0]!.ElementType != yZero.ElementType || xZero?.Constant is not { } xZeroTensor || xZeroTensor.GetInt64(0) != yZero.Constant!.GetInt64(0))
+        {
+            return null;
+        }
+        var scale = (float)xScale!.Constant!.GetDouble(0);
+        if (scale != (float)yScale.Constant!.GetDouble(0) || !float.IsNormal(scale) || scale < 0)
+        {
+            return null;
+        }
+        return new Node(maxPool.Name, maxPool.Operator, maxPool.Opset, maxPool.Attributes, [x.Inputs[0]], [quantize.Outputs[0]]);
     }
 
     /// <summary>

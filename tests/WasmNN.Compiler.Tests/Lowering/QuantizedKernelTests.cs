@@ -287,6 +287,26 @@ public sealed class QuantizedKernelTests
         }, inputs);
     }
 
+    [Theory]
+    [InlineData(3, 2, 1, 1, 0, 41, DataType.UInt8)] // a ResNet stem's pooling: 16 per step, the last step overlapping
+    [InlineData(3, 1, 1, 1, 0, 37, DataType.Int8)] // stride 1, signed
+    [InlineData(2, 2, 0, 1, 1, 35, DataType.UInt8)] // ceil_mode: the last column's window overhangs the row
+    [InlineData(3, 1, 0, 2, 0, 40, DataType.Int8)] // dilation 2
+    [InlineData(3, 3, 1, 1, 0, 50, DataType.UInt8)] // stride 3: no vector path
+    [InlineData(3, 2, 1, 1, 0, 12, DataType.UInt8)] // rows shorter than one vector step
+    public void MaxPool_EightBitStridesPaddingDilation_MatchesTheReference(int kernel, int stride, int pad, int dilation, int ceilMode, int width, DataType type)
+    {
+        var inputs = new[] { Bytes(type, [1, 3, 9, width], seed: 12) };
+        AssertMatchesReference(() =>
+        {
+            var g = new Graph("maxpool", 13);
+            var x = Input(g, "x", type, [1, 3, 9, width]);
+            g.Outputs.Add(g.AddNode("MaxPool", [x], ["y"], new AttributeBag(("kernel_shape", new long[] { kernel, kernel }), ("strides", new long[] { stride, stride }),
+                ("pads", new long[] { pad, pad, pad, pad }), ("dilations", new long[] { dilation, dilation }), ("ceil_mode", (long)ceilMode))).Outputs[0]!);
+            return g;
+        }, inputs);
+    }
+
     private static Value Input(Graph g, string name, DataType type, int[] shape)
     {
         var value = new Value(name, type, shape);

@@ -88,6 +88,44 @@ public sealed class FuseQuantizedOperatorsTests
         Assert.Equal(expected, executor.Execute(fused, inputs)[0].ToInt64Array());
     }
 
+    [Theory]
+    [InlineData(0.0196387f, true)] // the quantizer gives a MaxPool's output its input's range: one scale
+    [InlineData(0.02f, false)] // another scale rounds differently: it stays float
+    public void Run_MaxPoolBetweenOneScale_BecomesMaxPoolOfTheQuantizedData(float outputScale, bool fused)
+    {
+        var graph = QdqMaxPool(outputScale);
+
+        new FuseQuantizedOperators().Run(graph);
+
+        Assert.Equal(fused ? ["MaxPool"] : ["DequantizeLinear", "MaxPool", "QuantizeLinear"], graph.Nodes.Select(n => n.OpType));
+        Assert.Equal(fused ? DataType.UInt8 : DataType.Float32, graph.Nodes.Single(n => n.OpType == "MaxPool").Inputs[0]!.ElementType);
+    }
+
+    [Fact]
+    public void CompiledMaxPool_FusedIntegerKernel_EqualsTheFloatGraph()
+    {
+        // Dequantizing, taking the float maximum and quantizing back by the same scale gives every byte back.
+        var input = Input(DataType.UInt8, [1, 4, 21, 40], seed: 12);
+        var expected = new ReferenceExecutor().Execute(QdqMaxPool(0.0196387f), [input])[0].ToInt64Array();
+        using var executor = new WasmExecutor();
+        Assert.Equal(expected, executor.Execute(QdqMaxPool(0.0196387f), [input])[0].ToInt64Array());
+    }
+
+    /// <summary>x (uint8) -> DQ -> MaxPool 3x3 stride 2 pads 1 -> Q(uint8): a ResNet's stem after its Relu.</summary>
+    private static Graph QdqMaxPool(float outputScale)
+    {
+        var g = new Graph("qdq_maxpool", 13);
+        var xq = new Value("xq", DataType.UInt8, [1, 4, 21, 40]);
+        g.Inputs.Add(xq);
+        var x = g.AddNode("DequantizeLinear", [xq, g.AddConstant("xs", Tensor.Scalar(0.0196387f)), g.AddConstant("xz", new Tensor(DataType.UInt8, [], new byte[] { 3 }))],
+            ["x"], name: "dq_x").Outputs[0]!;
+        var pooled = g.AddNode("MaxPool", [x], ["pooled"], new AttributeBag(("kernel_shape", new long[] { 3, 3 }), ("strides", new long[] { 2, 2 }),
+            ("pads", new long[] { 1, 1, 1, 1 })), "maxpool").Outputs[0]!;
+        g.Outputs.Add(g.AddNode("QuantizeLinear", [pooled, g.AddConstant("ys", Tensor.Scalar(outputScale)), g.AddConstant("yz", new Tensor(DataType.UInt8, [], new byte[] { 3 }))],
+            ["y"], name: "q_y").Outputs[0]!);
+        return g;
+    }
+
     /// <summary>a, b (uint8) -> DQ each -> Add -> Relu -> Q(uint8, zero point 0): a ResNet's residual connection.</summary>
     private static Graph QdqAdd()
     {

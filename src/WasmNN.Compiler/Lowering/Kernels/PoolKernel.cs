@@ -185,7 +185,7 @@ internal sealed class PoolKernel : IKernelLowering
     }
 
     /// <summary>Outputs o in [lo, hi) whose whole window o*stride - pad + [0, (kernel-1)*dilation] lies in [0, size).</summary>
-    private static (int Lo, int Hi) FullWindowRange(int outputs, int stride, int pad, int kernel, int dilation, int size)
+    internal static (int Lo, int Hi) FullWindowRange(int outputs, int stride, int pad, int kernel, int dilation, int size)
     {
         var lo = 0;
         while (lo < outputs && lo * stride - pad < 0)

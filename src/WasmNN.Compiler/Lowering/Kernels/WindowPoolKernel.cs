@@ -17,7 +17,7 @@ internal sealed class WindowPoolKernel : IKernelLowering
 {
     public IEnumerable<string> OpTypes => ["MaxPool", "AveragePool"];
 
-    public bool Covers(Node node) => !PoolKernel.Handles(node);
+    public bool Covers(Node node) => !PoolKernel.Handles(node) && !IntegerMaxPoolKernel.Handles(node);
 
     public string? Unsupported(Node node)
     {
