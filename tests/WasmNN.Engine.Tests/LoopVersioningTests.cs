@@ -110,6 +110,15 @@ public class LoopVersioningTests
               (i32.store (i32.add (local.get $i) (i32.const 1008)) (local.get $sum))
               (br_if $l (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $n))))
             (local.get $sum))
+          ;; clang's convolution shape: a pointer with negative addends (p - 16 loaded, p - 8 stored)
+          (func (export "negative_addend") (param $p i32) (param $n i32) (result i32)
+            (local $sum i32)
+            (loop $l
+              (local.set $sum (i32.add (local.get $sum) (i32.load (i32.sub (local.get $p) (i32.const 16)))))
+              (i32.store (i32.add (local.get $p) (i32.const -8)) (local.get $sum))
+              (local.set $p (i32.add (local.get $p) (i32.const 4)))
+              (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+            (local.get $sum))
           ;; a base near 2^32 plus an addend wraps to a valid low address
           (func (export "wrapping_base") (param $b i32) (param $n i32) (result i32)
             (local $sum i32)
@@ -187,6 +196,11 @@ public class LoopVersioningTests
         { "index_plus_constant", [-992, 64529] }, // one more body, over: earlier stores must land
         { "index_plus_constant", [int.MinValue, int.MinValue + 64] }, // addresses far past the end
         { "index_plus_constant", [int.MaxValue - 40, int.MaxValue] }, // i + 1000 passes 2^31, far past the end
+        { "negative_addend", [16, 100] },      // the first load at 0
+        { "negative_addend", [15, 100] },      // the first load wraps below 0: traps at once
+        { "negative_addend", [65144, 100] },   // the last store ends exactly at the end
+        { "negative_addend", [65145, 100] },   // one byte over: earlier stores must land
+        { "negative_addend", [8, 3] },         // the first load wraps, the store would not
         { "wrapping_base", [-32, 10] },         // b + 32 wraps to 0
         { "wrapping_base", [-16, 10] },         // wraps to 16
         { "wrapping_base", [65536 - 36, 3] },
@@ -213,6 +227,7 @@ public class LoopVersioningTests
     [InlineData("backward")]
     [InlineData("wrapped_start")]
     [InlineData("index_plus_constant")]
+    [InlineData("negative_addend")]
     public void Analyze_LoopsOfTheModule_AreVersionable(string export)
     {
         var module = ModuleReader.Read(Wat.Assemble(Module));

@@ -24,10 +24,26 @@ internal sealed partial class FunctionCompiler
     private const int MaxUnrolledFourBodyBytes = 128;
 
     /// <summary>
-    /// IL emitted so far past which loops are no longer duplicated: the JIT stops optimising a method at ~60 KB of IL
-    /// (../shared/DESIGN-NOTES.md, "JIT cliff 2"), far costlier than the bounds checks versioning saves.
+    /// IL emitted so far (bytes) past which loops are no longer duplicated, per <see cref="FunctionTier"/>: the JIT
+    /// stops optimising a method past ~60 KB of IL, 20,000 instructions or 2,000 basic blocks
+    /// (../shared/DESIGN-NOTES.md, "JIT cliff 2"), far costlier than the bounds checks versioning saves. Bytes per
+    /// instruction vary (1.5 for scalar code, 2.6 for clang's SIMD main), so a function past the limits is compiled
+    /// again with the next budget down, then lean. One budget for all (32 KB before) left the dot product's loop,
+    /// last in clang's main, unversioned once the convolution's loops before it were.
     /// </summary>
-    private const int MaxIlBytesForVersioning = 32 * 1024;
+    private static int VersioningIlBudget(FunctionTier tier) => tier switch
+    {
+        FunctionTier.Optimised => 56 * 1024,
+        FunctionTier.FewerLoopCopies => 32 * 1024,
+        _ => 16 * 1024,
+    };
+
+    /// <summary>
+    /// IL emitted so far past which proven loops are no longer unrolled: in a large function the copies cost more
+    /// than they save. clang's nine 16-trip convolution loops inlined into main, unrolled four times, pushed it past
+    /// the JIT's limits with a 56 KB budget, and not unrolled they ran faster (3x3 conv 19.2 -> 16.8 ms).
+    /// </summary>
+    private const int MaxIlBytesForUnrolling = 16 * 1024;
 
     /// <summary>Trip counts above this take the checked copy (keeps the entry test's 64-bit sums far from overflow).</summary>
     private const long MaxProvenTripCount = 1L << 30;
@@ -41,22 +57,24 @@ internal sealed partial class FunctionCompiler
     /// </summary>
     private int? TryCompileVersionedLoop(in Instruction loop)
     {
-        if (_memorySize is null || _lean || _boundsProven || _il.ILOffset > MaxIlBytesForVersioning) return null;
+        if (_memorySize is null || _lean || _boundsProven || _il.ILOffset > _versioningIlBudget) return null;
         int start = loop.Offset - _body.CodeOffset;
         var code = _body.Code.Span[start..Math.Min(_body.Code.Length, start + MaxVersionedLoopBytes)];
         if (VersionableLoop.TryAnalyze(code, loop.Offset) is not { Bases.Count: > 0 } shape) return null;
         var checkedCopy = _il.DefineLabel();
         var done = _il.DefineLabel();
         var trips = RentTemp(typeof(long));
+        _widenAddresses = WidensAddresses(shape);
         EmitLoopEntryTest(shape, trips, checkedCopy);
         _boundsProven = true;
         var budget = RentTemp(typeof(int));
         _provenLoop = (loop.Offset, budget);
         int bodyBytes = shape.BranchOffset - shape.BodyOffset;
-        if (bodyBytes <= MaxUnrolledBodyBytes) CompileUnrolled(loop, shape, trips, done, bodyBytes <= MaxUnrolledFourBodyBytes ? 4 : 2);
+        if (bodyBytes <= MaxUnrolledBodyBytes && _il.ILOffset <= MaxIlBytesForUnrolling) CompileUnrolled(loop, shape, trips, done, bodyBytes <= MaxUnrolledFourBodyBytes ? 4 : 2);
         else CompileRange(loop.Offset, shape.EndOffset);
         _provenLoop = null;
         _boundsProven = false;
+        _widenAddresses = false;
         ReturnTemp(budget);
         ReturnTemp(trips);
         _il.Emit(OpCodes.Br, done);
@@ -129,7 +147,7 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldloc, trips);
         _il.Emit(OpCodes.Ldc_I8, MaxProvenTripCount);
         _il.Emit(OpCodes.Bgt, checkedCopy);
-        if (_module.MaximumMemoryBytes > MaxWidenedAddressMemory)
+        if (_widenAddresses && _module.MaximumMemoryBytes > MaxWidenedAddressMemory)
         {
             // Addresses the proven copy computes in 64 bits are exact only up to this size (TryCompileProvenAddressAdd).
             _il.Emit(OpCodes.Ldloc, _memorySize!);

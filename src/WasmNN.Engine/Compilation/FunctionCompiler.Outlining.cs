@@ -42,7 +42,7 @@ internal sealed partial class FunctionCompiler
         var method = _module.Type.DefineMethod($"f{_functionIndex}_loop{loop.Offset:x}", MethodAttributes.Public | MethodAttributes.Static,
             typeof(int), [.. types, .. refs, typeof(InstanceContext)]);
         method.SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
-        var outlined = new FunctionCompiler(_module, _functionIndex, method, lean: false, region) { _regionCallerFrames = _frames.Count };
+        var outlined = new FunctionCompiler(_module, _functionIndex, method, FunctionTier.Optimised, region) { _regionCallerFrames = _frames.Count };
         outlined.Compile();
 
         // Written locals come back through locals of their own: their addresses are taken, which keeps them in

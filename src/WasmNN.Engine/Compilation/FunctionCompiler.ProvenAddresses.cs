@@ -17,6 +17,9 @@ internal sealed partial class FunctionCompiler
     /// <summary>Memory size up to which a proven address <c>x + c</c> equals sext(x) + c; the entry test checks it.</summary>
     private const long MaxWidenedAddressMemory = 1L << 31;
 
+    /// <summary>True while compiling the proven copy of a loop that <see cref="WidensAddresses"/>.</summary>
+    private bool _widenAddresses;
+
     /// <summary>The two instructions compiled last (opcode and index), for the <c>local.get; i32.const; i32.add</c> pattern.</summary>
     private (Opcode Opcode, uint Index) _previous, _beforePrevious;
 
@@ -35,7 +38,7 @@ internal sealed partial class FunctionCompiler
     /// </summary>
     private bool TryCompileProvenAddressAdd()
     {
-        if (!_boundsProven || _nextOpcode is not Opcode next || !TakesOnlyAnAddress(next)) return false;
+        if (!_boundsProven || !_widenAddresses || _nextOpcode is not Opcode next || !TakesOnlyAnAddress(next)) return false;
         if (_previous.Opcode != Opcode.I32Const || _beforePrevious.Opcode != Opcode.LocalGet) return false;
         if (_bounds[^1] is not { Exact: true } addend || addend.Max >= MaxWidenedAddend) return false;
         int local = (int)_beforePrevious.Index;
@@ -55,6 +58,30 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Add);
         Push(ValueType.I32);
         return true;
+    }
+
+    /// <summary>
+    /// True when the loop's body loads from <c>local.get x; i32.const c; i32.add</c> (c in [0, 2^30)): only then does
+    /// the entry test need the memory-size check that makes widening exact (memories declared above 2 GiB).
+    /// </summary>
+    private bool WidensAddresses(VersionableLoop shape)
+    {
+        var reader = new InstructionReader(_body.Code.Span[(shape.BodyOffset - _body.CodeOffset)..(shape.BranchOffset - _body.CodeOffset)], shape.BodyOffset);
+        // The last three opcodes, oldest first, and the last i32 constant.
+        (Opcode First, Opcode Second, Opcode Third) recent = (Opcode.Nop, Opcode.Nop, Opcode.Nop);
+        long constant = -1;
+        while (!reader.AtEnd)
+        {
+            var ins = reader.Read();
+            if (recent == (Opcode.LocalGet, Opcode.I32Const, Opcode.I32Add) && constant is >= 0 and < MaxWidenedAddend
+                && TakesOnlyAnAddress(ins.Opcode))
+            {
+                return true;
+            }
+            if (ins.Opcode == Opcode.I32Const) constant = (int)ins.Constant;
+            recent = (recent.Second, recent.Third, ins.Opcode);
+        }
+        return false;
     }
 
     /// <summary>A plain (non-atomic) load whose only operand is its address.</summary>

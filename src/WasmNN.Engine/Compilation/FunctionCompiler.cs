@@ -21,6 +21,7 @@ internal sealed partial class FunctionCompiler
     private readonly FunctionBody _body;
     private readonly ILGenerator _il;
     private readonly bool _lean;
+    private readonly int _versioningIlBudget;
     private readonly FunctionShape _shape;
     private readonly int _contextArgument;
     private readonly int _depthArgument;
@@ -42,9 +43,10 @@ internal sealed partial class FunctionCompiler
     private int _offset;
     private Opcode? _nextOpcode;
 
-    private FunctionCompiler(ModuleCompilation module, int functionIndex, MethodBuilder method, bool lean, OutlinedLoop? region = null)
+    private FunctionCompiler(ModuleCompilation module, int functionIndex, MethodBuilder method, FunctionTier tier, OutlinedLoop? region = null)
     {
-        _lean = lean;
+        _lean = tier == FunctionTier.Lean;
+        _versioningIlBudget = VersioningIlBudget(tier);
         _region = region;
         _module = module;
         _functionIndex = functionIndex;
@@ -56,16 +58,15 @@ internal sealed partial class FunctionCompiler
         _depthArgument = ClrTypes.DepthArgument(_type);
         _stackLimitArgument = ClrTypes.StackLimitArgument(_type);
         _argumentLocals = region is null ? _type.Parameters.Length : 0;
-        _outlinedLoops = region is null && lean ? LoopOutlining.Find(_body, anySize: module.Engine.Options.LeanAndOutlineEverywhere) : [];
+        _outlinedLoops = region is null && _lean ? LoopOutlining.Find(_body, anySize: module.Engine.Options.LeanAndOutlineEverywhere) : [];
     }
 
     /// <summary>
-    /// Emits the IL of function <paramref name="functionIndex"/> into <paramref name="method"/>. A
-    /// <paramref name="lean"/> function is one whose usual IL passed the JIT's optimisation limits: its loops are
-    /// not duplicated and its out-of-bounds exits are shared, trading the exact trap offset for staying optimised.
+    /// Emits the IL of function <paramref name="functionIndex"/> into <paramref name="method"/> at
+    /// <paramref name="tier"/> (<see cref="FunctionTier"/>: how much IL it may spend on loop copies).
     /// </summary>
-    public static void Compile(ModuleCompilation module, int functionIndex, MethodBuilder method, bool lean) =>
-        new FunctionCompiler(module, functionIndex, method, lean).Compile();
+    public static void Compile(ModuleCompilation module, int functionIndex, MethodBuilder method, FunctionTier tier) =>
+        new FunctionCompiler(module, functionIndex, method, tier).Compile();
 
     private void Compile()
     {

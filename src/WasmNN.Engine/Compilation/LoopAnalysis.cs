@@ -36,7 +36,7 @@ internal sealed record LoopTerm(int Local, long Step, int Shift);
 /// <summary>
 /// Accesses whose address in body k is <c>sum over terms of (local_0 + (k + Shift) * Step)</c> plus a constant; the
 /// furthest byte any of them touches is <see cref="MaxEnd"/> past the sum; the smallest i32 address (before the
-/// access's offset) is <see cref="MinStart"/> (>= 0) past it.
+/// access's offset) is <see cref="MinStart"/> past it (negative for clang's <c>p - 16</c>).
 /// </summary>
 internal sealed record LoopBase(IReadOnlyList<LoopTerm> Terms, long MaxEnd, long MinStart);
 
@@ -45,9 +45,10 @@ internal sealed record LoopBase(IReadOnlyList<LoopTerm> Terms, long MaxEnd, long
 /// accesses in bounds: an innermost loop with no parameters or results, a straight-line body (no blocks, branches or
 /// calls) ending in <c>br_if 0</c>, induction variables each assigned once per iteration as <c>x = x + constant</c>,
 /// and addresses that are sums of induction variables (either direction: musl's backward memmove indexes by a count
-/// going down), locals the loop never assigns and a non-negative constant (locals assigned such a sum once per iteration count as the sum, as clang's
-/// <c>p = a + i</c>). Wasm's i32 wrap-around is excluded at run time: the entry test adds the zero-extended terms in
-/// 64 bits and only passes when the whole sum stays within memory, so no partial sum can have wrapped.
+/// going down), locals the loop never assigns and a constant of either sign (locals assigned such a sum once per
+/// iteration count as the sum, as clang's <c>p = a + i</c>). Wasm's i32 wrap-around is excluded at run time: the entry
+/// test adds the sign-extended terms and the constant in 64 bits and only passes when every access's sum lies within
+/// memory, where it equals the i32 address (congruent to it mod 2^32).
 /// </summary>
 internal sealed class VersionableLoop
 {
@@ -205,7 +206,7 @@ internal sealed class VersionableLoop
             for (int i = operands.Length - 1; i >= 0; i--) operands[i] = Pop();
             if (info.IsMemoryAccess)
             {
-                if (operands[0] is not Sum { Addend: >= 0 } address) return false;
+                if (operands[0] is not Sum address) return false;
                 // The i32 address is terms + addend (wrapping); the offset is added after, without wrapping.
                 _accesses.Add(new Access(address.Terms, address.Addend, address.Addend + (long)ins.MemArg.Offset + info.NaturalAlignment));
             }
@@ -295,7 +296,7 @@ internal sealed class VersionableLoop
             {
                 _steps[local] = own.Addend;
             }
-            else if (first && value is Sum { Addend: >= 0 } sum && sum.Terms.All(t => t.Local != local))
+            else if (first && value is Sum sum && sum.Terms.All(t => t.Local != local))
             {
                 _derived[local] = sum;
             }

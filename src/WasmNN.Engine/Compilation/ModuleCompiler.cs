@@ -13,17 +13,22 @@ internal static class ModuleCompiler
     public static (MethodInfo[] Methods, nint[] Entry) Compile(Engine engine, WasmModule module, string name)
     {
         MethodInfo[] methods;
+        var tiers = new Dictionary<int, FunctionTier>();
         if (engine.Options.LeanAndOutlineEverywhere)
         {
-            methods = CompileAll(engine, module, name, Enumerable.Range(module.ImportedFunctionCount, module.Functions.Count).ToHashSet());
+            for (int i = 0; i < module.Functions.Count; i++) tiers[module.ImportedFunctionCount + i] = FunctionTier.Lean;
+            methods = CompileAll(engine, module, name, tiers);
         }
         else
         {
-            methods = CompileAll(engine, module, name, lean: new HashSet<int>());
-            // A function past the JIT's limits would run unoptimised (typically 6-13x slower): compile the module once
-            // more with those functions lean (no duplicated loops, shared trap exits), which usually brings them under.
-            var lean = PastJitLimits(methods, module.ImportedFunctionCount).ToHashSet();
-            if (lean.Count > 0) methods = CompileAll(engine, module, name, lean);
+            methods = CompileAll(engine, module, name, tiers);
+            // A function past the JIT's limits would run unoptimised (typically 6-13x slower): it is compiled alone
+            // (the others stubbed) with its loops copied less, then lean (no duplicated loops, shared trap exits),
+            // and the module once more with the first tier that fits. Each whole-module pass runs the engine's own
+            // cold code again, whose tier-1 recompiles then compete with the program's first runs.
+            var past = PastJitLimits(methods, module.ImportedFunctionCount).ToList();
+            foreach (int index in past) tiers[index] = FirstTierWithinLimits(engine, module, name, index);
+            if (past.Count > 0) methods = CompileAll(engine, module, name, tiers);
         }
         var entry = new nint[methods.Length];
         for (int i = 0; i < methods.Length; i++) entry[i] = methods[i].MethodHandle.GetFunctionPointer();
@@ -31,8 +36,22 @@ internal static class ModuleCompiler
         return (methods, entry);
     }
 
-    /// <summary>Emits every function into a fresh type; <paramref name="lean"/> holds the indices compiled lean.</summary>
-    private static MethodInfo[] CompileAll(Engine engine, WasmModule module, string name, IReadOnlySet<int> lean)
+    /// <summary>The first tier below optimised at which function <paramref name="index"/> stays within the JIT's limits.</summary>
+    private static FunctionTier FirstTierWithinLimits(Engine engine, WasmModule module, string name, int index)
+    {
+        foreach (var tier in (ReadOnlySpan<FunctionTier>)[FunctionTier.FewerLoopCopies, FunctionTier.FewestLoopCopies])
+        {
+            var methods = CompileAll(engine, module, name, new Dictionary<int, FunctionTier> { [index] = tier }, only: index);
+            if (!IlStatistics.Of(methods[index - module.ImportedFunctionCount]).ExceededJitLimits().Any()) return tier;
+        }
+        return FunctionTier.Lean;
+    }
+
+    /// <summary>
+    /// Emits every function into a fresh type, each at its tier in <paramref name="tiers"/> (absent: optimised); with
+    /// <paramref name="only"/>, that function alone, every other a stub that throws (to measure its IL).
+    /// </summary>
+    private static MethodInfo[] CompileAll(Engine engine, WasmModule module, string name, IReadOnlyDictionary<int, FunctionTier> tiers, int? only = null)
     {
         var dynamicModule = DynamicAssemblies.Create(name);
         var type = dynamicModule.DefineType("WasmModule", TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract);
@@ -51,9 +70,16 @@ internal static class ModuleCompiler
         var compilation = new ModuleCompilation(module, engine, type, builders);
         for (int i = 0; i < builders.Length; i++)
         {
+            if (only is int single && single != imported + i)
+            {
+                var stub = builders[i].GetILGenerator();
+                stub.Emit(OpCodes.Ldnull);
+                stub.Emit(OpCodes.Throw);
+                continue;
+            }
             try
             {
-                FunctionCompiler.Compile(compilation, imported + i, builders[i], lean.Contains(imported + i));
+                FunctionCompiler.Compile(compilation, imported + i, builders[i], tiers.GetValueOrDefault(imported + i, FunctionTier.Optimised));
             }
             catch (Exception e) when (e is not WasmFormatException)
             {
@@ -87,4 +113,23 @@ internal static class ModuleCompiler
                 "Split the function or use fewer locals.");
         }
     }
+}
+
+/// <summary>How much IL a function may spend on duplicated loops, lowered for functions past the JIT's limits.</summary>
+internal enum FunctionTier
+{
+    /// <summary>Loops versioned (and unrolled) within the usual IL budget.</summary>
+    Optimised,
+
+    /// <summary>Loops versioned within a smaller IL budget: the usual one passed the JIT's limits.</summary>
+    FewerLoopCopies,
+
+    /// <summary>Loops versioned within a smaller budget still.</summary>
+    FewestLoopCopies,
+
+    /// <summary>
+    /// Still past them: no duplicated loops, out-of-bounds exits shared (trading the exact trap offset for staying
+    /// optimised), call-free loops outlined into methods of their own.
+    /// </summary>
+    Lean,
 }
