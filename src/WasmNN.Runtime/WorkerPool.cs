@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using WasmNN.Engine;
 
@@ -12,12 +13,13 @@ namespace WasmNN.Runtime;
 /// </summary>
 /// <remarks>
 /// Runs start as docs/ABI.md "Starting a run" describes (the npm loader's threads.js does the same): a run bumps a
-/// generation counter; a worker that finished a run parks on its semaphore at once, its start word saying which
-/// generation it parked after, and <see cref="Run"/> releases a worker only by a CAS of that word from "parked after
-/// the previous generation" to awake; a worker that sees the new generation before it sleeps takes its word back and
-/// runs. A parked worker sleeps (the semaphore's brief spin, then a futex wait): a 1 ms spinning watch for the next
-/// run took a core from whatever ran next in the process, and in separate processes it was not faster
-/// (docs/PERFORMANCE.md "Threads, part 6").
+/// generation counter; a worker that finished a run watches it for <see cref="_watch"/>, then parks on its semaphore,
+/// its start word saying which generation it parked after, and <see cref="Run"/> releases a worker only by a CAS of
+/// that word from "parked after the previous generation" to awake; a worker that sees the new generation before it
+/// sleeps takes its word back and runs. The watch spins for 1 ms when there are no more workers than cores (back to
+/// back runs start every worker at once, without a wake-up); with more workers than cores a worker parks at once:
+/// its spin took the core of a worker still running the last phase, or of the caller (docs/PERFORMANCE.md "Threads,
+/// part 6": 4 workers on 2 cores 20% faster in the median of 22 separate-process pairs, 2 workers not shown faster).
 /// </remarks>
 internal sealed class WorkerPool : IDisposable
 {
@@ -40,12 +42,16 @@ internal sealed class WorkerPool : IDisposable
     /// <summary>A start word: the worker parked after running <paramref name="generation"/> (odd, so never <see cref="Awake"/>).</summary>
     private static int ParkedAfter(int generation) => (generation << 1) | 1;
 
+    /// <summary>How long a worker that finished a run watches for the next before it parks: 1 ms, or none when oversubscribed.</summary>
+    private readonly TimeSpan _watch;
+
     public WorkerPool(Engine.Engine engine, Action resetWorkers, IReadOnlyList<Func<int, int, int>> runWorker)
     {
         _engine = engine;
         _resetWorkers = resetWorkers;
         _runWorker = [.. runWorker];
         var count = _runWorker.Length;
+        _watch = count <= Environment.ProcessorCount ? TimeSpan.FromMilliseconds(1) : TimeSpan.Zero;
         _start = [.. Enumerable.Range(0, count).Select(_ => new SemaphoreSlim(0))];
         _done = new CountdownEvent(count - 1);
         _errors = new Exception?[count];
@@ -115,7 +121,7 @@ internal sealed class WorkerPool : IDisposable
         var done = 0;
         while (true)
         {
-            if (Volatile.Read(ref _generation) == done && !Park(index, done))
+            if (Volatile.Read(ref _generation) == done && !AwaitGeneration(index, done))
             {
                 _start[index].Wait();
             }
@@ -130,14 +136,24 @@ internal sealed class WorkerPool : IDisposable
     }
 
     /// <summary>
-    /// Parks this worker after <paramref name="done"/>: false when it parked (whoever moves its start word from parked
-    /// to awake starts it: <see cref="StartGeneration"/> by releasing its semaphore), true when a later generation
-    /// started meanwhile and this worker took its word back first (it runs without a release).
+    /// Watches for a generation after <paramref name="done"/>; true when this worker saw it and may run, false when it
+    /// parked (whoever moves its start word from parked to awake starts it: <see cref="StartGeneration"/> by releasing its
+    /// semaphore, or this worker itself if it saw the new generation first).
     /// </summary>
-    private bool Park(int index, int done)
+    private bool AwaitGeneration(int index, int done)
     {
+        var until = Stopwatch.GetTimestamp() + (long)(_watch.TotalSeconds * Stopwatch.Frequency);
+        while (Volatile.Read(ref _generation) == done && Stopwatch.GetTimestamp() < until)
+        {
+            Thread.SpinWait(20);
+        }
+        if (Volatile.Read(ref _generation) != done)
+        {
+            return true;
+        }
         var parked = ParkedAfter(done);
         Interlocked.Exchange(ref _startWords[index], parked);
+        // A run started between the last check and parking: take it back unless Run already released the semaphore.
         return Volatile.Read(ref _generation) != done && Interlocked.CompareExchange(ref _startWords[index], Awake, parked) == parked;
     }
 
