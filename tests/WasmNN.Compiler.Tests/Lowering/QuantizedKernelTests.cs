@@ -145,6 +145,43 @@ public sealed class QuantizedKernelTests
     }
 
     [Theory]
+    [InlineData(7, 3, 3, 1, 48, DataType.UInt8)] // a ResNet stem: 4 tap pairs per row (the last with a zero weight), steps past both row ends
+    [InlineData(3, 1, 1, 2, 31, DataType.Int8)] // one channel, dilated rows, an odd input width
+    [InlineData(2, 0, 5, 1, 32, DataType.UInt8)] // an even kernel width: every pair two real taps
+    public void IntegerConv_StrideTwoOddChannels_TapPairsMatchTheReference(int kernel, int pad, int channels, int dilationH, int width, DataType type)
+    {
+        // Output widths 24, 16 and 16 (whole panels per row): the tap-pair packing, in SIMD128 and relaxed builds
+        // (7-bit weights), against the reference evaluation.
+        int[] xShape = [1, channels, 9, width];
+        var inputs = new[] { Bytes(type, xShape, seed: 13) };
+        Graph Build()
+        {
+            var g = new Graph("iconv_pairs", 13);
+            var x = Input(g, "x", type, xShape);
+            var weights = Tensor.Zeros(DataType.Int8, [6, channels, kernel, kernel]);
+            var random = new Random(14);
+            for (var i = 0; i < weights.Length; i++)
+            {
+                weights.SetInt64(i, random.Next(-61, 61));
+            }
+            Value?[] operands =
+            [
+                x, Scalar("xs", 0.05f), new Value("xz", Tensor.FromDoubles(type, [], [type == DataType.UInt8 ? 131 : -7])), new Value("w", weights),
+                new Value("ws", Tensor.FromFloats([6], [0.01f, 0.02f, 0.005f, 0.03f, 0.015f, 0.008f])), new Value("wz", new Tensor(DataType.Int8, [6], new sbyte[] { 0, 1, -2, 0, 3, 0 })),
+                Scalar("ys", 0.3f), new Value("yz", new Tensor(DataType.UInt8, [], new byte[] { 100 })), new Value("b", new Tensor(DataType.Int32, [6], new[] { 100, -50, 0, 7, -300, 20 })),
+            ];
+            var attributes = new AttributeBag([("strides", new long[] { 2, 2 }), ("pads", new long[] { pad, pad, pad, pad }), ("dilations", new long[] { dilationH, 1 })]);
+            g.Initializers.AddRange(operands.Skip(1).OfType<Value>());
+            g.Outputs.Add(g.AddNode("QLinearConv", operands, ["y"], attributes).Outputs[0]!);
+            return g;
+        }
+        AssertMatchesReference(Build, inputs);
+        var expected = new ReferenceExecutor().Execute(Build(), inputs)[0];
+        using var relaxed = new WasmExecutor(new CompileOptions { RelaxedSimd = true });
+        Assert.Equal(expected.ToInt64Array(), relaxed.Execute(Build(), inputs)[0].ToInt64Array());
+    }
+
+    [Theory]
     [InlineData(3, 3, 1, 1, 19, DataType.UInt8)]
     [InlineData(3, 3, 2, 1, 19, DataType.Int8)]
     [InlineData(5, 5, 1, 1, 6, DataType.UInt8)]

@@ -20,8 +20,20 @@ internal static class IntegerConvPacking
     private static readonly byte[] s_interleaveHigh = [8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31];
     private static readonly byte[] s_evenBytes = [0, 2, 4, 6, 8, 10, 12, 14, 0, 2, 4, 6, 8, 10, 12, 14];
 
-    /// <summary>Pairs of k: taps times channel pairs.</summary>
-    public static int Pairs(ConvolutionShape s) => s.Kh * s.Kw * ChannelPairs(s);
+    /// <summary>Pairs of k: taps times channel pairs, or with <see cref="PairsTaps"/> channels times rows times tap pairs.</summary>
+    public static int Pairs(ConvolutionShape s) => PairsTaps(s) ? s.ChannelsPerGroup * s.Kh * TapPairs(s) : s.Kh * s.Kw * ChannelPairs(s);
+
+    /// <summary>
+    /// True for a stride-2 convolution of an odd channel count (a network's stem on RGB): its pairs are two
+    /// horizontally neighbouring taps of one channel (an odd row's last paired with a zero weight) instead of two
+    /// channels of one tap, so no padding channel doubles the third's work (ResNet-50's 7 x 7 stem: 84 pairs, not
+    /// 98), and 8 output pixels' pairs are the 16 consecutive input bytes they start at, widened straight into the
+    /// GEMM's panels (whole panels per output row: the width a multiple of 8), with no row-major im2col, zeroing or copy.
+    /// </summary>
+    public static bool PairsTaps(ConvolutionShape s) =>
+        s is { Sw: 2, Dw: 1, Kw: >= 2 } && s.ChannelsPerGroup % 2 == 1 && s.OutW % IntegerGemmEmitter.PanelColumns == 0;
+
+    private static int TapPairs(ConvolutionShape s) => (s.Kw + 1) / 2;
 
     /// <summary>True for a 1x1 convolution whose im2col is x itself (whole planes are packed as one row).</summary>
     public static bool IsPointwise(ConvolutionShape s) => s is { Kh: 1, Kw: 1, Sh: 1, Sw: 1, Pt: 0, Pl: 0 } && s.OutH == s.InH && s.OutW == s.InW;
@@ -40,7 +52,9 @@ internal static class IntegerConvPacking
             {
                 for (var tap = 0; tap < taps; tap++)
                 {
-                    packed[(r * pairs * 2) + (tap * paddedChannels) + c] = (short)(weights.GetInt64(((r * channels) + c) * taps + tap) - zero);
+                    // Tap pairs: k = ((c * Kh + i) * tap pairs * 2) + j; otherwise tap-major over padded channels.
+                    var k = PairsTaps(s) ? ((c * s.Kh) + (tap / s.Kw)) * TapPairs(s) * 2 + (tap % s.Kw) : (tap * paddedChannels) + c;
+                    packed[(r * pairs * 2) + k] = (short)(weights.GetInt64(((r * channels) + c) * taps + tap) - zero);
                 }
             }
         }
@@ -58,6 +72,11 @@ internal static class IntegerConvPacking
         if (IsPointwise(s))
         {
             EmitPointwisePack(w, s.ChannelsPerGroup, s.InH * s.InW, pushImage, type, zeroPoint, col);
+            return;
+        }
+        if (PairsTaps(s))
+        {
+            EmitTapPairs(w, s, pushImage, type, zeroPoint, col);
             return;
         }
         var plane = s.InH * s.InW;
@@ -211,6 +230,92 @@ internal static class IntegerConvPacking
         {
             // The odd last channel pairs with zeros (the buffer was zeroed).
             Scalar(0, 0, 0);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="PairsTaps"/>'s im2col, straight into the panels: for each pair row (channel c, kernel row i, taps
+    /// 2t and 2t+1) and output row, 8 pixels per step from the 16 input bytes at 2 * ow + 2t - Pl (one load, both
+    /// halves widened less the zero point: each pixel's two taps side by side), zeros for a row in the padding, and
+    /// the steps that reach past a row's ends element by element with bounds tests. Every byte of every panel is
+    /// written, so nothing is zeroed first.
+    /// </summary>
+    private static void EmitTapPairs(FunctionBuilder w, ConvolutionShape s, Action pushImage, DataType type, int zeroPoint, int col)
+    {
+        var (plane, tapPairs, pairs, groups) = (s.InH * s.InW, TapPairs(s), Pairs(s), s.OutW / IntegerGemmEmitter.PanelColumns);
+        var panelBytes = IntegerGemmEmitter.PanelBytes(pairs);
+        var (image, c, i, oh, group, iy, ix, source, destination, tap) = (w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local());
+        var (bytes, zero) = (w.Local(ValueType.V128), w.Local(ValueType.V128));
+        var signed = type == DataType.Int8;
+        const int step = 2 * IntegerGemmEmitter.PanelColumns;
+        pushImage();
+        w.Set(image);
+        w.I32(zeroPoint).Op(Opcode.I16x8Splat).Set(zero);
+        w.I32(col).Set(destination);
+        w.For(c, 0, s.ChannelsPerGroup, 1, () => w.For(i, 0, s.Kh, 1, () =>
+        {
+            for (var t = 0; t < tapPairs; t++)
+            {
+                // The groups whose 16 bytes from 2 * 8 * group + 2t - Pl lie inside the row: [vectorLo, vectorHi).
+                var first = (2 * t) - s.Pl;
+                var vectorLo = Math.Min(groups, Math.Max(0, (-first + step - 1) / step));
+                var vectorHi = Math.Max(vectorLo, Math.Min(groups, FloorDiv(s.InW - step - first, step) + 1));
+                w.For(oh, 0, s.OutH, 1, () =>
+                {
+                    w.Get(oh).I32(s.Sh).Op(Opcode.I32Mul).Get(i).I32(s.Dh).Op(Opcode.I32Mul).Op(Opcode.I32Add).I32(-s.Pt).Op(Opcode.I32Add).Set(iy);
+                    // source = x[c][iy][2t - Pl], the first tap of the row's pixel 0 (may lie before the row).
+                    w.Get(c).I32(plane).Op(Opcode.I32Mul).Get(iy).I32(s.InW).Op(Opcode.I32Mul).Op(Opcode.I32Add).I32(first).Op(Opcode.I32Add).Get(image).Op(Opcode.I32Add).Set(source);
+                    w.Get(iy).I32(s.InH).Op(Opcode.I32LtU);
+                    w.Code.If(BlockType.Empty);
+                    w.For(group, 0, vectorLo, 1, () => ScalarGroup(first));
+                    w.For(group, vectorLo, vectorHi, 1, () =>
+                    {
+                        w.Get(source).Get(group).I32(step).Op(Opcode.I32Mul).Op(Opcode.I32Add).Memory(Opcode.V128Load).Set(bytes);
+                        StoreAt(group, 0, () => w.Get(bytes).Op(signed ? Opcode.I16x8ExtendLowI8x16S : Opcode.I16x8ExtendLowI8x16U).Get(zero).Op(Opcode.I16x8Sub));
+                        StoreAt(group, 16, () => w.Get(bytes).Op(signed ? Opcode.I16x8ExtendHighI8x16S : Opcode.I16x8ExtendHighI8x16U).Get(zero).Op(Opcode.I16x8Sub));
+                    });
+                    w.For(group, vectorHi, groups, 1, () => ScalarGroup(first));
+                    w.Code.Else();
+                    w.For(group, 0, groups, 1, () =>
+                    {
+                        StoreAt(group, 0, () => w.Code.V128Const(default));
+                        StoreAt(group, 16, () => w.Code.V128Const(default));
+                    });
+                    w.Code.End();
+                    w.Increment(destination, groups * panelBytes);
+                });
+                // Back to panel 0, one pair row on.
+                w.Increment(destination, (IntegerGemmEmitter.PanelColumns * 4) - (s.OutH * groups * panelBytes));
+            }
+        }));
+
+        // A step reaching past a row's end: byte 2 * 8 * group + first + tap is pixel tap / 2's tap (tap mod 2),
+        // x less the zero point inside the row, else 0.
+        void ScalarGroup(int first)
+        {
+            w.Get(group).I32(step).Op(Opcode.I32Mul).I32(first).Op(Opcode.I32Add).Set(ix);
+            w.For(tap, 0, step, 1, () =>
+            {
+                PushGroupAddress(group);
+                w.Get(tap).I32(2).Op(Opcode.I32Mul).Op(Opcode.I32Add);
+                w.Get(ix).Get(tap).Op(Opcode.I32Add).I32(s.InW).Op(Opcode.I32LtU);
+                w.Code.If(new BlockType(false, ValueType.I32, 0));
+                w.Get(source).Get(group).I32(step).Op(Opcode.I32Mul).Op(Opcode.I32Add).Get(tap).Op(Opcode.I32Add)
+                    .Memory(signed ? Opcode.I32Load8S : Opcode.I32Load8U).I32(zeroPoint).Op(Opcode.I32Sub);
+                w.Code.Else();
+                w.I32(0);
+                w.Code.End();
+                w.Memory(Opcode.I32Store16);
+            });
+        }
+
+        void PushGroupAddress(uint g) => w.Get(destination).Get(g).I32(panelBytes).Op(Opcode.I32Mul).Op(Opcode.I32Add);
+
+        void StoreAt(uint g, uint offset, Action pushValue)
+        {
+            PushGroupAddress(g);
+            pushValue();
+            w.Memory(Opcode.V128Store, offset);
         }
     }
 

@@ -70,13 +70,15 @@ internal static class IntegerGemmKernels
             // The pointwise packing writes every pair the product reads but the padded columns, whose outputs are
             // dropped; the others leave padding taps and an odd channel's partner to the zeroing.
             // The general im2col goes row-major after the panels, then into them.
-            var rowMajor = IntegerConvPacking.IsPointwise(s) ? col : col + colBytes;
-            if (!IntegerConvPacking.IsPointwise(s) || s.ChannelsPerGroup % 2 == 1)
+            // Tap pairs go straight into the panels too, every byte written.
+            var direct = IntegerConvPacking.IsPointwise(s) || IntegerConvPacking.PairsTaps(s);
+            var rowMajor = direct ? col : col + colBytes;
+            if (!IntegerConvPacking.PairsTaps(s) && (!IntegerConvPacking.IsPointwise(s) || s.ChannelsPerGroup % 2 == 1))
             {
                 w.Zero(() => w.I32(rowMajor), colBytes);
             }
             IntegerConvPacking.EmitIm2Col(context, node.Name, w, s, () => w.Get(image).I32(s.Channels * s.InH * s.InW).Op(Opcode.I32Mul).I32(xBase).Op(Opcode.I32Add), x.ElementType, xZeroPoint, rowMajor, paddedColumns);
-            if (!IntegerConvPacking.IsPointwise(s))
+            if (!direct)
             {
                 IntegerConvPacking.EmitPackPanels(w, rowMajor, col, pairs, paddedColumns);
             }
