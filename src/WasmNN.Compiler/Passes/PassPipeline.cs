@@ -67,8 +67,6 @@ public static class PassPipeline
             new FuseLayerNormalization(),
             // Likewise the erf GELU, which then fuses into its GEMM's tile as one elementwise epilogue.
             new FuseGelu(),
-            // And SiLU, Mul(x, Sigmoid(x)): x has two readers, so FuseElementwise alone cannot fold the pair into x's producer.
-            new FuseSwish(),
             // Folding leaves dead shape-chain nodes and unused initializers behind.
             new EliminateDeadNodes(),
         ];

@@ -390,10 +390,6 @@ internal sealed class ConvKernel : IParallelKernel
         var width = context.Width;
         var vectorizable = width == 4 && l.Sw is 1 or 2;
         var taps = l.Kh * l.Kw;
-        // A transcendental epilogue (Swish, Sigmoid) per output ran on lone scalars at the row ends of small planes
-        // (EfficientNet-B0's 6 x 6 and 3 x 3): it runs over the finished plane instead, in whole vectors while the
-        // plane is in L1. Cheap epilogues (bias-free Relu, Clip) stay on the accumulators.
-        var planeEpilogue = epilogue is not null && !node.Epilogue.All(s => ElementwiseKernel.IsArithmetic(s.Operator.OpType));
         // A worker pads into its own scratch plane; the one-thread kernel keeps the address a constant.
         var scratchLocal = share is null ? 0 : w.Local(ValueType.I32);
         void PushScratch(int offset)
@@ -458,23 +454,6 @@ internal sealed class ConvKernel : IParallelKernel
                 w.For(ow, 0, vectorEnd, 4, () => Output(4));
                 w.For(ow, vectorEnd, l.Ow, 1, () => Output(1));
             });
-            if (planeEpilogue)
-            {
-                var outputs = l.Oh * l.Ow;
-                var vectorEnd = width == 4 ? outputs / 4 * 4 : 0;
-                w.For(ow, 0, vectorEnd, 4, () => PlaneEpilogue(4));
-                w.For(ow, vectorEnd, outputs, 1, () => PlaneEpilogue(1));
-            }
-
-            // The epilogue of the plane's outputs ow .. ow + lanes - 1, in place.
-            void PlaneEpilogue(int lanes)
-            {
-                var acc = w.VectorLocal(lanes);
-                var outAddress = w.Local(ValueType.I32);
-                w.Get(dst).Get(ow).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Tee(outAddress).Load(lanes).Set(acc);
-                var result = epilogue!(w, lanes, acc, outAddress);
-                w.Get(outAddress).Get(result).Store(lanes);
-            }
 
             void Output(int lanes)
             {
@@ -513,7 +492,7 @@ internal sealed class ConvKernel : IParallelKernel
                 var result = acc;
                 var outAddress = w.Local(ValueType.I32);
                 w.Get(dst).Get(oh).I32(l.Ow * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Get(ow).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(outAddress);
-                if (epilogue is not null && !planeEpilogue)
+                if (epilogue is not null)
                 {
                     result = epilogue(w, lanes, acc, outAddress);
                 }

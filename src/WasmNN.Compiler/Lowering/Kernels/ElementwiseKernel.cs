@@ -20,10 +20,7 @@ internal sealed class ElementwiseKernel : IParallelKernel
     /// Work units per element of a step: arithmetic is about one multiply-add's time; the polynomial
     /// transcendentals (Exp, Sigmoid, Tanh...) take tens (EfficientNet-B0's Sigmoid-Mul chains: ~8 ns per element on V8).
     /// </summary>
-    private static int StepCost(string opType) => IsArithmetic(opType) ? 1 : 32;
-
-    /// <summary>True for a step about as cheap as a multiply-add; false for the polynomial transcendentals.</summary>
-    public static bool IsArithmetic(string opType) => s_arithmetic.Contains(opType);
+    private static int StepCost(string opType) => s_arithmetic.Contains(opType) ? 1 : 32;
 
     private static readonly HashSet<string> s_arithmetic =
         ["Add", "Sub", "Mul", "Div", "Max", "Min", "Sum", "Mean", "Relu", "Neg", "Abs", "Clip", "LeakyRelu", "PRelu",
