@@ -1,8 +1,9 @@
 // Where does a threads build's time go? Runs a phase-profile build (`wasmnn compile --threads N --phase-profile`) on
 // V8 through the npm package's worker driver and prints, per worker, the time spent computing chunks, spinning and
 // sleeping at the end of phases and waking late after a phase ended, and per phase site the same split (the sites
-// that waited most first). `--from FILE` prints the same report for runs recorded on our engine by
-// WasmNN.ModelBench --phases FILE.
+// that waited most first). With 1 first in --threads, later counts also print their work summed over workers against
+// the 1-worker run and the chunks that took over 3x their 1-worker time (a worker descheduled while holding one).
+// `--from FILE` prints the same report for runs recorded on our engine by WasmNN.ModelBench --phases FILE.
 //
 //   node --no-liftoff phases.mjs --wasm model.profile.wasm --input input.npy [--threads 2,4] [--warmup 3] [--runs 20] [--top 15]
 //   node phases.mjs --from engine-phases.json [--top 15]
@@ -18,6 +19,11 @@ import { instantiateThreaded } from '../../js/src/threads.js';
 const args = {};
 for (let i = 2; i < process.argv.length; i++) args[process.argv[i].slice(2)] = process.argv[++i];
 const top = Number(args.top ?? 15);
+
+// The 1-worker profile of the same build, when the counts include 1 and it came first: per site the median time of a
+// chunk, and the work of a run. Other counts are read against it: a worker's chunks that took far longer than their
+// 1-worker time were descheduled while they held them (docs/PERFORMANCE.md "Threads, part 6").
+let oneWorker = null;
 
 if (args.from) {
   for (const line of readFileSync(args.from, 'utf8').split('\n').filter(Boolean)) {
@@ -62,9 +68,12 @@ function report(model, engine, profile, workers, runs, ms) {
     const at = maxWorkers * headerFloats + (site * maxWorkers + worker) * recordFloats;
     return { work: run[at], spin: run[at + 1], sleep: run[at + 2], late: run[at + 3], chunks: run[at + 4], entries: run[at + 5], handoff: run[at + 6] };
   };
+  const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
   const n = runs.length;
   const perWorker = Array.from({ length: workers }, () => ({ total: 0, skew: 0, work: 0, handoff: 0, spin: 0, sleep: 0, wake: 0, arrived: 0, chunks: 0 }));
-  const sites = profile.sites.map((s) => ({ ...s, span: 0, work: 0, wait: 0, sleep: 0, wake: 0, arrived: 0, entries: 0, byWorker: Array(workers).fill(0) }));
+  const sites = profile.sites.map((s) => ({ ...s, span: 0, work: 0, wait: 0, handoff: 0, sleep: 0, wake: 0, arrived: 0, entries: 0, byWorker: Array(workers).fill(0) }));
+  let stalled = 0;
+  let stalledExcess = 0;
   for (const run of runs) {
     const entries = Array.from({ length: workers }, (_, w) => run[w * headerFloats]);
     const first = Math.min(...entries);
@@ -81,7 +90,12 @@ function report(model, engine, profile, workers, runs, ms) {
         const wake = r.sleep > 0 ? r.late : 0;
         const arrived = r.sleep === 0 && r.chunks === 0 ? r.late : 0;
         p.work += r.work / n; p.handoff += r.handoff / n; p.spin += r.spin / n; p.sleep += r.sleep / n; p.wake += wake / n; p.arrived += arrived / n; p.chunks += r.chunks / n;
-        site.work += r.work / n; site.wait += (r.spin + r.sleep) / n; site.sleep += r.sleep / n; site.wake += wake / n; site.arrived += arrived / n;
+        site.work += r.work / n; site.wait += (r.spin + r.sleep) / n; site.handoff += r.handoff / n; site.sleep += r.sleep / n; site.wake += wake / n; site.arrived += arrived / n;
+        const expected = oneWorker && workers > 1 ? oneWorker.chunk[s] * r.chunks : 0;
+        if (r.chunks > 0 && expected > 0 && r.work > 3 * expected && r.work - expected > 0.05) {
+          stalled += 1 / n;
+          stalledExcess += (r.work - expected) / n;
+        }
         site.byWorker[w] += r.work / n;
         span = Math.max(span, r.work + r.spin + r.sleep);
         if (w === 0) site.entries += r.entries / n;
@@ -103,11 +117,18 @@ function report(model, engine, profile, workers, runs, ms) {
     const sum = (key) => inside.reduce((a, s) => a + s[key], 0);
     console.log(`${`${lo * 1000}-${hi === Infinity ? '' : hi * 1000} us`.padEnd(22)} ${inside.reduce((a, s) => a + s.entries, 0).toFixed(0).padStart(7)} ${f(sum('span'))} ${f(sum('work'))} ${f(sum('wait'))} ${f(sum('sleep'))} ${f(sum('wake'))} ${f(sum('arrived'))}`);
   }
+  const totalWork = perWorker.reduce((a, p) => a + p.work, 0);
+  if (workers === 1) {
+    oneWorker = { work: totalWork, chunk: profile.sites.map((_, s) => median(runs.map((run) => { const r = record(run, s, 0); return r.chunks ? r.work / r.chunks : 0; }))) };
+  } else if (oneWorker) {
+    console.log(`work summed over workers ${totalWork.toFixed(3)} ms per run (1 worker: ${oneWorker.work.toFixed(3)}, ${((totalWork / oneWorker.work - 1) * 100).toFixed(1)}%); ` +
+      `chunks over 3x their 1-worker time: ${stalled.toFixed(1)} worker-phases per run, ${stalledExcess.toFixed(3)} ms beyond it`);
+  }
   const serial = sites.filter((s) => s.serial);
   console.log(`serial segments: span ${serial.reduce((a, s) => a + s.span, 0).toFixed(3)} ms, others waiting ${serial.reduce((a, s) => a + s.wait, 0).toFixed(3)} ms (sleeping ${serial.reduce((a, s) => a + s.sleep, 0).toFixed(3)})`);
-  console.log(`top ${top} sites by wait (all workers):`);
-  console.log('      span     work     wait    sleep     wake  arrived  chunks x rep  site');
-  for (const s of [...sites].sort((a, b) => b.wait - a.wait).slice(0, top)) {
-    console.log(`${f(s.span)} ${f(s.work)} ${f(s.wait)} ${f(s.sleep)} ${f(s.wake)} ${f(s.arrived)}  ${String(s.chunks).padStart(6)} x ${String(s.repeat).padEnd(3)} ${s.serial ? 'serial ' : ''}${s.node} [${s.byWorker.map((x) => x.toFixed(3)).join(' ')}]`);
+  console.log(`top ${top} sites by wait and hand-off (all workers):`);
+  console.log('      span     work     wait  handoff    sleep     wake  arrived  chunks x rep  site');
+  for (const s of [...sites].sort((a, b) => b.wait + b.handoff - a.wait - a.handoff).slice(0, top)) {
+    console.log(`${f(s.span)} ${f(s.work)} ${f(s.wait)} ${f(s.handoff)} ${f(s.sleep)} ${f(s.wake)} ${f(s.arrived)}  ${String(s.chunks).padStart(6)} x ${String(s.repeat).padEnd(3)} ${s.serial ? 'serial ' : ''}${s.node} [${s.byWorker.map((x) => x.toFixed(3)).join(' ')}]`);
   }
 }
