@@ -18,6 +18,7 @@ public static class OperatorRegistry
         new SeluOperator(), new SigmoidOperator(), new SignOperator(), new SinOperator(), new TanOperator(), new SinhOperator(), new CoshOperator(), new AsinOperator(), new AcosOperator(), new AtanOperator(), new AsinhOperator(), new AcoshOperator(), new AtanhOperator(), new SoftplusOperator(),
         new SoftsignOperator(), new SqrtOperator(), new TanhOperator(), new ThresholdedReluOperator(), new GeluOperator(),
         new ClipOperator(), new CastOperator(), new CastLikeOperator(), new ShrinkOperator(), new MishOperator(),
+        new SwishOperator(),
         // Broadcasting.
         new AddOperator(), new SubOperator(), new MulOperator(), new DivOperator(), new PowOperator(), new ModOperator(),
         new EqualOperator(), new LessOperator(), new GreaterOperator(), new LessOrEqualOperator(), new GreaterOrEqualOperator(),

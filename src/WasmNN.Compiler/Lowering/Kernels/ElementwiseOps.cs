@@ -42,6 +42,17 @@ internal static class ElementwiseOps
             .Get(x[1]!.Value).Mul(n).Sub(n),
         ["Exp"] = (w, n, _, x) => w.Get(x[0]!.Value).Exp(n),
         ["Sigmoid"] = (w, n, _, x) => w.Get(x[0]!.Value).Sigmoid(n),
+        // x * sigmoid(alpha * x) in the operations of Mul(x, Sigmoid(x)), so FuseSwish keeps every bit of the pair.
+        ["Swish"] = (w, n, a, x) =>
+        {
+            var alpha = ((SwishAttributes)a).Alpha;
+            w.Get(x[0]!.Value).Get(x[0]!.Value);
+            if (alpha != 1)
+            {
+                w.Constant(n, alpha).Mul(n);
+            }
+            w.Sigmoid(n).Mul(n);
+        },
         ["Tanh"] = (w, n, _, x) => w.Get(x[0]!.Value).Tanh(n),
         ["Sin"] = (w, n, _, x) => w.Get(x[0]!.Value).Sin(n),
         ["Cos"] = (w, n, _, x) => w.Get(x[0]!.Value).Cos(n),
