@@ -98,7 +98,7 @@ internal static class ModuleCompiler
 
     /// <summary>
     /// Reports each function the JIT will compile without optimisation (MinOpts, typically 6-13x slower): past
-    /// ~60 KB of IL, 20,000 IL instructions, 2,000 basic blocks, 2,000 locals or 8,000 local references.
+    /// ~60 KB of IL, 20,000 IL instructions, 2,000 basic blocks, 2,000 locals and parameters or 8,000 local references.
     /// </summary>
     private static void WarnPastJitLimits(WasmModule module, MethodInfo[] methods, Action<string> report)
     {
