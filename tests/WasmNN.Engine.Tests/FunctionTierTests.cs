@@ -1,4 +1,5 @@
 using WasmNN.Engine.Compilation;
+using WasmNN.Engine.Tests.JitLimits;
 using WasmNN.Wasm.Instructions;
 using WasmNN.Wasm.Reading;
 
@@ -48,6 +49,17 @@ public sealed class FunctionTierTests
         var (methods, _) = ModuleCompiler.Compile(new Engine(), module, "tier-test");
 
         Assert.Empty(IlStatistics.Of(methods[0]).ExceededJitLimits());
+    }
+
+    [Fact]
+    public void Compile_LoopCopiesPastTheJitLimits_JitOptimisesTheFunction()
+    {
+        var module = ModuleReader.Read(Wat.Assemble(Module()));
+        using var jit = new JitTierListener();
+
+        var (methods, _) = ModuleCompiler.Compile(new Engine(), module, "tier-test");
+
+        Assert.Equal(JitTier.Optimized, jit.Compile(methods[0]));
     }
 
     [Fact]
