@@ -15,14 +15,23 @@ public sealed class JitLimitModelTests : IDisposable
 
     public void Dispose() => _jit.Dispose();
 
-    /// <summary>One straight-line wasm function (no loops, no memory) whose named count grows with its size.</summary>
-    public static TheoryData<string> Limits => ["locals", "local references", "IL instructions", "bytes of IL", "basic blocks"];
+    /// <summary>A loop-free wasm function shape and the count it grows with its size (as ExceededJitLimits names it).</summary>
+    public static TheoryData<string, string> Shapes => new()
+    {
+        { "locals", "locals" },
+        { "local references", "local references" },
+        { "IL instructions", "IL instructions" },
+        { "unaligned loads", "IL instructions" },
+        { "bytes of IL", "bytes of IL" },
+        { "basic blocks", "basic blocks" },
+        { "br_table", "basic blocks" },
+    };
 
     [Theory]
-    [MemberData(nameof(Limits))]
-    public void Compile_FunctionAroundTheLimit_PredictionMatchesTheJit(string limit)
+    [MemberData(nameof(Shapes))]
+    public void Compile_FunctionAroundTheLimit_PredictionMatchesTheJit(string shape, string limit)
     {
-        var (within, past) = Flip(limit);
+        var (within, past) = Flip(shape);
 
         Assert.Empty(within.Statistics.ExceededJitLimits());
         Assert.Equal(JitTier.Optimized, _jit.Compile(within.Method));
@@ -33,34 +42,34 @@ public sealed class JitLimitModelTests : IDisposable
     private sealed record Compiled(System.Reflection.MethodInfo Method, IlStatistics Statistics);
 
     /// <summary>The largest size the engine predicts optimised and the next one, found by bisection.</summary>
-    private static (Compiled Within, Compiled Past) Flip(string limit)
+    private static (Compiled Within, Compiled Past) Flip(string shape)
     {
         int low = 1, high = 1;
-        while (!PredictedPast(Compile(limit, high))) { low = high; high *= 2; }
+        while (!PredictedPast(Compile(shape, high))) { low = high; high *= 2; }
         while (high - low > 1)
         {
             int middle = (low + high) / 2;
-            if (PredictedPast(Compile(limit, middle))) high = middle; else low = middle;
+            if (PredictedPast(Compile(shape, middle))) high = middle; else low = middle;
         }
         // Compiled afresh: a method the JIT has seen once is not compiled again.
-        return (Compile(limit, low), Compile(limit, high));
+        return (Compile(shape, low), Compile(shape, high));
     }
 
     private static bool PredictedPast(Compiled compiled) => compiled.Statistics.ExceededJitLimits().Any();
 
-    private static Compiled Compile(string limit, int size)
+    private static Compiled Compile(string shape, int size)
     {
-        var module = ModuleReader.Read(Wat.Assemble(Module(limit, size)));
+        var module = ModuleReader.Read(Wat.Assemble(Module(shape, size)));
         // Lean everywhere: no fallback compile, so the method is the IL the prediction was made on.
         var engine = new Engine(new EngineOptions { LeanAndOutlineEverywhere = true });
         var method = ModuleCompiler.Compile(engine, module, $"jit-limit-{size}").Methods[0];
         return new Compiled(method, IlStatistics.Of(method));
     }
 
-    private static string Module(string limit, int size)
+    private static string Module(string shape, int size)
     {
         string Repeat(Func<int, string> line) => string.Concat(Enumerable.Range(0, size).Select(line));
-        string function = limit switch
+        string function = shape switch
         {
             // Each local written once and all summed: the declared locals grow, little else.
             "locals" => $"""
@@ -82,6 +91,14 @@ public sealed class JitLimitModelTests : IDisposable
                 {Repeat(k => $"  (i32.const {2 + k % 100}) ({(k % 2 == 0 ? "i32.mul" : "i32.xor")})\n")}
                 )
                 """,
+            // Loads from constant addresses inside the minimum memory (no bounds check), each with an unaligned. prefix.
+            "unaligned loads" => $"""
+                (memory 1)
+                (func (export "f") (param i32) (result i32)
+                  (local.get 0)
+                {Repeat(k => $"  (i32.load offset={4 * (k % 1000)} (i32.const 0)) (i32.xor)\n")}
+                )
+                """,
             // Ten bytes a line (ldc.i8 and an operator) in two instructions.
             "bytes of IL" => $"""
                 (func (export "f") (param i64) (result i64)
@@ -95,7 +112,13 @@ public sealed class JitLimitModelTests : IDisposable
                 {Repeat(k => $"  (if (i32.and (local.get 0) (i32.const {1 << (k % 31)})) (then (local.set 1 (i32.add (local.get 1) (i32.const {k % 100})))))\n")}
                   (local.get 1))
                 """,
-            _ => throw new ArgumentOutOfRangeException(nameof(limit), limit, null),
+            // A switch a line with two targets (its fall-through and the join).
+            "br_table" => $"""
+                (func (export "f") (param i32) (result i32) (local i32)
+                {Repeat(k => $"  (block (block (br_table 0 1 0 (i32.and (local.get 0) (i32.const 3)))) (local.set 1 (i32.add (local.get 1) (i32.const {k % 100}))))\n")}
+                  (local.get 1))
+                """,
+            _ => throw new ArgumentOutOfRangeException(nameof(shape), shape, null),
         };
         return $"(module\n{function})";
     }
