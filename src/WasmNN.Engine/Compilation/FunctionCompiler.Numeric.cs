@@ -252,6 +252,21 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Call, Method(typeof(BitOperations), name, operand, typeof(int)));
     }
 
+    /// <summary>rotl(x * C, k) for the multiply-shift-or shape <see cref="MultiplyRotate"/> describes; x and a multiplier are on the stack.</summary>
+    private void CompileMultiplyRotate(MultiplyRotate rotate)
+    {
+        Pop(2);
+        if (rotate.ReplacesMultiplier)
+        {
+            _il.Emit(OpCodes.Pop);
+            _il.Emit(OpCodes.Ldc_I4, (int)rotate.Multiplier);
+        }
+        _il.Emit(OpCodes.Mul);
+        _il.Emit(OpCodes.Ldc_I4, rotate.RotateBy);
+        _il.Emit(OpCodes.Call, Method(typeof(BitOperations), nameof(BitOperations.RotateLeft), typeof(uint), typeof(int)));
+        Push(I32);
+    }
+
     private void FloatBits(ValueType type, OpCode loadMask, long mask, OpCode op)
     {
         // Sign-bit operations on the bits, never float arithmetic: NaN payloads must pass through untouched.

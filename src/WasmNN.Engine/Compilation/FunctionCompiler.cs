@@ -23,6 +23,8 @@ internal sealed partial class FunctionCompiler
     private readonly bool _lean;
     private readonly int _versioningIlBudget;
     private readonly FunctionShape _shape;
+    private readonly Dictionary<int, MultiplyRotate> _multiplyRotates;
+    private (int After, int Through) _fusedAway = (-1, -1);
     private readonly int _contextArgument;
     private readonly int _depthArgument;
     private readonly int _stackLimitArgument;
@@ -53,6 +55,7 @@ internal sealed partial class FunctionCompiler
         _type = module.FunctionTypes[functionIndex];
         _body = module.Module.Codes[functionIndex - module.ImportedFunctionCount];
         _shape = FunctionShape.Of(_body);
+        _multiplyRotates = MultiplyRotate.Find(_body);
         _il = method.GetILGenerator(Math.Max(64, _body.Code.Length * 4));
         _contextArgument = region is null ? ClrTypes.ContextArgument(_type) : RegionContextArgument(region);
         _depthArgument = ClrTypes.DepthArgument(_type);
@@ -117,10 +120,22 @@ internal sealed partial class FunctionCompiler
 
     private void CompileInstruction(in Instruction ins)
     {
-        var bound = ResultBound(ins);
-        NoteInstructionForWidenedLocals(ins);
-        CompileInstructionLowering(ins);
-        if (bound is { } b) SetTopBound(b);
+        if (ins.Offset > _fusedAway.After && ins.Offset <= _fusedAway.Through)
+        {
+            // Compiled with the multiply that starts the fused rotate (no stack effect of their own together).
+        }
+        else if (_multiplyRotates.TryGetValue(ins.Offset, out var rotate))
+        {
+            CompileMultiplyRotate(rotate);
+            _fusedAway = (ins.Offset, rotate.LastOffset);
+        }
+        else
+        {
+            var bound = ResultBound(ins);
+            NoteInstructionForWidenedLocals(ins);
+            CompileInstructionLowering(ins);
+            if (bound is { } b) SetTopBound(b);
+        }
         (_beforePrevious, _previous) = (_previous, (ins.Opcode, ins.Index));
     }
 
