@@ -42,6 +42,18 @@ public sealed class FunctionTierTests
     }
 
     [Fact]
+    public void Compile_OptimisedTier_PassesTheJitLimits()
+    {
+        // The premise of the tests below: without the fallback this function would be compiled in MinOpts. If the
+        // engine comes to emit less IL per loop, grow Loops or LoadsPerLoop until this holds again.
+        var module = ModuleReader.Read(Wat.Assemble(Module()));
+
+        var methods = ModuleCompiler.CompileAll(new Engine(), module, "tier-premise", new Dictionary<int, FunctionTier>(), only: 0);
+
+        Assert.NotEmpty(IlStatistics.Of(methods[0]).ExceededJitLimits());
+    }
+
+    [Fact]
     public void Compile_LoopCopiesPastTheJitLimits_EndsWithinThem()
     {
         var module = ModuleReader.Read(Wat.Assemble(Module()));

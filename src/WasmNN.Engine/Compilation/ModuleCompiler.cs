@@ -49,9 +49,10 @@ internal static class ModuleCompiler
 
     /// <summary>
     /// Emits every function into a fresh type, each at its tier in <paramref name="tiers"/> (absent: optimised); with
-    /// <paramref name="only"/>, that function alone, every other a stub that throws (to measure its IL).
+    /// <paramref name="only"/>, that function alone, every other a stub that throws (to measure its IL). Internal so a
+    /// test can check its premise (a function whose optimised tier passes the limits).
     /// </summary>
-    private static MethodInfo[] CompileAll(Engine engine, WasmModule module, string name, IReadOnlyDictionary<int, FunctionTier> tiers, int? only = null)
+    internal static MethodInfo[] CompileAll(Engine engine, WasmModule module, string name, IReadOnlyDictionary<int, FunctionTier> tiers, int? only = null)
     {
         var dynamicModule = DynamicAssemblies.Create(name);
         var type = dynamicModule.DefineType("WasmModule", TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract);
