@@ -38,9 +38,8 @@ internal sealed partial class FunctionCompiler
     /// </summary>
     private bool TryCompileProvenAddressAdd()
     {
-        if (!_boundsProven || !_widenAddresses || _nextOpcode is not Opcode next || !TakesOnlyAnAddress(next)) return false;
-        if (_previous.Opcode != Opcode.I32Const || _beforePrevious.Opcode != Opcode.LocalGet) return false;
-        if (_bounds[^1] is not { Exact: true } addend || addend.Max >= MaxWidenedAddend) return false;
+        if (!_boundsProven || !_widenAddresses || _nextOpcode is not Opcode next || _bounds[^1] is not { Exact: true } addend) return false;
+        if (!IsWidenedAddressAdd(_beforePrevious.Opcode, _previous.Opcode, addend.Max, next)) return false;
         int local = (int)_beforePrevious.Index;
         Pop(2);
         _il.Emit(OpCodes.Pop);
@@ -73,16 +72,22 @@ internal sealed partial class FunctionCompiler
         while (!reader.AtEnd)
         {
             var ins = reader.Read();
-            if (recent == (Opcode.LocalGet, Opcode.I32Const, Opcode.I32Add) && constant is >= 0 and < MaxWidenedAddend
-                && TakesOnlyAnAddress(ins.Opcode))
-            {
-                return true;
-            }
+            if (recent.Third == Opcode.I32Add && IsWidenedAddressAdd(recent.First, recent.Second, constant, ins.Opcode)) return true;
             if (ins.Opcode == Opcode.I32Const) constant = (int)ins.Constant;
             recent = (recent.Second, recent.Third, ins.Opcode);
         }
         return false;
     }
+
+    /// <summary>
+    /// The one definition of the widened shape, for the emitter (<see cref="TryCompileProvenAddressAdd"/>) and the
+    /// scan that decides whether the entry test checks the memory size (<see cref="WidensAddresses"/>): they must
+    /// agree, or a memory above 2 GiB would run widened addresses unchecked. The i32.add whose operands are
+    /// <c>local.get</c> then <c>i32.const constant</c> (constant in [0, 2^30)) and whose result <paramref name="next"/>
+    /// loads from.
+    /// </summary>
+    private static bool IsWidenedAddressAdd(Opcode beforePrevious, Opcode previous, long constant, Opcode next) =>
+        beforePrevious == Opcode.LocalGet && previous == Opcode.I32Const && constant is >= 0 and < MaxWidenedAddend && TakesOnlyAnAddress(next);
 
     /// <summary>A plain (non-atomic) load whose only operand is its address.</summary>
     private static bool TakesOnlyAnAddress(Opcode opcode)
