@@ -187,11 +187,18 @@ public sealed class QuantizedKernelTests
     [InlineData(5, 5, 1, 1, 6, DataType.UInt8)]
     [InlineData(2, 4, 2, 1, 23, DataType.UInt8)]
     [InlineData(3, 3, 1, 2, 19, DataType.Int8)]
+    [InlineData(3, 3, 1, 1, 7, DataType.UInt8)]
+    [InlineData(3, 3, 1, 1, 5, DataType.Int8)]
+    [InlineData(3, 3, 1, 1, 8, DataType.UInt8)]
+    [InlineData(3, 3, 1, 1, 4, DataType.UInt8)]
+    [InlineData(3, 4, 1, 1, 6, DataType.Int8)]
+    [InlineData(1, 3, 1, 1, 16, DataType.UInt8)]
     public void QLinearConv_DepthwiseKernelShapes_MatchesTheReference(int kh, int kw, int stride, int dilation, int width, DataType type)
     {
         // The depthwise SIMD kernel: taps in pairs along a kernel row (odd rows end with a zero-weight partner,
-        // even rows do not), stride 1 (the shuffled pairs) and 2 (pairs loaded as they lie), rows of 8-output
-        // chunks with an overlapping last one, rows of 4-output chunks (6 wide), and dilation (one tap at a time).
+        // even rows do not), stride 1 (even and odd outputs' pairs; rows of 4 shuffle the pairs) and 2 (pairs
+        // loaded as they lie), rows of 8-output chunks with an overlapping last one, rows of 5 to 7 (one chunk of 8,
+        // partly stored), rows of 4-output chunks, and dilation (one tap at a time).
         int[] xShape = [1, 5, 7, width];
         var inputs = new[] { Bytes(type, xShape, seed: 30) };
         AssertMatchesReference(() =>

@@ -13,12 +13,14 @@ namespace WasmNN.Compiler.Lowering.Kernels;
 /// 0 and no tap needs a bounds test); then 8 (or 4) outputs of a row at a time, two horizontally neighbouring taps
 /// per <c>i32x4.dot_i16x8_s</c>: the taps' weights as one i32 splat (the last of an odd row paired with 0), times
 /// each output's two inputs side by side. At stride 2 those are the plane itself, 4 outputs per 16-byte load; at
-/// stride 1 one byte shuffle of a load (x0 x1 x1 x2 x2 x3 x3 x4) gives them. So a 3x3 kernel takes 6 dots per 4
-/// outputs, where one <c>i32x4.extmul</c> per tap took 9 (each 3 instructions on x64) and a shuffle per tap at
-/// stride 2. With horizontal dilation the taps are not neighbours: one extmul per tap, stride 2 picking the even
+/// stride 1 the chunk's sums are its even and its odd outputs, whose pairs are the plane loaded from the pair's
+/// column and from one on (one byte shuffle per chunk restores the order; rows of 4 outputs shuffle each load,
+/// x0 x1 x1 x2 x2 x3 x3 x4). So a 3x3 kernel takes 6 dots per 4 outputs, where one <c>i32x4.extmul</c> per tap took
+/// 9 (each 3 instructions on x64) and a shuffle per tap at stride 2. With horizontal dilation the taps are not neighbours: one extmul per tap, stride 2 picking the even
 /// int16 lanes of 16 loaded values with one shuffle. The bias starts the sums; the requantization is the GEMM's
 /// (<see cref="IntegerGemmKernels.RequantizeToBytes"/>) and the 8-bit results are stored 8 (or 4) at a time. A row's last
-/// chunk overlaps the one before when the width is not a multiple of the chunk, so every store stays in the row.
+/// chunk overlaps the one before when the width is not a multiple of the chunk, so every store stays in the row; a
+/// row of 5 to 7 at stride 1 is one chunk of 8 whose first results are stored.
 /// </summary>
 internal static class IntegerDepthwiseKernel
 {
@@ -66,7 +68,11 @@ internal static class IntegerDepthwiseKernel
         var multiplierTable = requantization.Multipliers.Length > 1 ? context.AddWeights($"{node.Name}#dwmultipliers", requantization.Multipliers) : 0;
         var plane = context.ScratchAddress;
         int xBase = context.Address(x), yBase = context.Address(node.Outputs[0]!);
-        var chunk = s.OutW >= 8 ? 8 : 4;
+        // Stride 1, paired taps, rows of 5 or more: a chunk's sums are its even outputs (low) and odd outputs (high),
+        // so each pair of taps takes the plane as loaded (from the pair's column, and one on), with no shuffle per
+        // load; one byte shuffle per chunk puts the 8 results back in order.
+        var evenOdd = paired && s.Sw == 1 && s.OutW >= 5;
+        var chunk = evenOdd || s.OutW >= 8 ? 8 : 4;
 
         var (image, channel, source, row, column, output, rowPointer) = (w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local(), w.Local());
         var (zero, value, multiplier, low, high) = (w.Local(ValueType.V128), w.Local(ValueType.V128), w.Local(ValueType.V128), w.Local(ValueType.V128), w.Local(ValueType.V128));
@@ -119,7 +125,7 @@ internal static class IntegerDepthwiseKernel
                     w.Get(column).I32(s.Sw * 2).Op(Opcode.I32Mul).Get(rowPointer).Op(Opcode.I32Add).Set(address);
                     if (paired)
                     {
-                        PairedTaps(w, s, width, chunk, address, tapWeights, value, rows == 2 ? [(low, high), (lowNext, highNext)] : [(low, high)]);
+                        PairedTaps(w, s, width, chunk, evenOdd, address, tapWeights, value, rows == 2 ? [(low, high), (lowNext, highNext)] : [(low, high)]);
                     }
                     else
                     {
@@ -129,16 +135,31 @@ internal static class IntegerDepthwiseKernel
                     foreach (var (rowLow, rowHigh, offset) in rows == 2 ? new[] { (low, high, 0u), (lowNext, highNext, (uint)s.OutW) } : [(low, high, 0u)])
                     {
                         IntegerGemmKernels.RequantizeToBytes(w, () => w.Get(rowLow), () => w.Get(chunk == 8 ? rowHigh : rowLow), () => w.Get(multiplier), () => w.Get(multiplier), requantization, withinRoundingRange);
+                        if (evenOdd)
+                        {
+                            // Bytes 0-3 are outputs 0, 2, 4, 6 and bytes 4-7 outputs 1, 3, 5, 7.
+                            w.Code.V128Const(default);
+                            w.Code.I8x16Shuffle([0, 4, 1, 5, 2, 6, 3, 7, 8, 12, 9, 13, 10, 14, 11, 15]);
+                        }
                         w.Set(value);
-                        w.Get(outputRow).Get(column).Op(Opcode.I32Add).Get(value).Code.EmitMemArgLane(chunk == 8 ? Opcode.V128Store64Lane : Opcode.V128Store32Lane, offset, 0);
+                        StoreChunk(w, Math.Min(chunk, s.OutW), outputRow, column, value, offset);
                     }
                 }
-                var whole = s.OutW / chunk * chunk;
-                w.For(column, 0, whole, chunk, Chunk);
-                if (whole < s.OutW)
+                if (s.OutW < chunk)
                 {
-                    w.I32(s.OutW - chunk).Set(column);
+                    // One chunk wider than the row (5 to 7 outputs): its first OutW results are stored.
+                    w.I32(0).Set(column);
                     Chunk();
+                }
+                else
+                {
+                    var whole = s.OutW / chunk * chunk;
+                    w.For(column, 0, whole, chunk, Chunk);
+                    if (whole < s.OutW)
+                    {
+                        w.I32(s.OutW - chunk).Set(column);
+                        Chunk();
+                    }
                 }
             }
             var steppedRows = s.OutH / rowsPerStep * rowsPerStep;
@@ -150,6 +171,26 @@ internal static class IntegerDepthwiseKernel
             }
             w.Increment(source, s.InH * s.InW).Increment(output, s.OutH * s.OutW);
         }));
+    }
+
+    /// <summary>Stores the first <paramref name="count"/> (4 to 8) bytes of <paramref name="value"/> at outputRow + column + offset.</summary>
+    private static void StoreChunk(FunctionBuilder w, int count, uint outputRow, uint column, uint value, uint offset)
+    {
+        void Store(Opcode store, uint at, byte lane) => w.Get(outputRow).Get(column).Op(Opcode.I32Add).Get(value).Code.EmitMemArgLane(store, offset + at, lane);
+        if (count == 8)
+        {
+            Store(Opcode.V128Store64Lane, 0, 0);
+            return;
+        }
+        Store(Opcode.V128Store32Lane, 0, 0);
+        if (count >= 6)
+        {
+            Store(Opcode.V128Store16Lane, 4, 2);
+        }
+        if (count is 5 or 7)
+        {
+            Store(Opcode.V128Store8Lane, (uint)count - 1, (byte)(count - 1));
+        }
     }
 
     /// <summary>Each channel's taps as pairs along the kernel row, (2p, 2p + 1) as one i32, low half first; an odd row's last tap paired with 0.</summary>
@@ -176,11 +217,13 @@ internal static class IntegerDepthwiseKernel
     /// Adds a chunk's taps to the sums of each output row (outputs 0-3 and 4-7 of the chunk), two neighbouring taps
     /// per dot: output o's inputs for the pair at kernel column 2p sit at plane column o * sw + 2p and the next,
     /// side by side at stride 2; at stride 1 the shuffle duplicates the inner ones (x0 x1, x1 x2, x2 x3, x3 x4).
+    /// <paramref name="evenOdd"/> (stride 1): the sums are outputs 0, 2, 4, 6 and 1, 3, 5, 7 instead, whose pairs
+    /// lie side by side in the plane loaded at column 2p and 2p + 1, so no shuffle.
     /// The second tap of an odd row's last pair has weight 0, so whatever it reads (the slack) adds nothing. With
-    /// two output rows (stride 1, no vertical dilation) each input row's shuffled pairs serve both: kernel row t of
+    /// two output rows (stride 1, no vertical dilation) each input row's pairs serve both: kernel row t of
     /// the first and t - 1 of the second.
     /// </summary>
-    private static void PairedTaps(FunctionBuilder w, ConvolutionShape s, int width, int chunk, uint address, uint[] pairWeights, uint value, (uint Low, uint High)[] rows)
+    private static void PairedTaps(FunctionBuilder w, ConvolutionShape s, int width, int chunk, bool evenOdd, uint address, uint[] pairWeights, uint value, (uint Low, uint High)[] rows)
     {
         var pairsPerRow = (s.Kw + 1) / 2;
         for (var t = 0; t < s.Kh + rows.Length - 1; t++)
@@ -190,9 +233,10 @@ internal static class IntegerDepthwiseKernel
                 var offset = (uint)(((t * s.Dh * width) + (2 * p)) * 2);
                 for (var half = 0u; half < (chunk == 8 ? 2u : 1u); half++)
                 {
-                    // The half's 4 outputs start 4 columns on: 8 int16 at stride 1, 4 pairs (16 bytes) at stride 2.
-                    w.Get(address).Memory(Opcode.V128Load, offset + (half * (s.Sw == 1 ? 8u : 16u)));
-                    if (s.Sw == 1)
+                    // The half's 4 outputs start 4 columns on: 8 int16 at stride 1, 4 pairs (16 bytes) at stride 2;
+                    // the odd outputs' pairs one column on.
+                    w.Get(address).Memory(Opcode.V128Load, offset + (half * (evenOdd ? 2u : s.Sw == 1 ? 8u : 16u)));
+                    if (s.Sw == 1 && !evenOdd)
                     {
                         w.Code.V128Const(default);
                         w.Code.I8x16Shuffle([0, 1, 2, 3, 2, 3, 4, 5, 4, 5, 6, 7, 6, 7, 8, 9]);
