@@ -34,7 +34,9 @@ dotnet pack WasmNN.slnx -c Release --no-build -nologo -v q -o artifacts/packages
 # --- Unit and integration tests (xunit). ---
 for proj in tests/*/*.Tests.csproj; do
   out=$(dotnet test "$proj" -c Release --no-build -nologo 2>&1)
-  echo "$out" | grep -E "error|Failed |Passed!|Failed!" | head -50
+  # A failed test's name and the first lines of its message (which host, which line differed), so a failure that
+  # does not come back on a re-run can still be read from the log.
+  echo "$out" | grep -E -A6 "error|^ +Failed |Passed!|Failed!" | grep -v -E "^ +(at |Stack Trace:)" | head -80
   line=$(echo "$out" | grep -E "(Passed|Failed)! +- +Failed:" | tail -1)
   if [ -z "$line" ]; then
     # No summary: the test host crashed or the project has no tests.
