@@ -84,6 +84,15 @@ public sealed class OperatorKernelTests
         ["conv_transpose_grouped_bias_relu"] = ([1, 4, 5, 6], (g, x) => Node(g, "Relu", [Node(g, "ConvTranspose",
             [x, g.AddConstant("w", PassTestGraphs.Random([4, 3, 3, 2], 3)), g.AddConstant("b", PassTestGraphs.Random([6], 4))],
             ("group", 2L), ("strides", new long[] { 2, 3 }), ("pads", new long[] { 1, 0, 0, 1 }), ("output_padding", new long[] { 1, 2 }))])),
+        // 1x1 convolutions on one position (squeeze-excite): 39 output channels are two 16-row vector tiles, a 4-row
+        // one and 3 single rows; a fused Sigmoid, and the SiLU after it.
+        ["conv_one_position_bias_sigmoid"] = ([2, 40, 1, 1], (g, x) => Node(g, "Sigmoid", [Node(g, "Conv",
+            [x, g.AddConstant("w", PassTestGraphs.Random([39, 40, 1, 1], 3)), g.AddConstant("b", PassTestGraphs.Random([39], 4))])])),
+        ["conv_one_position_silu"] = ([1, 23, 1, 1], (g, x) =>
+        {
+            var y = Node(g, "Conv", [x, g.AddConstant("w", PassTestGraphs.Random([21, 23, 1, 1], 5)), g.AddConstant("b", PassTestGraphs.Random([21], 6))]);
+            return Node(g, "Mul", [y, Node(g, "Sigmoid", [y])]);
+        }),
         ["conv_transpose_1d_dilated"] = ([2, 3, 7], (g, x) => Node(g, "ConvTranspose",
             [x, g.AddConstant("w", PassTestGraphs.Random([3, 2, 3], 3))], ("dilations", new long[] { 2 }), ("pads", new long[] { 2, 1 }))),
         // Floor makes many ties, which the spec breaks by index.

@@ -141,6 +141,29 @@ public sealed class ThreadedBuildTests
         Assert.Equal(single, threaded);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ThreadsBuild_EfficientNetB0EveryKernelSplit_BitIdenticalToOneThreadBuild(bool relaxedSimd)
+    {
+        // Threshold 0: the squeeze-excite 1x1 convolutions on one position split by rows and keep the scalar 4 x 1
+        // tile, while the one-thread build computes them four rows to a vector: each lane must give the scalar bits
+        // (bias, SiLU and Sigmoid epilogues included), with relaxed SIMD too.
+        var onnx = ModelZoo.EfficientNetB0().ToByteArray();
+        var options = new CompileOptions { RelaxedSimd = relaxedSimd };
+        var input = new float[3 * 96 * 96];
+        var random = new Random(12);
+        for (var i = 0; i < input.Length; i++)
+        {
+            input[i] = (float)(random.NextDouble() * 2 - 1);
+        }
+        var single = RunOnce(ModelCompiler.Compile(new MemoryStream(onnx), options).Wasm, input, threads: 1);
+
+        var threaded = RunOnce(ModelCompiler.Compile(new MemoryStream(onnx), options with { Threads = 4, ParallelThreshold = 0 }).Wasm, input, threads: 3);
+
+        Assert.Equal(single, threaded);
+    }
+
     [Fact]
     public void Compile_ThreadsWithWasi_IsRejected()
     {

@@ -87,6 +87,19 @@ internal static class GemmEmitter
         var address = w.Local(ValueType.I32);
         var panels = Panels(width);
         var rowEnd = g.M / 4 * 4;
+        if (width == FunctionBuilder.VectorWidth && g.N == 1 && g.Ldc == 1 && g.PackedA && rowEnd > 0 && columnRange is null && rowRange is null)
+        {
+            // One column (a 1 x 1 convolution on a 1 x 1 plane: squeeze-excite): the lanes of a vector are 4 rows.
+            var tileEnd = g.M / RowVectorTileRows * RowVectorTileRows;
+            w.For(m0, 0, tileEnd, RowVectorTileRows, () => RowVectorTile(RowVectorTileRows / 4));
+            w.For(m0, tileEnd, rowEnd, 4, () => RowVectorTile(1));
+            w.For(m0, rowEnd, g.M, 1, () =>
+            {
+                w.I32(0).Set(n0);
+                Tile(1, 1, 1);
+            });
+            return;
+        }
         if ((long)g.M * g.K > (long)g.K * g.N)
         {
             RowLoop(0, rowEnd, 4, () => ColumnPanels(4));
@@ -217,6 +230,74 @@ internal static class GemmEmitter
             }
         }
 
+        // Rows m0 .. m0 + 4 blocks - 1 of the single column, each block of 4 rows in one f32x4 (packed A stores a
+        // block's 4 rows side by side at every k). Each lane adds the same products in the same order (multiply, then
+        // add, also with relaxed SIMD) as the scalar 4 x 1 tile it replaces, so every output keeps its bits; up to 4
+        // blocks at once so the accumulators' add latencies overlap (one block was no faster than the scalar tile).
+        void RowVectorTile(int blocks)
+        {
+            var acc = new uint[blocks];
+            for (var j = 0; j < blocks; j++)
+            {
+                acc[j] = w.VectorLocal(width);
+                w.Constant(width, 0).Set(acc[j]);
+            }
+            var bValue = w.VectorLocal(width);
+            var blockBytes = g.K * 4 * 4;
+            var bStep = (g.PackedB ? 1 : g.Ldb) * 4;
+            w.Get(a).Get(m0).I32(g.Lda * 4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(aPtr);
+            w.Get(b).Set(bPtr);
+            w.For(k, 0, g.K, 1, () =>
+            {
+                w.Get(bPtr).LoadSplat(width).Set(bValue);
+                for (var j = 0; j < blocks; j++)
+                {
+                    w.Get(acc[j]).Get(aPtr).Load(width, (uint)(j * blockBytes)).Get(bValue).Mul(width).Add(width).Set(acc[j]);
+                }
+                w.Increment(aPtr, 16).Increment(bPtr, bStep);
+            });
+            w.Get(c).Get(m0).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(cPtr);
+            for (var j = 0; j < blocks; j++)
+            {
+                var value = acc[j];
+                var offset = j * 16;
+                if (g.Alpha != 1)
+                {
+                    w.Get(value).Constant(width, g.Alpha).Mul(width).Set(value);
+                }
+                if (g.Bias != BiasKind.None)
+                {
+                    w.Get(value);
+                    switch (g.Bias)
+                    {
+                        case BiasKind.Row or BiasKind.Full:
+                            // Row m's bias (Full: element (m, 0), the same with one column).
+                            w.Get(m0).I32(4).Op(Opcode.I32Mul);
+                            if (g.Bias == BiasKind.Row && rowBiasOffset is { } extra)
+                            {
+                                w.Get(extra).Op(Opcode.I32Add);
+                            }
+                            w.Load(width, (uint)(g.BiasAddress + offset));
+                            break;
+                        case BiasKind.Column or BiasKind.Scalar:
+                            w.I32(g.BiasAddress).LoadSplat(width);
+                            break;
+                    }
+                    if (g.Beta != 1)
+                    {
+                        w.Constant(width, g.Beta).Mul(width);
+                    }
+                    w.Add(width).Set(value);
+                }
+                if (epilogue is not null)
+                {
+                    w.GetPlus(cPtr, offset).Set(address);
+                    value = epilogue(w, width, value, address);
+                }
+                w.Get(cPtr).Get(value).Store(width, (uint)offset);
+            }
+        }
+
         void PushBias(int row, int column, int lanes)
         {
             switch (g.Bias)
@@ -256,6 +337,9 @@ internal static class GemmEmitter
             w.Get(accumulator).Get(a).Get(b).Mul(lanes).Add(lanes).Set(accumulator);
         }
     }
+
+    /// <summary>Rows of the widest single-column tile (<c>RowVectorTile</c>): 4 blocks of 4.</summary>
+    private const int RowVectorTileRows = 16;
 
     /// <summary>The column panels in the order the emitter walks them: (columns per tile, lanes per vector).</summary>
     public static IReadOnlyList<(int Columns, int Lanes)> Panels(int width) => width == 4 ? [(8, 4), (4, 4), (1, 1)] : [(4, 1), (1, 1)];
