@@ -8,6 +8,9 @@ namespace WasmNN.Engine.Compilation;
 /// <summary>SIMD bitwise operations, integer comparisons and integer arithmetic.</summary>
 internal sealed partial class FunctionCompiler
 {
+    /// <summary>An <c>i32x4.dot_i16x8_s</c> was deferred to the <c>i32x4.add</c> after it (one AVX-VNNI instruction).</summary>
+    private bool _dotBeforeAdd;
+
     private bool TryCompileSimdInteger(in Instruction ins)
     {
         switch (ins.Opcode)
@@ -58,6 +61,11 @@ internal sealed partial class FunctionCompiler
 
             case Opcode.I8x16Add: EmitOperator(s_u8, "op_Addition"); return true;
             case Opcode.I16x8Add: EmitOperator(s_u16, "op_Addition"); return true;
+            case Opcode.I32x4Add when _dotBeforeAdd:
+                // The dot just before left its operands for this add: one vpdpwssd (see I32x4DotI16x8S).
+                _dotBeforeAdd = false;
+                EmitHardwareCall(typeof(AvxVnni), nameof(AvxVnni.MultiplyWideningAndAdd), VectorOf(s_i32), VectorOf(s_i16), VectorOf(s_i16));
+                return true;
             case Opcode.I32x4Add: EmitOperator(s_u32, "op_Addition"); return true;
             case Opcode.I64x2Add: EmitOperator(s_u64, "op_Addition"); return true;
             case Opcode.I8x16Sub: EmitOperator(s_u8, "op_Subtraction"); return true;
@@ -115,6 +123,13 @@ internal sealed partial class FunctionCompiler
 
             case Opcode.I8x16Popcnt: EmitPopcount(); return true;
             case Opcode.I16x8Q15mulrSatS: EmitQ15MulrSat(); return true;
+            case Opcode.I32x4DotI16x8S when _nextOpcode == Opcode.I32x4Add && AvxVnni.IsSupported:
+                // `a b c i32x4.dot_i16x8_s i32x4.add` is a + dot(b, c): AVX-VNNI's vpdpwssd in one instruction instead
+                // of pmaddwd + paddd (the integer GEMM's inner loop). Both wrap modulo 2^32 (the one overflowing pair,
+                // -32768 * -32768 twice, gives 2^31 either way), so the bits are the same. Nothing is emitted here:
+                // b and c stay on the IL stack above a for the add, the next instruction.
+                _dotBeforeAdd = true;
+                return true;
             case Opcode.I32x4DotI16x8S: EmitX86OrHelper(typeof(Sse2), nameof(Sse2.MultiplyAddAdjacent), s_i16, nameof(Runtime.SimdOperations.DotI16x8)); return true;
 
             case Opcode.I16x8ExtmulLowI8x16S: EmitExtendingMultiply(s_i8, s_i16, high: false); return true;
