@@ -48,6 +48,29 @@ public sealed class QuantizedKernelTests
         }, inputs);
     }
 
+    [Theory]
+    [InlineData(DataType.UInt8)]
+    [InlineData(DataType.Int8)]
+    public void QuantizeLinear_PerTensorSpecialValues_MatchesTheReference(DataType type)
+    {
+        // 37 elements: two SIMD steps of 16, one of 4 and one scalar; ties (x.5 after the division by 0.5), values
+        // past the range, infinities, -0 and NaN in each step.
+        float[] special = [1.25f, 0.75f, -1.25f, -0.75f, 2.25f, 300f, -300f, float.PositiveInfinity, float.NegativeInfinity, -0f, float.NaN, 63.75f, -64.25f, 0.25f];
+        var values = Enumerable.Range(0, 37).Select(i => i % 3 == 0 ? special[i / 3 % special.Length] : (float)((((i * 37) % 101) - 50) * 0.37)).ToArray();
+        values[36] = float.NaN;
+        var inputs = new[] { Tensor.FromFloats([37], values) };
+        AssertMatchesReference(() =>
+        {
+            var g = new Graph("q", 13);
+            var x = Input(g, "x", DataType.Float32, [37]);
+            var scale = new Value("scale", Tensor.FromFloats([], [0.5f]));
+            var zero = new Value("zero", Tensor.FromDoubles(type, [], [type == DataType.Int8 ? -7 : 131]));
+            g.Initializers.AddRange([scale, zero]);
+            g.Outputs.Add(g.AddNode("QuantizeLinear", [x, scale, zero], ["y"]).Outputs[0]!);
+            return g;
+        }, inputs);
+    }
+
     [Fact]
     public void DequantizeLinear_PerAxisOnTheLastAxis_MatchesTheReference()
     {
