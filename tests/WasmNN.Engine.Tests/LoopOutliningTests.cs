@@ -79,6 +79,55 @@ public sealed class LoopOutliningTests
         Assert.Equal(MemoryOutcome.OnV8(bytes, "run", [p, n, mode]), MemoryOutcome.OnEngine(bytes, "run", [p, n, mode]));
     }
 
+    /// <summary>
+    /// An outlined loop's method checks its accesses with bounds limits of its own (memory size - end, per end): a
+    /// loop of accesses of 1, 2, 8 and 4 bytes at offsets 0-5, a store first, walking up one byte per iteration from
+    /// $p, must trap at exactly the access wasm says near the memory's end, after the same stores (checked: an
+    /// off-by-one limit fails two of the cases).
+    /// </summary>
+    private const string EdgeModule = """
+        (module
+          (memory (export "memory") 1)
+          (func (export "run") (param $p i32) (param $n i32) (result i32)
+            (local $s i32) (local $i i32)
+            (loop $l
+              (i32.store8 (local.get $p) (local.get $s))
+              (local.set $s (i32.add (local.get $s) (i32.load16_u offset=1 (local.get $p))))
+              (local.set $s (i32.add (local.get $s) (i32.wrap_i64 (i64.load offset=5 (local.get $p)))))
+              (i32.store offset=2 (local.get $p) (local.get $s))
+              (local.set $p (i32.add (local.get $p) (i32.const 1)))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+            (i32.add (local.get $s) (local.get $p))))
+        """;
+
+    private static readonly EngineOptions s_outlineEverywhere = new() { LeanAndOutlineEverywhere = true };
+
+    public static TheoryData<int, int> EdgeCases => new()
+    {
+        { 65536 - 40, 28 },  // the last iteration's i64 load ends at the last byte
+        { 65536 - 40, 29 },  // one more: its i64 load passes the end by one byte, after the store8 landed
+        { 65536 - 13, 1 },   // the first iteration ends exactly at the end
+        { 65536 - 12, 1 },
+        { 65536 - 3, 1 },    // the store8 and load16 fit, the i64 load does not
+        { 65536 - 2, 1 },    // the load16 passes by one byte
+        { 65536 - 1, 1 },    // only the store8 fits
+        { 65536, 1 },        // nothing fits
+        { -1, 1 },           // address 2^32 - 1
+        { 100, 50 },
+    };
+
+    [Theory]
+    [MemberData(nameof(EdgeCases))]
+    public void OutlinedLoop_AccessesAtTheMemoryEnd_MatchV8(int p, int n)
+    {
+        var bytes = Wat.Assemble(EdgeModule);
+        var (methods, _) = ModuleCompiler.Compile(new Engine(s_outlineEverywhere), ModuleReader.Read(bytes), "outlined-edge");
+        Assert.Contains(methods[0].DeclaringType!.GetMethods(), m => m.Name.StartsWith("f0_loop", StringComparison.Ordinal));
+
+        Assert.Equal(MemoryOutcome.OnV8(bytes, "run", [p, n]), MemoryOutcome.OnEngine(bytes, "run", [p, n], s_outlineEverywhere));
+    }
+
     [Fact]
     public void Find_LargeFunction_TakesTheCallFreeInnerLoopWithItsLocalsAndExits()
     {

@@ -16,9 +16,9 @@ internal static class MemoryOutcome
         return hash;
     }
 
-    public static Outcome OnEngine(byte[] bytes, string export, int[] arguments)
+    public static Outcome OnEngine(byte[] bytes, string export, int[] arguments, EngineOptions? options = null)
     {
-        var engine = new Engine();
+        var engine = new Engine(options);
         var instance = new Linker(engine).Instantiate(engine.Compile(bytes));
         var memory = instance.GetMemory()!;
         Fill(memory.Span);

@@ -10,9 +10,16 @@ namespace WasmNN.Engine.Compilation;
 /// Loops of large functions compiled as methods of their own (<see cref="LoopOutlining"/>). The outlined method
 /// takes the loop's locals as arguments (copied into its own locals), the written ones' addresses, and the instance
 /// context; it returns 0 when the loop falls through its end, or the number of the frame it left to. Its body is
-/// the loop compiled as usual (bounds checks, loop versioning, interrupt checks and trap sites of the function), so
-/// only where the code runs changes.
+/// the loop compiled as usual (bounds checks, interrupt checks and trap sites of the function), so only where the
+/// code runs changes.
 /// </summary>
+/// <remarks>
+/// Loops nested in the outlined loop are not versioned: its body is compiled as one range, and only the function's
+/// own pass tries versioning. Tried on zlib's inflate_fast loop (issue #16, session 10): versioning
+/// them (at the smallest budget, not unrolled) was neutral, and with the byte-copy loop proven too (its exit test
+/// <c>len0 + (n -= 3) &gt;u 2</c>) the method took more time, not less: its copies run 1-3 iterations, fewer than
+/// the entry test costs. A versioned loop's copies must then not version again: each starts at the loop itself.
+/// </remarks>
 internal sealed partial class FunctionCompiler
 {
     /// <summary>Set when this compiler emits an outlined loop's method instead of a function.</summary>
