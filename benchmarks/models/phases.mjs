@@ -3,6 +3,9 @@
 // sleeping at the end of phases and waking late after a phase ended, and per phase site the same split (the sites
 // that waited most first). With 1 first in --threads, later counts also print their work summed over workers against
 // the 1-worker run and the chunks that took over 3x their 1-worker time (a worker descheduled while holding one).
+// Every count prints its sites' fastest runs summed (per site the minimum over runs of its longest worker's time in
+// it): on a loaded machine the medians move with the load, this sum with the code (two builds compare by it, and with 1
+// first in --threads it names the sites furthest from 1/N of their 1-worker time).
 // `--from FILE` prints the same report for runs recorded on our engine by WasmNN.ModelBench --phases FILE.
 //
 //   node --no-liftoff phases.mjs --wasm model.profile.wasm --input input.npy [--threads 2,4] [--warmup 3] [--runs 20] [--top 15]
@@ -71,7 +74,7 @@ function report(model, engine, profile, workers, runs, ms) {
   const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
   const n = runs.length;
   const perWorker = Array.from({ length: workers }, () => ({ total: 0, skew: 0, work: 0, handoff: 0, spin: 0, sleep: 0, wake: 0, arrived: 0, chunks: 0 }));
-  const sites = profile.sites.map((s) => ({ ...s, span: 0, work: 0, wait: 0, handoff: 0, sleep: 0, wake: 0, arrived: 0, entries: 0, byWorker: Array(workers).fill(0) }));
+  const sites = profile.sites.map((s) => ({ ...s, minSpan: Infinity, span: 0, work: 0, wait: 0, handoff: 0, sleep: 0, wake: 0, arrived: 0, entries: 0, byWorker: Array(workers).fill(0) }));
   let stalled = 0;
   let stalledExcess = 0;
   for (const run of runs) {
@@ -101,6 +104,7 @@ function report(model, engine, profile, workers, runs, ms) {
         if (w === 0) site.entries += r.entries / n;
       }
       site.span += span / n;
+      site.minSpan = Math.min(site.minSpan, span);
     });
   }
   const f = (x) => x.toFixed(3).padStart(8);
@@ -119,10 +123,24 @@ function report(model, engine, profile, workers, runs, ms) {
   }
   const totalWork = perWorker.reduce((a, p) => a + p.work, 0);
   if (workers === 1) {
-    oneWorker = { work: totalWork, chunk: profile.sites.map((_, s) => median(runs.map((run) => { const r = record(run, s, 0); return r.chunks ? r.work / r.chunks : 0; }))) };
+    oneWorker = { work: totalWork, minSpan: sites.map((s) => s.minSpan), chunk: profile.sites.map((_, s) => median(runs.map((run) => { const r = record(run, s, 0); return r.chunks ? r.work / r.chunks : 0; }))) };
   } else if (oneWorker) {
     console.log(`work summed over workers ${totalWork.toFixed(3)} ms per run (1 worker: ${oneWorker.work.toFixed(3)}, ${((totalWork / oneWorker.work - 1) * 100).toFixed(1)}%); ` +
       `chunks over 3x their 1-worker time: ${stalled.toFixed(1)} worker-phases per run, ${stalledExcess.toFixed(3)} ms beyond it`);
+  }
+  // The fastest run of each site, summed: what a run takes when every phase meets a quiet moment. A loaded machine
+  // slows some runs of every site but rarely all of them, so this sum moves with the code, not with the load; read
+  // against the 1-worker run it says which sites do not scale.
+  const sumMin = (list) => list.reduce((a, s) => a + s.minSpan, 0);
+  if (oneWorker && workers > 1) {
+    const base = oneWorker.minSpan.reduce((a, x) => a + x, 0);
+    const serialBase = sites.reduce((a, s, i) => a + (s.serial ? oneWorker.minSpan[i] : 0), 0);
+    console.log(`sites' fastest runs summed ${sumMin(sites).toFixed(3)} ms (1 worker: ${base.toFixed(3)}, ${(base / sumMin(sites)).toFixed(2)}x); serial segments ${sumMin(sites.filter((s) => s.serial)).toFixed(3)} (1 worker: ${serialBase.toFixed(3)})`);
+    const excess = sites.map((s, i) => ({ s, one: oneWorker.minSpan[i], over: s.minSpan - oneWorker.minSpan[i] / workers })).sort((a, b) => b.over - a.over);
+    if (top > 0) console.log(`sites furthest from 1/${workers} of their 1-worker time (fastest runs, ms): ` +
+      excess.slice(0, Math.min(top, 8)).map((e) => `${e.s.serial ? 'serial ' : ''}${e.s.node} ${e.one.toFixed(3)} -> ${e.s.minSpan.toFixed(3)}`).join(', '));
+  } else {
+    console.log(`sites' fastest runs summed ${sumMin(sites).toFixed(3)} ms; serial segments ${sumMin(sites.filter((s) => s.serial)).toFixed(3)}`);
   }
   const serial = sites.filter((s) => s.serial);
   console.log(`serial segments: span ${serial.reduce((a, s) => a + s.span, 0).toFixed(3)} ms, others waiting ${serial.reduce((a, s) => a + s.wait, 0).toFixed(3)} ms (sleeping ${serial.reduce((a, s) => a + s.sleep, 0).toFixed(3)})`);
