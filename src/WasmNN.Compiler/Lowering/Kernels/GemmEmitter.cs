@@ -204,28 +204,8 @@ internal static class GemmEmitter
             {
                 for (var v = 0; v < vectors; v++)
                 {
-                    var value = acc[r, v];
-                    var offset = (r * g.Ldc + v * lanes) * 4;
-                    if (g.Alpha != 1)
-                    {
-                        w.Get(value).Constant(lanes, g.Alpha).Mul(lanes).Set(value);
-                    }
-                    if (g.Bias != BiasKind.None)
-                    {
-                        w.Get(value);
-                        PushBias(r, v * lanes, lanes);
-                        if (g.Beta != 1)
-                        {
-                            w.Constant(lanes, g.Beta).Mul(lanes);
-                        }
-                        w.Add(lanes).Set(value);
-                    }
-                    if (epilogue is not null)
-                    {
-                        w.GetPlus(cPtr, offset).Set(address);
-                        value = epilogue(w, lanes, value, address);
-                    }
-                    w.Get(cPtr).Get(value).Store(lanes, (uint)offset);
+                    var (row, column) = (r, v * lanes);
+                    Store(acc[r, v], lanes, (r * g.Ldc + column) * 4, () => PushBias(row, column, lanes));
                 }
             }
         }
@@ -259,43 +239,50 @@ internal static class GemmEmitter
             w.Get(c).Get(m0).I32(4).Op(Opcode.I32Mul).Op(Opcode.I32Add).Set(cPtr);
             for (var j = 0; j < blocks; j++)
             {
-                var value = acc[j];
                 var offset = j * 16;
-                if (g.Alpha != 1)
+                Store(acc[j], width, offset, () =>
                 {
-                    w.Get(value).Constant(width, g.Alpha).Mul(width).Set(value);
-                }
-                if (g.Bias != BiasKind.None)
-                {
-                    w.Get(value);
-                    switch (g.Bias)
+                    if (g.Bias is BiasKind.Row or BiasKind.Full)
                     {
-                        case BiasKind.Row or BiasKind.Full:
-                            // Row m's bias (Full: element (m, 0), the same with one column).
-                            w.Get(m0).I32(4).Op(Opcode.I32Mul);
-                            if (g.Bias == BiasKind.Row && rowBiasOffset is { } extra)
-                            {
-                                w.Get(extra).Op(Opcode.I32Add);
-                            }
-                            w.Load(width, (uint)(g.BiasAddress + offset));
-                            break;
-                        case BiasKind.Column or BiasKind.Scalar:
-                            w.I32(g.BiasAddress).LoadSplat(width);
-                            break;
+                        // Rows m .. m + 3 (Full: elements (m, 0) .., the same with one column).
+                        w.Get(m0).I32(4).Op(Opcode.I32Mul);
+                        if (g.Bias == BiasKind.Row && rowBiasOffset is { } extra)
+                        {
+                            w.Get(extra).Op(Opcode.I32Add);
+                        }
+                        w.Load(width, (uint)(g.BiasAddress + offset));
                     }
-                    if (g.Beta != 1)
+                    else
                     {
-                        w.Constant(width, g.Beta).Mul(width);
+                        w.I32(g.BiasAddress).LoadSplat(width); // Column (column 0) or Scalar
                     }
-                    w.Add(width).Set(value);
-                }
-                if (epilogue is not null)
-                {
-                    w.GetPlus(cPtr, offset).Set(address);
-                    value = epilogue(w, width, value, address);
-                }
-                w.Get(cPtr).Get(value).Store(width, (uint)offset);
+                });
             }
+        }
+
+        // Finishes an accumulator (alpha, bias times beta, epilogue) and stores it at cPtr + offset.
+        void Store(uint value, int lanes, int offset, Action pushBias)
+        {
+            if (g.Alpha != 1)
+            {
+                w.Get(value).Constant(lanes, g.Alpha).Mul(lanes).Set(value);
+            }
+            if (g.Bias != BiasKind.None)
+            {
+                w.Get(value);
+                pushBias();
+                if (g.Beta != 1)
+                {
+                    w.Constant(lanes, g.Beta).Mul(lanes);
+                }
+                w.Add(lanes).Set(value);
+            }
+            if (epilogue is not null)
+            {
+                w.GetPlus(cPtr, offset).Set(address);
+                value = epilogue(w, lanes, value, address);
+            }
+            w.Get(cPtr).Get(value).Store(lanes, (uint)offset);
         }
 
         void PushBias(int row, int column, int lanes)
