@@ -5,7 +5,8 @@
 // the 1-worker run and the chunks that took over 3x their 1-worker time (a worker descheduled while holding one).
 // Every count prints its sites' fastest runs summed (per site the minimum over runs of its longest worker's time in
 // it): on a loaded machine the medians move with the load, this sum with the code (two builds compare by it, and with 1
-// first in --threads it names the sites furthest from 1/N of their 1-worker time).
+// first in --threads it names the sites furthest from 1/N of their 1-worker time), as long as some runs had the cores:
+// when another process holds a core for the whole count, its 2-worker sum is the 1-worker one (seen at load 5).
 // `--from FILE` prints the same report for runs recorded on our engine by WasmNN.ModelBench --phases FILE.
 //
 //   node --no-liftoff phases.mjs --wasm model.profile.wasm --input input.npy [--threads 2,4] [--warmup 3] [--runs 20] [--top 15]
@@ -130,7 +131,7 @@ function report(model, engine, profile, workers, runs, ms) {
   }
   // The fastest run of each site, summed: what a run takes when every phase meets a quiet moment. A loaded machine
   // slows some runs of every site but rarely all of them, so this sum moves with the code, not with the load; read
-  // against the 1-worker run it says which sites do not scale.
+  // against the 1-worker run it says which sites do not scale (or, equal to it, that no run had a second core).
   const sumMin = (list) => list.reduce((a, s) => a + s.minSpan, 0);
   if (oneWorker && workers > 1) {
     const base = oneWorker.minSpan.reduce((a, x) => a + x, 0);
