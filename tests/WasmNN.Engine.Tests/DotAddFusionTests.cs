@@ -10,7 +10,8 @@ namespace WasmNN.Engine.Tests;
 /// <c>a b c i32x4.dot_i16x8_s i32x4.add</c> (the integer GEMM's accumulation) compiles to one AVX-VNNI
 /// <c>vpdpwssd</c> where the CPU has it. Results must equal wasmtime's (Cranelift) for operands that overflow the
 /// pair sums (-32768 * -32768 twice) and accumulators near the int32 limits; the near misses (the dot below its
-/// addend, a dot feeding a subtraction) stay unfused and still agree.
+/// addend, a dot feeding a subtraction) stay unfused and still agree. The relaxed i8 dot with its add is one
+/// <c>vpdpbusd</c> there, exact where its second operand is within 7 bits.
 /// </summary>
 public sealed class DotAddFusionTests
 {
@@ -77,6 +78,50 @@ public sealed class DotAddFusionTests
                 ours.GetFunction<Action<int, int, int, int>>(name)(step * 16, 1024, 2048, 4096);
                 reference.GetAction<int, int, int, int>(name)!(step * 16, 1024, 2048, 4096);
                 Assert.True(ours.GetMemory("mem")!.Span.Slice(4096, 16).SequenceEqual(theirMemory.GetSpan(4096, 16)), $"{name} at step {step}");
+            }
+        }
+    }
+
+    [Fact]
+    public void RelaxedDotAdd_SevenBitSecondOperand_IsTheExactSum()
+    {
+        // i32x4.relaxed_dot_i8x16_i7x16_add_s with b in [0, 127] (where the proposal defines the result):
+        // c + a[4i..4i+3] . b[4i..4i+3] exactly, on vpdpbusd (AVX-VNNI) or pmaddubsw + pmaddwd + paddd alike.
+        const string wat = """
+            (module
+              (memory (export "mem") 1)
+              (func (export "dot") (param i32 i32 i32 i32)
+                (v128.store (local.get 3)
+                  ;; wabt spells i32x4.relaxed_dot_i8x16_i7x16_add_s without "relaxed_"
+                  (i32x4.dot_i8x16_i7x16_add_s (v128.load (local.get 0)) (v128.load (local.get 1)) (v128.load (local.get 2))))))
+            """;
+        var engine = new Engine();
+        var instance = Wat.Instantiate(engine, wat);
+        var (methods, _) = ModuleCompiler.Compile(engine, ModuleReader.Read(Wat.Assemble(wat)), "relaxed");
+        Assert.Equal(AvxVnni.IsSupported, IlStatistics.Of(methods[0]).Callees.Any(c => c.DeclaringType == typeof(AvxVnni)));
+        var memory = instance.GetMemory("mem")!;
+        var dot = instance.GetFunction<Action<int, int, int, int>>("dot");
+        var random = new Random(5);
+        for (var trial = 0; trial < 200; trial++)
+        {
+            var a = new sbyte[16];
+            var b = new byte[16];
+            for (var i = 0; i < 16; i++)
+            {
+                a[i] = trial == 0 ? sbyte.MinValue : (sbyte)random.Next(-128, 128);
+                b[i] = trial == 0 ? (byte)127 : (byte)random.Next(0, 128);
+            }
+            int[] c = trial == 0 ? [int.MinValue, int.MaxValue, 0, -1] : [random.Next(int.MinValue, int.MaxValue), random.Next(), -random.Next(), 7];
+            MemoryMarshal.AsBytes(a.AsSpan()).CopyTo(memory.Span);
+            b.CopyTo(memory.Span[16..]);
+            MemoryMarshal.AsBytes(c.AsSpan()).CopyTo(memory.Span[32..]);
+            dot(0, 16, 32, 64);
+            var actual = MemoryMarshal.Cast<byte, int>(memory.Span.Slice(64, 16)).ToArray();
+            for (var lane = 0; lane < 4; lane++)
+            {
+                var sum = 0;
+                for (var j = 4 * lane; j < (4 * lane) + 4; j++) sum += a[j] * b[j];
+                Assert.Equal(unchecked(c[lane] + sum), actual[lane]);
             }
         }
     }

@@ -11,7 +11,7 @@ internal static class Wat
             var input = Path.Combine(dir.FullName, "m.wat");
             var output = Path.Combine(dir.FullName, "m.wasm");
             File.WriteAllText(input, wat);
-            var result = ProcessRunner.Run("wat2wasm", ["--debug-names", "--enable-threads", input, "-o", output]);
+            var result = ProcessRunner.Run("wat2wasm", ["--debug-names", "--enable-threads", "--enable-relaxed-simd", input, "-o", output]);
             if (result.ExitCode != 0) throw new InvalidOperationException($"wat2wasm failed: {result.Stderr}");
             return File.ReadAllBytes(output);
         }
