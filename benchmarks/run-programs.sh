@@ -38,6 +38,18 @@ fetch_debian_source() {
   compgen -G ".sources/$package-*/" | head -1
 }
 
+# The toolchain and wasm32 C/C++ libraries the programs build with (installed once, as scripts/test.sh does;
+# the C++ program needs Debian's wasm32 libc++, which the tests do not).
+packages=(clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 nodejs)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q >/dev/null 2>&1 || true
+  $sudo_cmd apt-get install -y -q "${missing[@]}" >/dev/null || { echo "apt-get install ${missing[*]} failed" >&2; exit 1; }
+fi
+
 cflags=(--target=wasm32-wasi --sysroot=/usr -O3 -msimd128 -Wall -Wextra -Werror)
 clang-19 "${cflags[@]}" -o "$out/patterns_wasi.wasm" c/patterns_wasi.c
 clang++-19 "${cflags[@]}" -fno-exceptions -o "$out/virtual_wasi.wasm" c/virtual_wasi.cpp
