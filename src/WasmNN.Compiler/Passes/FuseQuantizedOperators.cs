@@ -8,7 +8,8 @@ namespace WasmNN.Compiler.Passes;
 /// QuantizeLinear(Conv(DequantizeLinear(x), DequantizeLinear(w), b)) becomes QLinearConv, and
 /// QuantizeLinear(MatMul(DequantizeLinear(a), DequantizeLinear(b))) becomes QLinearMatMul (and the same around Add
 /// becomes com.microsoft QLinearAdd, and around a MaxPool of one scale and zero point a MaxPool of the 8-bit data), so the product runs on
-/// 8-bit data with the requantization in the kernel's epilogue and the activations stay 8-bit between layers.
+/// 8-bit data with the requantization in the kernel's epilogue and the activations stay 8-bit between layers. A
+/// classifier's Gemm(DequantizeLinear(x), DequantizeLinear(W)) with a float output becomes MatMulInteger and a float scale and bias.
 /// </summary>
 /// <remarks>
 /// Needs constant scales and zero points, x/a and y per tensor, weights per tensor or per output channel (Conv: axis
@@ -30,6 +31,16 @@ public sealed class FuseQuantizedOperators : IGraphPass
             {
                 graph.Nodes[i] = fused;
                 uses = graph.BuildUses();
+                changed = true;
+            }
+        }
+        for (var i = 0; i < graph.Nodes.Count; i++)
+        {
+            if (graph.Nodes[i] is { OpType: "Gemm" } gemm && FuseGemm(graph, gemm) is { } integer)
+            {
+                graph.Nodes.RemoveAt(i);
+                graph.Nodes.InsertRange(i, integer);
+                i += integer.Length - 1;
                 changed = true;
             }
         }
@@ -108,6 +119,72 @@ public sealed class FuseQuantizedOperators : IGraphPass
         var op = OperatorRegistry.Resolve("QLinearMatMul", Math.Max(matMul.Opset, 10), matMul.Name);
         return new Node(matMul.Name, op, Math.Max(matMul.Opset, 10), NoAttributes.Instance,
             [a.Inputs[0], aScale, aZero ?? ZeroPoint(graph, a.Inputs[0]!.ElementType), b.Inputs[0], bScale, bZero ?? ZeroPoint(graph, b.Inputs[0]!.ElementType), yScale, yZero], [quantize.Outputs[0]]);
+    }
+
+    /// <summary>
+    /// Gemm(DequantizeLinear(x), DequantizeLinear(W const), b) with a float output (a quantized network's classifier)
+    /// becomes MatMulInteger(x, W') on the 8-bit data, W' the weights laid out K x N at compile time, then y = acc *
+    /// (x_scale * w_scale[n]) + b in float: the integer sum is exact, so y differs from the float Gemm on the
+    /// dequantized values only by float rounding, and the product reads the 8-bit weights instead of float32 ones.
+    /// </summary>
+    /// <remarks>alpha 1, transA 0, x 2-D per tensor, W per tensor or per output column, b N float values (beta 1; a constant or a DequantizeLinear of
+    /// constants) or absent.</remarks>
+    private static Node[]? FuseGemm(Graph graph, Node gemm)
+    {
+        var attributes = gemm.GetAttributes<GemmAttributes>();
+        var output = gemm.Outputs[0];
+        if (gemm.Epilogue.Count > 0 || attributes.Alpha != 1 || attributes.TransA || output is not { ElementType: DataType.Float32, Shape: [var m, var n] }
+            || Dequantized(gemm.Inputs[0]) is not { } x || !PerTensorParameters(x, out var xScale, out var xZero) || x.Inputs[0]!.ElementType is not (DataType.Int8 or DataType.UInt8)
+            || Dequantized(gemm.Inputs[1]) is not { } w || w.Inputs[0]?.Constant is not { Rank: 2, DataType: DataType.Int8 or DataType.UInt8 } weights
+            || !WeightParameters(w, axis: attributes.TransB ? 0 : 1, out var wScale, out var wZero) || wZero is { Constant: null } || weights.Shape[attributes.TransB ? 0 : 1] != n)
+        {
+            return null;
+        }
+        var bias = gemm.Inputs.ElementAtOrDefault(2);
+        if (bias is not null)
+        {
+            // A DequantizeLinear'd constant bias (what the quantizer writes) is dequantized here, as folding would.
+            var biasValues = bias.Constant ?? (Dequantized(bias) is { } dq && dq.Inputs.All(v => v is null || v.IsConstant)
+                ? dq.Operator.Evaluate(dq.Attributes, [.. dq.Inputs.Select(v => v?.Constant)])[0] : null);
+            if (attributes.Beta != 1 || biasValues is not { DataType: DataType.Float32 } b || b.Length != n || b.Shape.Length == 2 && b.Shape[0] != 1)
+            {
+                return null;
+            }
+            bias = bias.IsConstant ? bias : graph.AddConstant(graph.UniqueName(bias.Name), biasValues);
+        }
+        var k = weights.Shape[attributes.TransB ? 1 : 0];
+        var laidOut = Tensor.Zeros(weights.DataType, [k, n]);
+        for (var p = 0; p < k; p++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                laidOut.SetInt64(p * n + j, weights.GetInt64(attributes.TransB ? j * k + p : p * n + j));
+            }
+        }
+        var xStep = Quantization.Scales(xScale!.Constant!)[0];
+        var columnScales = Quantization.Scales(wScale!.Constant!);
+        var scales = Enumerable.Range(0, n).Select(j => xStep * columnScales[columnScales.Length == 1 ? 0 : j]).ToArray();
+        var name = gemm.Name;
+        var sums = new Value(graph.UniqueName(name + "_sums"), DataType.Int32, [m, n]);
+        var floats = new Value(graph.UniqueName(name + "_sums_float"), DataType.Float32, [m, n]);
+        var scaled = bias is null ? output : new Value(graph.UniqueName(name + "_scaled"), DataType.Float32, [m, n]);
+        Node[] nodes =
+        [
+            new(name, OperatorRegistry.Resolve("MatMulInteger", 10, name), 10, NoAttributes.Instance,
+                [x.Inputs[0], graph.AddConstant(graph.UniqueName(name + "_weights"), laidOut), xZero, wZero], [sums]),
+            new(name + "_cast", OperatorRegistry.Resolve("Cast", 13, name), 13, new CastAttributes(DataType.Float32), [sums], [floats]),
+            new(name + "_scale", OperatorRegistry.Resolve("Mul", 14, name), 14, NoAttributes.Instance,
+                [floats, graph.AddConstant(graph.UniqueName(name + "_scales"), Tensor.FromFloats([n], scales))], [scaled]),
+        ];
+        if (bias is not null)
+        {
+            nodes = [.. nodes, new(name + "_bias", OperatorRegistry.Resolve("Add", 14, name), 14, NoAttributes.Instance, [scaled, bias], [output])];
+        }
+        foreach (var node in nodes)
+        {
+            Graph.InferNodeTypes(node);
+        }
+        return nodes;
     }
 
     /// <summary>

@@ -68,6 +68,27 @@ public sealed class FuseQuantizedOperatorsTests
     }
 
     [Fact]
+    public void Run_ClassifierGemmWithFloatOutput_BecomesMatMulIntegerAndAFloatEpilogue()
+    {
+        GoldenIr.Check("FuseQuantizedOperators.Gemm", QdqGemm(), new FuseQuantizedOperators());
+    }
+
+    [Theory]
+    [InlineData(1)] // the classifier: one row
+    [InlineData(3)]
+    public void CompiledGemm_IntegerProduct_WithinFloatRoundingOfTheFloatGraph(int rows)
+    {
+        // The reference runs the float Gemm on the dequantized values; the integer sum is exact, so only float rounding differs.
+        var input = Input(DataType.UInt8, [rows, 37], seed: 12);
+        var expected = new ReferenceExecutor().Execute(QdqGemm(rows), [input])[0].AsFloat32();
+        using var executor = new WasmExecutor();
+        var actual = executor.Execute(QdqGemm(rows), [input])[0].AsFloat32();
+        Assert.Equal(expected.Length, actual.Length);
+        var bound = 1e-5f * expected.Max(Math.Abs);
+        Assert.All(expected.Zip(actual), p => Assert.InRange(p.Second - p.First, -bound, bound));
+    }
+
+    [Fact]
     public void Run_ResidualAddRelu_BecomesQLinearAddAndDropsTheDequantizations()
     {
         var graph = QdqAdd();
@@ -180,6 +201,24 @@ public sealed class FuseQuantizedOperatorsTests
             ["b"], new AttributeBag(("axis", 1L)), "dq_b").Outputs[0]!;
         var product = g.AddNode("MatMul", [a, b], ["product"], name: "matmul").Outputs[0]!;
         g.Outputs.Add(g.AddNode("QuantizeLinear", [product, g.AddConstant("ys", Tensor.Scalar(0.04f)), g.AddConstant("yz", new Tensor(DataType.Int8, [], new sbyte[] { 3 }))], ["y"], name: "q_y").Outputs[0]!);
+        return g;
+    }
+
+    /// <summary>A quantized classifier as the quantizer writes it: Gemm(DequantizeLinear(x), DequantizeLinear(W per row, transB), DequantizeLinear(int32 bias)).</summary>
+    private static Graph QdqGemm(int rows = 1)
+    {
+        const int k = 37, n = 11;
+        var g = new Graph("qdq_gemm", 13);
+        var xq = new Value("xq", DataType.UInt8, [rows, k]);
+        g.Inputs.Add(xq);
+        var x = g.AddNode("DequantizeLinear", [xq, g.AddConstant("xs", Tensor.Scalar(0.02f)), g.AddConstant("xz", new Tensor(DataType.UInt8, [], new byte[] { 7 }))], ["x"], name: "dq_x").Outputs[0]!;
+        var scales = Enumerable.Range(0, n).Select(j => 0.001f * (j + 1)).ToArray();
+        var w = g.AddNode("DequantizeLinear", [g.AddConstant("wq", Input(DataType.Int8, [n, k], seed: 13)), g.AddConstant("ws", Tensor.FromFloats([n], scales))],
+            ["w"], new AttributeBag(("axis", 0L)), "dq_w").Outputs[0]!;
+        var biasScales = scales.Select(s => 0.02f * s).ToArray();
+        var bias = g.AddNode("DequantizeLinear", [g.AddConstant("bq", new Tensor(DataType.Int32, [n], Enumerable.Range(0, n).Select(j => (j - 5) * 300).ToArray())),
+            g.AddConstant("bs", Tensor.FromFloats([n], biasScales))], ["b"], new AttributeBag(("axis", 0L)), "dq_b").Outputs[0]!;
+        g.Outputs.Add(g.AddNode("Gemm", [x, w, bias], ["y"], new AttributeBag(("transB", 1L)), "gemm").Outputs[0]!);
         return g;
     }
 
