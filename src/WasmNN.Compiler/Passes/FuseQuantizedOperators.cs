@@ -152,15 +152,9 @@ public sealed class FuseQuantizedOperators : IGraphPass
             }
             bias = bias.IsConstant ? bias : graph.AddConstant(graph.UniqueName(bias.Name), biasValues);
         }
-        var k = weights.Shape[attributes.TransB ? 1 : 0];
-        var laidOut = Tensor.Zeros(weights.DataType, [k, n]);
-        for (var p = 0; p < k; p++)
-        {
-            for (var j = 0; j < n; j++)
-            {
-                laidOut.SetInt64(p * n + j, weights.GetInt64(attributes.TransB ? j * k + p : p * n + j));
-            }
-        }
+        var laidOut = attributes.TransB
+            ? OperatorRegistry.Resolve("Transpose", 13, gemm.Name).Evaluate(new TransposeAttributes([1, 0]), [weights])[0]
+            : weights;
         var xStep = Quantization.Scales(xScale!.Constant!)[0];
         var columnScales = Quantization.Scales(wScale!.Constant!);
         var scales = Enumerable.Range(0, n).Select(j => xStep * columnScales[columnScales.Length == 1 ? 0 : j]).ToArray();

@@ -42,7 +42,7 @@ internal static class ElementwiseOps
             .Get(x[1]!.Value).Mul(n).Sub(n),
         ["Exp"] = (w, n, _, x) => w.Get(x[0]!.Value).Exp(n),
         ["Sigmoid"] = (w, n, _, x) => w.Get(x[0]!.Value).Sigmoid(n),
-        // x * sigmoid(alpha * x) in the operations of Mul(x, Sigmoid(x)), so FuseSwish keeps every bit of the pair.
+        // x * sigmoid(alpha * x) in the operations of Mul(x, Sigmoid(x)), so a Swish node gives the bits of the pair it stands for.
         ["Swish"] = (w, n, a, x) =>
         {
             var alpha = ((SwishAttributes)a).Alpha;
